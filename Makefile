@@ -1,0 +1,26 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each bootstraps itself.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint bench bootstrap clean
+
+bootstrap:
+	@scripts/bootstrap.sh dev
+
+demo: bootstrap
+	@$(PY) -m signer.demo
+
+test: bootstrap
+	@$(PY) -m ruff check .
+	@$(PY) -m pytest
+
+lint: bootstrap
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check . || true
+
+bench: bootstrap
+	@$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis demo-out

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Bring this checkout to a working state: system packages, .venv, the project with its extras.
+# Usage: scripts/bootstrap.sh [extras]   (extras default: dev)
+# Idempotent and quick when nothing changed (a stamp keyed on pyproject.toml).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-dev}"
+PY="${PYTHON:-python3}"
+
+need_apt=()
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+    echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
+"$PY" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+if ! ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0'; then need_apt+=(libzbar0); fi
+
+if ((${#need_apt[@]})); then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "bootstrap: installing ${need_apt[*]} with apt-get" >&2
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    else
+        echo "bootstrap: missing system packages. Run this once, then try again:" >&2
+        echo "    sudo apt-get install -y ${need_apt[*]}" >&2
+        exit 1
+    fi
+fi
+
+stamp=".venv/.airlock-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q -e ".[$extras]"
+    rm -f .venv/.airlock-"$extras"-*
+    touch "$stamp"
+fi

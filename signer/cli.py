@@ -1,0 +1,44 @@
+"""The ``airlock`` command: the power-user and test surface of the signer."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from signer import __version__
+from signer.errors import AirlockError
+
+# One module per sub-command group under signer/commands; each has register(subparsers).
+COMMAND_MODULES = (
+    "seed",
+    "vault",
+    "account",
+    "slip39",
+    "backup",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="airlock", description="Air-gapped Bitcoin and Ethereum signer.")
+    parser.add_argument("--version", action="version", version=f"airlock {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"signer.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AirlockError as exc:
+        print(f"airlock: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("airlock: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

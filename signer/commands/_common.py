@@ -1,0 +1,156 @@
+"""Options and helpers shared by the sub-commands: passwords, vault path, seed source."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from signer.errors import UsageError
+
+DEFAULT_VAULT = Path(os.environ.get("AIRLOCK_VAULT", Path.home() / ".airlock" / "vault.airlock"))
+
+
+def read_text_file(path: str) -> str:
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+
+
+def read_bytes_file(path: str) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def get_password(file: str | None, env: str, prompt: str, confirm: bool = False) -> str:
+    """From ``--...-password-file``, else the environment variable, else an interactive prompt."""
+    if file:
+        value = read_text_file(file).rstrip("\r\n")
+    elif os.environ.get(env):
+        value = os.environ[env]
+    elif sys.stdin.isatty():
+        value = getpass.getpass(f"{prompt}: ")
+        if confirm and getpass.getpass(f"{prompt} (again): ") != value:
+            raise UsageError("the two passwords differ")
+    else:
+        raise UsageError(f"no password: give a password file or set {env}")
+    if not value:
+        raise UsageError("the password is empty")
+    return value
+
+
+def add_vault_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--vault", type=Path, default=DEFAULT_VAULT, help=f"vault file (default {DEFAULT_VAULT})"
+    )
+    parser.add_argument(
+        "--password-file", help="file holding the vault password (else $AIRLOCK_PASSWORD or a prompt)"
+    )
+
+
+def vault_password(args: argparse.Namespace, confirm: bool = False) -> str:
+    return get_password(args.password_file, "AIRLOCK_PASSWORD", "Vault password", confirm)
+
+
+def open_vault(args: argparse.Namespace) -> Any:
+    from signer.keys.vault import Vault
+
+    return Vault.open(args.vault, vault_password(args))
+
+
+def add_seed_args(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    """``--vault PATH --seed LABEL`` or ``--mnemonic-file F``; optional ``--passphrase-file``."""
+    add_vault_arg(parser)
+    parser.add_argument("--seed", metavar="LABEL", help="label of a seed stored in the vault")
+    parser.add_argument("--mnemonic-file", metavar="F", help="file holding a BIP-39 mnemonic (not stored)")
+    parser.add_argument("--passphrase-file", metavar="F", help="file holding the BIP-39/SLIP-39 passphrase")
+    parser.set_defaults(_seed_required=required)
+
+
+@dataclass
+class UnlockedSeed:
+    """A seed ready to sign with; wiped when the ``open_seed`` block ends."""
+
+    label: str
+    fingerprint: str
+    _seed: bytearray
+    vault: Any = None
+    multisig: list[str] = field(default_factory=list)
+    history: dict[str, Any] = field(default_factory=dict)
+    accounts: list[Any] = field(default_factory=list)
+
+    def seed_bytes(self) -> bytes:
+        return bytes(self._seed)
+
+    def add_multisig(self, descriptor: str, name: str | None = None) -> None:
+        """Register a multisig wallet for this seed (persisted when the seed came from the vault)."""
+        if descriptor in self.multisig:
+            return
+        if self.vault is not None:
+            self.vault.add_multisig(self.label, name or f"multisig {len(self.multisig) + 1}", descriptor)
+        self.multisig.append(descriptor)
+
+    def save_history(self, history: dict[str, Any]) -> None:
+        self.history = history
+        if self.vault is not None:
+            self.vault.set_history(self.label, history)
+
+    def wipe(self) -> None:
+        self._seed[:] = bytes(len(self._seed))
+        if self.vault is not None:
+            self.vault.lock()
+
+    def __repr__(self) -> str:
+        return f"<UnlockedSeed {self.label!r} {self.fingerprint}>"
+
+
+@contextlib.contextmanager
+def open_seed(args: argparse.Namespace) -> Iterator[UnlockedSeed]:
+    from signer.keys.accounts import fingerprint
+
+    passphrase = read_text_file(args.passphrase_file).rstrip("\r\n") if args.passphrase_file else ""
+    if args.mnemonic_file and args.seed:
+        raise UsageError("give either --seed (from the vault) or --mnemonic-file, not both")
+    if args.mnemonic_file:
+        from signer.keys.seed import Bip39Seed
+
+        material = Bip39Seed.from_mnemonic(read_text_file(args.mnemonic_file))
+        seed = bytearray(material.bip32_seed(passphrase))
+        material.wipe()
+        unlocked = UnlockedSeed("mnemonic file", fingerprint(bytes(seed)), seed)
+    elif args.seed:
+        vault = open_vault(args)
+        entry = vault.get(args.seed)
+        seed = bytearray(entry.bip32_seed(passphrase))
+        unlocked = UnlockedSeed(
+            entry.label,
+            fingerprint(bytes(seed)),
+            seed,
+            vault,
+            [m["descriptor"] for m in entry.multisig],
+            dict(entry.history),
+            list(entry.accounts),
+        )
+    else:
+        raise UsageError("say which seed: --vault PATH --seed LABEL, or --mnemonic-file F")
+    try:
+        yield unlocked
+    finally:
+        unlocked.wipe()
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    print(json.dumps(data, indent=2, sort_keys=False))

@@ -1,0 +1,51 @@
+"""``airlock account show``: xpub, descriptor, fingerprint and first addresses of an account."""
+
+from __future__ import annotations
+
+import argparse
+
+from signer.commands._common import add_seed_args, open_seed, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from signer.keys.accounts import KINDS, NETWORKS
+
+    parser = sub.add_parser("account", help="show accounts derived from a seed")
+    cmds = parser.add_subparsers(dest="account_command", required=True, metavar="ACTION")
+    show = cmds.add_parser("show", help="xpub, descriptor, fingerprint and first addresses")
+    add_seed_args(show)
+    show.add_argument("--account", required=True, choices=KINDS)
+    show.add_argument("--index", type=int, default=0, help="account index (default 0)")
+    show.add_argument("--network", default="main", choices=NETWORKS)
+    show.add_argument("--addresses", type=int, default=5, help="how many addresses to list (default 5)")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(func=cmd_show)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from signer.keys.accounts import AccountSpec, derive_account
+
+    spec = AccountSpec.parse(args.account, args.network, args.index)
+    count = max(0, min(args.addresses, 1000))
+    with open_seed(args) as seed:
+        data = derive_account(seed.seed_bytes(), spec).to_json(addresses=count)
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"account      {spec}")
+    print(f"fingerprint  {data['fingerprint']}")
+    print(f"path         {data['path']}")
+    print(f"xpub         {data['xpub']}")
+    if data.get("slip132"):
+        print(f"slip132      {data['slip132']}")
+    if data.get("descriptor"):
+        print(f"descriptor   {data['descriptor']}")
+    elif data.get("key"):
+        print(f"cosigner key {data['key']}")
+    for i, addr in enumerate(data.get("receive", [])):
+        print(f"receive {i:<4} {addr}")
+    for i, addr in enumerate(data.get("change", [])):
+        print(f"change  {i:<4} {addr}")
+    for row in data.get("addresses", []):
+        print(f"{row['path']:<22} {row['address']}")
+    return 0

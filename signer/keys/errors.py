@@ -1,0 +1,41 @@
+from signer.errors import AirlockError
+
+
+class KeyError_(AirlockError):
+    """Base of key-handling errors (named with a trailing underscore to avoid the builtin)."""
+
+
+class MnemonicError(KeyError_):
+    """A mnemonic (BIP-39 or SLIP-39) is not valid; the message says exactly why."""
+
+
+class EntropyError(KeyError_):
+    """Person-supplied entropy is unusable (bad dice characters, too few rolls, empty frame)."""
+
+
+class AccountError(KeyError_):
+    """An account kind, network, index or path is not one Airlock supports."""
+
+
+class VaultError(AirlockError):
+    """Base of vault and backup errors. Nothing on disk was changed when one is raised."""
+
+
+class WrongPassword(VaultError):
+    """The password does not open this vault (or the file was altered: the AEAD cannot tell which)."""
+
+
+class VaultCorrupt(VaultError):
+    """The vault file is truncated, malformed or fails authentication in a way a password cannot explain."""
+
+
+class UnsupportedVersion(VaultError):
+    """The file was written by a newer (or unknown) format version."""
+
+
+class SeedNotFound(VaultError):
+    """No seed with that label in the vault."""
+
+
+class Slip39Error(MnemonicError):
+    """SLIP-39 shares cannot be combined or split as asked; the message says exactly why."""

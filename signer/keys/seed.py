@@ -1,0 +1,123 @@
+"""Seed material: what a stored seed is, and how it becomes a BIP-32 seed.
+
+Two kinds, recorded in the vault:
+- ``bip39``: the mnemonic's entropy; BIP-32 seed = PBKDF2(mnemonic, "mnemonic" + passphrase).
+- ``slip39``: a native SLIP-39 wallet, stored as Trezor stores it: the *encrypted* master secret
+  with its identifier, extendable flag and iteration exponent. The passphrase decrypts it into
+  the master secret, which is the BIP-32 seed. Any later split gives shares of the same wallet.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from signer.keys import bip39
+from signer.keys.errors import MnemonicError
+from signer.keys.secret import SecretBytes
+
+KINDS = ("bip39", "slip39")
+
+
+@dataclass(eq=False)
+class Bip39Seed:
+    entropy: SecretBytes
+    kind: str = "bip39"
+
+    @classmethod
+    def from_mnemonic(cls, mnemonic: str | list[str]) -> Bip39Seed:
+        return cls(SecretBytes(bip39.entropy_from_mnemonic(mnemonic)))
+
+    def mnemonic(self) -> str:
+        return bip39.mnemonic_from_entropy(self.entropy.reveal())
+
+    @property
+    def word_count(self) -> int:
+        return len(self.entropy) * 3 // 4
+
+    def bip32_seed(self, passphrase: str = "") -> bytes:
+        return bip39.mnemonic_to_seed(self.mnemonic(), passphrase)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entropy": self.entropy.reveal().hex()}
+
+    def wipe(self) -> None:
+        self.entropy.wipe()
+
+    def __repr__(self) -> str:
+        return f"<Bip39Seed {self.word_count} words>"
+
+
+@dataclass(eq=False)
+class Slip39Seed:
+    ems: SecretBytes  # encrypted master secret (the SLIP-39 "EMS")
+    identifier: int
+    extendable: bool
+    iteration_exponent: int
+    kind: str = "slip39"
+
+    @classmethod
+    def generate(
+        cls,
+        strength_bits: int = 128,
+        extendable: bool = True,
+        iteration_exponent: int = 1,
+        passphrase: str = "",
+    ) -> Slip39Seed:
+        """A new native SLIP-39 wallet (master secret from the OS CSPRNG)."""
+        if strength_bits not in (128, 256):
+            raise MnemonicError("a SLIP-39 master secret is 128 or 256 bits")
+        from shamir_mnemonic import EncryptedMasterSecret
+        from shamir_mnemonic.constants import ID_LENGTH_BITS
+
+        master = os.urandom(strength_bits // 8)
+        identifier = int.from_bytes(os.urandom(2), "big") & ((1 << ID_LENGTH_BITS) - 1)
+        ems = EncryptedMasterSecret.from_master_secret(
+            master, passphrase.encode(), identifier, extendable, iteration_exponent
+        )
+        return cls.from_ems(ems)
+
+    @classmethod
+    def from_ems(cls, ems: Any) -> Slip39Seed:
+        return cls(SecretBytes(ems.ciphertext), ems.identifier, ems.extendable, ems.iteration_exponent)
+
+    def to_ems(self) -> Any:
+        from shamir_mnemonic import EncryptedMasterSecret
+
+        return EncryptedMasterSecret(
+            self.identifier, self.extendable, self.iteration_exponent, self.ems.reveal()
+        )
+
+    def bip32_seed(self, passphrase: str = "") -> bytes:
+        return self.to_ems().decrypt(passphrase.encode())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ems": self.ems.reveal().hex(),
+            "identifier": self.identifier,
+            "extendable": self.extendable,
+            "iteration_exponent": self.iteration_exponent,
+        }
+
+    def wipe(self) -> None:
+        self.ems.wipe()
+
+    def __repr__(self) -> str:
+        return f"<Slip39Seed {len(self.ems) * 8} bits id={self.identifier}>"
+
+
+SeedMaterial = Bip39Seed | Slip39Seed
+
+
+def material_from_json(kind: str, data: dict[str, Any]) -> SeedMaterial:
+    if kind == "bip39":
+        return Bip39Seed(SecretBytes(bytes.fromhex(data["entropy"])))
+    if kind == "slip39":
+        return Slip39Seed(
+            SecretBytes(bytes.fromhex(data["ems"])),
+            int(data["identifier"]),
+            bool(data["extendable"]),
+            int(data["iteration_exponent"]),
+        )
+    raise MnemonicError(f"unknown seed kind {kind!r}")

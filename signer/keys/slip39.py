@@ -1,0 +1,245 @@
+"""SLIP-39 Shamir backups (shamir-mnemonic does the maths).
+
+Two clearly separate modes:
+- **native**: shares of a native SLIP-39 wallet (``Slip39Seed``). Combined on a Trezor they give
+  the same wallet, exactly as SLIP-39 defines it.
+- **bip39**: shares of an existing BIP-39 seed's *entropy*. Combining them here gives back the
+  same 12/24 words. A Trezor would treat these shares as a *different* wallet (it would use the
+  entropy itself as the BIP-32 seed, skipping BIP-39's PBKDF2), so they must be restored here.
+
+Errors never quote share words (the first words identify the set; the rest are secret).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from signer.keys.errors import Slip39Error
+from signer.keys.secret import SecretBytes
+from signer.keys.seed import Bip39Seed, Slip39Seed
+
+MODES = ("native", "bip39")
+SHARE_LENGTHS = (20, 33)  # words, for 128- and 256-bit secrets
+
+
+@lru_cache(maxsize=1)
+def wordlist() -> tuple[str, ...]:
+    from shamir_mnemonic.wordlist import WORDLIST
+
+    return tuple(WORDLIST)
+
+
+def complete(prefix: str) -> list[str]:
+    prefix = prefix.lower()
+    return [w for w in wordlist() if w.startswith(prefix)]
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """``group_threshold`` of the ``groups`` (each (member_threshold, member_count)) are needed."""
+
+    group_threshold: int
+    groups: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def single(cls, threshold: int, count: int) -> SplitPlan:
+        return cls(1, ((threshold, count),))
+
+    @classmethod
+    def parse(cls, text: str) -> SplitPlan:
+        """``"2of3"`` (one group) or ``"2:2of3,3of5,1of1"`` (group threshold, then the groups)."""
+        try:
+            group_threshold, _, rest = text.rpartition(":") if ":" in text else ("1", "", text)
+            groups = tuple(tuple(int(x) for x in g.lower().split("of")) for g in rest.split(","))
+            plan = cls(int(group_threshold), groups)  # type: ignore[arg-type]
+        except ValueError:
+            raise Slip39Error(
+                f"cannot read the split plan {text!r}; write e.g. 2of3 or 2:2of3,2of3,1of1"
+            ) from None
+        plan.check()
+        return plan
+
+    def check(self) -> None:
+        if not self.groups or len(self.groups) > 16:
+            raise Slip39Error("a split has between 1 and 16 groups")
+        if not 1 <= self.group_threshold <= len(self.groups):
+            raise Slip39Error(f"group threshold must be 1..{len(self.groups)}")
+        for i, group in enumerate(self.groups, start=1):
+            if len(group) != 2:
+                raise Slip39Error(f"group {i}: write it as MofN")
+            m, n = group
+            if not 1 <= m <= n <= 16:
+                raise Slip39Error(f"group {i}: {m} of {n} is not possible (1 <= M <= N <= 16)")
+            if m == 1 and n > 1:
+                raise Slip39Error(
+                    f"group {i}: 1 of {n} makes copies, not shares; use 1 of 1 for a single card"
+                )
+
+    def describe(self) -> str:
+        groups = ", ".join(f"{m} of {n}" for m, n in self.groups)
+        if len(self.groups) == 1:
+            return f"{groups} shares"
+        return f"{self.group_threshold} of {len(self.groups)} groups ({groups})"
+
+
+def split_native(seed: Slip39Seed, plan: SplitPlan) -> list[list[str]]:
+    """Shares of a native SLIP-39 wallet (its stored encrypted master secret and passphrase)."""
+    from shamir_mnemonic import split_ems
+
+    plan.check()
+    groups = split_ems(plan.group_threshold, list(plan.groups), seed.to_ems())
+    return [[share.mnemonic() for share in group] for group in groups]
+
+
+def split_bip39(
+    seed: Bip39Seed,
+    plan: SplitPlan,
+    passphrase: str = "",
+    extendable: bool = True,
+    iteration_exponent: int = 1,
+) -> list[list[str]]:
+    """Shares of a BIP-39 seed's entropy (restores to the same words here; a different wallet on Trezor)."""
+    from shamir_mnemonic import EncryptedMasterSecret, split_ems
+    from shamir_mnemonic.constants import ID_LENGTH_BITS
+
+    plan.check()
+    identifier = int.from_bytes(os.urandom(2), "big") & ((1 << ID_LENGTH_BITS) - 1)
+    ems = EncryptedMasterSecret.from_master_secret(
+        seed.entropy.reveal(), passphrase.encode(), identifier, extendable, iteration_exponent
+    )
+    groups = split_ems(plan.group_threshold, list(plan.groups), ems)
+    return [[share.mnemonic() for share in group] for group in groups]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a set of entered shares is from recovery (for "2 of 3" on screen)."""
+
+    groups_needed: int
+    groups_complete: int
+    shares_by_group: dict[int, tuple[int, int]]  # group index -> (have, need)
+
+    @property
+    def complete(self) -> bool:
+        return self.groups_complete >= self.groups_needed
+
+    def describe(self) -> str:
+        if len(self.shares_by_group) == 1 and self.groups_needed == 1:
+            have, need = next(iter(self.shares_by_group.values()))
+            return f"{have} of {need}"
+        parts = [f"group {g + 1}: {h} of {n}" for g, (h, n) in sorted(self.shares_by_group.items())]
+        return f"{self.groups_complete} of {self.groups_needed} groups ({'; '.join(parts)})"
+
+
+def parse_share(mnemonic: str, position: int = 1) -> object:
+    """Parse one share with a specific error; ``position`` names it in messages (1-based)."""
+    from shamir_mnemonic import MnemonicError, Share
+
+    words = mnemonic.lower().split()
+    known = set(wordlist())
+    for i, word in enumerate(words, start=1):
+        if word not in known:
+            hint = [w for w in wordlist() if w.startswith(word[:3])][:3] if len(word) >= 3 else []
+            tip = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise Slip39Error(f"share {position}: word {i} is not in the SLIP-39 list{tip}")
+    if len(words) < SHARE_LENGTHS[0]:
+        raise Slip39Error(f"share {position}: has {len(words)} words; SLIP-39 shares have 20 or 33")
+    try:
+        return Share.from_mnemonic(" ".join(words))
+    except MnemonicError as exc:
+        text = str(exc)
+        if "checksum" in text:
+            raise Slip39Error(f"share {position}: checksum is wrong (a word is mistyped)") from None
+        if "length" in text:
+            raise Slip39Error(f"share {position}: {len(words)} words is not a valid share length") from None
+        raise Slip39Error(f"share {position}: not a valid SLIP-39 share") from None
+
+
+def _collect(mnemonics: list[str]) -> tuple[dict[int, dict[int, object]], object]:
+    shares: dict[int, dict[int, object]] = {}
+    first = None
+    seen: dict[str, int] = {}
+    for pos, mnemonic in enumerate(mnemonics, start=1):
+        norm = " ".join(mnemonic.lower().split())
+        if norm in seen:
+            raise Slip39Error(f"share {pos} is a duplicate of share {seen[norm]}")
+        seen[norm] = pos
+        share = parse_share(norm, pos)
+        if first is None:
+            first = share
+        elif share.common_parameters() != first.common_parameters():  # type: ignore[attr-defined]
+            raise Slip39Error(f"share {pos} belongs to another set of shares (different backup)")
+        group = shares.setdefault(share.group_index, {})  # type: ignore[attr-defined]
+        if group and next(iter(group.values())).group_parameters() != share.group_parameters():  # type: ignore[attr-defined]
+            raise Slip39Error(f"share {pos} does not match the other shares of its group")
+        if share.index in group:  # type: ignore[attr-defined]
+            raise Slip39Error(f"share {pos} has the same number as an earlier share but other words")
+        group[share.index] = share  # type: ignore[attr-defined]
+    if first is None:
+        raise Slip39Error("no shares given")
+    return shares, first
+
+
+def progress(mnemonics: list[str]) -> Progress:
+    shares, first = _collect(mnemonics)
+    by_group = {g: (len(m), next(iter(m.values())).member_threshold) for g, m in shares.items()}  # type: ignore[attr-defined]
+    complete = sum(1 for have, need in by_group.values() if have >= need)
+    return Progress(first.group_threshold, complete, by_group)  # type: ignore[attr-defined]
+
+
+def recover_ems(mnemonics: list[str]) -> object:
+    """The encrypted master secret from enough shares, in any order; extra shares are fine."""
+    from shamir_mnemonic import MnemonicError, recover_ems
+    from shamir_mnemonic.shamir import ShareGroup
+
+    shares, first = _collect(mnemonics)
+    state = progress(mnemonics)
+    if not state.complete:
+        missing = [
+            f"group {g + 1} needs {need - have} more"
+            for g, (have, need) in sorted(state.shares_by_group.items())
+            if have < need
+        ]
+        if state.groups_needed == 1 and len(state.shares_by_group) == 1:
+            have, need = next(iter(state.shares_by_group.values()))
+            raise Slip39Error(f"not enough shares: {have} of {need}; {need - have} more needed")
+        raise Slip39Error(
+            f"not enough shares: {state.groups_complete} of {state.groups_needed} groups complete"
+            + (f" ({'; '.join(missing)})" if missing else "")
+        )
+    groups: dict[int, ShareGroup] = {}
+    for g, members in sorted(shares.items()):
+        threshold = next(iter(members.values())).member_threshold  # type: ignore[attr-defined]
+        if len(members) < threshold or len(groups) >= first.group_threshold:  # type: ignore[attr-defined]
+            continue
+        group = ShareGroup()
+        for index in sorted(members)[:threshold]:
+            group.add(members[index])  # type: ignore[arg-type]
+        groups[g] = group
+    try:
+        return recover_ems(groups)
+    except MnemonicError:
+        raise Slip39Error(
+            "the shares do not fit together (digest check failed): one is from another split"
+        ) from None
+
+
+def combine_native(mnemonics: list[str]) -> Slip39Seed:
+    """A native SLIP-39 wallet from its shares (the passphrase is applied when the seed is used)."""
+    return Slip39Seed.from_ems(recover_ems(mnemonics))
+
+
+def combine_bip39(mnemonics: list[str], passphrase: str = "") -> Bip39Seed:
+    """The BIP-39 seed whose entropy these shares carry (mode ``bip39``)."""
+    ems = recover_ems(mnemonics)
+    entropy = ems.decrypt(passphrase.encode())  # type: ignore[attr-defined]
+    if len(entropy) not in (16, 20, 24, 28, 32):
+        raise Slip39Error("these shares do not hold BIP-39 entropy (wrong length); use native mode")
+    return Bip39Seed(SecretBytes(entropy))
+
+
+def master_secret(mnemonics: list[str], passphrase: str = "") -> bytes:
+    """The decrypted master secret (= BIP-32 seed of a native wallet)."""
+    return recover_ems(mnemonics).decrypt(passphrase.encode())  # type: ignore[attr-defined]

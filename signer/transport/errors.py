@@ -1,0 +1,9 @@
+from signer.errors import AirlockError
+
+
+class TransportError(AirlockError):
+    """A QR payload could not be parsed, assembled or verified. The message says why."""
+
+
+class ForeignPartError(TransportError):
+    """A part belongs to a different message than the one being assembled (never merged)."""

@@ -1,0 +1,80 @@
+"""Suite-wide guards.
+
+Every test that writes files does so under its ``tmp_path``. After each such test, the files it
+wrote are scanned for the suite's test mnemonics (and their entropy and seeds, in hex): a secret in
+plaintext anywhere but a deliberate input file (written with ``secret_input``) fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+ZOO24 = " ".join(["zoo"] * 23 + ["vote"])
+LEGAL = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+TEST_MNEMONICS = (ABANDON, ZOO24, LEGAL)
+INPUTS_DIR = "_secret_inputs"
+
+
+def _needles() -> list[bytes]:
+    from signer.keys import bip39
+
+    needles = []
+    for words in TEST_MNEMONICS:
+        entropy = bip39.entropy_from_mnemonic(words)
+        seed = bip39.mnemonic_to_seed(words)
+        needles += [
+            words.encode(),
+            " ".join(words.split()[:6]).encode(),
+            entropy.hex().encode(),
+            seed.hex().encode(),
+            seed,
+            words.upper().encode(),
+        ]
+    # the all-zero entropy of ABANDON would match any run of zeros: keep only distinctive needles
+    return [n for n in needles if n.strip(b"0\x00")]
+
+
+_NEEDLES: list[bytes] | None = None
+
+
+def scan_for_secrets(root: Path) -> list[str]:
+    global _NEEDLES
+    if _NEEDLES is None:
+        _NEEDLES = _needles()
+    hits = []
+    for path in root.rglob("*"):
+        if not path.is_file() or INPUTS_DIR in path.parts:
+            continue
+        data = path.read_bytes()
+        for needle in _NEEDLES:
+            if needle in data:
+                hits.append(f"{path.relative_to(root)} holds test secret material in plaintext")
+                break
+    return hits
+
+
+@pytest.fixture(autouse=True)
+def _no_plaintext_secrets(request: pytest.FixtureRequest) -> Iterator[None]:
+    tmp = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    if tmp is not None:
+        hits = scan_for_secrets(tmp)
+        assert not hits, "; ".join(hits)
+
+
+@pytest.fixture
+def secret_input(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a deliberate secret input file (e.g. for --mnemonic-file), exempt from the scan."""
+
+    def write(name: str, text: str) -> Path:
+        folder = tmp_path / INPUTS_DIR
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        path.write_text(text)
+        return path
+
+    return write
