@@ -9,7 +9,7 @@ bootstrap:
 	@scripts/bootstrap.sh dev
 
 demo: bootstrap
-	@$(PY) -m signer.demo
+	@$(PY) scripts/demo.py
 
 test: bootstrap
 	@$(PY) -m ruff check .
