@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "account",
     "slip39",
     "backup",
+    "qr",
 )
 
 

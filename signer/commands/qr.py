@@ -1,0 +1,255 @@
+"""``airlock qr encode|decode``: a file as UR / BBQr QR texts (and PNG frames), and back.
+
+encode prints one QR text per line, upper case (QR alphanumeric mode): for UR every pure
+fragment once, then rateless parts up to ``--parts``; for BBQr every part once.
+
+decode reads QR texts one per line and/or images (PNG, JPEG...), in any order with repeats,
+assembles exactly one message and writes its payload bytes: the inner byte string for
+``ur:bytes`` and ``ur:(crypto-)psbt``, the CBOR body for other UR types, the file for BBQr.
+Unreadable lines, parts of a second message and incomplete input end with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from signer.errors import Refusal, UsageError
+
+UR_TYPES = ("bytes", "crypto-psbt", "psbt")
+BBQR_TYPES = ("P", "T", "J", "U", "B", "C")
+DEFAULT_UR_FRAGMENT = 200
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"GIF87a", b"GIF89a", b"RIFF")
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("qr", help="encode a file as UR/BBQr QR codes, or decode scanned QR codes")
+    cmds = parser.add_subparsers(dest="qr_command", required=True, metavar="ACTION")
+
+    enc = cmds.add_parser("encode", help="print the QR texts (one per line) that carry FILE")
+    enc.add_argument("file", metavar="FILE", help="payload bytes (- for stdin)")
+    enc.add_argument("--format", choices=("ur", "bbqr"), default="ur", help="transport format (default ur)")
+    enc.add_argument(
+        "--type",
+        dest="payload_type",
+        metavar="TYPE",
+        help=f"UR type {'|'.join(UR_TYPES)} (default bytes) or BBQr type {'|'.join(BBQR_TYPES)} (default B)",
+    )
+    enc.add_argument(
+        "--max-fragment-len",
+        type=int,
+        metavar="N",
+        help=f"UR: payload bytes per fragment (default {DEFAULT_UR_FRAGMENT}); "
+        "BBQr: characters per QR code, header included",
+    )
+    enc.add_argument(
+        "--parts",
+        type=int,
+        metavar="K",
+        help="UR: print K parts in all (at least every fragment once); BBQr: split into exactly K parts",
+    )
+    enc.add_argument("--png-dir", metavar="DIR", help="also write each QR code as DIR/frame-NNNN.png")
+    enc.set_defaults(func=cmd_encode)
+
+    dec = cmds.add_parser("decode", help="assemble QR texts (one per line) and/or QR images into the payload")
+    dec.add_argument("files", nargs="*", metavar="FILE", help="text files or images (default: stdin text)")
+    dec.add_argument("--json", action="store_true", help='print {"format", "type", "kind", "hex"} instead')
+    dec.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    dec.set_defaults(func=cmd_decode)
+
+
+# --- encode --------------------------------------------------------------------------------------
+
+
+def _check_payload(data: bytes, fmt: str, payload_type: str) -> None:
+    from signer.transport import plain
+
+    if not data:
+        raise UsageError("the input is empty: nothing to encode")
+    if payload_type in ("crypto-psbt", "psbt", "P") and not data.startswith(plain.PSBT_MAGIC):
+        raise UsageError(f"--type {payload_type} needs a binary PSBT (the input lacks the 'psbt\\xff' magic)")
+    if payload_type == "T" and not plain.is_transaction(data):
+        raise UsageError("--type T needs a raw Bitcoin transaction")
+    if payload_type in ("J", "U"):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"--type {payload_type} needs UTF-8 text") from None
+        if payload_type == "J":
+            try:
+                json.loads(text)
+            except (ValueError, RecursionError):
+                raise UsageError("--type J needs a JSON document") from None
+
+
+def encode_texts(
+    data: bytes,
+    fmt: str,
+    payload_type: str | None,
+    max_fragment_len: int | None,
+    parts: int | None,
+) -> list[str]:
+    """The QR texts for ``data`` (upper case), as ``airlock qr encode`` prints them."""
+    if parts is not None and parts < 1:
+        raise UsageError("--parts must be at least 1")
+    if max_fragment_len is not None and max_fragment_len < 1:
+        raise UsageError("--max-fragment-len must be positive")
+    if fmt == "ur":
+        from signer.transport.frames import wrap_ur
+        from signer.transport.ur import UREncoder
+
+        ur_type = payload_type or "bytes"
+        if ur_type not in UR_TYPES:
+            raise UsageError(f"UR type must be one of {', '.join(UR_TYPES)}")
+        _check_payload(data, fmt, ur_type)
+        fragment = max_fragment_len or DEFAULT_UR_FRAGMENT
+        if fragment < 10:
+            raise UsageError("--max-fragment-len must be at least 10 bytes for UR")
+        encoder = UREncoder(wrap_ur(data, ur_type), fragment)
+        count = 1 if encoder.is_single_part else max(encoder.seq_len, parts or 0)
+        return [encoder.next_part().upper() for _ in range(count)]
+
+    from signer.transport import bbqr
+    from signer.transport.qrcapacity import alnum_capacity
+
+    file_type = payload_type or "B"
+    if file_type not in BBQR_TYPES:
+        raise UsageError(f"BBQr type must be one of {', '.join(BBQR_TYPES)}")
+    _check_payload(data, fmt, file_type)
+    options: dict[str, int] = {}
+    if max_fragment_len is not None:
+        fitting = [v for v in range(1, 41) if alnum_capacity(v, "L") <= max_fragment_len]
+        if not fitting:
+            raise UsageError(
+                f"--max-fragment-len for BBQr must be at least {alnum_capacity(1, 'L')} characters"
+            )
+        options["max_version"] = fitting[-1]
+        options["min_version"] = min(5, fitting[-1])
+    if parts is not None:
+        options.update(min_split=parts, max_split=parts, min_version=1)
+    return list(bbqr.split(data, file_type, **options).parts)
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    from signer.commands._common import read_bytes_file
+
+    data = read_bytes_file(args.file)
+    texts = encode_texts(data, args.format, args.payload_type, args.max_fragment_len, args.parts)
+    if args.png_dir:
+        write_pngs(texts, Path(args.png_dir))
+    sys.stdout.write("".join(t + "\n" for t in texts))
+    return 0
+
+
+def write_pngs(texts: list[str], folder: Path) -> list[Path]:
+    from signer.transport.frames import render_qr
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for n, text in enumerate(texts, start=1):
+            path = folder / f"frame-{n:04d}.png"
+            render_qr(text, ecc="L", module_px=4, quiet_zone=4).save(path)
+            paths.append(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write PNG frames to {folder}: {exc.strerror}") from None
+    return paths
+
+
+# --- decode --------------------------------------------------------------------------------------
+
+
+def _is_image(name: str, head: bytes) -> bool:
+    return Path(name).suffix.lower() in _IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC)
+
+
+def _frames_of(name: str) -> list[tuple[str, str | bytes]]:
+    """(where, frame) pairs from one input: text lines, or the QR codes found in an image."""
+    if name == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(name).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+    label = "stdin" if name == "-" else name
+    if _is_image(name, raw[:8]):
+        return [(label, frame) for frame in _decode_image(label, raw)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{label} is neither UTF-8 text nor an image") from None
+    return [
+        (f"{label} line {n}", line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()
+    ]
+
+
+def _decode_image(label: str, raw: bytes) -> list[bytes]:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from signer.transport.frames import decode_qr_image
+
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            found = decode_qr_image(image)
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise UsageError(f"{label} is not a readable image") from None
+    if not found:
+        from signer.transport.errors import TransportError
+
+        raise TransportError(f"{label}: no QR code found in the image")
+    return found
+
+
+def decode_inputs(names: list[str]) -> object:
+    """Feed every frame of ``names`` to one Assembler; return its Payload (TransportError if not)."""
+    from signer.transport.assembler import Assembler
+    from signer.transport.errors import TransportError
+
+    assembler = Assembler()
+    for name in names or ["-"]:
+        for where, frame in _frames_of(name):
+            status = assembler.add(frame)
+            if not status.accepted:
+                raise TransportError(f"{where}: {status.outcome} frame: {status.reason}")
+    if not assembler.is_complete:
+        status = assembler.status
+        if status.format is None:
+            raise TransportError("no QR data in the input")
+        unit = "fragments" if status.format == "ur" else "parts"
+        raise TransportError(f"incomplete: {status.received} of {status.expected} {unit}")
+    return assembler.result
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    from signer.transport.payload import Payload
+
+    payload = decode_inputs(args.files)
+    assert isinstance(payload, Payload)
+    if payload.is_secret and not args.output:
+        raise Refusal(f"the QR holds a {payload.type_label} seed; it is never printed: write it with -o FILE")
+    if args.json:
+        doc = {
+            "format": payload.format,
+            "type": payload.type_label,
+            "kind": payload.kind,
+            "hex": payload.data.hex(),
+        }
+        out = (json.dumps(doc) + "\n").encode()
+    else:
+        out = payload.data
+    if args.output:
+        try:
+            Path(args.output).write_bytes(out)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    return 0

@@ -1,0 +1,459 @@
+"""Turn decoded QR frames, one at a time and in any format, into one typed :class:`Payload`.
+
+The first readable frame fixes the format (UR, BBQr, SeedQR or a plain single QR) and the message.
+After that:
+
+* parts of the same message are taken in any order, repeats are harmless;
+* a frame of *another* message (another UR or BBQr, or any other recognised QR) is refused and
+  reported, never merged; call :meth:`Assembler.reset` to start over on purpose;
+* unreadable frames (garbage, malformed parts) are counted, ignored and reported.
+
+``add`` returns an :class:`AssemblyStatus` for every frame. It raises :class:`TransportError`
+only for faults of the whole message: over the size limit, or a message that fails its checks once
+complete (UR checksum, BBQr decompression, a PSBT that is no PSBT...). After such an error the
+assembler is reset, ready for a new scan.
+
+Binary QR content (a CompactSeedQR) must be passed as the exact ``bytes`` of the symbol; text as
+``str`` or UTF-8 ``bytes``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from signer.transport import bbqr, plain, seedqr
+from signer.transport.errors import ForeignPartError, TransportError
+from signer.transport.payload import Payload
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MAX_FRAME_CHARS = 7089  # the largest QR symbol (version 40-L, numeric) holds 7089 characters
+
+# UR type -> payload kind. Types not listed travel as kind "cbor" (CBOR body, not interpreted).
+UR_KINDS = {
+    "crypto-psbt": "psbt",
+    "psbt": "psbt",
+    "bytes": "bytes",
+    "eth-sign-request": "eth-sign-request",
+    "eth-signature": "eth-signature",
+    "crypto-hdkey": "hdkey",
+    "hdkey": "hdkey",
+    "crypto-account": "account",
+    "account-descriptor": "account",
+    "crypto-output": "output-descriptor",
+    "output-descriptor": "output-descriptor",
+    "crypto-multi-accounts": "multi-accounts",
+    "crypto-seed": "seed",
+    "seed": "seed",
+}
+_UR_INNER_BYTES = frozenset({"crypto-psbt", "psbt", "bytes"})  # payload data is the inner byte string
+
+
+@dataclass(frozen=True)
+class AssemblyStatus:
+    """The assembler's state after one frame, and what happened to that frame.
+
+    ``outcome``: ``"new"`` (the frame taught something), ``"duplicate"`` (already known),
+    ``"garbage"`` (unreadable or malformed; ignored), ``"foreign"`` (part of another message;
+    refused), or ``"idle"`` (no frame yet).
+    """
+
+    outcome: str
+    format: str | None
+    complete: bool
+    progress: float
+    received: int  # parts (BBQr) or fragments solved (UR) so far
+    expected: int | None  # total parts / fragments, once known
+    garbage_frames: int
+    foreign_frames: int
+    reason: str | None = None  # why the last frame was not used
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome in ("new", "duplicate")
+
+    def describe(self) -> str:
+        """One line for a screen or a log (never quotes frame content)."""
+        if self.complete:
+            line = f"complete ({self.format})"
+        elif self.format is None:
+            line = "waiting for a QR code"
+        elif self.expected:
+            unit = "fragments" if self.format == "ur" else "parts"
+            line = f"{self.format}: {self.received} of {self.expected} {unit} ({self.progress:.0%})"
+        else:
+            line = f"{self.format}: collecting"
+        if self.reason:
+            line += f"; last frame {self.outcome}: {self.reason}"
+        return line
+
+
+class Assembler:
+    """Collects frames of exactly one message; see the module docstring."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        if max_bytes < 1:
+            raise ValueError("max_bytes must be positive")
+        self.max_bytes = max_bytes
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: the next readable frame starts a new message."""
+        from signer.transport.ur import URDecoder
+
+        self._format: str | None = None
+        self._ur: URDecoder | None = None
+        self._bbqr: bbqr.BBQrCollector | None = None
+        self._single_key: str | bytes | None = None
+        self._result: Payload | None = None
+        self._garbage = 0
+        self._foreign = 0
+        self._last = self._status("idle")
+
+    # -- public state ------------------------------------------------------------------------
+    @property
+    def status(self) -> AssemblyStatus:
+        return self._last
+
+    @property
+    def is_complete(self) -> bool:
+        return self._result is not None
+
+    @property
+    def result(self) -> Payload:
+        if self._result is None:
+            raise TransportError(f"incomplete: {self._progress_text()}")
+        return self._result
+
+    # -- adding frames -----------------------------------------------------------------------
+    def add(self, content: str | bytes) -> AssemblyStatus:
+        """Take one decoded QR frame; see the module docstring for errors."""
+        frame = _Frame.of(content)
+        if frame.error:
+            return self._reject("garbage", frame.error)
+        if self._format is None:
+            outcome = self._start(frame)
+        elif frame.kind == "ur" and self._format == "ur":
+            outcome = self._add_ur(frame.text or "")
+        elif frame.kind == "bbqr" and self._format == "bbqr":
+            outcome = self._add_bbqr(frame.text or "")
+        elif self._format == "single" and frame.key == self._single_key:
+            outcome = "duplicate"
+        else:
+            outcome = self._other_message(frame)
+        if isinstance(outcome, _Rejected):
+            return self._reject(outcome.outcome, outcome.reason)
+        self._last = self._status(outcome)
+        return self._last
+
+    def _start(self, frame: _Frame) -> str | _Rejected:
+        if frame.kind == "ur":
+            return self._start_ur(frame.text or "")
+        if frame.kind == "bbqr":
+            return self._start_bbqr(frame.text or "")
+        try:
+            payload = _recognise_single(frame)
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        if payload is None:
+            return _Rejected("garbage", "not a QR format Airlock reads")
+        self._format = "single"
+        self._single_key = frame.key
+        self._result = payload
+        return "new"
+
+    def _other_message(self, frame: _Frame) -> _Rejected:
+        """A frame that does not belong to the current message: foreign if readable, else garbage."""
+        from signer.transport.ur import URDecoder
+
+        current = self._describe_current()
+        try:
+            if frame.kind == "ur":
+                URDecoder(max_message_len=self.max_bytes).receive(frame.text or "")
+                return _Rejected("foreign", f"a UR of another message while {current}; not merging")
+            if frame.kind == "bbqr":
+                bbqr.parse_part(frame.text or "")
+                return _Rejected("foreign", f"a BBQr part of another message while {current}; not merging")
+            other = _recognise_single(frame)
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        if other is None:
+            return _Rejected("garbage", "not a QR format Airlock reads")
+        return _Rejected("foreign", f"a {other.kind} QR of another message while {current}; not merging")
+
+    def _describe_current(self) -> str:
+        if self._result is not None:
+            return f"holding a complete {self._result.kind} message (reset to scan another)"
+        return f"assembling a {self._format} message"
+
+    # -- UR ----------------------------------------------------------------------------------
+    def _start_ur(self, text: str) -> str | _Rejected:
+        from signer.transport.ur import URDecoder
+
+        size = _ur_message_len(text)
+        if size is not None and size > self.max_bytes:
+            raise TransportError(f"message too large: a UR of {size} bytes, the limit is {self.max_bytes}")
+        decoder = URDecoder(max_message_len=self.max_bytes)
+        try:
+            decoder.receive(text)
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        self._format, self._ur = "ur", decoder
+        return self._after_ur(new=True)
+
+    def _add_ur(self, text: str) -> str | _Rejected:
+        decoder = self._ur
+        assert decoder is not None
+        before = decoder.received_parts
+        try:
+            new = decoder.receive(text)
+        except ForeignPartError as exc:
+            return _Rejected("foreign", str(exc))
+        except TransportError as exc:
+            if decoder.received_parts > before:  # the part was taken and the message failed its checks
+                self.reset()
+                raise
+            return _Rejected("garbage", str(exc))
+        return self._after_ur(new)
+
+    def _after_ur(self, new: bool) -> str:
+        decoder = self._ur
+        assert decoder is not None
+        if decoder.is_complete and self._result is None:
+            try:
+                self._result = _payload_from_ur(decoder.result, self.max_bytes)
+            except TransportError:
+                self.reset()
+                raise
+        return "new" if new else "duplicate"
+
+    # -- BBQr --------------------------------------------------------------------------------
+    def _start_bbqr(self, text: str) -> str | _Rejected:
+        collector = bbqr.BBQrCollector(self.max_bytes)
+        try:
+            collector.add(text)
+        except bbqr.BBQrTooLarge:
+            raise
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        self._format, self._bbqr = "bbqr", collector
+        return self._after_bbqr(new=True)
+
+    def _add_bbqr(self, text: str) -> str | _Rejected:
+        collector = self._bbqr
+        assert collector is not None
+        try:
+            new = collector.add(text)
+        except ForeignPartError as exc:
+            return _Rejected("foreign", str(exc))
+        except bbqr.BBQrTooLarge:
+            self.reset()
+            raise
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        return self._after_bbqr(new)
+
+    def _after_bbqr(self, new: bool) -> str:
+        collector = self._bbqr
+        assert collector is not None
+        if collector.is_complete and self._result is None:
+            try:
+                self._result = _payload_from_bbqr(collector.result())
+            except TransportError:
+                self.reset()
+                raise
+        return "new" if new else "duplicate"
+
+    # -- status ------------------------------------------------------------------------------
+    def _reject(self, outcome: str, reason: str) -> AssemblyStatus:
+        if outcome == "foreign":
+            self._foreign += 1
+        else:
+            self._garbage += 1
+        self._last = self._status(outcome, reason)
+        return self._last
+
+    def _counts(self) -> tuple[float, int, int | None]:
+        if self._result is not None:
+            if self._ur is not None:
+                return 1.0, self._ur.solved_fragments, self._ur.expected_parts
+            if self._bbqr is not None:
+                return 1.0, self._bbqr.received, self._bbqr.total
+            return 1.0, 1, 1
+        if self._ur is not None:
+            return self._ur.progress, self._ur.solved_fragments, self._ur.expected_parts
+        if self._bbqr is not None:
+            return self._bbqr.progress, self._bbqr.received, self._bbqr.total
+        return 0.0, 0, None
+
+    def _status(self, outcome: str, reason: str | None = None) -> AssemblyStatus:
+        progress, received, expected = self._counts()
+        fmt = self._format
+        if fmt == "single":
+            fmt = self._result.format if self._result else None
+        return AssemblyStatus(
+            outcome=outcome,
+            format=fmt,
+            complete=self._result is not None,
+            progress=progress,
+            received=received,
+            expected=expected,
+            garbage_frames=self._garbage,
+            foreign_frames=self._foreign,
+            reason=reason,
+        )
+
+    def _progress_text(self) -> str:
+        _, received, expected = self._counts()
+        if self._format is None:
+            return "no QR code read yet"
+        unit = "fragments" if self._format == "ur" else "parts"
+        if expected:
+            return f"{received} of {expected} {unit}"
+        return f"{self._format} message started"
+
+
+@dataclass(frozen=True)
+class _Rejected:
+    outcome: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """One frame, classified by its shape only: ``ur``, ``bbqr`` or ``single``."""
+
+    kind: str
+    text: str | None  # the stripped text, None for binary content
+    raw: bytes | None  # the exact bytes when given bytes
+    key: str | bytes  # identity for duplicate detection
+    error: str | None = None
+
+    @classmethod
+    def of(cls, content: object) -> _Frame:
+        if isinstance(content, bytearray | memoryview):
+            content = bytes(content)
+        if isinstance(content, bytes):
+            if len(content) > MAX_FRAME_CHARS:
+                return cls("single", None, None, b"", "longer than any QR code holds")
+            try:
+                text: str | None = content.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                text = None
+            raw: bytes | None = content
+        elif isinstance(content, str):
+            if len(content) > MAX_FRAME_CHARS:
+                return cls("single", None, None, "", "longer than any QR code holds")
+            text, raw = content.strip(), None
+        else:
+            return cls("single", None, None, "", "a frame must be text or bytes")
+        if text is not None and not text and (raw is None or not raw):
+            return cls("single", None, None, "", "empty QR code")
+        kind = "single"
+        if text is not None:
+            if text[:3].lower() == "ur:":
+                kind = "ur"
+            elif bbqr.is_bbqr(text):
+                kind = "bbqr"
+        key: str | bytes = text if text is not None else (raw or b"")
+        if kind == "single" and raw is not None and len(raw) in (16, 32):
+            key = raw  # binary identity matters for a CompactSeedQR
+        return cls(kind, text, raw, key)
+
+
+def _recognise_single(frame: _Frame) -> Payload | None:
+    """SeedQR or a plain QR; None if the frame is neither. TransportError if it breaks its format."""
+    text = frame.text
+    if text is not None and len(text) in (48, 96) and text.isascii() and text.isdigit():
+        seed = seedqr.decode(text)
+        return Payload("seed", "seedqr", seed.entropy, obj=seed)
+    if text is not None:
+        payload = plain.recognise(text)
+        if payload is not None:
+            return payload
+    if frame.raw is not None and _could_be_compact_seedqr(frame.raw):
+        seed = seedqr.decode(frame.raw)
+        return Payload("seed", "seedqr", seed.entropy, obj=seed)
+    return None
+
+
+def _could_be_compact_seedqr(raw: bytes) -> bool:
+    """16 or 32 bytes that are not all printable ASCII (such text is taken for text, not entropy).
+
+    Random entropy is all printable ASCII with odds of about 1 in 7.7 million (16 bytes); a short
+    printed token or password, on the other hand, is common and must not be offered as a seed.
+    """
+    return len(raw) in (16, 32) and not all(0x20 <= b < 0x7F for b in raw)
+
+
+def _ur_message_len(text: str) -> int | None:
+    """Payload length a UR frame announces (None if the frame is unreadable: the decoder says why)."""
+    from signer.transport import bytewords
+    from signer.transport.fountain import FountainPart
+
+    components = [c for c in text.lower()[3:].split("/") if c]
+    try:
+        if len(components) == 2:
+            return len(bytewords.decode(components[1]))
+        if len(components) == 3:
+            return FountainPart.from_cbor(bytewords.decode(components[2])).message_len
+    except TransportError:
+        return None
+    return None
+
+
+def _payload_from_ur(ur: object, max_bytes: int) -> Payload:
+    from signer.transport.urtypes import decode_ur
+
+    ur_type: str = ur.type  # type: ignore[attr-defined]
+    cbor: bytes = ur.cbor  # type: ignore[attr-defined]
+    if len(cbor) > max_bytes:
+        raise TransportError(f"message too large: a UR of {len(cbor)} bytes, the limit is {max_bytes}")
+    kind = UR_KINDS.get(ur_type, "cbor")
+    obj = decode_ur(ur) if kind != "cbor" else None
+    data = cbor
+    if ur_type in _UR_INNER_BYTES:
+        inner = getattr(obj, "data", None)
+        if not isinstance(inner, bytes):
+            raise TransportError(f"ur:{ur_type} does not hold a byte string")
+        data = inner
+        if kind == "psbt" and not data.startswith(plain.PSBT_MAGIC):
+            raise TransportError(f"ur:{ur_type} does not hold a PSBT (magic bytes missing)")
+    return Payload(kind, "ur", data, ur_type=ur_type, obj=obj)
+
+
+def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
+    data, file_type = message.data, message.file_type
+    if file_type == "P":
+        if data.startswith(b"cHNidP8"):  # some encoders put the base64 text in a P file
+            try:
+                data = base64.b64decode(data.strip(), validate=True)
+            except (binascii.Error, ValueError):
+                raise TransportError("BBQr PSBT is neither binary nor valid base64") from None
+        if not data.startswith(plain.PSBT_MAGIC):
+            raise TransportError("BBQr file of type P does not hold a PSBT (magic bytes missing)")
+        return Payload("psbt", "bbqr", data, bbqr_type=file_type)
+    if file_type == "T":
+        stripped = data.strip()
+        if stripped and len(stripped) % 2 == 0 and all(c in b"0123456789abcdefABCDEF" for c in stripped):
+            data = bytes.fromhex(stripped.decode("ascii"))  # hex text of a transaction
+        if not plain.is_transaction(data):
+            raise TransportError("BBQr file of type T does not hold a Bitcoin transaction")
+        return Payload("bitcoin-tx", "bbqr", data, bbqr_type=file_type)
+    if file_type in ("J", "U"):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TransportError(f"BBQr file of type {file_type} is not UTF-8 text") from None
+        if file_type == "J":
+            try:
+                json.loads(text)
+            except (ValueError, RecursionError):
+                raise TransportError("BBQr file of type J is not valid JSON") from None
+        kind = plain.classify_text(text) or ("json" if file_type == "J" else "text")
+        return Payload(kind, "bbqr", data, bbqr_type=file_type, obj=text)
+    if file_type == "C":
+        return Payload("cbor", "bbqr", data, bbqr_type=file_type)
+    return Payload("binary", "bbqr", data, bbqr_type=file_type)

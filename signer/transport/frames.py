@@ -1,0 +1,439 @@
+"""QR frames: encode a payload into (animated) QR images for a screen, and read QR codes from images.
+
+Encoding sizes every frame for the screen it will be shown on. ``density`` picks the smallest
+module size (in screen pixels) allowed: 6, 5, 4 or 3 px (density 0..3). The largest QR version
+whose modules plus quiet zone fit the screen at that size bounds the frame's content, which fixes
+the UR fragment length or the BBQr part count. Every frame of a set is rendered at the same QR
+version and module size, so the code does not jump on screen while it animates. A second cap
+(``max_version``, default 20 = 97 modules) keeps frames readable by a 640x480 camera even when a
+laptop screen could show more.
+
+Error correction: one frame that fits at M uses M; animated frames use L (a lost frame is shown
+again or replaced by a rateless UR part, so density matters more). BBQr always uses L (its spec).
+
+Decoding uses zbar through pyzbar's ctypes bindings in *binary* mode, so byte-mode QR content (a
+CompactSeedQR, UTF-8 text) comes back exactly as stored: plain ``pyzbar.decode`` re-encodes it
+from a guessed charset. Only when the plain pass finds nothing does it retry: adaptive threshold,
+scaling, smoothing (screen moire), and last a perspective fix (OpenCV locates the code's corners,
+the code is warped upright, zbar reads it).
+
+cv2, numpy, pyzbar, PIL and qrcode are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from signer.transport import bbqr
+from signer.transport.errors import TransportError
+from signer.transport.qrcapacity import alnum_capacity, modules, smallest_alnum_version
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from signer.transport.ur import UR
+
+DENSITY_MODULE_PX: tuple[int, ...] = (6, 5, 4, 3)
+"""Smallest module size in screen pixels for density 0 (sparsest) .. 3 (densest)."""
+DEFAULT_DENSITY = 1
+MIN_MODULE_PX = DENSITY_MODULE_PX[-1]
+QUIET_ZONE = 2  # modules of white around the code inside the screen image (the screen adds more)
+CAMERA_MAX_VERSION = 20
+UR_INNER_BYTES_TYPES = frozenset({"bytes", "crypto-psbt", "psbt"})
+_ZBAR_QRCODE = 64
+_ZBAR_CFG_ENABLE = 0
+_ZBAR_CFG_BINARY = 4  # zbar >= 0.23: hand back byte-mode data untouched
+_ZBAR_FOURCC_Y800 = 0x30303859
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """How dense frames may be on one screen: the module size floor and the largest QR version."""
+
+    screen_px: int
+    module_px: int
+    max_version: int
+    quiet_zone: int = QUIET_ZONE
+
+    def module_px_for(self, version: int) -> int:
+        """The (integer) module size that fills the screen for a code of ``version``."""
+        return self.screen_px // (modules(version) + 2 * self.quiet_zone)
+
+
+def plan_frames(
+    screen_px: int = 240,
+    density: int = DEFAULT_DENSITY,
+    *,
+    max_version: int = CAMERA_MAX_VERSION,
+    quiet_zone: int = QUIET_ZONE,
+) -> FramePlan:
+    """The densest QR version whose modules stay at least ``DENSITY_MODULE_PX[density]`` px."""
+    if not 0 <= density < len(DENSITY_MODULE_PX):
+        raise TransportError(f"density must be 0..{len(DENSITY_MODULE_PX) - 1}, not {density}")
+    if not 1 <= max_version <= 40:
+        raise TransportError(f"max_version must be 1..40, not {max_version}")
+    module_px = DENSITY_MODULE_PX[density]
+    best = 0
+    for version in range(1, max_version + 1):
+        if (modules(version) + 2 * quiet_zone) * module_px <= screen_px:
+            best = version
+    if best == 0:
+        raise TransportError(f"a {screen_px} px screen cannot show a QR code with {module_px} px modules")
+    return FramePlan(screen_px, module_px, best, quiet_zone)
+
+
+class FrameSet:
+    """The QR texts of one payload and their images, rendered on first use and then cached.
+
+    ``texts`` is one display cycle (loop it). For a multipart UR it holds every pure fragment once
+    followed by rateless parts; for BBQr every part once. Images are 8-bit grayscale
+    ``screen_px`` x ``screen_px`` PIL images, black code on white.
+    """
+
+    def __init__(
+        self, texts: tuple[str, ...], *, format: str, version: int, ecc: str, plan: FramePlan
+    ) -> None:
+        self.texts = texts
+        self.format = format
+        self.version = version
+        self.ecc = ecc
+        self.plan = plan
+        self.module_px = plan.module_px_for(version)
+        self._cache: dict[int, Image] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __iter__(self) -> Iterator[Image]:
+        return (self.image(i) for i in range(len(self.texts)))
+
+    @property
+    def is_animated(self) -> bool:
+        return len(self.texts) > 1
+
+    def image(self, index: int) -> Image:
+        """Frame ``index`` (modulo the cycle length), rendered once and cached."""
+        index %= len(self.texts)
+        cached = self._cache.get(index)
+        if cached is None:
+            cached = render_qr(
+                self.texts[index],
+                ecc=self.ecc,
+                version=self.version,
+                module_px=self.module_px,
+                quiet_zone=self.plan.quiet_zone,
+                canvas_px=self.plan.screen_px,
+            )
+            self._cache[index] = cached
+        return cached
+
+    def prerender(self) -> None:
+        for i in range(len(self.texts)):
+            self.image(i)
+
+
+# --- encoding ------------------------------------------------------------------------------------
+
+
+def wrap_ur(data: bytes, ur_type: str = "bytes") -> UR:
+    """A UR for payload bytes: ``bytes`` / ``crypto-psbt`` / ``psbt`` wrap them as a CBOR byte
+    string; any other type takes them as its CBOR body as is."""
+    import cbor2
+
+    from signer.transport.ur import UR
+
+    if not data:
+        raise TransportError("nothing to encode: the payload is empty")
+    if ur_type in UR_INNER_BYTES_TYPES:
+        return UR(ur_type, cbor2.dumps(bytes(data)))
+    return UR(ur_type, bytes(data))
+
+
+def encode_frames(
+    payload: bytes | UR,
+    *,
+    format: str = "ur",
+    ur_type: str = "bytes",
+    bbqr_type: str = "B",
+    screen_px: int = 240,
+    density: int = DEFAULT_DENSITY,
+    max_version: int = CAMERA_MAX_VERSION,
+    rateless_parts: int | None = None,
+) -> FrameSet:
+    """QR frames for ``payload`` sized for a ``screen_px`` square screen.
+
+    ``format="ur"``: ``payload`` is a UR or bytes wrapped per ``ur_type`` (see :func:`wrap_ur`);
+    ``rateless_parts`` extra fountain parts follow the pure ones in the cycle (default: as many
+    as there are pure parts). ``format="bbqr"``: ``payload`` is the file, ``bbqr_type`` its letter.
+    """
+    plan = plan_frames(screen_px, density, max_version=max_version)
+    if format == "ur":
+        return _encode_ur(payload, ur_type, plan, rateless_parts)
+    if format == "bbqr":
+        if not isinstance(payload, bytes | bytearray):
+            raise TransportError("BBQr frames need the payload as bytes")
+        parts = bbqr.split(bytes(payload), bbqr_type, min_version=1, max_version=plan.max_version)
+        return FrameSet(parts.parts, format="bbqr", version=parts.version, ecc="L", plan=plan)
+    raise TransportError(f"unknown frame format {format!r} (expected ur or bbqr)")
+
+
+def _encode_ur(payload: bytes | UR, ur_type: str, plan: FramePlan, rateless: int | None) -> FrameSet:
+    from signer.transport.ur import UR, UREncoder, encode_single
+
+    ur = payload if isinstance(payload, UR) else wrap_ur(bytes(payload), ur_type)
+    single = encode_single(ur).upper()
+    for ecc in ("M", "L"):
+        version = smallest_alnum_version(len(single), ecc)
+        if version is not None and version <= plan.max_version:
+            return FrameSet((single,), format="ur", version=version, ecc=ecc, plan=plan)
+
+    capacity = alnum_capacity(plan.max_version, "L")
+
+    def cycle_len(seq_len: int) -> int:
+        return seq_len + (seq_len if rateless is None else max(0, rateless))
+
+    def fits(fragment: int) -> bool:
+        encoder = UREncoder(ur, fragment)
+        return _longest_ur_part(encoder.next_part(), cycle_len(encoder.seq_len)) <= capacity
+
+    # Largest max_fragment_len whose longest part (the highest sequence number) fits the version.
+    low, high = 9, capacity // 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    if low < 10:
+        raise TransportError(f"QR version {plan.max_version} is too small to carry UR fragments")
+    encoder = UREncoder(ur, low)
+    texts = tuple(encoder.next_part().upper() for _ in range(cycle_len(encoder.seq_len)))
+    longest = max(len(t) for t in texts)
+    version = smallest_alnum_version(longest, "L")
+    if version is None or version > plan.max_version:  # pragma: no cover - fits() bounds it
+        raise TransportError("internal error: UR part longer than planned")
+    return FrameSet(texts, format="ur", version=version, ecc="L", plan=plan)
+
+
+def _cbor_uint_len(value: int) -> int:
+    return 1 if value < 24 else 2 if value < 0x100 else 3 if value < 0x10000 else 5
+
+
+def _longest_ur_part(first: str, last_seq: int) -> int:
+    """Length of part ``last_seq`` given part 1's text: only the sequence number's width changes."""
+    growth = len(str(last_seq)) - 1  # the "<seq>-" digits in the path
+    growth += 2 * (_cbor_uint_len(last_seq) - 1)  # the seqNum integer inside the part CBOR
+    return len(first) + growth
+
+
+def render_qr(
+    content: str | bytes,
+    *,
+    ecc: str = "L",
+    version: int | None = None,
+    module_px: int = 4,
+    quiet_zone: int = 4,
+    canvas_px: int | None = None,
+) -> Image:
+    """One QR code as an 8-bit grayscale PIL image (black on white).
+
+    ``str`` content is written in the most compact single mode (numeric, alphanumeric, else UTF-8
+    bytes); ``bytes`` in byte mode, untouched. ``version`` forces the symbol size (TransportError
+    if the content does not fit). ``canvas_px`` centres the code on a white square of that size.
+    """
+    import numpy as np
+    from PIL import Image as PILImage
+
+    matrix = qr_matrix(content, ecc=ecc, version=version)
+    size = matrix.shape[0] + 2 * quiet_zone
+    if canvas_px is not None and size * module_px > canvas_px:
+        raise TransportError(f"a {size}-module code at {module_px} px does not fit {canvas_px} px")
+    pixels = np.where(matrix, 0, 255).astype(np.uint8)
+    pixels = np.pad(pixels, quiet_zone, constant_values=255)
+    pixels = np.repeat(np.repeat(pixels, module_px, axis=0), module_px, axis=1)
+    if canvas_px is not None:
+        canvas = np.full((canvas_px, canvas_px), 255, dtype=np.uint8)
+        offset = (canvas_px - pixels.shape[0]) // 2
+        canvas[offset : offset + pixels.shape[0], offset : offset + pixels.shape[1]] = pixels
+        pixels = canvas
+    return PILImage.fromarray(pixels, mode="L")
+
+
+def qr_matrix(content: str | bytes, *, ecc: str = "L", version: int | None = None) -> Any:
+    """The module matrix (numpy bool array, True = dark, no quiet zone) of one QR code."""
+    import numpy as np
+    import qrcode
+    from qrcode import constants, util
+    from qrcode.exceptions import DataOverflowError
+
+    levels = {
+        "L": constants.ERROR_CORRECT_L,
+        "M": constants.ERROR_CORRECT_M,
+        "Q": constants.ERROR_CORRECT_Q,
+        "H": constants.ERROR_CORRECT_H,
+    }
+    if ecc not in levels:
+        raise TransportError(f"unknown QR error correction level {ecc!r}")
+    if isinstance(content, bytes | bytearray):
+        segment = util.QRData(bytes(content), mode=util.MODE_8BIT_BYTE)
+    else:
+        segment = util.QRData(content)
+    code = qrcode.QRCode(version=version, error_correction=levels[ecc], border=0)
+    code.add_data(segment)
+    try:
+        code.make(fit=version is None)
+    except (DataOverflowError, ValueError):
+        raise TransportError(
+            f"content does not fit a QR code of version {version or 40} at ECC {ecc}"
+        ) from None
+    return np.array(code.get_matrix(), dtype=bool)
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scanner:
+    """A zbar image scanner set up for QR codes only, binary mode (reused across passes)."""
+
+    handle: Any = field(default=None)
+
+    def __enter__(self) -> _Scanner:
+        from pyzbar import wrapper
+
+        self.handle = wrapper.zbar_image_scanner_create()
+        if not self.handle:
+            raise TransportError("zbar could not create an image scanner")
+        wrapper.zbar_image_scanner_set_config(self.handle, 0, _ZBAR_CFG_ENABLE, 0)  # every symbology off
+        wrapper.zbar_image_scanner_set_config(self.handle, _ZBAR_QRCODE, _ZBAR_CFG_ENABLE, 1)
+        wrapper.zbar_image_scanner_set_config(self.handle, _ZBAR_QRCODE, _ZBAR_CFG_BINARY, 1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from pyzbar import wrapper
+
+        wrapper.zbar_image_scanner_destroy(self.handle)
+
+    def scan(self, gray: Any) -> list[bytes]:
+        from ctypes import c_void_p, cast, string_at
+
+        import numpy as np
+        from pyzbar import wrapper
+
+        pixels = np.ascontiguousarray(gray, dtype=np.uint8).tobytes()
+        height, width = gray.shape[:2]
+        image = wrapper.zbar_image_create()
+        if not image:
+            raise TransportError("zbar could not create an image")
+        found: list[bytes] = []
+        try:
+            wrapper.zbar_image_set_format(image, _ZBAR_FOURCC_Y800)
+            wrapper.zbar_image_set_size(image, width, height)
+            wrapper.zbar_image_set_data(image, cast(pixels, c_void_p), len(pixels), None)
+            if wrapper.zbar_scan_image(self.handle, image) > 0:
+                symbol = wrapper.zbar_image_first_symbol(image)
+                while symbol:
+                    data = string_at(
+                        wrapper.zbar_symbol_get_data(symbol), wrapper.zbar_symbol_get_data_length(symbol)
+                    )
+                    if data not in found:
+                        found.append(data)
+                    symbol = wrapper.zbar_symbol_next(symbol)
+        finally:
+            wrapper.zbar_image_destroy(image)
+        return found
+
+
+def to_gray(image: Any) -> Any:
+    """A 2-D uint8 numpy array from a PIL image or a numpy array (gray, BGR or BGRA)."""
+    import numpy as np
+
+    if hasattr(image, "convert") and hasattr(image, "size"):  # PIL
+        return np.asarray(image.convert("L"), dtype=np.uint8)
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] in (3, 4):
+        import cv2
+
+        code = cv2.COLOR_BGR2GRAY if array.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
+        array = cv2.cvtColor(np.ascontiguousarray(array, dtype=np.uint8), code)
+    elif array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim != 2 or array.size == 0:
+        raise TransportError(f"not an image: array of shape {array.shape}")
+    if array.dtype != np.uint8:
+        array = np.clip(array, 0, 255).astype(np.uint8)
+    return array
+
+
+def _retry_views(gray: Any) -> Iterator[Any]:
+    """Harder views of a frame where the plain pass found nothing, cheapest first."""
+    import cv2
+
+    height, width = gray.shape
+    block = max(11, (min(height, width) // 16) | 1)
+    yield cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 5)
+    if min(height, width) < 480:
+        bigger = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        yield bigger
+        yield cv2.adaptiveThreshold(
+            bigger, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 2 * block + 1, 5
+        )
+    else:
+        yield cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    # Screen moire and sensor noise: smooth first, then binarise.
+    smooth = cv2.GaussianBlur(gray, (5, 5), 0)
+    yield cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 3)
+    # Strong perspective: let OpenCV find the code's corners, square it up, and read that with zbar.
+    rectified = _rectified(gray)
+    if rectified is not None:
+        yield rectified
+        yield cv2.adaptiveThreshold(rectified, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5)
+
+
+def _rectified(gray: Any) -> Any | None:
+    """The QR code OpenCV locates in ``gray``, warped to an upright square with a white margin."""
+    import cv2
+    import numpy as np
+
+    try:
+        found, corners = cv2.QRCodeDetector().detect(gray)
+    except cv2.error:
+        return None
+    if not found or corners is None:
+        return None
+    quad = np.asarray(corners, dtype=np.float32).reshape(4, 2)
+    edge = max(float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4))
+    side = int(min(1200, max(400, edge * 1.5)))
+    margin = side // 10
+    target = np.float32(
+        [[margin, margin], [side - margin, margin], [side - margin, side - margin], [margin, side - margin]]
+    )
+    try:
+        matrix = cv2.getPerspectiveTransform(quad, target)
+        return cv2.warpPerspective(gray, matrix, (side, side), flags=cv2.INTER_LINEAR, borderValue=255)
+    except cv2.error:
+        return None
+
+
+def decode_qr_image(image: Any, *, retry: bool = True) -> list[bytes]:
+    """Every QR code zbar finds in ``image`` (PIL image or numpy array), as the exact bytes stored.
+
+    Text formats (UR, BBQr, plain) are their ASCII/UTF-8 bytes; a CompactSeedQR is its raw
+    entropy. Pass each item to :meth:`Assembler.add` as is. An empty list means nothing was found.
+
+    The plain pass costs a few ms per 640x480 frame; the fallbacks (``retry``) cost several times
+    that when a frame holds no code at all, so a camera loop on a slow CPU may want ``retry=False``
+    on most frames and ``retry=True`` on every few (see ``python -m bench qr``).
+    """
+    gray = to_gray(image)
+    with _Scanner() as scanner:
+        found = scanner.scan(gray)
+        if found or not retry:
+            return found
+        for view in _retry_views(gray):
+            found = scanner.scan(view)
+            if found:
+                return found
+    return []
