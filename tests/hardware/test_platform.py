@@ -1,0 +1,92 @@
+"""Platform detection against fake /proc, /dev and /sys trees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hardware.errors import ConfigError
+from hardware.platform import detect, network_interfaces_up, pi_model, video_devices
+
+
+def model_file(tmp_path: Path, text: bytes) -> Path:
+    path = tmp_path / "model"
+    path.write_bytes(text)
+    return path
+
+
+def test_pi_model_reads_the_device_tree(tmp_path: Path) -> None:
+    assert (
+        pi_model(model_file(tmp_path, b"Raspberry Pi Zero 2 W Rev 1.0\x00"))
+        == "Raspberry Pi Zero 2 W Rev 1.0"
+    )
+    assert pi_model(model_file(tmp_path, b"Pine64 RockPro64 v2.1\x00")) is None
+    assert pi_model(tmp_path / "absent") is None
+
+
+def test_off_a_pi_the_defaults_are_headless(tmp_path: Path) -> None:
+    found = detect(env={}, model_path=tmp_path / "absent", dev=tmp_path)
+    assert not found.is_pi
+    assert (found.display, found.input, found.camera, found.printer) == (
+        "headless",
+        "scripted",
+        "none",
+        "none",
+    )
+
+
+def test_a_desktop_with_pygame_gets_the_emulator(tmp_path: Path) -> None:
+    pytest.importorskip("pygame")
+    found = detect(env={"DISPLAY": ":0"}, model_path=tmp_path / "absent", dev=tmp_path)
+    assert (found.display, found.input) == ("emulator", "keyboard")
+
+
+def test_a_pi_without_spidev_here_is_still_recognised(tmp_path: Path) -> None:
+    from hardware.platform import module_available
+
+    if module_available("spidev") or module_available("picamera2"):  # pragma: no cover - on a Pi
+        pytest.skip("this machine has the Pi's own modules")
+    (tmp_path / "spidev0.0").touch()
+    (tmp_path / "video0").touch()
+    found = detect(
+        env={}, model_path=model_file(tmp_path, b"Raspberry Pi 4 Model B Rev 1.5\x00"), dev=tmp_path
+    )
+    assert found.is_pi and found.model == "Raspberry Pi 4 Model B Rev 1.5"
+    assert found.display == "headless"  # the spidev module is not installed on this machine
+    assert found.camera == "opencv"  # a video node and cv2, but no picamera2 here
+
+
+def test_overrides_from_arguments_and_environment(tmp_path: Path) -> None:
+    env = {"AIRLOCK_DISPLAY": "emulator", "AIRLOCK_PRINTER": "PDF"}
+    found = detect({"camera": "frames"}, env=env, model_path=tmp_path / "absent", dev=tmp_path)
+    assert (found.display, found.camera, found.printer) == ("emulator", "frames", "pdf")
+    with pytest.raises(ConfigError, match="st7789, emulator, headless"):
+        detect({"display": "hdmi"}, env={}, dev=tmp_path)
+    with pytest.raises(ConfigError, match="unknown device kind"):
+        detect({"speaker": "on"}, env={}, dev=tmp_path)
+    with pytest.raises(ConfigError, match="unknown input backend"):
+        detect(env={"AIRLOCK_INPUT": "mouse"}, dev=tmp_path)
+
+
+def test_video_devices_sorted_numerically(tmp_path: Path) -> None:
+    for name in ("video10", "video2", "video0", "null"):
+        (tmp_path / name).touch()
+    assert [p.name for p in video_devices(tmp_path)] == ["video0", "video2", "video10"]
+
+
+def test_network_interfaces_up(tmp_path: Path) -> None:
+    def iface(name: str, state: str, carrier: str | None) -> None:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "operstate").write_text(state + "\n")
+        if carrier is not None:
+            (folder / "carrier").write_text(carrier + "\n")
+
+    iface("lo", "unknown", "1")
+    iface("eth0", "down", None)
+    iface("wlan0", "up", "1")
+    iface("usb0", "unknown", "1")
+    iface("wlan1", "dormant", "0")
+    assert network_interfaces_up(tmp_path) == ["usb0", "wlan0"]
+    assert network_interfaces_up(tmp_path / "missing") == []
