@@ -8,6 +8,17 @@ extras="${1:-dev}"
 PY="${PYTHON:-python3}"
 
 need_apt=()
+# anvil (the Ethereum node the integration tests run against) comes from npm into .tools/
+case "$(uname -m)" in
+    x86_64) anvil_pkg="@foundry-rs/anvil-linux-amd64@1.7.1" ;;
+    aarch64 | arm64) anvil_pkg="@foundry-rs/anvil-linux-arm64@1.7.1" ;;
+    *) anvil_pkg="" ;;
+esac
+want_anvil=""
+if [ "$extras" = dev ] && [ -n "$anvil_pkg" ] && [ ! -x .tools/node_modules/.bin/anvil ]; then
+    want_anvil=1
+    command -v npm >/dev/null || need_apt+=(npm)
+fi
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
 "$PY" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
@@ -23,6 +34,11 @@ if ((${#need_apt[@]})); then
         echo "    sudo apt-get install -y ${need_apt[*]}" >&2
         exit 1
     fi
+fi
+
+if [ -n "$want_anvil" ]; then
+    echo "bootstrap: installing anvil into .tools/ with npm" >&2
+    npm install --prefix .tools --no-audit --no-fund --silent "$anvil_pkg" >/dev/null
 fi
 
 stamp=".venv/.airlock-$extras-$(sha256sum pyproject.toml | cut -c1-16)"

@@ -17,6 +17,10 @@ COMMAND_MODULES = (
     "slip39",
     "backup",
     "qr",
+    "sign",
+    "address",
+    "message",
+    "multisig",
 )
 
 

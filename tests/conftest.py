@@ -34,8 +34,9 @@ def _needles() -> list[bytes]:
             seed,
             words.upper().encode(),
         ]
-    # the all-zero entropy of ABANDON would match any run of zeros: keep only distinctive needles
-    return [n for n in needles if n.strip(b"0\x00")]
+    # ABANDON's all-zero and ZOO24's all-ones entropy would match any run of 00 or ff bytes
+    # (uint256 max calldata, zero padding): keep only distinctive needles
+    return [n for n in needles if len(set(n)) > 2]
 
 
 _NEEDLES: list[bytes] | None = None

@@ -1,0 +1,72 @@
+"""Ethereum review timings: decode + every risk rule on a typical EIP-1559 approve and on a 50-call
+multicall, and the risk-library lookup. ``.venv/bin/python -m bench eth``"""
+
+from __future__ import annotations
+
+import time
+
+from eth_abi import encode
+from eth_utils import keccak
+
+
+def _calldata(signature: str, types: list[str], values: list) -> bytes:
+    return keccak(text=signature)[:4] + encode(types, values)
+
+
+def _per_call(fn, min_time: float = 0.5) -> float:
+    fn()  # warm caches and lazy imports
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < min_time:
+        fn()
+        n += 1
+    return (time.perf_counter() - start) / n
+
+
+def run() -> None:
+    from signer.eth.request import parse_raw, review_request
+    from signer.eth.tx import DYNAMIC_FEE, UnsignedTx
+    from signer.risk.build_library import build
+    from signer.risk.history import AddressHistory
+    from signer.risk.library import builtin_library, parse_library
+    from signer.risk.rules import RiskContext
+
+    usdc = bytes.fromhex("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48")
+    spender = "0x" + "11" * 20
+    approve = _calldata("approve(address,uint256)", ["address", "uint256"], [spender, 2**256 - 1])
+    transfer = _calldata("transfer(address,uint256)", ["address", "uint256"], ["0x" + "22" * 20, 10**6])
+    multicall = _calldata(
+        "multicall(bytes[])", ["bytes[]"], [[approve if i % 2 else transfer for i in range(50)]]
+    )
+    history = AddressHistory()
+    for i in range(500):
+        history.add(keccak(i.to_bytes(4, "big"))[:20])
+    ctx = RiskContext(history=history, library=builtin_library(), now=int(time.time()))
+
+    def review(data: bytes) -> object:
+        raw = UnsignedTx(
+            DYNAMIC_FEE,
+            1,
+            7,
+            200_000,
+            usdc,
+            0,
+            data,
+            max_fee_per_gas=30 * 10**9,
+            max_priority_fee_per_gas=10**9,
+        ).encode()
+        return review_request(parse_raw(raw), None, ctx)
+
+    print(f"   EIP-1559 approve: decode + all rules   {_per_call(lambda: review(approve)) * 1e3:8.2f} ms")
+    print(f"   50-call multicall: decode + all rules  {_per_call(lambda: review(multicall)) * 1e3:8.2f} ms")
+
+    lib = builtin_library()
+    probe = bytes.fromhex("722122dF12D4e14e13Ac3b6895a86e84145b6967")
+    small = _per_call(lambda: lib.lookup(1, probe)) * 1e6
+    print(f"   risk library lookup ({lib.count} records)      {small:8.2f} us")
+    big_entries = [(1 + i % 8, keccak(i.to_bytes(4, "big"))[:20], f"tag {i % 50}") for i in range(100_000)]
+    big = parse_library(build(big_entries, version=1, created="2026-01-01T00:00:00Z", sources=[]))
+    miss = b"\x99" * 20
+    print(
+        f"   risk library lookup (100k records)     {_per_call(lambda: big.lookup(3, miss)) * 1e6:8.2f} us "
+        f"(file {len(big.body) / 1024:.0f} KiB)"
+    )

@@ -1,0 +1,78 @@
+"""The signing key material for the Bitcoin core: a BIP-32 root, its network and registered wallets.
+
+Nothing here ever prints key material: the repr shows the fingerprint and network only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from embit.bip32 import HDKey
+
+from signer.btc.errors import BtcRefusal
+from signer.btc.networks import check_network, params
+
+H = 0x80000000
+
+
+class BtcKeys:
+    """A private BIP-32 root for one network plus the multisig wallets registered for it."""
+
+    _CACHE_LIMIT = 4096
+
+    def __init__(self, root: HDKey, network: str, multisig: Iterable[object] = ()) -> None:
+        from signer.btc.multisig import MultisigWallet, parse_wallet
+
+        if not root.is_private or root.depth != 0:
+            raise BtcRefusal("the signing key must be a private BIP-32 root (depth 0)", "bad-root")
+        self.network = check_network(network)
+        self._root = root
+        self.fingerprint: bytes = root.my_fingerprint
+        self._cache: dict[tuple[int, ...], HDKey] = {(): root}
+        wallets: list[MultisigWallet] = []
+        for item in multisig:
+            wallet = item if isinstance(item, MultisigWallet) else parse_wallet(str(item), network)
+            if wallet.network_is_main != (self.network == "main"):
+                continue  # a wallet of another network can never sign here
+            wallets.append(wallet)
+        self.multisig: tuple[MultisigWallet, ...] = tuple(wallets)
+
+    @classmethod
+    def from_seed(cls, seed: bytes, network: str = "main", multisig: Sequence[object] = ()) -> BtcKeys:
+        root = HDKey.from_seed(seed, version=params(network)["xprv"])
+        return cls(root, network, multisig)
+
+    @property
+    def fingerprint_hex(self) -> str:
+        return self.fingerprint.hex()
+
+    def derive(self, path: Sequence[int]) -> HDKey:
+        """Private key at ``path`` from the root; parents are cached so long runs stay linear."""
+        path = tuple(path)
+        node = self._cache.get(path)
+        if node is not None:
+            return node
+        depth = len(path)
+        while depth > 0 and path[:depth] not in self._cache:
+            depth -= 1
+        node = self._cache[path[:depth]]
+        for i in range(depth, len(path)):
+            node = node.child(path[i])
+            if len(self._cache) < self._CACHE_LIMIT:
+                self._cache[path[: i + 1]] = node
+        return node
+
+    def pubkey(self, path: Sequence[int]) -> bytes:
+        return self.derive(path).key.get_public_key().sec()
+
+    def xpub(self, path: Sequence[int]) -> HDKey:
+        return self.derive(path).to_public()
+
+    def __repr__(self) -> str:
+        fp = self.fingerprint.hex()
+        return f"BtcKeys(fingerprint={fp}, network={self.network}, multisig={len(self.multisig)})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> object:
+        raise TypeError("key material is not picklable")

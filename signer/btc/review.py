@@ -1,0 +1,204 @@
+"""The typed result of reviewing a PSBT: what the UI shows, what the CLI prints, what tests read.
+
+A Review also carries (privately) the exact signing plan it approved, so signing can only ever sign
+what was reviewed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from signer.review import ReviewWarning, Severity
+
+SAT = 100_000_000
+
+
+def fmt_btc(sats: int | None) -> str:
+    if sats is None:
+        return "unknown"
+    sign = "-" if sats < 0 else ""
+    sats = abs(sats)
+    return f"{sign}{sats // SAT}.{sats % SAT:08d} BTC"
+
+
+@dataclass(frozen=True)
+class InputReview:
+    index: int
+    outpoint: str
+    amount: int | None
+    script_type: str
+    address: str | None
+    ours: bool
+    path: str | None = None
+    wallet: str | None = None  # "single-sig" or the registered multisig wallet's name
+    amount_proven: bool = False  # from the txid-checked previous transaction
+    sighash: str | None = None
+    sequence: int = 0xFFFFFFFF
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "outpoint": self.outpoint,
+            "amount": self.amount,
+            "script_type": self.script_type,
+            "address": self.address,
+            "ours": self.ours,
+            "path": self.path,
+            "wallet": self.wallet,
+            "amount_proven": self.amount_proven,
+            "sighash": self.sighash,
+            "sequence": self.sequence,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class OutputReview:
+    index: int
+    address: str | None
+    script_hex: str
+    script_type: str
+    amount: int
+    kind: str  # "external" | "change" | "self" | "op_return"
+    path: str | None = None
+    wallet: str | None = None
+    note: str | None = None
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind == "change"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "address": self.address,
+            "script_hex": self.script_hex,
+            "script_type": self.script_type,
+            "amount": self.amount,
+            "kind": self.kind,
+            "is_change": self.is_change,
+            "path": self.path,
+            "wallet": self.wallet,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class InputPlan:
+    """How one of our inputs will be signed (fixed at review time)."""
+
+    index: int
+    kind: str  # p2pkh | p2sh-p2wpkh | p2wpkh | p2tr | p2wsh-multisig | p2sh-p2wsh-multisig
+    path: tuple[int, ...]
+    pubkey: bytes  # compressed SEC key (for p2tr: the internal key's SEC)
+    sighash: int
+    script_code: bytes  # BIP-143 scriptCode / legacy scriptPubKey; unused for p2tr
+    amount: int
+    redeem_script: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    network: str
+    psbt_version: int
+    tx_version: int
+    inputs: tuple[InputReview, ...]
+    outputs: tuple[OutputReview, ...]
+    total_in: int | None
+    total_out: int
+    fee: int | None
+    vsize: int
+    vsize_exact: bool
+    fee_rate: float | None  # sat/vB
+    locktime: int
+    rbf: bool
+    ours_in: int  # what our inputs bring
+    sent: int  # what leaves the wallet (external outputs)
+    change: int  # change + self-transfer outputs
+    warnings: tuple[ReviewWarning, ...]
+    refusals: tuple[ReviewWarning, ...]
+    fingerprint: str
+    kind: str = "btc-psbt"
+    _plan: tuple[InputPlan, ...] = field(default=(), repr=False, compare=False)
+    _psbt: Any = field(default=None, repr=False, compare=False)
+    _utxos: tuple[tuple[int, bytes] | None, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.refusals and bool(self._plan)
+
+    @property
+    def has_danger(self) -> bool:
+        return any(w.severity == Severity.DANGER for w in self.warnings)
+
+    @property
+    def to_sign(self) -> tuple[int, ...]:
+        return tuple(p.index for p in self._plan)
+
+    def codes(self) -> set[str]:
+        return {w.code for w in self.warnings} | {r.code for r in self.refusals}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "network": self.network,
+            "psbt_version": self.psbt_version,
+            "tx_version": self.tx_version,
+            "fingerprint": self.fingerprint,
+            "inputs": [i.to_json() for i in self.inputs],
+            "outputs": [o.to_json() for o in self.outputs],
+            "total_in": self.total_in,
+            "total_out": self.total_out,
+            "fee": self.fee,
+            "fee_rate": None if self.fee_rate is None else round(self.fee_rate, 2),
+            "vsize": self.vsize,
+            "vsize_exact": self.vsize_exact,
+            "locktime": self.locktime,
+            "rbf": self.rbf,
+            "ours_in": self.ours_in,
+            "sent": self.sent,
+            "change": self.change,
+            "to_sign": list(self.to_sign),
+            "can_sign": self.can_sign,
+            "warnings": [w.to_json() for w in self.warnings],
+            "refusals": [r.to_json() for r in self.refusals],
+        }
+
+    def to_text(self) -> str:
+        lines = [f"Bitcoin transaction ({self.network}, PSBT v{self.psbt_version}), seed {self.fingerprint}"]
+        for i in self.inputs:
+            who = f"ours {i.path}" if i.ours else "NOT signed by this seed"
+            proof = "" if i.amount_proven or not i.ours else " (amount committed by taproot)"
+            lines.append(
+                f"  in  #{i.index} {fmt_btc(i.amount)}{proof} {i.script_type} {i.address or '?'} [{who}]"
+            )
+        for o in self.outputs:
+            label = {"change": "CHANGE", "self": "to self", "op_return": "data"}.get(o.kind, "SEND")
+            where = f" {o.path}" if o.path else ""
+            lines.append(
+                f"  out #{o.index} {label:7} {fmt_btc(o.amount)} {o.address or o.script_type}{where}"
+            )
+        fee_rate = "unknown" if self.fee_rate is None else f"{self.fee_rate:.1f} sat/vB"
+        approx = "" if self.vsize_exact else "~"
+        lines.append(
+            f"  sending {fmt_btc(self.sent)}, fee {fmt_btc(self.fee)} ({fee_rate}, {approx}{self.vsize} vB)"
+        )
+        lines.append(
+            f"  locktime {self.locktime}{' (time)' if self.locktime >= 500_000_000 else ''}, "
+            f"RBF {'on' if self.rbf else 'off'}"
+        )
+        for w in self.warnings:
+            lines.append(f"  [{w.severity}] {w.code}: {w.message}")
+        for r in self.refusals:
+            lines.append(f"  [REFUSED] {r.code}: {r.message}")
+        return "\n".join(lines)
+
+
+def describe_locktime(locktime: int) -> str:
+    if locktime >= 500_000_000:
+        when = dt.datetime.fromtimestamp(locktime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"time {when}"
+    return f"block height {locktime}"

@@ -1,0 +1,76 @@
+"""Output scripts for single keys and sorted multisig, built from raw key bytes."""
+
+from __future__ import annotations
+
+import hashlib
+
+from embit import ec
+from embit.hashes import hash160
+
+H = 0x80000000
+SCRIPT_BY_PURPOSE = {44 + H: "p2pkh", 49 + H: "p2sh-p2wpkh", 84 + H: "p2wpkh", 86 + H: "p2tr"}
+SINGLE_SIG_TYPES = ("p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr")
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def p2pkh(sec: bytes) -> bytes:
+    return b"\x76\xa9\x14" + hash160(sec) + b"\x88\xac"
+
+
+def p2wpkh(sec: bytes) -> bytes:
+    return b"\x00\x14" + hash160(sec)
+
+
+def p2sh(redeem: bytes) -> bytes:
+    return b"\xa9\x14" + hash160(redeem) + b"\x87"
+
+
+def p2wsh(witness_script: bytes) -> bytes:
+    return b"\x00\x20" + sha256(witness_script)
+
+
+def taproot_output_key(xonly: bytes, merkle_root: bytes = b"") -> bytes:
+    """BIP-341 output key; BIP-86 key-path-only outputs use an empty merkle root."""
+    return ec.PublicKey.from_xonly(xonly).taproot_tweak(merkle_root).xonly()
+
+
+def p2tr(xonly: bytes, merkle_root: bytes = b"") -> bytes:
+    return b"\x51\x20" + taproot_output_key(xonly, merkle_root)
+
+
+def single_sig_script(kind: str, sec: bytes) -> bytes:
+    """scriptPubKey of a compressed public key ``sec`` for one of SINGLE_SIG_TYPES."""
+    if kind == "p2pkh":
+        return p2pkh(sec)
+    if kind == "p2wpkh":
+        return p2wpkh(sec)
+    if kind == "p2sh-p2wpkh":
+        return p2sh(p2wpkh(sec))
+    if kind == "p2tr":
+        return p2tr(sec[1:33])
+    raise ValueError(f"not a single-sig script type: {kind}")
+
+
+def sorted_multisig_script(m: int, pubkeys: list[bytes]) -> bytes:
+    """OP_m <sorted compressed keys> OP_n OP_CHECKMULTISIG (BIP-67 sorting)."""
+    keys = sorted(pubkeys)
+    return bytes([0x50 + m]) + b"".join(b"\x21" + k for k in keys) + bytes([0x50 + len(keys), 0xAE])
+
+
+def parse_multisig_script(script: bytes) -> tuple[int, list[bytes]] | None:
+    """(m, keys) for a bare OP_m <33-byte keys> OP_n OP_CHECKMULTISIG script, else None."""
+    if len(script) < 37 or script[-1] != 0xAE:
+        return None
+    m, n = script[0] - 0x50, script[-2] - 0x50
+    if not (1 <= m <= n <= 16) or len(script) != 3 + 34 * n:
+        return None
+    keys = []
+    for i in range(n):
+        chunk = script[1 + 34 * i : 35 + 34 * i]
+        if chunk[0] != 0x21 or chunk[1] not in (2, 3):
+            return None
+        keys.append(chunk[1:])
+    return m, keys

@@ -1,0 +1,246 @@
+"""Sign exactly what a Review approved, and nothing else.
+
+Sighashes come from one ``embit.transaction.Transaction`` built once per PSBT: embit caches
+hashPrevouts / hashSequence / hashOutputs (BIP-143) and sha_prevouts / sha_amounts /
+sha_scriptpubkeys / sha_sequences / sha_outputs (BIP-341) on that object, so each input costs a
+constant amount of hashing. (``embit.psbt.PSBT.sign_with``, which SeedSigner uses, rebuilds the
+transaction for every input through its ``tx`` property and so re-hashes everything each time:
+quadratic in the number of inputs.) Legacy P2PKH sighashes are quadratic by design of the
+pre-segwit algorithm; nothing can cache them.
+
+Every signature is verified against its key and digest before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from embit import ec
+from embit.hashes import tagged_hash
+from embit.script import Script
+from embit.transaction import Transaction
+from embit.util import secp256k1
+
+from signer.btc.errors import BtcRefusal, PsbtError, RiskNotAccepted
+from signer.btc.keys import BtcKeys
+from signer.btc.psbt import (
+    I_BIP32,
+    I_FINAL_SCRIPTSIG,
+    I_FINAL_WITNESS,
+    I_HASH160,
+    I_HASH256,
+    I_PARTIAL_SIG,
+    I_REDEEM,
+    I_RIPEMD160,
+    I_SHA256,
+    I_SIGHASH,
+    I_TAP_BIP32,
+    I_TAP_INTERNAL_KEY,
+    I_TAP_KEY_SIG,
+    I_TAP_LEAF_SCRIPT,
+    I_TAP_MERKLE_ROOT,
+    I_TAP_SCRIPT_SIG,
+    I_WITNESS_SCRIPT,
+    MAGIC,
+    Entry,
+    Psbt,
+    compact_bytes,
+    parse_psbt,
+    write_map,
+)
+from signer.btc.review import InputPlan, Review
+
+SINGLE_SIG_KINDS = ("p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr")
+# BIP-174 finalizer: everything but the UTXOs, the finals, tx fields (v2) and unknown keys goes
+_FINALIZER_DROPS = {I_PARTIAL_SIG, I_SIGHASH, I_REDEEM, I_WITNESS_SCRIPT, I_BIP32, I_RIPEMD160, I_SHA256,
+                    I_HASH160, I_HASH256, I_TAP_KEY_SIG, I_TAP_SCRIPT_SIG, I_TAP_LEAF_SCRIPT, I_TAP_BIP32,
+                    I_TAP_INTERNAL_KEY, I_TAP_MERKLE_ROOT}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SignedPsbt:
+    psbt: bytes  # same version as the input; input plus our signatures (and finals if asked)
+    signed_inputs: tuple[int, ...]
+    finalized_inputs: tuple[int, ...]
+    version: int
+
+
+class SighashCache:
+    """Sighashes for every input of one transaction, linear in the number of inputs overall.
+
+    BIP-143 and legacy digests use embit's ``Transaction`` (which caches the BIP-143 midstates on
+    the instance). BIP-341 is computed here: embit 0.8 hashes SIGHASH_SINGLE's output wrongly (it
+    feeds the serialized output instead of its SHA256; see the BIP-341 vector test), and the
+    midstates below are computed once per transaction.
+    """
+
+    def __init__(self, psbt: Psbt, utxos: tuple[tuple[int, bytes] | None, ...]) -> None:
+        self.tx: Transaction = psbt.unsigned_tx()
+        self._utxos = utxos
+        self._bip341: tuple[bytes, bytes, bytes, bytes, bytes] | None = None
+
+    def legacy(self, index: int, script_code: bytes, sighash: int) -> bytes:
+        return self.tx.sighash_legacy(index, Script(script_code), sighash=sighash)
+
+    def segwit_v0(self, index: int, script_code: bytes, amount: int, sighash: int) -> bytes:
+        return self.tx.sighash_segwit(index, Script(script_code), amount, sighash=sighash)
+
+    def _midstates(self) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+        if self._bip341 is None:
+            if any(u is None for u in self._utxos):
+                raise BtcRefusal("taproot signing needs every input's amount and script", "missing-utxo")
+            utxos = [u for u in self._utxos if u is not None]
+            self._bip341 = (
+                _sha(b"".join(bytes(reversed(i.txid)) + i.vout.to_bytes(4, "little") for i in self.tx.vin)),
+                _sha(b"".join(a.to_bytes(8, "little") for a, _ in utxos)),
+                _sha(b"".join(compact_bytes(len(s)) + s for _, s in utxos)),
+                _sha(b"".join(i.sequence.to_bytes(4, "little") for i in self.tx.vin)),
+                _sha(b"".join(o.serialize() for o in self.tx.vout)),
+            )
+        return self._bip341
+
+    def taproot(self, index: int, sighash: int) -> bytes:
+        """BIP-341 key-path signature hash (no annex, ext_flag 0)."""
+        base, acp = sighash & 0x03, bool(sighash & 0x80)
+        if sighash not in (0, 1, 2, 3, 0x81, 0x82, 0x83):
+            raise BtcRefusal(f"invalid taproot sighash type 0x{sighash:x}", "sighash-invalid")
+        tx = self.tx
+        msg = bytes([0, sighash]) + tx.version.to_bytes(4, "little") + tx.locktime.to_bytes(4, "little")
+        if not acp:
+            prevouts, amounts, scripts, sequences, _ = self._midstates()
+            msg += prevouts + amounts + scripts + sequences
+        if base not in (2, 3):
+            msg += self._midstates()[4]
+        msg += b"\x00"  # spend_type: key path, no annex
+        if acp:
+            utxo = self._utxos[index]
+            if utxo is None:
+                raise BtcRefusal(f"input {index}: amount unknown", "missing-utxo")
+            txin = tx.vin[index]
+            msg += bytes(reversed(txin.txid)) + txin.vout.to_bytes(4, "little")
+            msg += utxo[0].to_bytes(8, "little") + compact_bytes(len(utxo[1])) + utxo[1]
+            msg += txin.sequence.to_bytes(4, "little")
+        else:
+            msg += index.to_bytes(4, "little")
+        if base == 3:
+            if index >= len(tx.vout):
+                raise BtcRefusal(
+                    f"input {index}: SIGHASH_SINGLE without a matching output", "sighash-invalid"
+                )
+            msg += _sha(tx.vout[index].serialize())
+        return tagged_hash("TapSighash", msg)
+
+    def digest(self, plan: InputPlan) -> bytes:
+        if plan.kind == "p2tr":
+            return self.taproot(plan.index, plan.sighash)
+        if plan.kind == "p2pkh":
+            return self.legacy(plan.index, plan.script_code, plan.sighash)
+        return self.segwit_v0(plan.index, plan.script_code, plan.amount, plan.sighash)
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def ecdsa_sign(key: ec.PrivateKey, digest: bytes, *, grind: bool = True) -> bytes:
+    """DER signature (RFC 6979, low-S; low-R ground like Bitcoin Core when ``grind``), verified."""
+    sig = key.sign(digest, grind=grind)
+    if not key.get_public_key().verify(sig, digest):
+        raise BtcRefusal("a freshly made ECDSA signature did not verify (hardware fault?)", "sign-fault")
+    return sig.serialize()
+
+
+def schnorr_sign(key: ec.PrivateKey, digest: bytes, aux_rand: bytes | None = None) -> bytes:
+    """BIP-340 signature with fresh auxiliary randomness (or the given 32 bytes), verified."""
+    aux = os.urandom(32) if aux_rand is None else aux_rand
+    sig = secp256k1.schnorrsig_sign(digest, key.secret, None, aux)
+    if not key.get_public_key().schnorr_verify(ec.SchnorrSig(sig), digest):
+        raise BtcRefusal("a freshly made Schnorr signature did not verify (hardware fault?)", "sign-fault")
+    return sig
+
+
+def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, finalize: bool = False,
+                  aux_rand: bytes | None = None) -> SignedPsbt:  # fmt: skip
+    """Sign the inputs ``review`` planned; refuse if it holds refusals or unaccepted danger."""
+    if review.refusals:
+        first = review.refusals[0]
+        more = f" (and {len(review.refusals) - 1} more)" if len(review.refusals) > 1 else ""
+        raise BtcRefusal(f"{first.message}{more}", first.code)
+    if review.has_danger and not accept_risk:
+        dangers = "; ".join(w.message for w in review.warnings if w.severity == "danger")
+        raise RiskNotAccepted(f"not signed without an explicit acceptance of the risk: {dangers}")
+    if review.fingerprint != keys.fingerprint.hex() or review.network != keys.network:
+        raise BtcRefusal("this review was made for another seed or network", "review-mismatch")
+    if not review._plan:
+        raise BtcRefusal("nothing to sign", "nothing-to-sign")
+    psbt: Psbt = review._psbt
+    cache = SighashCache(psbt, review._utxos)
+    new_entries = [list(inp.entries) for inp in psbt.inputs]
+    finalized: list[int] = []
+    for plan in review._plan:
+        node = keys.derive(plan.path)
+        if node.key.get_public_key().sec() != plan.pubkey:
+            raise BtcRefusal(f"input {plan.index}: derived key changed since review", "review-mismatch")
+        digest = cache.digest(plan)
+        entries = new_entries[plan.index]
+        if plan.kind == "p2tr":
+            tweaked = node.key.taproot_tweak(b"")
+            sig = schnorr_sign(tweaked, digest, aux_rand) + (bytes([plan.sighash]) if plan.sighash else b"")
+            _put(entries, bytes([I_TAP_KEY_SIG]), sig)
+            final_witness: list[bytes] | None = [sig]
+            final_scriptsig = None
+        else:
+            sig = ecdsa_sign(node.key, digest) + bytes([plan.sighash])
+            _put(entries, bytes([I_PARTIAL_SIG]) + plan.pubkey, sig)
+            final_witness = [sig, plan.pubkey] if plan.kind in ("p2wpkh", "p2sh-p2wpkh") else None
+            final_scriptsig = None
+            if plan.kind == "p2pkh":
+                final_scriptsig = _push(sig) + _push(plan.pubkey)
+            elif plan.kind == "p2sh-p2wpkh":
+                final_scriptsig = _push(plan.redeem_script or b"")
+        if finalize and plan.kind in SINGLE_SIG_KINDS:
+            entries[:] = [e for e in entries if e.keytype not in _FINALIZER_DROPS]
+            if final_scriptsig is not None:
+                _put(entries, bytes([I_FINAL_SCRIPTSIG]), final_scriptsig)
+            if final_witness is not None:
+                wit = compact_bytes(len(final_witness)) + b"".join(
+                    compact_bytes(len(x)) + x for x in final_witness
+                )
+                _put(entries, bytes([I_FINAL_WITNESS]), wit)
+            finalized.append(plan.index)
+    raw = _serialize_with(psbt, new_entries)
+    try:
+        check = parse_psbt(raw)
+    except PsbtError as exc:  # pragma: no cover - would be a bug in this module
+        raise BtcRefusal(f"the signed PSBT does not parse back: {exc}", "sign-fault") from exc
+    if check.unsigned_tx().txid() != psbt.unsigned_tx().txid():  # pragma: no cover
+        raise BtcRefusal("signing changed the transaction", "sign-fault")
+    return SignedPsbt(raw, tuple(p.index for p in review._plan), tuple(finalized), psbt.version)
+
+
+def _put(entries: list[Entry], key: bytes, value: bytes) -> None:
+    for i, e in enumerate(entries):
+        if e.key == key:
+            entries[i] = Entry(key, value)  # never mutate the reviewed PSBT's own entries
+            return
+    entries.append(Entry(key, value))
+
+
+def _push(data: bytes) -> bytes:
+    if len(data) < 76:
+        return bytes([len(data)]) + data
+    if len(data) < 256:
+        return b"\x4c" + bytes([len(data)]) + data
+    return b"\x4d" + len(data).to_bytes(2, "little") + data
+
+
+def _serialize_with(psbt: Psbt, input_entries: list[list[Entry]]) -> bytes:
+    out = bytearray(MAGIC)
+    out += write_map(psbt.global_entries)
+    for entries in input_entries:
+        out += write_map(entries)
+    for o in psbt.outputs:
+        out += write_map(o.entries)
+    return bytes(out)

@@ -1,0 +1,166 @@
+"""``airlock sign FILE``: review a signing request, then sign it if it is safe (or the risk accepted).
+
+FILE holds QR texts, one per line (UR or BBQr, any order, repeats allowed), or a raw PSBT (binary,
+base64 or hex). The review goes to stderr as text and, with ``--review-json OUT``, to OUT as JSON;
+the signed result goes to stdout as QR texts in the request's format family (UR in -> UR out with
+the same type name, BBQr in -> BBQr out, raw -> base64 unless ``--format`` says otherwise).
+
+A refusal, or a danger warning without ``--accept-risk``, signs nothing and exits 3.
+
+Request kinds are dispatched through ``HANDLERS`` (payload kind -> handler), so other chains add
+their kinds with one line: ``HANDLERS["eth-sign-request"] = handle_eth``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from signer.commands._common import add_seed_args
+from signer.errors import UsageError
+
+Handler = Callable[[argparse.Namespace, Any], int]
+HANDLERS: dict[str, Handler] = {}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("sign", help="review and sign a request (PSBT as QR texts or a raw file)")
+    parser.add_argument("file", metavar="FILE", help="QR texts one per line, or a raw PSBT (- for stdin)")
+    add_seed_args(parser)
+    parser.add_argument(
+        "--network",
+        choices=("main", "test", "signet", "regtest"),
+        help="Bitcoin network of this signer (default: the vault's accounts, else main)",
+    )
+    parser.add_argument(
+        "--accept-risk", action="store_true", help="sign despite danger warnings (never refusals)"
+    )
+    parser.add_argument(
+        "--format", choices=("ur", "bbqr", "base64"), help="output format (default: as the input)"
+    )
+    parser.add_argument("--review-json", metavar="OUT", help="write the review as JSON to OUT")
+    parser.add_argument("--finalize", action="store_true", help="finalize the single-sig inputs signed here")
+    parser.add_argument(
+        "--tip-height", type=int, metavar="H", help="current block height, for locktime checks"
+    )
+    parser.set_defaults(func=cmd_sign)
+
+
+def read_request(path: str) -> Any:
+    """The request payload: assembled from QR texts, or a raw PSBT file."""
+    from signer.commands._common import read_bytes_file
+    from signer.transport.payload import Payload
+
+    raw = read_bytes_file(path)
+    if raw.startswith(b"psbt\xff"):
+        return Payload("psbt", "plain", raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is neither a binary PSBT nor text") from None
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise UsageError(f"{path} is empty")
+    if lines[0].lower().startswith("ur:") or lines[0].startswith("B$"):
+        from signer.transport.assembler import Assembler
+
+        assembler = Assembler()
+        for line in lines:
+            assembler.add(line)
+        if not assembler.is_complete:
+            raise UsageError(f"the QR texts do not make a complete message: {assembler.status.describe()}")
+        return assembler.result
+    from signer.eth.cli_sign import raw_text_payload
+
+    eth_raw = raw_text_payload(text)  # 0x-hex Ethereum tx/message or EIP-712 JSON
+    if eth_raw is not None:
+        return eth_raw
+    from signer.btc.psbt_io import decode_psbt_bytes
+
+    return Payload("psbt", "plain", decode_psbt_bytes(text))
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    payload = read_request(args.file)
+    handler = HANDLERS.get(payload.kind)
+    if handler is None:
+        known = ", ".join(sorted(HANDLERS))
+        raise UsageError(f"cannot sign a {payload.kind} payload here (signable kinds: {known})")
+    return handler(args, payload)
+
+
+def _network(args: argparse.Namespace, accounts: list[Any]) -> str:
+    if args.network:
+        return str(args.network)
+    nets = {getattr(a, "network", None) for a in accounts if getattr(a, "is_bitcoin", False)}
+    nets.discard(None)
+    return str(nets.pop()) if len(nets) == 1 else "main"
+
+
+def write_review_json(path: str | None, data: dict[str, Any]) -> None:
+    if not path:
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def encode_result(data: bytes, payload: Any, fmt: str | None, bbqr_type: str = "P",
+                  ur_default: str = "crypto-psbt") -> list[str]:  # fmt: skip
+    """QR texts (or one base64 line) for the signed result, in the request's format family."""
+    from signer.commands.qr import encode_texts
+
+    family = fmt or {"ur": "ur", "bbqr": "bbqr"}.get(payload.format, "base64")
+    if family == "ur":
+        ur_type = payload.ur_type if payload.format == "ur" and payload.ur_type else ur_default
+        return encode_texts(data, "ur", ur_type, None, None)
+    if family == "bbqr":
+        return encode_texts(data, "bbqr", bbqr_type, None, None)
+    import base64
+
+    return [base64.b64encode(data).decode()]
+
+
+def handle_psbt(args: argparse.Namespace, payload: Any) -> int:
+    from signer.btc import BtcKeys, load_psbt, review_psbt, sign_reviewed
+    from signer.btc.errors import BtcRefusal, RiskNotAccepted
+    from signer.commands._common import open_seed
+
+    psbt = load_psbt(payload.data)
+    with open_seed(args) as unlocked:
+        keys = BtcKeys.from_seed(unlocked.seed_bytes(), _network(args, unlocked.accounts), unlocked.multisig)
+        review = review_psbt(psbt, keys, tip_height=args.tip_height)
+        print(review.to_text(), file=sys.stderr)
+        write_review_json(args.review_json, review.to_json())
+        if review.refusals:
+            r = review.refusals[0]
+            raise BtcRefusal(f"refused ({r.code}): {r.message}", r.code)
+        if review.has_danger and not args.accept_risk:
+            codes = ", ".join(sorted({w.code for w in review.warnings if w.severity == "danger"}))
+            raise RiskNotAccepted(
+                f"not signed: danger warnings ({codes}); review them and pass --accept-risk"
+            )
+        signed = sign_reviewed(review, keys, accept_risk=args.accept_risk, finalize=args.finalize)
+    texts = encode_result(signed.psbt, payload, args.format)
+    sys.stdout.write("".join(t + "\n" for t in texts))
+    print(f"signed input(s) {', '.join(map(str, signed.signed_inputs))}", file=sys.stderr)
+    return 0
+
+
+HANDLERS["psbt"] = handle_psbt
+
+
+def handle_eth(args: argparse.Namespace, payload: Any) -> int:
+    from signer.eth.cli_sign import handle_eth as handle  # lazily: keeps start-up fast
+
+    return handle(args, payload)
+
+
+for _kind in ("eth-sign-request", "bytes", "binary", "json", "text"):
+    HANDLERS.setdefault(_kind, handle_eth)

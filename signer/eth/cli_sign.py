@@ -1,0 +1,98 @@
+"""``airlock sign`` handler for Ethereum payloads (dispatched from signer/commands/sign.py).
+
+Kinds: ``eth-sign-request`` (ERC-4527; reply ur:eth-signature), and raw requests as ``bytes``
+(ur:bytes / BBQr binary), ``json`` (EIP-712) or ``text`` (0x-hex transaction or message); raw
+replies are the signed transaction (or the 65-byte signature). Refusals, and danger warnings
+without ``--accept-risk``, sign nothing and exit 3 (EthRefusal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from signer.eth.errors import EthRefusal
+
+HISTORY_KEY = "eth"  # where the address history lives in the vault record's history dict
+
+
+def raw_text_payload(text: str) -> Any | None:
+    """A plain file holding an Ethereum raw request (0x-hex transaction/message or EIP-712 JSON)."""
+    from signer.transport.payload import Payload
+
+    s = text.strip()
+    if s.startswith("{"):
+        try:
+            doc = json.loads(s)
+        except ValueError:
+            return None
+        if isinstance(doc, dict) and "primaryType" in doc:
+            return Payload("json", "plain", s.encode())
+        return None
+    if s[:2].lower() == "0x" and len(s) > 2 and all(c in "0123456789abcdefABCDEF" for c in s[2:]):
+        return Payload("text", "plain", s.encode())
+    return None
+
+
+def _history(unlocked: Any) -> Any:
+    from signer.risk.history import AddressHistory
+
+    data = (unlocked.history or {}).get(HISTORY_KEY)
+    return AddressHistory.from_json(data) if data else AddressHistory()
+
+
+def _reply_texts(result: Any, payload: Any, fmt: str | None) -> list[str]:
+    if result.source == "erc4527":
+        from signer.errors import UsageError
+        from signer.transport.ur import UR, UREncoder
+
+        if fmt not in (None, "ur"):
+            raise UsageError("an ERC-4527 request is answered with ur:eth-signature; --format must be ur")
+        ur = UR("eth-signature", result.response().to_cbor())
+        encoder = UREncoder(ur, 200)
+        count = 1 if encoder.is_single_part else encoder.seq_len
+        return [encoder.next_part().upper() for _ in range(count)]
+    data = result.raw_reply()
+    if payload.format == "plain" and fmt is None:
+        return ["0x" + data.hex()]
+    from signer.commands.sign import encode_result
+
+    return encode_result(data, payload, fmt, bbqr_type="B", ur_default="bytes")
+
+
+def handle_eth(args: argparse.Namespace, payload: Any) -> int:
+    from signer.commands._common import open_seed
+    from signer.commands.sign import write_review_json
+    from signer.eth.request import parse_payload, review_request, sign_request
+    from signer.risk.library import builtin_library
+    from signer.risk.rules import RiskContext
+
+    request = parse_payload(payload)
+    with open_seed(args) as unlocked:
+        seed = unlocked.seed_bytes()
+        history = _history(unlocked)
+        ctx = RiskContext(history=history, library=builtin_library(), now=int(time.time()))
+        review = review_request(request, seed, ctx)
+        print(review.to_text(), file=sys.stderr)
+        write_review_json(getattr(args, "review_json", None), review.to_json())
+        if review.refusals:
+            r = review.refusals[0]
+            raise EthRefusal(f"refused ({r.code}): {r.message}")
+        accept = bool(getattr(args, "accept_risk", False))
+        if review.has_danger and not accept:
+            raise EthRefusal(
+                f"not signed: danger warnings ({', '.join(review.danger_codes)}); review them and "
+                "pass --accept-risk"
+            )
+        result = sign_request(request, review, seed, accept_risk=accept)
+        for address in review.recipients():
+            history.add(address)
+        if review.recipients():
+            unlocked.save_history({**(unlocked.history or {}), HISTORY_KEY: history.to_json()})
+    texts = _reply_texts(result, payload, getattr(args, "format", None))
+    sys.stdout.write("".join(t + "\n" for t in texts))
+    print(f"signed with {review.path}", file=sys.stderr)
+    return 0

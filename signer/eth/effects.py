@@ -1,0 +1,129 @@
+"""What a call or a signature lets happen, in a form the risk rules and the screen share.
+
+Decoders (calls.py, typed_data.py) turn calldata and EIP-712 messages into these effects; the
+rules in signer.risk only look at effects, so a nested approve in a multicall and a Permit
+signature are judged by the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from signer.eth import registry
+from signer.eth.primitives import checksum, format_units
+
+UINT256_MAX = 2**256 - 1
+UINT160_MAX = 2**160 - 1
+UINT48_MAX = 2**48 - 1
+# Amounts at or above this are "practically unlimited": it is uint96 max, the sentinel tokens such as
+# UNI and COMP use for infinite approval, and ~7.9e10 whole tokens at 18 decimals.
+UNLIMITED_THRESHOLD = 2**96 - 1
+
+
+def is_unlimited(amount: int | None) -> bool:
+    return amount is not None and amount >= UNLIMITED_THRESHOLD
+
+
+def format_amount(chain_id: int, token: bytes | None, amount: int) -> str:
+    """``1,000.5 USDC``; unknown tokens show raw units; huge amounts say unlimited."""
+    if token is None:
+        info = registry.chain(chain_id)
+        return f"{format_units(amount, info.decimals)} {info.symbol}"
+    known = registry.token(chain_id, token)
+    if amount >= 2**255 or amount in (UINT256_MAX, UINT160_MAX):
+        label = known.symbol if known else f"of token {checksum(token)}"
+        return f"UNLIMITED {label}"
+    if known is None:
+        return f"{amount} raw units of unknown token {checksum(token)}"
+    return f"{format_units(amount, known.decimals)} {known.symbol}"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Permission for ``spender`` to move the owner's assets.
+
+    standard: erc20 | erc20-or-721 (same selector, contract not in the token list) | nft-all
+    (setApprovalForAll) | permit2 (Permit2 allowance) | erc20-permit (EIP-2612) | dai-permit |
+    permit2-transfer (Permit2 signature transfer: spender may pull the tokens once, now).
+    """
+
+    standard: str
+    token: bytes | None
+    spender: bytes
+    amount: int | None = None  # None: not an amount (nft-all, DAI allowed=true)
+    unlimited: bool = False
+    revoke: bool = False
+    owner: bytes | None = None  # None: the signer
+    expiration: int | None = None  # unix time the allowance itself ends; None = never
+    deadline: int | None = None  # unix time until which the signature can be submitted; None = none
+    signature: bool = False  # granted by an off-chain signature (a permit)
+    increase: bool = False  # increaseAllowance: adds to what is already allowed
+    token_id: int | None = None
+
+    def describe(self, chain_id: int) -> str:
+        who = checksum(self.spender)
+        if self.standard == "nft-all":
+            what = f"ALL NFTs of collection {checksum(self.token or bytes(20))}"
+            return f"{who} may no longer move {what}" if self.revoke else f"{who} may move {what}"
+        if self.revoke:
+            return f"{who} may no longer spend ({self.standard} allowance set to 0)"
+        if self.amount is None:
+            amount = "UNLIMITED" + (f" of token {checksum(self.token)}" if self.token else "")
+        elif self.token is not None and self.standard == "erc20-or-721" and not self.unlimited:
+            amount = f"{self.amount} units (or NFT #{self.amount}) of {checksum(self.token)}"
+        else:
+            amount = format_amount(chain_id, self.token, self.amount)
+        return f"{who} may spend {amount}" + (" more" if self.increase else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "standard": self.standard,
+            "token": checksum(self.token) if self.token else None,
+            "spender": checksum(self.spender),
+            "amount": str(self.amount) if self.amount is not None else None,
+            "unlimited": self.unlimited,
+            "revoke": self.revoke,
+            "owner": checksum(self.owner) if self.owner else None,
+            "expiration": self.expiration,
+            "deadline": self.deadline,
+            "signature": self.signature,
+            "increase": self.increase,
+        }
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Assets leaving for ``recipient``. asset: native | erc20 | erc20-or-721 | erc721 | erc1155."""
+
+    asset: str
+    token: bytes | None
+    recipient: bytes
+    amount: int | None = None
+    token_id: int | None = None
+    sender: bytes | None = None  # None: the signer
+
+    def describe(self, chain_id: int) -> str:
+        to = checksum(self.recipient)
+        if self.asset in ("erc721", "erc1155") or (
+            self.asset == "erc20-or-721" and self.token_id is not None
+        ):
+            count = f"{self.amount} x " if self.asset == "erc1155" and self.amount is not None else ""
+            what = f"{count}NFT #{self.token_id} of {checksum(self.token or bytes(20))}"
+        else:
+            what = format_amount(chain_id, self.token, self.amount or 0)
+        source = f" from {checksum(self.sender)}" if self.sender else ""
+        return f"send {what}{source} to {to}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "asset": self.asset,
+            "token": checksum(self.token) if self.token else None,
+            "recipient": checksum(self.recipient),
+            "amount": str(self.amount) if self.amount is not None else None,
+            "token_id": str(self.token_id) if self.token_id is not None else None,
+            "sender": checksum(self.sender) if self.sender else None,
+        }
+
+
+Effect = Approval | Transfer

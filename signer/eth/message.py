@@ -1,0 +1,59 @@
+"""EIP-191 personal messages (personal_sign; ERC-4527 data type 3): text or bytes, and the
+tell-tale signs of blind signing (a bare 32-byte hash, an encoded transaction, binary data)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from signer.eth.errors import EthError
+from signer.eth.primitives import keccak256
+from signer.eth.tx import looks_like_tx
+
+MAX_MESSAGE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PersonalMessage:
+    data: bytes
+
+    @property
+    def text(self) -> str | None:
+        """The message as text when it is UTF-8 without control characters (other than newlines/tabs)."""
+        try:
+            text = self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\r\t" for ch in text):
+            return None
+        return text
+
+    @property
+    def is_bare_hash(self) -> bool:
+        return len(self.data) == 32
+
+    @property
+    def looks_like_transaction(self) -> bool:
+        return looks_like_tx(self.data)
+
+    @property
+    def is_siwe(self) -> bool:
+        """Sign-In with Ethereum (EIP-4361) messages start '<domain> wants you to sign in'."""
+        text = self.text
+        return bool(text) and " wants you to sign in with your Ethereum account:" in text.split("\n", 1)[0]
+
+    def digest(self) -> bytes:
+        """keccak256("\\x19Ethereum Signed Message:\\n" + len + message)."""
+        return keccak256(b"\x19Ethereum Signed Message:\n" + str(len(self.data)).encode() + self.data)
+
+    def display(self) -> str:
+        return self.text if self.text is not None else "0x" + self.data.hex()
+
+
+def parse_personal_message(data: bytes) -> PersonalMessage:
+    data = bytes(data)
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise EthError(
+            f"message is {len(data)} bytes, more than the {MAX_MESSAGE_BYTES} shown on this device"
+        )
+    return PersonalMessage(data)

@@ -1,0 +1,312 @@
+"""Signing requests: ERC-4527 ``eth-sign-request`` (from MetaMask, Rabby...) and raw requests
+(an unsigned transaction, EIP-712 JSON or a message, as hex, ur:bytes or BBQr).
+
+Flow: ``parse_*`` -> ``review_request`` (with the seed, so the key checks run) -> show ->
+``sign_request``. Replies: ``eth-signature`` (request id echoed) for ERC-4527, the signed raw
+transaction (or a 65-byte signature for typed data / messages) for raw requests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from signer.errors import AirlockError
+from signer.eth.abi import encode_args
+from signer.eth.calls import decode_call
+from signer.eth.errors import EthError, EthRefusal, RequestError, TypedDataError
+from signer.eth.message import PersonalMessage, parse_personal_message
+from signer.eth.primitives import checksum, parse_hex
+from signer.eth.review import EthReview, review_message, review_transaction, review_typed_data
+from signer.eth.sign import (
+    DEFAULT_PATH,
+    address_of,
+    master_fingerprint,
+    private_key_at,
+    sign_personal_message,
+    sign_transaction,
+    sign_typed_data,
+)
+from signer.eth.tx import LEGACY, TxFormatError, UnsignedTx, parse_unsigned_tx
+from signer.eth.typed_data import TypedData, parse_typed_data
+from signer.review import ReviewWarning, Severity
+
+DATA_LEGACY_TX, DATA_TYPED_DATA, DATA_PERSONAL_MESSAGE, DATA_TYPED_TX = 1, 2, 3, 4
+ORIGIN = "airlock"
+TX_TYPE_BYTES = (0x01, 0x02, 0x04)
+
+Payload_ = UnsignedTx | TypedData | PersonalMessage
+
+
+@dataclass(frozen=True)
+class EthRequest:
+    kind: str  # eth-tx | eth-typed-data | eth-message
+    payload: Payload_
+    source: str = "raw"  # erc4527 | raw
+    data_type: int | None = None
+    request_id: bytes | None = None
+    chain_id: int | None = None  # chain the request names (ERC-4527 key 4), when it names one
+    path: str | None = None
+    fingerprint: int | None = None  # source fingerprint of the derivation path
+    address: bytes | None = None
+    origin: str | None = None
+
+    @property
+    def signing_path(self) -> str:
+        return self.path or DEFAULT_PATH
+
+    def with_transaction(self, tx: UnsignedTx) -> EthRequest:
+        """The same raw request carrying an edited transaction (to be reviewed again)."""
+        if self.source != "raw" or self.kind != "eth-tx":
+            raise RequestError(
+                "only a raw transaction request can be edited: a wallet's ERC-4527 request expects "
+                "a signature over its own transaction"
+            )
+        return replace(self, payload=tx)
+
+
+# -- parsing --------------------------------------------------------------------------------------
+
+
+def parse_eth_sign_request(req: Any) -> EthRequest:
+    """From a signer.transport.urtypes.EthSignRequest (duck-typed)."""
+    data_type = int(req.data_type)
+    data = bytes(req.sign_data)
+    try:
+        path = req.derivation_path.to_path_string()
+        fingerprint = req.derivation_path.source_fingerprint
+    except (AttributeError, TypeError, ValueError, AirlockError) as exc:  # guaranteed by the transport type
+        raise RequestError(f"eth-sign-request has no usable derivation path: {exc}") from exc
+    if data_type in (DATA_LEGACY_TX, DATA_TYPED_TX):
+        tx = parse_unsigned_tx(data)
+        if data_type == DATA_LEGACY_TX and tx.tx_type != LEGACY:
+            raise RequestError("data type 1 (legacy transaction) holds a typed transaction")
+        if data_type == DATA_TYPED_TX and tx.tx_type == LEGACY:
+            raise RequestError("data type 4 (typed transaction) holds a legacy transaction")
+        kind, payload, chain = "eth-tx", tx, req.chain_id if req.chain_id is not None else 1
+    elif data_type == DATA_TYPED_DATA:
+        kind, payload, chain = "eth-typed-data", parse_typed_data(data), req.chain_id
+    elif data_type == DATA_PERSONAL_MESSAGE:
+        kind, payload, chain = "eth-message", parse_personal_message(data), req.chain_id
+    else:
+        raise RequestError(f"unknown ERC-4527 data type {data_type}")
+    return EthRequest(
+        kind, payload, "erc4527", data_type, req.request_id, chain, path, fingerprint, req.address, req.origin
+    )
+
+
+def parse_raw(data: bytes, *, text: bool = False) -> EthRequest:
+    """A raw request: unsigned tx bytes or hex, EIP-712 JSON, or a personal message."""
+    if text:
+        try:
+            s = data.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            raise RequestError("request text is not UTF-8") from exc
+        if s.startswith("{"):
+            return EthRequest("eth-typed-data", parse_typed_data(s))
+        if s[:2].lower() == "0x":  # as personal_sign: 0x-prefixed text is hex bytes, anything else is text
+            raw = parse_hex(s, "request", max_bytes=128 * 1024)
+            if raw and (raw[0] in TX_TYPE_BYTES or raw[0] >= 0xC0):
+                return EthRequest("eth-tx", parse_unsigned_tx(raw))
+            return EthRequest("eth-message", parse_personal_message(raw))
+        return EthRequest("eth-message", parse_personal_message(s.encode()))
+    if not data:
+        raise RequestError("empty request")
+    if data[0] in TX_TYPE_BYTES or data[0] >= 0xC0:
+        return EthRequest("eth-tx", parse_unsigned_tx(data))
+    if data[:1] == b"{":
+        return EthRequest("eth-typed-data", parse_typed_data(data))
+    if data[0] == 0x03:
+        raise TxFormatError("blob transactions (type 3, EIP-4844) are not supported")
+    raise RequestError(
+        "raw bytes are neither an unsigned transaction nor EIP-712 JSON; send a message as text"
+    )
+
+
+def parse_payload(payload: Any) -> EthRequest:
+    """From a transport Payload: eth-sign-request, bytes, json, text or binary."""
+    kind = payload.kind
+    if kind == "eth-sign-request":
+        return parse_eth_sign_request(payload.obj)
+    if kind in ("bytes", "binary"):
+        return parse_raw(bytes(payload.data))
+    if kind in ("json", "text"):
+        return parse_raw(bytes(payload.data), text=True)
+    raise RequestError(f"a {kind} payload is not an Ethereum signing request")
+
+
+# -- review --------------------------------------------------------------------------------------
+
+
+def _path_warnings(path: str) -> list[ReviewWarning]:
+    norm = path.replace("h", "'").replace("H", "'")
+    if not norm.removeprefix("m/").startswith("44'/60'/"):
+        return [
+            ReviewWarning(
+                "unusual-derivation-path",
+                Severity.WARN,
+                f"The key path {path} is not an Ethereum (m/44'/60'/...) path",
+            )
+        ]
+    return []
+
+
+def key_checks(req: EthRequest, seed: bytes) -> tuple[bytes, list[ReviewWarning]]:
+    """(signing address, refusals): wrong seed or an address the path does not derive."""
+    refusals = []
+    if req.fingerprint is not None:
+        ours = master_fingerprint(seed)
+        if req.fingerprint != ours:
+            refusals.append(
+                ReviewWarning(
+                    "wrong-seed",
+                    Severity.DANGER,
+                    f"The request is for the seed with "
+                    f"fingerprint {req.fingerprint:08x}; this seed is {ours:08x}",
+                )
+            )
+    address = address_of(private_key_at(seed, req.signing_path))
+    if req.address is not None and req.address != address:
+        refusals.append(
+            ReviewWarning(
+                "address-mismatch",
+                Severity.DANGER,
+                f"The request names "
+                f"{checksum(req.address)} but {req.signing_path} of this seed is "
+                f"{checksum(address)}",
+            )
+        )
+    return address, refusals
+
+
+def review_request(req: EthRequest, seed: bytes | None = None, ctx: Any = None) -> EthReview:
+    """Review a request; with ``seed`` the wrong-seed / address checks run and the signer is shown."""
+    from signer.risk.rules import RiskContext
+
+    ctx = ctx or RiskContext()
+    if ctx.expected_chain_id is None and req.chain_id is not None:
+        ctx = replace(ctx, expected_chain_id=req.chain_id)
+    signer, refusals = None, []
+    if seed is not None:
+        signer, refusals = key_checks(req, seed)
+        ctx = replace(ctx, own_addresses=frozenset({*ctx.own_addresses, signer}))
+    meta = {
+        "signer": signer,
+        "path": req.signing_path,
+        "fingerprint": req.fingerprint,
+        "origin": req.origin,
+        "source": req.source,
+    }
+    p = req.payload
+    if isinstance(p, UnsignedTx):
+        review = review_transaction(p, ctx, **meta)
+    elif isinstance(p, TypedData):
+        review = review_typed_data(p, ctx, **meta)
+    else:
+        review = review_message(p, ctx, **meta)
+    return review.with_extra(_path_warnings(req.signing_path), refusals)
+
+
+# -- signing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EthSignResult:
+    signature: bytes  # r || s || v as the reply carries it
+    address: bytes
+    signed_tx: bytes | None = None  # raw transaction requests
+    request_id: bytes | None = None
+    source: str = "raw"
+
+    def response(self, origin: str | None = ORIGIN) -> Any:
+        """ERC-4527: a signer.transport.urtypes.EthSignature (request id echoed)."""
+        from signer.transport.urtypes import EthSignature
+
+        return EthSignature(self.signature, self.request_id, origin)
+
+    def response_ur(self) -> str:
+        from signer.transport.ur import encode_single
+        from signer.transport.urtypes import to_ur
+
+        return encode_single(to_ur(self.response()))
+
+    def raw_reply(self) -> bytes:
+        """For raw requests: the signed transaction, or the 65-byte signature."""
+        return self.signed_tx if self.signed_tx is not None else self.signature
+
+
+def sign_request(
+    req: EthRequest, review: EthReview, seed: bytes, *, accept_risk: bool = False
+) -> EthSignResult:
+    """Sign what ``review`` showed. Refusals always stop; danger stops unless ``accept_risk``."""
+    if review.refusals:
+        r = review.refusals[0]
+        raise EthRefusal(f"refused ({r.code}): {r.message}")
+    if _payload_of(review) is not req.payload:
+        raise EthRefusal("the review is not of this request; review it again before signing")
+    if review.has_danger and not accept_risk:
+        raise EthRefusal(
+            f"not signed: danger warnings ({', '.join(review.danger_codes)}); review them and "
+            "accept the risk explicitly"
+        )
+    key = private_key_at(seed, req.signing_path)
+    address, refusals = key_checks(req, seed)
+    if refusals:
+        raise EthRefusal(f"refused ({refusals[0].code}): {refusals[0].message}")
+    p = req.payload
+    if isinstance(p, UnsignedTx):
+        signed = sign_transaction(p, key)
+        return EthSignResult(signed.erc4527_signature(), address, signed.raw, req.request_id, req.source)
+    if isinstance(p, TypedData):
+        return EthSignResult(sign_typed_data(p, key), address, None, req.request_id, req.source)
+    return EthSignResult(sign_personal_message(p, key), address, None, req.request_id, req.source)
+
+
+def _payload_of(review: EthReview) -> Any:
+    return (
+        review.tx
+        if review.tx is not None
+        else review.typed_data
+        if review.typed_data is not None
+        else review.message
+    )
+
+
+# -- custom approval amount ----------------------------------------------------------------------
+
+
+def edit_approval_amount(tx: UnsignedTx, new_amount: int) -> UnsignedTx:
+    """Replace the amount of a top-level ERC-20 approve / increaseAllowance; review the result again."""
+    if tx.to is None:
+        raise EthError("a contract creation has no approval to edit")
+    if not 0 <= new_amount < 2**256:
+        raise EthError("the amount must fit in a uint256")
+    call = decode_call(tx.chain_id, tx.to, tx.value, tx.data)
+    if (
+        call.signature not in ("approve(address,uint256)", "increaseAllowance(address,uint256)")
+        or call.problem
+    ):
+        raise EthError("only a plain approve / increaseAllowance call can have its amount edited")
+    spender = call.args[0].value
+    data = tx.data[:4] + encode_args(["address", "uint256"], [spender, new_amount])
+    return tx.with_data(data)
+
+
+def typed_data_json(td: TypedData) -> str:
+    """The normalised typed data as JSON text (for logs and tests)."""
+    return json.dumps(td._eth_account_message(), sort_keys=True)
+
+
+__all__ = [
+    "EthRequest",
+    "EthSignResult",
+    "TypedDataError",
+    "edit_approval_amount",
+    "key_checks",
+    "parse_eth_sign_request",
+    "parse_payload",
+    "parse_raw",
+    "review_request",
+    "sign_request",
+]

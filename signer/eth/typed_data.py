@@ -1,0 +1,593 @@
+"""EIP-712 typed data: strict parsing and validation, hashing (eth-account, lazily) and
+recognition of the signatures that move money: EIP-2612 / DAI permits, Permit2 (and fake
+Permit2 domains), Seaport orders.
+
+Validation is stricter than wallets usually are, on purpose: every value shown must be exactly
+what is hashed. Duplicate JSON keys, type or field names that could corrupt the type string,
+values that do not fit their type, a domain field without a type (shown but not signed) and a
+primaryType of EIP712Domain (signs only the domain) are refused with a specific error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from signer.eth.effects import UINT48_MAX, Approval, Effect, format_amount, is_unlimited
+from signer.eth.errors import EthError, TypedDataError
+from signer.eth.primitives import checksum, parse_address
+
+MAX_JSON_BYTES = 256 * 1024
+MAX_DEPTH = 12
+MAX_NODES = 20_000
+PERMIT2 = bytes.fromhex("000000000022d473030f116ddee9f6b43ac78ba3")
+_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_INT_TYPE = re.compile(r"^(u?)int(\d*)$")
+_BYTES_N = re.compile(r"^bytes(\d+)$")
+_ARRAY = re.compile(r"^(.*)\[(\d*)\]$")
+DOMAIN_FIELDS = {
+    "name": "string",
+    "version": "string",
+    "chainId": "uint256",
+    "verifyingContract": "address",
+    "salt": "bytes32",
+}
+PERMIT2_TYPES = {
+    "PermitSingle",
+    "PermitBatch",
+    "PermitTransferFrom",
+    "PermitBatchTransferFrom",
+    "PermitWitnessTransferFrom",
+    "PermitBatchWitnessTransferFrom",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    path: str
+    type: str
+    display: str
+
+
+@dataclass(frozen=True)
+class TypedData:
+    types: dict[str, tuple[tuple[str, str], ...]]
+    primary_type: str
+    domain: dict[str, Any]  # normalised values: int, bool, str, bytes (bytes/bytesN), bytes20 for addresses
+    message: dict[str, Any]
+    ignored_fields: tuple[str, ...] = ()  # present in JSON, absent from the types: not signed, not shown
+
+    @property
+    def chain_id(self) -> int | None:
+        return self.domain.get("chainId")
+
+    @property
+    def verifying_contract(self) -> bytes | None:
+        return self.domain.get("verifyingContract")
+
+    @property
+    def name(self) -> str | None:
+        return self.domain.get("name")
+
+    def _eth_account_message(self) -> dict[str, Any]:
+        return {
+            "types": {n: [{"name": f, "type": t} for f, t in fs] for n, fs in self.types.items()},
+            "primaryType": self.primary_type,
+            "domain": _to_json_values(self.domain),
+            "message": _to_json_values(self.message),
+        }
+
+    def signable(self) -> Any:
+        """eth-account's SignableMessage (version 0x01, header = domain separator, body = hashStruct)."""
+        from eth_account.messages import encode_typed_data
+
+        try:
+            return encode_typed_data(full_message=self._eth_account_message())
+        except Exception as exc:  # eth-account raises many types; the data was validated already
+            raise TypedDataError(f"typed data cannot be hashed: {exc}") from exc
+
+    def domain_separator(self) -> bytes:
+        return bytes(self.signable().header)
+
+    def struct_hash(self) -> bytes:
+        return bytes(self.signable().body)
+
+    def digest(self) -> bytes:
+        """keccak256(0x19 0x01 || domainSeparator || hashStruct(message)): what is signed."""
+        from signer.eth.primitives import keccak256
+
+        sm = self.signable()
+        return keccak256(b"\x19" + bytes(sm.version) + bytes(sm.header) + bytes(sm.body))
+
+    def fields(self) -> list[Field]:
+        """The domain then the message, flattened to (path, type, display) for the screen."""
+        out = [Field(f"domain.{n}", t, _display(t, self.domain[n])) for n, t in self.types["EIP712Domain"]]
+        _flatten(self.types, self.primary_type, self.message, "message", out)
+        return out
+
+
+def _to_json_values(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _to_json_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_json_values(v) for v in value]
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, _Address):
+        return checksum(value.raw)
+    return value
+
+
+class _Address:
+    """A decoded address (kept apart from bytes/bytes20 values for display and re-encoding)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Address) and other.raw == self.raw
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def __repr__(self) -> str:
+        return checksum(self.raw)
+
+
+def _display(type_: str, value: Any) -> str:
+    if isinstance(value, _Address):
+        return checksum(value.raw)
+    if type_ == "address" and isinstance(value, bytes):
+        return checksum(value)
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return f"[{len(value)} items]"
+    return str(value)
+
+
+def _flatten(
+    types: dict[str, tuple[tuple[str, str], ...]], type_: str, value: Any, path: str, out: list[Field]
+) -> None:
+    m = _ARRAY.match(type_)
+    if m:
+        out.append(Field(path, type_, f"[{len(value)} items]"))
+        for i, item in enumerate(value):
+            _flatten(types, m.group(1), item, f"{path}[{i}]", out)
+    elif type_ in types:
+        for name, ftype in types[type_]:
+            _flatten(types, ftype, value[name], f"{path}.{name}", out)
+    else:
+        out.append(Field(path, type_, _display(type_, value)))
+
+
+# -- parsing --------------------------------------------------------------------------------------
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise TypedDataError(f"JSON key {k!r} appears twice (which one is signed would be ambiguous)")
+        out[k] = v
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise TypedDataError(f"JSON constant {name} is not allowed in typed data")
+
+
+def load_json(data: bytes | str) -> Any:
+    """Strict JSON: UTF-8, size-capped, no duplicate keys, no NaN/Infinity."""
+    if isinstance(data, bytes | bytearray):
+        if len(data) > MAX_JSON_BYTES:
+            raise TypedDataError(f"typed data is {len(data)} bytes, more than {MAX_JSON_BYTES}")
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TypedDataError(f"typed data is not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+    if len(data) > MAX_JSON_BYTES:
+        raise TypedDataError(f"typed data is {len(data)} characters, more than {MAX_JSON_BYTES}")
+    try:
+        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise TypedDataError("typed data JSON is nested too deeply") from exc
+    except json.JSONDecodeError as exc:
+        raise TypedDataError(
+            f"typed data is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+
+
+def _parse_types(raw: Any) -> dict[str, tuple[tuple[str, str], ...]]:
+    if not isinstance(raw, dict) or not raw:
+        raise TypedDataError("'types' must be a non-empty object")
+    types: dict[str, tuple[tuple[str, str], ...]] = {}
+    for name, fields in raw.items():
+        if not _IDENT.match(name):
+            raise TypedDataError(f"type name {name!r} is not an identifier")
+        if not isinstance(fields, list):
+            raise TypedDataError(f"type {name} must be a list of fields")
+        seen: set[str] = set()
+        out = []
+        for f in fields:
+            if (
+                not isinstance(f, dict)
+                or not isinstance(f.get("name"), str)
+                or not isinstance(f.get("type"), str)
+            ):
+                raise TypedDataError(f"every field of type {name} needs a string 'name' and 'type'")
+            extra = sorted(set(f) - {"name", "type"})
+            if extra:
+                raise TypedDataError(f"field {f['name']!r} of type {name} has unexpected keys {extra}")
+            fname, ftype = f["name"], f["type"]
+            if not _IDENT.match(fname):
+                raise TypedDataError(f"field name {fname!r} in type {name} is not an identifier")
+            if fname in seen:
+                raise TypedDataError(f"field {fname!r} appears twice in type {name}")
+            seen.add(fname)
+            out.append((fname, ftype))
+        types[name] = tuple(out)
+    for name, fields in types.items():
+        for fname, ftype in fields:
+            _check_type_ref(types, ftype, f"{name}.{fname}")
+    return types
+
+
+def _check_type_ref(types: dict[str, Any], type_: str, where: str) -> None:
+    base = type_
+    while (m := _ARRAY.match(base)) is not None:
+        if m.group(2) and not 0 < int(m.group(2)) <= 10_000:
+            raise TypedDataError(f"{where}: fixed array length {m.group(2)} is out of range")
+        base = m.group(1)
+    if base in types:
+        if base == "EIP712Domain":
+            raise TypedDataError(f"{where}: EIP712Domain cannot be used as a field type")
+        return
+    if base in ("address", "bool", "string", "bytes"):
+        return
+    if (m := _INT_TYPE.match(base)) is not None:
+        bits = int(m.group(2) or 256)
+        if bits % 8 or not 8 <= bits <= 256 or (m.group(2) and m.group(2).startswith("0")):
+            raise TypedDataError(f"{where}: {base} is not a valid integer type")
+        return
+    if (
+        (m := _BYTES_N.match(base)) is not None
+        and 1 <= int(m.group(1)) <= 32
+        and not m.group(1).startswith("0")
+    ):
+        return
+    raise TypedDataError(f"{where}: unknown type {base!r}")
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def tick(self) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise TypedDataError(f"typed data has more than {MAX_NODES} values")
+
+
+def _int_value(value: Any, type_: str, path: str) -> int:
+    m = _INT_TYPE.match(type_)
+    assert m is not None
+    signed, bits = m.group(1) == "", int(m.group(2) or 256)
+    if isinstance(value, bool):
+        raise TypedDataError(f"{path}: {type_} expects a number, got a boolean")
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, str) and re.fullmatch(r"-?0x[0-9a-fA-F]+", value.strip()):
+        text = value.strip()
+        n = -int(text[3:], 16) if text.startswith("-") else int(text[2:], 16)
+    elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        n = int(value.strip())
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        n = int(value)
+    else:
+        raise TypedDataError(f"{path}: {value!r} is not a valid {type_}")
+    lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
+    if not lo <= n <= hi:
+        raise TypedDataError(f"{path}: {n} is out of range for {type_}")
+    return n
+
+
+def _hex_value(value: Any, path: str, size: int | None) -> bytes:
+    if not isinstance(value, str) or not re.fullmatch(r"0x([0-9a-fA-F]{2})*", value.strip()):
+        raise TypedDataError(f"{path}: expected 0x-prefixed hex bytes, got {str(value)[:40]!r}")
+    raw = bytes.fromhex(value.strip()[2:])
+    if size is not None and len(raw) != size:
+        raise TypedDataError(f"{path}: bytes{size} needs exactly {size} bytes, got {len(raw)}")
+    return raw
+
+
+def _value(
+    types: dict[str, Any], type_: str, value: Any, path: str, depth: int, budget: _Budget, ignored: list[str]
+) -> Any:
+    budget.tick()
+    if depth > MAX_DEPTH:
+        raise TypedDataError(f"{path}: values nested deeper than {MAX_DEPTH} levels")
+    m = _ARRAY.match(type_)
+    if m:
+        if not isinstance(value, list):
+            raise TypedDataError(f"{path}: {type_} expects a list")
+        if m.group(2) and len(value) != int(m.group(2)):
+            raise TypedDataError(f"{path}: {type_} needs exactly {m.group(2)} items, got {len(value)}")
+        return [
+            _value(types, m.group(1), v, f"{path}[{i}]", depth + 1, budget, ignored)
+            for i, v in enumerate(value)
+        ]
+    if type_ in types:
+        if not isinstance(value, dict):
+            raise TypedDataError(f"{path}: struct {type_} expects an object")
+        names = [n for n, _ in types[type_]]
+        missing = [n for n in names if n not in value]
+        if missing:
+            raise TypedDataError(f"{path}: struct {type_} is missing field(s) {', '.join(missing)}")
+        ignored.extend(f"{path}.{k}" for k in value if k not in names)
+        return {
+            n: _value(types, t, value[n], f"{path}.{n}", depth + 1, budget, ignored) for n, t in types[type_]
+        }
+    if type_ == "address":
+        try:
+            return _Address(parse_address(value, path))
+        except EthError as exc:
+            raise TypedDataError(str(exc)) from exc
+    if type_ == "bool":
+        if not isinstance(value, bool):
+            raise TypedDataError(f"{path}: bool expects true or false, got {str(value)[:20]!r}")
+        return value
+    if type_ == "string":
+        if not isinstance(value, str):
+            raise TypedDataError(f"{path}: string expects text")
+        return value
+    if type_ == "bytes":
+        return _hex_value(value, path, None)
+    if (mb := _BYTES_N.match(type_)) is not None:
+        return _hex_value(value, path, int(mb.group(1)))
+    return _int_value(value, type_, path)
+
+
+def _base(type_: str) -> str:
+    while (m := _ARRAY.match(type_)) is not None:
+        type_ = m.group(1)
+    return type_
+
+
+def _reachable(
+    types: dict[str, tuple[tuple[str, str], ...]], primary: str
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """EIP712Domain, the primary type and its dependencies: unused types do not affect the hash
+    (encodeType only lists dependencies), and eth-account refuses a types graph with several roots."""
+    keep, todo = {"EIP712Domain", primary}, [primary]
+    while todo:
+        for _, ftype in types[todo.pop()]:
+            dep = _base(ftype)
+            if dep in types and dep not in keep:
+                keep.add(dep)
+                todo.append(dep)
+    return {name: fields for name, fields in types.items() if name in keep}
+
+
+def parse_typed_data(data: bytes | str | dict[str, Any]) -> TypedData:
+    """Parse and validate eth_signTypedData_v4 JSON (ERC-4527 data type 2)."""
+    obj = data if isinstance(data, dict) else load_json(data)
+    if not isinstance(obj, dict):
+        raise TypedDataError("typed data must be a JSON object")
+    unknown = set(obj) - {"types", "primaryType", "domain", "message"}
+    if unknown:
+        raise TypedDataError(f"typed data has unexpected top-level keys {sorted(unknown)}")
+    for key in ("types", "primaryType", "domain", "message"):
+        if key not in obj:
+            raise TypedDataError(f"typed data has no {key!r}")
+    types = _parse_types(obj["types"])
+    primary = obj["primaryType"]
+    if not isinstance(primary, str) or primary not in types:
+        raise TypedDataError(f"primaryType {str(primary)[:40]!r} is not one of the declared types")
+    if primary == "EIP712Domain":
+        raise TypedDataError("primaryType EIP712Domain would sign only the domain, no message; refused")
+    if "EIP712Domain" not in types:
+        raise TypedDataError("types has no EIP712Domain: the domain would be shown but not signed")
+    for fname, ftype in types["EIP712Domain"]:
+        if DOMAIN_FIELDS.get(fname) != ftype:
+            expected = DOMAIN_FIELDS.get(fname)
+            raise TypedDataError(
+                f"EIP712Domain field {fname} {ftype} is not standard"
+                + (f" (expected {expected})" if expected else "")
+            )
+    types = _reachable(types, primary)
+    budget, ignored = _Budget(), []
+    domain_type = dict(types["EIP712Domain"])
+    raw_domain = obj["domain"]
+    if not isinstance(raw_domain, dict):
+        raise TypedDataError("'domain' must be an object")
+    extra = [k for k in raw_domain if k not in domain_type]
+    if extra:
+        raise TypedDataError(
+            f"domain field(s) {', '.join(extra)} are not in the EIP712Domain type: they would be "
+            "shown but not signed"
+        )
+    domain = _value(types, "EIP712Domain", raw_domain, "domain", 0, budget, ignored)
+    message = _value(types, primary, obj["message"], "message", 0, budget, ignored)
+    domain = {k: (v.raw if isinstance(v, _Address) else v) for k, v in domain.items()}
+    td = TypedData(types, primary, domain, message, tuple(ignored))
+    td.signable()  # hash once now: any library-level objection becomes a TypedDataError here
+    return td
+
+
+# -- recognition --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeaportItem:
+    item_type: int
+    token: bytes
+    identifier: int
+    start_amount: int
+    end_amount: int
+    recipient: bytes | None = None
+
+
+@dataclass(frozen=True)
+class TypedMeaning:
+    kind: str  # permit | dai-permit | permit2 | permit2-transfer | seaport-order | generic
+    title: str
+    effects: tuple[Effect, ...] = ()
+    fake_permit2: bool = False
+    seaport_offer: tuple[SeaportItem, ...] = ()
+    seaport_consideration: tuple[SeaportItem, ...] = ()
+    seaport_offerer: bytes | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def _a(v: Any) -> bytes:
+    return v.raw if isinstance(v, _Address) else v
+
+
+def _names(td: TypedData, type_: str) -> list[str]:
+    return [n for n, _ in td.types.get(type_, ())]
+
+
+def recognise(td: TypedData) -> TypedMeaning:
+    """What the signature would authorise, when it is one of the well-known money-moving kinds."""
+    m, chain = td.message, td.chain_id or 0
+    token = td.verifying_contract
+    if td.primary_type == "Permit" and _names(td, "Permit") == [
+        "owner",
+        "spender",
+        "value",
+        "nonce",
+        "deadline",
+    ]:
+        eff = Approval(
+            "erc20-permit",
+            token,
+            _a(m["spender"]),
+            m["value"],
+            unlimited=is_unlimited(m["value"]),
+            revoke=m["value"] == 0,
+            owner=_a(m["owner"]),
+            deadline=m["deadline"],
+            signature=True,
+        )
+        return TypedMeaning("permit", f"EIP-2612 permit: {eff.describe(chain)}", (eff,))
+    if td.primary_type == "Permit" and _names(td, "Permit") == [
+        "holder",
+        "spender",
+        "nonce",
+        "expiry",
+        "allowed",
+    ]:
+        allowed = bool(m["allowed"])
+        eff = Approval(
+            "dai-permit",
+            token,
+            _a(m["spender"]),
+            None,
+            unlimited=allowed,
+            revoke=not allowed,
+            owner=_a(m["holder"]),
+            deadline=m["expiry"] or None,
+            signature=True,
+        )
+        return TypedMeaning("dai-permit", f"DAI-style permit: {eff.describe(chain)}", (eff,))
+    if td.name == "Permit2" or td.primary_type in PERMIT2_TYPES:
+        return _permit2(td, chain)
+    if td.name == "Seaport" and td.primary_type == "OrderComponents":
+        return _seaport(td, chain)
+    return TypedMeaning("generic", f"Sign typed data: {td.primary_type}")
+
+
+def _permit2(td: TypedData, chain: int) -> TypedMeaning:
+    m, fake = td.message, td.verifying_contract != PERMIT2
+    notes = (
+        ("FAKE Permit2: the verifying contract is not the real Permit2 (0x000000000022D4…8BA3)",)
+        if fake
+        else ()
+    )
+    try:
+        if td.primary_type in ("PermitSingle", "PermitBatch"):
+            details = m["details"] if isinstance(m["details"], list) else [m["details"]]
+            effs: list[Effect] = []
+            for d in details:
+                amount, exp = d["amount"], d["expiration"]
+                effs.append(
+                    Approval(
+                        "permit2",
+                        _a(d["token"]),
+                        _a(m["spender"]),
+                        amount,
+                        unlimited=is_unlimited(amount),
+                        revoke=amount == 0,
+                        expiration=None if exp >= UINT48_MAX else exp,
+                        deadline=m["sigDeadline"],
+                        signature=True,
+                    )
+                )
+            title = f"Permit2 allowance: {'; '.join(e.describe(chain) for e in effs)}"
+            return TypedMeaning("permit2", title, tuple(effs), fake_permit2=fake, notes=notes)
+        if td.primary_type.startswith("Permit") and "TransferFrom" in td.primary_type:
+            permitted = m["permitted"] if isinstance(m["permitted"], list) else [m["permitted"]]
+            effs = [
+                Approval(
+                    "permit2-transfer",
+                    _a(p["token"]),
+                    _a(m["spender"]),
+                    p["amount"],
+                    unlimited=is_unlimited(p["amount"]),
+                    deadline=m["deadline"],
+                    signature=True,
+                )
+                for p in permitted
+            ]
+            title = "Permit2 signature transfer: " + "; ".join(
+                f"{checksum(_a(m['spender']))} may take {format_amount(chain, e.token, e.amount or 0)}"
+                for e in effs
+            )
+            return TypedMeaning("permit2-transfer", title, tuple(effs), fake_permit2=fake, notes=notes)
+    except (KeyError, TypeError) as exc:
+        raise TypedDataError(f"Permit2 message {td.primary_type} lacks the standard fields: {exc}") from exc
+    return TypedMeaning("permit2", f"Permit2 message {td.primary_type}", fake_permit2=fake, notes=notes)
+
+
+def _seaport(td: TypedData, chain: int) -> TypedMeaning:
+    m = td.message
+    try:
+        offer = tuple(
+            SeaportItem(
+                int(i["itemType"]),
+                _a(i["token"]),
+                int(i["identifierOrCriteria"]),
+                int(i["startAmount"]),
+                int(i["endAmount"]),
+            )
+            for i in m["offer"]
+        )
+        consideration = tuple(
+            SeaportItem(
+                int(i["itemType"]),
+                _a(i["token"]),
+                int(i["identifierOrCriteria"]),
+                int(i["startAmount"]),
+                int(i["endAmount"]),
+                _a(i["recipient"]),
+            )
+            for i in m["consideration"]
+        )
+        offerer = _a(m["offerer"])
+    except (KeyError, TypeError) as exc:
+        raise TypedDataError(f"Seaport order lacks the standard fields: {exc}") from exc
+    return TypedMeaning(
+        "seaport-order",
+        f"Seaport order: offer {len(offer)} item(s), receive {len(consideration)}",
+        (),
+        seaport_offer=offer,
+        seaport_consideration=consideration,
+        seaport_offerer=offerer,
+    )

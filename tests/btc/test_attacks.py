@@ -1,0 +1,246 @@
+"""Attacks from RISK.md section 5: each is refused or warned with its code, and nothing is signed."""
+
+from __future__ import annotations
+
+import pytest
+from builders import (
+    OTHER_MNEMONIC,
+    H,
+    Out,
+    Wallet,
+    build_psbt,
+    external,
+    funding_tx,
+    origin,
+    root_from,
+    spk_for,
+)
+
+from signer.btc import BtcKeys, load_psbt, review_psbt, sign_reviewed
+from signer.btc.errors import BtcRefusal, RiskNotAccepted
+from signer.review import Severity
+
+
+@pytest.fixture(scope="module")
+def root():
+    return root_from()
+
+
+@pytest.fixture(scope="module")
+def keys(root):
+    return BtcKeys(root, "main")
+
+
+def refused(raw: bytes, keys: BtcKeys, code: str) -> None:
+    """The review refuses with ``code``, signing raises, and the PSBT is left exactly as it was."""
+    psbt = load_psbt(raw)
+    review = review_psbt(psbt, keys)
+    assert code in {r.code for r in review.refusals}, review.to_text()
+    assert not review.can_sign
+    with pytest.raises(BtcRefusal) as info:
+        sign_reviewed(review, keys, accept_risk=True)
+    assert info.value.exit_code == 3
+    assert psbt.serialize() == raw  # no partial signature was added anywhere
+
+
+def danger(raw: bytes, keys: BtcKeys, code: str):
+    review = review_psbt(load_psbt(raw), keys)
+    found = [w for w in review.warnings if w.code == code]
+    assert found and found[0].severity == Severity.DANGER, review.to_text()
+    assert not review.refusals
+    with pytest.raises(RiskNotAccepted):
+        sign_reviewed(review, keys)
+    return review
+
+
+def test_lying_witness_utxo_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    inp = w.utxo(1_500_000_000, salt=1, wu_override=(500_000_001, w.spk(0, 0)))
+    refused(build_psbt([inp], [external(499_000_000)]), keys, "utxo-mismatch")
+
+
+def test_wrong_non_witness_utxo_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    decoy = funding_tx([(100_000, w.spk(0, 0))], salt=99)
+    inp = w.utxo(100_000, salt=1, nwu_override=decoy)
+    refused(build_psbt([inp], [external(90_000)]), keys, "utxo-mismatch")
+
+
+@pytest.mark.parametrize("kind", ["p2wpkh", "p2sh-p2wpkh"])
+def test_segwit_v0_without_previous_tx_is_refused(root, keys, kind: str) -> None:
+    """The 2020 fee attack: witness_utxo alone cannot prove a segwit v0 amount."""
+    w = Wallet(root, kind)
+    refused(build_psbt([w.utxo(100_000, salt=1, nwu=False)], [external(90_000)]), keys, "missing-utxo")
+
+
+def test_all_taproot_spend_may_rely_on_witness_utxo(root, keys) -> None:
+    w = Wallet(root, "p2tr")
+    raw = build_psbt(
+        [w.utxo(100_000, salt=1, nwu=False), w.utxo(5_000, 0, 1, salt=2, nwu=False)],
+        [external(90_000), w.change(14_000, 3)],
+    )
+    review = review_psbt(load_psbt(raw), keys)
+    assert review.can_sign and review.to_sign == (0, 1)
+    assert not review.inputs[0].amount_proven
+
+
+def test_taproot_with_anyonecanpay_needs_previous_tx(root, keys) -> None:
+    w = Wallet(root, "p2tr")
+    raw = build_psbt([w.utxo(100_000, salt=1, nwu=False, sighash=0x81)], [external(90_000)])
+    refused(raw, keys, "missing-utxo")
+
+
+def test_change_to_another_seeds_key_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    thief = root_from(OTHER_MNEMONIC).derive("m/84h/0h/0h/1/5").key.get_public_key().sec()
+    fake_change = Out(
+        50_000, spk_for("p2wpkh", thief), bip32={thief: origin(keys.fingerprint, w.key_path(1, 5))}
+    )
+    refused(build_psbt([w.utxo(100_000, salt=1)], [external(40_000), fake_change]), keys, "change-fraud")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        (84 + H, H, H, 1 + H, 5),  # hardened branch
+        (84 + H, H, H, 1, 5 + H),  # hardened index
+        (84 + H, H, H, 7, 5),  # branch that is neither receive nor change
+        (H + 0, 1, 2),  # a path no wallet scans
+    ],
+    ids=["hardened-branch", "hardened-index", "branch-7", "foreign-path"],
+)
+def test_change_on_unusual_path_is_not_change(root, keys, path) -> None:
+    w = Wallet(root, "p2wpkh")
+    sec = root.derive(list(path)).key.get_public_key().sec()
+    out = Out(50_000, spk_for("p2wpkh", sec), bip32={sec: origin(keys.fingerprint, path)})
+    review = danger(build_psbt([w.utxo(100_000, salt=1)], [external(49_000), out]), keys, "change-unverified")
+    assert review.outputs[1].kind == "external"
+    assert review.sent == 99_000 and review.change == 0
+    assert sign_reviewed(review, keys, accept_risk=True).signed_inputs == (0,)  # a danger may be accepted
+
+
+def test_change_far_past_used_indexes_is_warned(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(100_000, 0, 3, salt=1)], [external(40_000), w.change(59_000, 5_000)])
+    review = review_psbt(load_psbt(raw), keys)
+    gap = [x for x in review.warnings if x.code == "change-index-gap"]
+    assert gap and gap[0].severity == Severity.WARN and review.outputs[1].kind == "change"
+
+
+@pytest.mark.parametrize(
+    ("sighash", "code"),
+    [
+        (2, "sighash-nonstandard"),
+        (3, "sighash-nonstandard"),
+        (0x81, "sighash-nonstandard"),
+        (0x82, "sighash-nonstandard"),
+    ],
+)
+def test_nonstandard_sighash_is_danger(root, keys, sighash: int, code: str) -> None:
+    w = Wallet(root, "p2wpkh")
+    danger(build_psbt([w.utxo(100_000, salt=1, sighash=sighash)], [external(90_000)]), keys, code)
+
+
+@pytest.mark.parametrize("sighash", [0, 4, 0x84, 0x100])
+def test_invalid_sighash_is_refused(root, keys, sighash: int) -> None:
+    w = Wallet(root, "p2wpkh")
+    refused(
+        build_psbt([w.utxo(100_000, salt=1, sighash=sighash)], [external(90_000)]), keys, "sighash-invalid"
+    )
+
+
+def test_sighash_single_without_matching_output_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(50_000, salt=1), w.utxo(50_000, 0, 1, salt=2, sighash=3)], [external(90_000)])
+    refused(raw, keys, "sighash-invalid")
+
+
+def test_testnet_psbt_on_mainnet_account_is_refused(keys) -> None:
+    w = Wallet(root_from(network="test"), "p2wpkh", network="test")
+    refused(build_psbt([w.utxo(100_000, salt=1)], [external(90_000)]), keys, "wrong-network")
+
+
+def test_mainnet_psbt_on_testnet_signer_is_refused(root) -> None:
+    w = Wallet(root, "p2tr")
+    refused(build_psbt([w.utxo(100_000, salt=1)], [external(90_000)]), BtcKeys(root, "test"), "wrong-network")
+
+
+def test_other_seed_has_nothing_to_sign(root) -> None:
+    w = Wallet(root, "p2wpkh")
+    refused(
+        build_psbt([w.utxo(100_000, salt=1)], [external(90_000)]),
+        BtcKeys(root_from(OTHER_MNEMONIC), "main"),
+        "nothing-to-sign",
+    )
+
+
+def test_duplicate_input_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    inp = w.utxo(100_000, salt=1)
+    refused(build_psbt([inp, inp], [external(190_000)]), keys, "duplicate-input")
+
+
+def test_outputs_above_inputs_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    refused(build_psbt([w.utxo(100_000, salt=1)], [external(100_001)]), keys, "fee-negative")
+
+
+@pytest.mark.parametrize(
+    ("sent", "fee", "severity"),
+    [
+        (100_000, 4_000, None),
+        (100_000, 6_000, Severity.WARN),
+        (100_000, 30_000, Severity.DANGER),
+        (10_000_000, 200_000, Severity.DANGER),
+    ],
+)
+def test_fee_thresholds(root, keys, sent: int, fee: int, severity) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(sent + fee + 10_000, salt=1)], [external(sent), w.change(10_000, 1)])
+    review = review_psbt(load_psbt(raw), keys)
+    found = [x.severity for x in review.warnings if x.code == "fee-high"]
+    assert found == ([] if severity is None else [severity])
+    assert review.fee == fee
+
+
+def test_full_spend_and_address_reuse_are_flagged(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(100_000, salt=1)], [Out(99_000, w.spk(0, 0))])
+    codes = review_psbt(load_psbt(raw), keys).codes()
+    assert {"full-spend", "address-reuse"} <= codes
+
+
+def test_large_locktime_is_warned(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(100_000, salt=1)], [external(90_000)], locktime=1_000_000)
+    review = review_psbt(load_psbt(raw), keys, tip_height=900_000)
+    assert "large-locktime" in review.codes() and review.locktime == 1_000_000
+    near = build_psbt([w.utxo(100_000, salt=1)], [external(90_000)], locktime=900_001)
+    assert "large-locktime" not in review_psbt(load_psbt(near), keys, tip_height=900_000).codes()
+
+
+def test_input_without_any_utxo_naming_us_is_refused(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    refused(
+        build_psbt([w.utxo(100_000, salt=1, nwu=False, wu=False)], [external(90_000)]), keys, "missing-utxo"
+    )
+
+
+def test_danger_needs_acceptance_but_refusal_never_signs(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(100_000, salt=1, sighash=2)], [external(90_000)])
+    review = review_psbt(load_psbt(raw), keys)
+    with pytest.raises(RiskNotAccepted):
+        sign_reviewed(review, keys)
+    assert sign_reviewed(review, keys, accept_risk=True).signed_inputs == (0,)
+
+
+def test_absurdly_deep_derivation_path_is_a_parse_error(root) -> None:
+    from signer.btc.errors import PsbtError
+
+    w = Wallet(root, "p2wpkh")
+    inp = w.utxo(100_000, salt=1)
+    sec = next(iter(inp.bip32))
+    inp.bip32[sec] = origin(root.my_fingerprint, tuple(range(300)))  # would cost 300 derivations per key
+    with pytest.raises(PsbtError, match="255"):
+        load_psbt(build_psbt([inp], [external(90_000)]))

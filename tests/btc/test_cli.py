@@ -1,0 +1,144 @@
+"""``airlock sign``, ``airlock address check`` and ``airlock message`` through the real CLI entry point."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from builders import MNEMONIC, Wallet, build_psbt, external, root_from
+
+from signer.btc import load_psbt
+from signer.cli import main
+from signer.commands.qr import encode_texts
+from signer.transport.assembler import Assembler
+
+
+@pytest.fixture()
+def mnemonic_file(secret_input):
+    return str(secret_input("words.txt", MNEMONIC + "\n"))  # exempt from the suite's plaintext-secret scan
+
+
+def _psbt(sighash=None, nwu=True) -> bytes:
+    w = Wallet(root_from(), "p2wpkh")
+    return build_psbt(
+        [w.utxo(100_000, salt=1, sighash=sighash, nwu=nwu)], [external(60_000), w.change(39_000, 1)]
+    )
+
+
+def _assemble(lines: list[str]):
+    asm = Assembler()
+    for line in lines:
+        asm.add(line)
+    return asm.result
+
+
+def test_sign_base64_file_writes_review_and_signed_psbt(tmp_path, mnemonic_file, capsys) -> None:
+    raw = _psbt()
+    req = tmp_path / "req.txt"
+    req.write_text(base64.b64encode(raw).decode())
+    out_json = tmp_path / "review.json"
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file, "--review-json", str(out_json)]) == 0
+    captured = capsys.readouterr()
+    signed = load_psbt(captured.out.strip())
+    assert signed.inputs[0].partial_sigs and "CHANGE" in captured.err
+    review = json.loads(out_json.read_text())
+    assert (
+        review["kind"] == "btc-psbt" and review["fee"] == 1_000 and review["outputs"][1]["kind"] == "change"
+    )
+
+
+@pytest.mark.parametrize(("fmt", "typ"), [("ur", "crypto-psbt"), ("ur", "psbt"), ("bbqr", "P")])
+def test_sign_answers_in_the_request_format(tmp_path, mnemonic_file, capsys, fmt: str, typ: str) -> None:
+    raw = _psbt()
+    req = tmp_path / "req.txt"
+    req.write_text("\n".join(encode_texts(raw, fmt, typ, 60 if fmt == "ur" else None, None)) + "\n")
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file]) == 0
+    payload = _assemble(capsys.readouterr().out.split())
+    assert payload.format == fmt and payload.type_label == typ
+    assert load_psbt(payload.data).inputs[0].partial_sigs
+
+
+def test_refusal_exits_3_and_signs_nothing(tmp_path, mnemonic_file, capsys) -> None:
+    req = tmp_path / "req.psbt"
+    req.write_bytes(_psbt(nwu=False))
+    out_json = tmp_path / "review.json"
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file, "--review-json", str(out_json)]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == "" and "missing-utxo" in captured.err
+    assert json.loads(out_json.read_text())["refusals"][0]["code"] == "missing-utxo"
+
+
+def test_danger_needs_accept_risk(tmp_path, mnemonic_file, capsys) -> None:
+    req = tmp_path / "req.psbt"
+    req.write_bytes(_psbt(sighash=2))
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file]) == 3
+    assert capsys.readouterr().out == ""
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file, "--accept-risk"]) == 0
+    assert load_psbt(capsys.readouterr().out.strip()).inputs[0].partial_sigs
+
+
+def test_malformed_request_is_a_clean_error(tmp_path, mnemonic_file, capsys) -> None:
+    req = tmp_path / "req.txt"
+    req.write_text("cHNidP8BAAoCAAAAAAAAAAAAAA==garbage")
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file]) != 0
+    assert "airlock:" in capsys.readouterr().err
+
+
+def test_address_check_cli(mnemonic_file, capsys) -> None:
+    ours = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+    assert main(["address", "check", ours, "--mnemonic-file", mnemonic_file, "--gap", "3"]) == 0
+    assert json.loads(capsys.readouterr().out)["path"] == "m/84h/0h/0h/0/0"
+    stranger = "bc1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq9e75rs"
+    assert main(["address", "check", stranger, "--mnemonic-file", mnemonic_file, "--gap", "3"]) == 1
+
+
+def test_message_sign_and_verify_cli(mnemonic_file, capsys) -> None:
+    assert (
+        main(
+            [
+                "message",
+                "sign",
+                "--address-path",
+                "m/84h/0h/0h/0/0",
+                "--message",
+                "hello",
+                "--format",
+                "bip322",
+                "--mnemonic-file",
+                mnemonic_file,
+            ]
+        )
+        == 0
+    )
+    signed = json.loads(capsys.readouterr().out)
+    assert (
+        main(
+            [
+                "message",
+                "verify",
+                "--address",
+                signed["address"],
+                "--message",
+                "hello",
+                "--signature",
+                signed["signature"],
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "message",
+                "verify",
+                "--address",
+                signed["address"],
+                "--message",
+                "hell0",
+                "--signature",
+                signed["signature"],
+            ]
+        )
+        == 1
+    )

@@ -1,0 +1,235 @@
+"""Multisig registration (descriptors and wallet-export text) and 2-of-3 cosigning."""
+
+from __future__ import annotations
+
+import pytest
+from builders import (
+    H,
+    In,
+    Out,
+    build_psbt,
+    external,
+    funding_tx,
+    multisig_ws,
+    origin,
+    p2sh_spk,
+    p2wsh_spk,
+    root_from,
+)
+from embit.descriptor.checksum import checksum
+from txverify import Tx, verify_input
+
+from signer.btc import BtcKeys, load_psbt, parse_psbt, review_psbt, sign_reviewed
+from signer.btc.errors import DescriptorError, NotACosigner
+from signer.btc.multisig import parse_wallet, register_multisig
+from signer.review import Severity
+
+MNEMONICS = [
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    "legal winner thank year wave sausage worth useful legal winner thank yellow",
+    "letter advice cage absurd amount doctor acoustic avoid letter advice cage above",
+    "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong",
+]
+ACCOUNT = (48 + H, 1 + H, H, 2 + H)
+
+
+@pytest.fixture(scope="module")
+def roots():
+    return [root_from(m, "test") for m in MNEMONICS]
+
+
+def key_expr(root, account=ACCOUNT) -> str:
+    xpub = root.derive(list(account)).to_public().to_base58()
+    path = "/".join(f"{i - H}h" for i in account)
+    return f"[{root.my_fingerprint.hex()}/{path}]{xpub}"
+
+
+def descriptor(roots, wrap="wsh", m=2, suffix="/<0;1>/*") -> str:
+    body = f"sortedmulti({m},{','.join(key_expr(r) + suffix for r in roots)})"
+    body = f"wsh({body})" if wrap == "wsh" else f"sh(wsh({body}))"
+    return f"{body}#{checksum(body)}"
+
+
+def wallet_text(roots, fmt="P2WSH") -> str:
+    lines = [
+        "# Coldcard Multisig setup file (exported by Sparrow)",
+        "#",
+        "Name: Family vault",
+        f"Policy: 2 of {len(roots)}",
+        "Derivation: m/48'/1'/0'/2'",
+        f"Format: {fmt}",
+        "",
+    ]
+    for r in roots:
+        lines.append(f"{r.my_fingerprint.hex().upper()}: {r.derive(list(ACCOUNT)).to_public().to_base58()}")
+    return "\n".join(lines) + "\n"
+
+
+def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
+    keys = BtcKeys(roots[0], "test")
+    a = register_multisig(descriptor(roots[:3]), keys, name="Family vault")
+    b = register_multisig(wallet_text(roots[:3]), keys)
+    assert a.descriptor == b.descriptor and (a.m, a.n, a.script_type, b.name) == (
+        2,
+        3,
+        "p2wsh",
+        "Family vault",
+    )
+    assert [c.fingerprint for c in a.cosigners] == [r.my_fingerprint for r in roots[:3]]
+    assert a.descriptor.endswith("#" + checksum(a.descriptor.split("#")[0]))
+    summary = a.policy_summary(keys.fingerprint)
+    assert "2-of-3" in summary and "this seed" in summary
+    # descriptor without checksum and with /0/* keys is the same wallet
+    plain = descriptor(roots[:3], suffix="/0/*").split("#")[0]
+    assert parse_wallet(plain, "test").descriptor == a.descriptor
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "match"),
+    [
+        (lambda r: descriptor(r[1:4]), NotACosigner, "not one of the cosigners"),
+        (
+            lambda r: descriptor(r[:3])[:-1] + ("q" if descriptor(r[:3])[-1] != "q" else "p"),
+            DescriptorError,
+            "checksum",
+        ),
+        (lambda r: descriptor([r[0], r[1], r[1]]), DescriptorError, "twice"),
+        (
+            lambda r: descriptor(r[:3]).replace("sortedmulti", "multi").split("#")[0],
+            DescriptorError,
+            "sortedmulti",
+        ),
+        (lambda r: descriptor(r[:3], m=4).split("#")[0], DescriptorError, "threshold"),
+        (lambda r: descriptor(r[:3], suffix="").split("#")[0], DescriptorError, "suffix"),
+        (
+            lambda r: "sh(sortedmulti(2," + ",".join(key_expr(x) + "/<0;1>/*" for x in r[:3]) + "))",
+            DescriptorError,
+            "legacy",
+        ),
+        (
+            lambda r: wallet_text(r[:3]).replace("Policy: 2 of 3", "Policy: 2 of 4"),
+            DescriptorError,
+            "lists 3",
+        ),
+        (lambda r: wallet_text(r[:3], fmt="P2SH"), DescriptorError, "legacy"),
+        (lambda r: wallet_text(r[:3]).replace("tpub", "xpub", 1), DescriptorError, "base58check"),
+    ],
+    ids=[
+        "not-cosigner",
+        "bad-checksum",
+        "duplicate",
+        "unsorted",
+        "bad-threshold",
+        "no-suffix",
+        "legacy-p2sh",
+        "policy-count",
+        "format-p2sh",
+        "corrupt-xpub",
+    ],
+)
+def test_registration_errors(roots, text, error, match) -> None:
+    with pytest.raises(error, match=match):
+        register_multisig(text(roots), BtcKeys(roots[0], "test"))
+
+
+def test_mixed_networks_are_refused(roots) -> None:
+    main_key = key_expr(root_from(MNEMONICS[3], "main"), (48 + H, H, H, 2 + H))
+    body = f"wsh(sortedmulti(2,{key_expr(roots[0])}/<0;1>/*,{key_expr(roots[1])}/<0;1>/*,{main_key}/<0;1>/*))"
+    with pytest.raises(DescriptorError, match="mix mainnet and testnet"):
+        parse_wallet(body)
+    with pytest.raises(DescriptorError, match="this signer is on main"):
+        parse_wallet(descriptor(roots[:3]), "main")
+
+
+def test_already_registered_is_refused(roots) -> None:
+    keys = BtcKeys(roots[0], "test")
+    first = register_multisig(descriptor(roots[:3]), keys)
+    with pytest.raises(DescriptorError, match="already registered"):
+        register_multisig(wallet_text(roots[:3]), keys, existing=(first,))
+
+
+def _ms_psbt(roots, wallet, wrap: str, change_wallet=None, amount=100_000):
+    """A 2-of-3 spend from ``wallet`` receive 0/4 with change to 1/2 (of ``change_wallet`` if given)."""
+
+    def scripts(w, branch, index):
+        return w.scripts_at(branch, index)
+
+    spk, ws, redeem = scripts(wallet, 0, 4)
+    prev = funding_tx([(amount, spk)], salt=7)
+    bip32 = {}
+    for c in wallet.cosigners:
+        sec = c.key.derive([0, 4]).key.sec()
+        bip32[sec] = origin(c.fingerprint, (*c.path, 0, 4))
+    inp = In(prev, 0, bip32=bip32, witness_script=ws, redeem=redeem)
+    cw = change_wallet or wallet
+    cspk, cws, credeem = scripts(cw, 1, 2)
+    cb = {c.key.derive([1, 2]).key.sec(): origin(c.fingerprint, (*c.path, 1, 2)) for c in cw.cosigners}
+    return build_psbt(
+        [inp], [external(60_000), Out(39_000, cspk, bip32=cb, witness_script=cws, redeem=credeem)], version=2
+    )
+
+
+@pytest.mark.parametrize("wrap", ["wsh", "sh-wsh"])
+def test_two_of_three_each_cosigner_signs_and_tx_verifies(roots, wrap: str) -> None:
+    desc = descriptor(roots[:3], wrap="wsh" if wrap == "wsh" else "sh")
+    wallet = parse_wallet(desc, "test")
+    raw = _ms_psbt(roots, wallet, wrap)
+    sigs = {}
+    for r in roots[:3]:
+        keys = BtcKeys(r, "test", [desc])
+        review = review_psbt(load_psbt(raw), keys)
+        assert review.can_sign, review.to_text()
+        assert review.inputs[0].wallet == wallet.name and review.outputs[1].kind == "change"
+        signed = parse_psbt(sign_reviewed(review, keys).psbt)
+        sigs.update(signed.inputs[0].partial_sigs)
+    assert len(sigs) == 3
+    # finalize 2-of-3 by hand (keys in script order) and check the signatures independently
+    psbt = load_psbt(raw)
+    inp = psbt.inputs[0]
+    ws = inp.witness_script
+    keys_in_order = [ws[2 + 34 * k : 35 + 34 * k] for k in range(3)]
+    chosen = [sigs[k] for k in keys_in_order if k in sigs][:2]
+    tx = psbt.unsigned_tx()
+    from embit.script import Script, Witness
+
+    tx.vin[0].witness = Witness([b"", *chosen, ws])
+    if inp.redeem_script:
+        tx.vin[0].script_sig = Script(bytes([len(inp.redeem_script)]) + inp.redeem_script)
+    spk = inp.witness_utxo.script_pubkey.data
+    assert spk == (p2wsh_spk(ws) if wrap == "wsh" else p2sh_spk(inp.redeem_script))
+    assert verify_input(Tx(tx.serialize()), 0, [inp.witness_utxo.value], [spk])
+
+
+def test_multisig_change_with_other_cosigners_is_not_change(roots) -> None:
+    desc = descriptor(roots[:3])
+    wallet = parse_wallet(desc, "test")
+    attacker = parse_wallet(descriptor([roots[0], roots[1], roots[3]]), "test")  # one cosigner swapped
+    raw = _ms_psbt(roots, wallet, "wsh", change_wallet=attacker)
+    keys = BtcKeys(roots[0], "test", [desc])
+    review = review_psbt(load_psbt(raw), keys)
+    assert review.outputs[1].kind == "external" and review.sent == 99_000
+    found = [w for w in review.warnings if w.code == "change-unverified"]
+    assert found and found[0].severity == Severity.DANGER
+
+
+def test_unregistered_multisig_is_not_signed(roots) -> None:
+    wallet = parse_wallet(descriptor(roots[:3]), "test")
+    raw = _ms_psbt(roots, wallet, "wsh")
+    review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test"))  # nothing registered
+    assert "multisig-unregistered" in review.codes() and "nothing-to-sign" in review.codes()
+    assert not review.can_sign
+
+
+def test_multisig_threshold_mismatch_is_not_ours(roots) -> None:
+    """Same cosigners, other threshold: the witness script differs, so it is not our wallet."""
+    registered = descriptor(roots[:3], m=2)
+    other = parse_wallet(descriptor(roots[:3], m=1), "test")
+    raw = _ms_psbt(roots, other, "wsh")
+    review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test", [registered]))
+    assert "nothing-to-sign" in review.codes()
+
+
+def test_bare_multisig_script_helper_matches_wallet(roots) -> None:
+    wallet = parse_wallet(descriptor(roots[:3]), "test")
+    secs = [c.key.derive([0, 0]).key.sec() for c in wallet.cosigners]
+    assert wallet.scripts_at(0, 0)[1] == multisig_ws(2, secs)
