@@ -18,7 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("--index", type=int, default=0, help="account index (default 0)")
     show.add_argument("--network", default="main", choices=NETWORKS)
     show.add_argument("--addresses", type=int, default=5, help="how many addresses to list (default 5)")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--json", action="store_true", help="print JSON (same as --format json)")
+    show.add_argument(
+        "--format",
+        choices=("text", "json", "ur"),
+        default="text",
+        help="ur: the account as a UR for wallet software (MetaMask/Rabby for eth)",
+    )
     show.set_defaults(func=cmd_show)
 
 
@@ -27,9 +33,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     spec = AccountSpec.parse(args.account, args.network, args.index)
     count = max(0, min(args.addresses, 1000))
+    if args.format == "ur":
+        with open_seed(args) as seed:
+            print(account_ur(seed.seed_bytes(), spec).upper())
+        return 0
     with open_seed(args) as seed:
         data = derive_account(seed.seed_bytes(), spec).to_json(addresses=count)
-    if args.json:
+    if args.json or args.format == "json":
         print_json(data)
         return 0
     print(f"account      {spec}")
@@ -49,3 +59,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     for row in data.get("addresses", []):
         print(f"{row['path']:<22} {row['address']}")
     return 0
+
+
+def account_ur(seed: bytes, spec: object) -> str:
+    """The account as one UR string: crypto-hdkey (MetaMask), crypto-account (Ledger Live paths)."""
+    from signer.eth.export import account_hdkey_ur, ledger_live_account_ur
+
+    kind = getattr(spec, "kind", "")
+    if kind == "eth":
+        return account_hdkey_ur(seed)
+    if kind == "eth-ledger-live":
+        return ledger_live_account_ur(seed, 5)
+    from signer.errors import UsageError
+
+    raise UsageError(f"--format ur is for Ethereum accounts; for {kind} use the descriptor (--format text)")
