@@ -33,8 +33,12 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     _step("open-temp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    # A leftover temp file (or a planted symlink) is removed, never reused: O_EXCL | O_NOFOLLOW make
+    # sure the bytes go into a fresh file of our own with exactly ``mode``, not through a link.
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
+        os.fchmod(fd, mode)
         view = memoryview(data)
         while view:
             _step("write")

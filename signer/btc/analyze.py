@@ -53,6 +53,12 @@ SIGHASH_NAMES = {
     0x83: "SINGLE|ANYONECANPAY",
 }
 CHANGE_GAP = 1000
+# An output to our own keys outside the account being spent (another account of this seed, another
+# registered multisig wallet) has no spent index to compare against: wallets find it only if its
+# account number and address index are small. Past these it is "ransom change" (RISK.md section 5).
+OTHER_ACCOUNT_LIMIT = 100
+# Change more than this many gaps past the highest index spent is unfindable in practice: danger.
+CHANGE_GAP_DANGER_FACTOR = 100
 FEE_WARN_PCT, FEE_DANGER_PCT, FEE_DANGER_RATE = 5.0, 25.0, 500.0
 DUST = 546
 # A block height known to be in the past when this code was written, and its time, to estimate
@@ -556,6 +562,20 @@ def _classify_output(
                 continue
             path = format_path(origin.path)
             acc = accounts.get(wallet.descriptor)
+            if acc is None and index > gap:
+                f.warn(
+                    "change-unverified",
+                    Severity.DANGER,
+                    f"output {out.index} pays registered wallet {wallet.name} at address index {index}, "
+                    f"more than {gap}: wallets will not find it",
+                )
+                return OutputReview(
+                    kind="external",
+                    path=path,
+                    wallet=wallet.name,
+                    note="our wallet at an unusual index",
+                    **base,
+                )
             if acc is None:
                 f.warn(
                     "other-wallet",
@@ -606,7 +626,14 @@ def _classify_output(
                     wallet="single-sig",
                     **base,
                 )
-            if standard and len(path) == 5 and path[0] in SCRIPT_BY_PURPOSE and all(i >= H for i in path[:3]):
+            if (
+                standard
+                and len(path) == 5
+                and path[0] in SCRIPT_BY_PURPOSE
+                and all(i >= H for i in path[:3])
+                and path[2] - H <= OTHER_ACCOUNT_LIMIT
+                and index <= gap
+            ):
                 f.warn(
                     "other-account",
                     Severity.INFO,
@@ -644,7 +671,7 @@ def _gap_check(index_out: int, branch: int, index: int, acc: _Account, gap: int,
     if index > highest + gap:
         f.warn(
             "change-index-gap",
-            Severity.WARN,
+            Severity.DANGER if index > highest + gap * CHANGE_GAP_DANGER_FACTOR else Severity.WARN,
             f"output {index_out} uses address index {index}, more than {gap} "
             f"past the highest index spent ({highest}); a wallet may not find it",
         )

@@ -131,7 +131,11 @@ def open_seed(args: argparse.Namespace) -> Iterator[UnlockedSeed]:
         unlocked = UnlockedSeed("mnemonic file", fingerprint(bytes(seed)), seed)
     elif args.seed:
         vault = open_vault(args)
-        entry = vault.get(args.seed)
+        try:
+            entry = vault.get(args.seed)
+        except BaseException:
+            vault.lock()
+            raise
         seed = bytearray(entry.bip32_seed(passphrase))
         unlocked = UnlockedSeed(
             entry.label,

@@ -63,9 +63,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from signer.keys import bip39
     from signer.keys.accounts import fingerprint
+    from signer.keys.errors import UnknownWord
 
     text = " ".join(args.words) if args.words else read_text_file(args.file or "-")
-    entropy = bip39.entropy_from_mnemonic(text)
+    try:
+        entropy = bip39.entropy_from_mnemonic(text)
+    except UnknownWord as exc:
+        if exc.suggestions:  # for the person at the terminal; kept out of the error text
+            print(f"word {exc.position}: did you mean {', '.join(exc.suggestions)}?", file=sys.stderr)
+        raise
     fp = fingerprint(bip39.mnemonic_to_seed(text))
     print(f"valid: {len(entropy) * 3 // 4} words, fingerprint {fp}")
     return 0

@@ -9,7 +9,7 @@ import os
 import unicodedata
 from functools import lru_cache
 
-from signer.keys.errors import MnemonicError
+from signer.keys.errors import MnemonicError, UnknownWord
 from signer.keys.secret import SecretBytes
 
 WORD_COUNTS = (12, 15, 18, 21, 24)
@@ -59,9 +59,7 @@ def entropy_from_mnemonic(mnemonic: str | list[str]) -> bytes:
     index = _index()
     for pos, word in enumerate(words, start=1):
         if word not in index:
-            hint = closest_words(word)
-            suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
-            raise MnemonicError(f"word {pos} is not in the BIP-39 English list{suggestion}")
+            raise UnknownWord(f"word {pos} is not in the BIP-39 English list", pos, closest_words(word))
     bits = "".join(format(index[w], "011b") for w in words)
     n_checksum = len(words) // 3
     entropy = int(bits[:-n_checksum], 2).to_bytes(ENTROPY_BYTES[len(words)], "big")

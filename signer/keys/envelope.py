@@ -38,7 +38,10 @@ _HEADER = struct.Struct(">8sBBIIB16sB12s16sI")
 HEADER_LEN = _HEADER.size  # 68
 TRAILER_LEN = 32
 TAG_LEN = 16
-MAX_MEMORY_KIB = 1024 * 1024  # refuse headers that would ask for more than 1 GiB
+# A header (a backup may come from anyone's QR) must not make a 512 MB Pi run out of memory or
+# spin for minutes before the password is even checked.
+MAX_MEMORY_KIB = 256 * 1024
+MAX_ITERATIONS = 16
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class KdfParams:
     def check(self) -> None:
         if not (8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB):
             raise VaultCorrupt(f"KDF memory {self.memory_kib} KiB is outside the accepted range")
-        if not (1 <= self.iterations <= 64) or not (1 <= self.lanes <= 16):
+        if not (1 <= self.iterations <= MAX_ITERATIONS) or not (1 <= self.lanes <= 16):
             raise VaultCorrupt("KDF iterations or lanes are outside the accepted range")
 
 

@@ -9,6 +9,16 @@ class MnemonicError(KeyError_):
     """A mnemonic (BIP-39 or SLIP-39) is not valid; the message says exactly why."""
 
 
+class UnknownWord(MnemonicError):
+    """Word ``position`` (1-based) is not in the list. ``suggestions`` holds the closest list words
+    for the person's screen; they are kept out of the message, which may end up in a log."""
+
+    def __init__(self, message: str, position: int, suggestions: list[str]) -> None:
+        super().__init__(message)
+        self.position = position
+        self.suggestions = suggestions
+
+
 class EntropyError(KeyError_):
     """Person-supplied entropy is unusable (bad dice characters, too few rolls, empty frame)."""
 
@@ -39,3 +49,7 @@ class SeedNotFound(VaultError):
 
 class Slip39Error(MnemonicError):
     """SLIP-39 shares cannot be combined or split as asked; the message says exactly why."""
+
+
+class UnknownShareWord(Slip39Error, UnknownWord):
+    """A share word is not in the SLIP-39 list (suggestions kept out of the message)."""

@@ -111,13 +111,20 @@ SeedMaterial = Bip39Seed | Slip39Seed
 
 
 def material_from_json(kind: str, data: dict[str, Any]) -> SeedMaterial:
+    """A stored seed record back as material; ValueError for anything out of range (callers report
+    the record as malformed without quoting it)."""
     if kind == "bip39":
-        return Bip39Seed(SecretBytes(bytes.fromhex(data["entropy"])))
+        entropy = bytes.fromhex(data["entropy"])
+        if len(entropy) not in bip39.ENTROPY_BYTES.values():
+            raise ValueError("BIP-39 entropy has a wrong length")
+        return Bip39Seed(SecretBytes(entropy))
     if kind == "slip39":
-        return Slip39Seed(
-            SecretBytes(bytes.fromhex(data["ems"])),
-            int(data["identifier"]),
-            bool(data["extendable"]),
-            int(data["iteration_exponent"]),
-        )
-    raise MnemonicError(f"unknown seed kind {kind!r}")
+        ems = bytes.fromhex(data["ems"])
+        identifier, exponent = int(data["identifier"]), int(data["iteration_exponent"])
+        # SLIP-39: a 128..256-bit even-length secret, a 15-bit identifier, a 4-bit iteration exponent
+        if not (16 <= len(ems) <= 32 and len(ems) % 2 == 0):
+            raise ValueError("SLIP-39 secret has a wrong length")
+        if not (0 <= identifier < 2**15 and 0 <= exponent < 16):
+            raise ValueError("SLIP-39 parameters are out of range")
+        return Slip39Seed(SecretBytes(ems), identifier, bool(data["extendable"]), exponent)
+    raise ValueError(f"unknown seed kind {kind!r}")

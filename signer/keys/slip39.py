@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from signer.keys.errors import Slip39Error
+from signer.keys.errors import Slip39Error, UnknownShareWord
 from signer.keys.secret import SecretBytes
 from signer.keys.seed import Bip39Seed, Slip39Seed
 
@@ -142,8 +142,7 @@ def parse_share(mnemonic: str, position: int = 1) -> object:
     for i, word in enumerate(words, start=1):
         if word not in known:
             hint = [w for w in wordlist() if w.startswith(word[:3])][:3] if len(word) >= 3 else []
-            tip = f"; did you mean {', '.join(hint)}?" if hint else ""
-            raise Slip39Error(f"share {position}: word {i} is not in the SLIP-39 list{tip}")
+            raise UnknownShareWord(f"share {position}: word {i} is not in the SLIP-39 list", i, hint)
     if len(words) < SHARE_LENGTHS[0]:
         raise Slip39Error(f"share {position}: has {len(words)} words; SLIP-39 shares have 20 or 33")
     try:

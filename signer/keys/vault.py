@@ -128,6 +128,12 @@ class Vault:
         if path.exists():
             raise VaultError(f"a vault already exists at {path}; refusing to overwrite it")
         vault = cls(path, password, [], {}, kdf or envelope.KdfParams())
+        if vault.prev_path.exists():
+            # The first change to the new vault would replace it: it may be the last copy of the seeds.
+            raise VaultError(
+                f"a previous vault generation exists at {vault.prev_path}; open or move it away "
+                "before creating a new vault here"
+            )
         vault.save()
         return vault
 
@@ -151,7 +157,13 @@ class Vault:
     @staticmethod
     def check_file(path: Path) -> envelope.KdfParams:
         """Structure and checksum check without the password (used to offer a restore)."""
-        return envelope.read_kdf(MAGIC, Path(path).read_bytes())
+        try:
+            blob = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise VaultError(f"no vault at {path}") from None
+        except OSError as exc:
+            raise VaultError(f"cannot read the vault at {path}: {exc.strerror}") from None
+        return envelope.read_kdf(MAGIC, blob)
 
     # -- seeds --------------------------------------------------------------------------
     def labels(self) -> list[str]:
@@ -251,6 +263,9 @@ class Vault:
             self._password, self.kdf = old, old_kdf
             raise
         old[:] = bytes(len(old))
+        # A password is changed because the old one may have leaked: the kept previous generation
+        # must not stay readable with it. It becomes a copy of the new file (same seeds).
+        atomic_write(self.prev_path, self.path.read_bytes())
 
     # -- persistence --------------------------------------------------------------------
     def _mutate(self, change: Any) -> None:

@@ -244,3 +244,35 @@ def test_absurdly_deep_derivation_path_is_a_parse_error(root) -> None:
     inp.bip32[sec] = origin(root.my_fingerprint, tuple(range(300)))  # would cost 300 derivations per key
     with pytest.raises(PsbtError, match="255"):
         load_psbt(build_psbt([inp], [external(90_000)]))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        (84 + H, H, 2**31 - 1 + H, 1, 2**31 - 1),  # "ransom change": an account and index no wallet scans
+        (84 + H, H, 101 + H, 0, 0),  # an account number past what wallets look at
+        (84 + H, H, 1 + H, 1, 1_001),  # another account, address index past the gap
+    ],
+    ids=["ransom", "far-account", "far-index"],
+)
+def test_unfindable_path_in_another_account_is_danger_not_self(root, keys, path) -> None:
+    w = Wallet(root, "p2wpkh")
+    sec = root.derive(list(path)).key.get_public_key().sec()
+    out = Out(99_000, spk_for("p2wpkh", sec), bip32={sec: origin(keys.fingerprint, path)})
+    review = danger(build_psbt([w.utxo(100_000, salt=1)], [out]), keys, "change-unverified")
+    assert review.outputs[0].kind == "external" and review.sent == 99_000 and review.change == 0
+
+
+def test_another_account_at_a_findable_path_is_still_self(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    other = Wallet(root, "p2wpkh", account=1)
+    review = review_psbt(load_psbt(build_psbt([w.utxo(100_000, salt=1)], [other.change(99_000, 7)])), keys)
+    assert review.outputs[0].kind == "self" and "other-account" in review.codes()
+    assert not review.has_danger and review.can_sign
+
+
+def test_change_absurdly_far_past_used_indexes_is_danger(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt([w.utxo(100_000, 0, 3, salt=1)], [external(40_000), w.change(59_000, 2**31 - 1)])
+    review = danger(raw, keys, "change-index-gap")
+    assert review.outputs[1].kind == "change"

@@ -17,6 +17,7 @@ from builders import (
     root_from,
 )
 from embit.descriptor.checksum import checksum
+from embit.hashes import hash160
 from txverify import Tx, verify_input
 
 from signer.btc import BtcKeys, load_psbt, parse_psbt, review_psbt, sign_reviewed
@@ -233,3 +234,25 @@ def test_bare_multisig_script_helper_matches_wallet(roots) -> None:
     wallet = parse_wallet(descriptor(roots[:3]), "test")
     secs = [c.key.derive([0, 0]).key.sec() for c in wallet.cosigners]
     assert wallet.scripts_at(0, 0)[1] == multisig_ws(2, secs)
+
+
+@pytest.mark.parametrize(("index", "kind"), [(3, "self"), (1_001, "external"), (2**31 - 1, "external")])
+def test_payment_to_another_registered_wallet_needs_a_findable_index(roots, index: int, kind: str) -> None:
+    """A single-sig spend paying a registered multisig wallet: fine at a small index, danger past the gap."""
+    desc = descriptor(roots[:3])
+    wallet = parse_wallet(desc, "test")
+    keys = BtcKeys(roots[0], "test", [desc])
+    own = (84 + H, 1 + H, H, 0, 0)
+    sec = roots[0].derive(list(own)).key.sec()
+    spend = In(funding_tx([(100_000, b"\x00\x14" + hash160(sec))], salt=3), 0)
+    spend.bip32[sec] = origin(roots[0].my_fingerprint, own)
+    spk, ws, _ = wallet.scripts_at(0, index)
+    cb = {
+        c.key.derive([0, index]).key.sec(): origin(c.fingerprint, (*c.path, 0, index))
+        for c in wallet.cosigners
+    }
+    raw = build_psbt([spend], [Out(99_000, spk, bip32=cb, witness_script=ws)])
+    review = review_psbt(load_psbt(raw), keys)
+    assert review.outputs[0].kind == kind, review.to_text()
+    assert review.has_danger == (kind == "external")
+    assert ("change-unverified" in review.codes()) == (kind == "external")

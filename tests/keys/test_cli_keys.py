@@ -30,7 +30,7 @@ def test_seed_new_and_check(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "seed", "check", *out.split())
     assert code == 0 and out.startswith("valid: 12 words, fingerprint ")
     code, _, err = run(capsys, "seed", "check", *ABANDON.split()[:-1], "abuot")
-    assert code == 1 and "word 12 is not in the BIP-39 English list; did you mean about" in err
+    assert code == 1 and "word 12 is not in the BIP-39 English list" in err and "did you mean about" in err
     code, _, err = run(capsys, "seed", "new", "--words", "24", "--dice", "1" * 98)
     assert code == 1 and "at least 99" in err
 

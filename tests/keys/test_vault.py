@@ -237,3 +237,50 @@ def test_property_round_trip(tmp_path: Path, labels: list[str], password: str, d
         entropies.append((label, entropy))
     reopened = Vault.open(path, password)
     assert [(e.label, e.material.entropy.reveal()) for e in reopened.seeds] == entropies  # type: ignore[union-attr]
+
+
+def test_create_refuses_to_bury_an_orphaned_previous_generation(vault_path: Path) -> None:
+    prev = vault_path.with_name(vault_path.name + ".prev")
+    kept = prev.read_bytes()
+    vault_path.unlink()  # the current file is lost; the previous generation is the last copy
+    with pytest.raises(VaultError, match=r"previous vault generation"):
+        Vault.create(vault_path, "another password", KDF)
+    assert not vault_path.exists() and prev.read_bytes() == kept
+    assert Vault.open(prev, PW).labels() == ["main"]
+
+
+def test_password_change_leaves_no_generation_readable_with_the_old_password(vault_path: Path) -> None:
+    Vault.open(vault_path, PW).change_password(PW, "fresh password")
+    prev = vault_path.with_name(vault_path.name + ".prev")
+    with pytest.raises(WrongPassword):
+        Vault.open(prev, PW)
+    assert Vault.open(prev, "fresh password").labels() == ["main", "cold"]
+
+
+def test_hostile_backup_kdf_cost_is_refused_before_deriving(vault_path: Path) -> None:
+    for memory, iterations in ((512 * 1024, 1), (64, 64)):
+        with pytest.raises(VaultCorrupt, match="KDF"):
+            envelope.KdfParams(memory, iterations, 1).check()
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        {"entropy": "00" * 15},
+        {"ems": "00" * 16, "identifier": 1, "extendable": True, "iteration_exponent": 40},
+        {"ems": "00" * 15, "identifier": 1, "extendable": True, "iteration_exponent": 1},
+        {"ems": "00" * 16, "identifier": 2**15, "extendable": True, "iteration_exponent": 1},
+    ],
+)
+def test_out_of_range_seed_records_are_malformed(secret: dict[str, object]) -> None:
+    from signer.keys.vault import SeedEntry
+
+    kind = "bip39" if "entropy" in secret else "slip39"
+    record = {"label": "x", "kind": kind, "fingerprint": "00000000", "created": "now", "secret": secret}
+    with pytest.raises(ValueError):
+        SeedEntry.from_json(record)
+
+
+def test_check_file_on_a_missing_vault(tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="no vault"):
+        Vault.check_file(tmp_path / "absent")

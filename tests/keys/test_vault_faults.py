@@ -115,3 +115,24 @@ def test_killed_process_at_every_step(vault_path: Path) -> None:
         assert result.returncode == (137 if k < n_steps else 0)
         after = Vault.open(vault_path, PW).labels()
         assert after == (OLD if k < n_steps - 1 else NEW), f"killed before step {k}: {after}"
+
+
+def test_a_planted_temp_symlink_is_not_followed(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"not yours")
+    victim.chmod(0o644)
+    (tmp_path / ".vault.airlock.tmp").symlink_to(victim)
+    atomic_file.atomic_write(tmp_path / "vault.airlock", b"secret bytes")
+    target = tmp_path / "vault.airlock"
+    assert victim.read_bytes() == b"not yours"
+    assert not target.is_symlink() and target.read_bytes() == b"secret bytes"
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_stale_world_readable_temp_file_does_not_lend_its_mode(tmp_path: Path) -> None:
+    stale = tmp_path / ".vault.airlock.tmp"
+    stale.write_bytes(b"half a vault from a crash")
+    stale.chmod(0o644)
+    atomic_file.atomic_write(tmp_path / "vault.airlock", b"secret bytes")
+    assert (tmp_path / "vault.airlock").stat().st_mode & 0o777 == 0o600
+    assert not stale.exists()
