@@ -1,0 +1,238 @@
+"""Every screen, drawn with the longest labels it can get, keeps its text on the 240x240 screen,
+draws only characters the font has, and never lets two pieces of text overlap.
+
+Screens reached through menus are found by crawling the menus from each root (a fresh device per
+path, so actions along one path cannot affect another); the rest are built directly with extreme
+content (the widest words, 40-character labels, long warnings)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ui_driver import ABANDON, KDF, PASSWORD, Driver, FrameCamera, make_session, start
+
+from signer.keys import bip39, slip39
+from signer.keys.accounts import AccountSpec
+from signer.keys.seed import Bip39Seed
+from signer.keys.vault import MAX_LABEL, Vault
+from signer.netcheck import Interface
+from signer.review import ReviewWarning, Severity
+from ui import text, theme
+from ui.screen import Screen, footer_top
+from ui.screens.keyboard import Keyboard
+from ui.screens.menu import Menu
+from ui.screens.message import Message
+from ui.screens.pickers import Checklist, NumberPicker
+from ui.screens.quiz import WordQuiz
+from ui.screens.review import ReviewModel, ReviewScreen
+from ui.screens.scan import ScanScreen
+from ui.screens.secret_words import SecretWords
+from ui.screens.words import WordEntry
+
+LONG_LABEL = "W" * MAX_LABEL
+MAX_DEPTH = 6
+
+
+def widest(words: tuple[str, ...], size: int = theme.LARGE) -> str:
+    return max(words, key=lambda w: text.width(w, size))
+
+
+def check_screen(screen: Screen, where: str) -> None:
+    screen.render()
+    problems = []
+    boxes = []
+    for drawn in screen.drawn:
+        x0, y0, x1, y1 = drawn.box
+        if x0 < 0 or y0 < 0 or x1 > theme.WIDTH or y1 > theme.HEIGHT:
+            problems.append(f"{drawn.text!r} at {drawn.box} runs off the screen")
+        missing = text.missing_glyphs(drawn.text)
+        if missing:
+            problems.append(f"{drawn.text!r} uses characters the font lacks: {sorted(missing)}")
+        if y0 >= footer_top() - 1 and drawn.text.endswith("…") and not isinstance(screen, ScanScreen):
+            problems.append(f"key hint {drawn.text!r} is cut")
+        if isinstance(screen, ReviewScreen) and "…" in drawn.text:
+            problems.append(f"review text {drawn.text!r} is cut")
+        boxes.append(drawn)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if _overlap(a.box, b.box):
+                problems.append(f"{a.text!r} overlaps {b.text!r}")
+    assert not problems, f"{where}: " + "; ".join(problems)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+# -- crawling the menus -----------------------------------------------------------------------
+SKIP = {"Lock", "Next 10", "Previous 10", "I understand"}
+
+
+def crawl(new_driver: Callable[[], Driver], label: str) -> int:
+    """Visit every screen reachable by menu choices (depth-limited); return how many were checked."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    checked = 0
+    queue: list[tuple[str, ...]] = [()]
+    while queue:
+        path = queue.pop(0)
+        d = new_driver()
+        for step in path:
+            d.choose(step)
+        screen = d.app.screen
+        content = screen.content()
+        key = (content.title, tuple(content.items))
+        if key in seen:
+            continue
+        seen.add(key)
+        check_screen(screen, f"{label} {' > '.join(path) or 'root'}")
+        checked += 1
+        if len(path) < MAX_DEPTH and isinstance(screen, Menu | Message):
+            queue += [(*path, item) for item in content.items if item not in SKIP]
+    return checked
+
+
+def _vault(tmp_path: Path) -> Path:
+    path = tmp_path / "device.vault"
+    if not path.exists():
+        vault = Vault.create(path, PASSWORD, KDF)
+        accounts = [AccountSpec.parse(k) for k in ("btc-84", "btc-86", "btc-49", "btc-44", "btc-48-2", "eth")]
+        accounts.append(AccountSpec.parse("btc-84", "regtest", 99))
+        vault.add_seed(LONG_LABEL, Bip39Seed.from_mnemonic(ABANDON), accounts)
+        vault.update_settings(device={"networks": ["main", "test", "signet", "regtest"]})
+        vault.lock()
+    return path
+
+
+def test_crawl_unlocked_device(tmp_path: Path) -> None:
+    pristine = _vault(tmp_path).read_bytes()
+
+    def new_driver() -> Driver:
+        (tmp_path / "device.vault").write_bytes(pristine)  # what one path changed, the next does not see
+        session = make_session(
+            tmp_path,
+            camera=FrameCamera(),
+            printer=lambda cards: None,
+            interfaces=[Interface("wlan0-with-a-long-name", True, True)],
+        )
+        session.network_acknowledged = True
+        d = start(session)
+        d.choose("Unlock")
+        d.type_text(PASSWORD)
+        return d
+
+    assert crawl(new_driver, "unlocked") > 120
+
+
+@pytest.mark.parametrize("state", ["welcome", "locked", "damaged"])
+def test_crawl_other_roots(tmp_path: Path, state: str) -> None:
+    if state != "welcome":
+        _vault(tmp_path)
+    if state == "damaged":
+        blob = bytearray((tmp_path / "device.vault").read_bytes())
+        blob[90] ^= 1
+        (tmp_path / "device.vault").write_bytes(bytes(blob))
+
+    def new_driver() -> Driver:
+        d = start(
+            make_session(
+                tmp_path,
+                camera=FrameCamera(),
+                interfaces=[Interface("eth0", False, False), Interface("wlan0", True, True)],
+            )
+        )
+        assert d.title == "Network detected"
+        check_screen(d.app.screen, "network warning")
+        d.choose("I understand")
+        return d
+
+    assert crawl(new_driver, state) >= 3
+
+
+# -- screens built directly with extreme content ----------------------------------------------
+def extreme_screens() -> list[tuple[str, Screen]]:
+    long_word = widest(bip39.wordlist())
+    long_share = widest(slip39.wordlist())
+    warning = ReviewWarning(
+        "x", Severity.DANGER, "W" * 30 + " " + "0x" + "D" * 40 + " may spend UNLIMITED " + "W" * 20
+    )
+    facts = [
+        ("Output " + "9" * 6, "bc1p" + "w" * 58),
+        ("Call", "M" * 120),
+        ("Value", "1,000,000,000.123456789 ETH"),
+    ]
+    screens: list[tuple[str, Screen]] = []
+    for layout in ("text", "dice", "digits", "number"):
+        kb = Keyboard(
+            "W" * 30,
+            lambda v: None,
+            layout=layout,
+            initial="W" * 60,
+            status=lambda v: "W" * 60,
+            validate=lambda v: "W" * 60,
+        )
+        for _ in kb.modes:
+            screens.append((f"keyboard {layout} {kb.mode}", kb))
+            kb = Keyboard(kb.title, kb.on_done, layout=layout, initial=kb.value, status=kb.status)
+            kb.mode = kb.modes[(kb.modes.index(kb.mode) + 1) % len(kb.modes)]
+    entry = WordEntry(lambda i: f"Share 16: word {i + 1}/33", slip39.wordlist(), 33, lambda w: None)
+    entry.prefix = long_share[:2]
+    screens.append(("word entry", entry))
+    for words, name in (([long_word] * 24, "bip39"), ([long_share] * 33, "slip39")):
+        shown = SecretWords("Share 16", words, lambda: None)
+        shown.revealed = True
+        shown.page = shown.pages - 1
+        screens.append((f"secret words {name}", shown))
+    quiz = WordQuiz([long_word] * 24, bip39.wordlist(), lambda: None, lambda p: None)
+    screens.append(("quiz", quiz))
+    model = ReviewModel(
+        "Ethereum",
+        facts,
+        lambda a: None,
+        warnings=[warning] * 2,
+        refusals=[ReviewWarning("r", Severity.DANGER, "W" * 80)],
+        headline="W" * 60,
+    )
+    review = ReviewScreen(model)
+    for page in range(len(review.pages)):
+        review.page = page
+        screens.append((f"review page {page}", review))
+        review = ReviewScreen(model)
+        review.page = min(page + 1, len(review.pages) - 1)
+    screens.append(
+        (
+            "message",
+            Message(
+                "W" * 40,
+                "W " * 400,
+                severity="danger",
+                buttons=[("W" * 20, lambda: None), ("W" * 20, lambda: None)],
+            ),
+        )
+    )
+    screens.append(
+        ("picker", NumberPicker("W" * 40, "W " * 40, 16, 1, 16, lambda v: None, describe=lambda v: "W" * 50))
+    )
+    screens.append(("checklist", Checklist("W" * 40, ["W" * 60] * 9, {1, 3}, lambda s: None)))
+    return screens
+
+
+def test_extreme_screens() -> None:
+    for name, screen in extreme_screens():
+        check_screen(screen, name)
+
+
+class _Careless(Screen):
+    title = "Careless"
+
+    def draw_body(self, image: Any, draw: Any, top: int) -> None:
+        draw.text((200, top), "runs off the edge", fill=theme.FG, font=theme.font())
+        draw.text((10, top + 40), "arrows ▶", fill=theme.FG, font=theme.font())
+
+
+def test_the_checks_catch_bad_screens() -> None:
+    with pytest.raises(AssertionError) as caught:
+        check_screen(_Careless(), "careless")
+    assert "runs off the screen" in str(caught.value) and "font lacks" in str(caught.value)

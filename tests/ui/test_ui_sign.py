@@ -1,0 +1,214 @@
+"""Scan -> review -> sign -> animated QR, end to end through the device UI.
+
+Bitcoin: the review shows the amount sent, the fee and the change; the QR shown afterwards decodes
+to a PSBT with a valid signature. Ethereum: an EIP-1559 eth-sign-request is answered with an
+eth-signature that recovers to our address; an unlimited approval cannot be accepted with a short
+press, only with a long hold; a raw request's unlimited approval can be lowered before signing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_driver import FrameCamera, collect_qr, decode_frames, qr_images, unlocked
+from ui_txbuilders import (
+    ABANDON_ETH,
+    CHANGE,
+    MAX,
+    RECIPIENT,
+    SPENDER,
+    USDC,
+    approve_data,
+    btc_psbt,
+    check_btc_signature,
+    eip1559,
+    eth_sign_request,
+    recover_eth_signer,
+)
+
+from ui.events import Key
+
+
+def read_all_pages(d) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(d.content().extra["pages"]):
+        d.press(Key.DOWN)
+    assert d.content().extra["seen_all"]
+
+
+def test_btc_psbt_review_and_sign(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    raw, pubkey = btc_psbt()
+    camera.show(qr_images(raw, ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    assert content.title.startswith("Bitcoin"), d.text()
+    assert content.extra["headline"] == "Send 0.00060000 BTC"
+    facts = dict(content.extra["facts"])
+    assert facts["Fee"].startswith("0.00001000 BTC")
+    assert "0.00039000 BTC" in facts["Change (output 1)"] and "m/84h/0h/0h/1/0" in facts["Change (output 1)"]
+    assert (
+        content.extra["sent"] == 60_000
+        and content.extra["fee"] == 1_000
+        and content.extra["change"] == CHANGE
+    )
+    assert not content.extra["needs_hold"] and content.extra["can_approve"]
+    if content.extra["pages"] > 1:
+        d.press(Key.KEY1)  # not everything read yet: refused
+        assert "read page" in d.content().extra["note"]
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    d.settle()
+    assert d.title == "Signed PSBT"
+    assert d.content().extra["format"] == "UR"
+    payload = decode_frames(collect_qr(d))
+    assert payload.kind == "psbt" and payload.ur_type == "crypto-psbt"
+    check_btc_signature(payload.data, pubkey)
+
+
+def test_btc_psbt_for_another_seed_cannot_be_signed(tmp_path: Path) -> None:
+    from ui_driver import LEGAL
+
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    raw, _ = btc_psbt(LEGAL)
+    camera.show(qr_images(raw, ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    assert not d.content().extra["can_approve"]
+    assert any("no input belongs to this seed" in m for _, m in d.content().warnings)
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    assert d.title.startswith("Bitcoin") and d.content().extra["note"] == "this cannot be signed"
+
+
+def test_eth_eip1559_sign_request(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    unsigned = eip1559(RECIPIENT, 10**16)
+    request_id = bytes(range(16))
+    camera.show(qr_images(eth_sign_request(unsigned, request_id=request_id), ur_type="eth-sign-request"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    assert content.title.startswith("Ethereum"), d.text()
+    facts = dict(content.extra["facts"])
+    assert facts["Value"] == "0.01 ETH"
+    assert facts["To"].replace(" ", "") == "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045"
+    assert "Ethereum" in facts["Network"]
+    read_all_pages(d)
+    if content.extra["needs_hold"]:
+        d.hold(Key.KEY1, 3.0)
+    else:
+        d.press(Key.KEY1)
+    d.settle()
+    assert d.title == "Signature"
+    payload = decode_frames(collect_qr(d))
+    assert payload.kind == "eth-signature"
+    assert payload.obj.request_id == request_id
+    assert recover_eth_signer(unsigned, payload.obj.signature) == ABANDON_ETH
+
+
+def test_unlimited_approval_needs_a_long_hold(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    unsigned = eip1559(USDC, 0, approve_data(SPENDER, MAX))
+    camera.show(qr_images(eth_sign_request(unsigned), ur_type="eth-sign-request"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    assert content.warnings[0][0] == "danger" and "Unlimited approval" in content.warnings[0][1]
+    assert content.extra["needs_hold"] and content.extra["edit"] is None  # a wallet's request: not editable
+    read_all_pages(d)
+    d.press(Key.KEY1)  # a short press
+    d.release(Key.KEY1, 0.2)
+    assert d.title.startswith("Ethereum") and "hold KEY1" in d.content().extra["note"]
+    d.hold(Key.KEY1, 2.0)  # not long enough
+    assert d.title.startswith("Ethereum")
+    d.hold(Key.KEY1, 3.0)
+    d.settle()
+    assert d.title == "Signature"
+    payload = decode_frames(collect_qr(d))
+    assert recover_eth_signer(unsigned, payload.obj.signature) == ABANDON_ETH
+
+
+def test_raw_unlimited_approval_can_be_limited(tmp_path: Path) -> None:
+    import rlp
+
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    camera.show(qr_images(eip1559(USDC, 0, approve_data(SPENDER, MAX)), ur_type="bytes"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    assert d.content().extra["needs_hold"] and d.content().extra["edit"] == "limit"
+    d.press(Key.KEY2)
+    assert d.title.startswith("Limit in USDC")
+    d.type_text("250.5")
+    content = d.content()
+    assert content.title.startswith("Ethereum") and not content.extra["needs_hold"]
+    assert content.extra["page"] == 0  # the edited request is read again from the start
+    assert content.extra["pages"] == 1 or not content.extra["seen_all"]
+    assert "may spend 250.5 USDC" in content.extra["headline"]
+    assert "unlimited-approval" not in content.extra["codes"]
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    d.settle()
+    payload = decode_frames(collect_qr(d))
+    signed = payload.data
+    assert signed[0] == 2
+    fields = rlp.decode(signed[1:])
+    assert int.from_bytes(fields[7][-32:], "big") == 250_500_000  # 250.5 USDC (6 decimals)
+    assert len(fields) == 12  # the 9 fields plus y-parity, r, s
+
+
+@pytest.mark.parametrize("fmt", ["ur", "bbqr"])
+def test_result_format_follows_the_request(tmp_path: Path, fmt: str) -> None:
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    raw, pubkey = btc_psbt()
+    camera.show(qr_images(raw, ur_type="psbt" if fmt == "ur" else "P", fmt=fmt))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    d.settle()
+    assert d.content().extra["format"] == fmt.replace("ur", "UR").replace("bbqr", "BBQr")
+    d.press(Key.UP)  # denser: fewer frames, still the same payload
+    payload = decode_frames(collect_qr(d))
+    check_btc_signature(payload.data, pubkey)
+    if fmt == "ur":
+        assert payload.ur_type == "psbt"
+    d.press(Key.KEY2)  # the other format
+    payload = decode_frames(collect_qr(d))
+    check_btc_signature(payload.data, pubkey)
+
+
+def test_eth_personal_message(tmp_path: Path) -> None:
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
+    camera = FrameCamera()
+    _, d = unlocked(tmp_path, camera=camera)
+    message = b"Sign in to example.org, nonce 42"
+    camera.show(qr_images(eth_sign_request(message, data_type=3), ur_type="eth-sign-request"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    assert d.content().extra["kind"] == "eth-message"
+    assert any(label == "Message" and "example.org" in value for label, value in d.content().extra["facts"])
+    read_all_pages(d)
+    if d.content().extra["needs_hold"]:
+        d.hold(Key.KEY1, 3.0)
+    else:
+        d.press(Key.KEY1)
+    d.settle()
+    payload = decode_frames(collect_qr(d))
+    signature = payload.obj.signature
+    assert Account.recover_message(encode_defunct(message), signature=signature) == ABANDON_ETH

@@ -1,0 +1,109 @@
+"""Signing requests built the way a watch-only wallet builds them, with embit / rlp / cbor2 directly
+(not with the code under test), and independent checks of what the device signed."""
+
+from __future__ import annotations
+
+import uuid
+
+from embit import ec
+from embit.bip32 import HDKey
+from embit.bip39 import mnemonic_to_seed
+from embit.hashes import hash160
+from embit.psbt import PSBT, DerivationPath
+from embit.script import Script
+from embit.transaction import Transaction, TransactionInput, TransactionOutput
+from ui_driver import ABANDON
+
+H = 0x80000000
+ABANDON_ETH = "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"  # m/44'/60'/0'/0/0 of ABANDON (well known)
+SPEND_IN, SEND, CHANGE = 100_000, 60_000, 39_000  # fee 1,000 sats
+EXTERNAL_SPK = bytes.fromhex("0014") + bytes(range(20))
+
+
+def _path(text: str) -> list[int]:
+    return [int(p[:-1]) + H if p.endswith("h") else int(p) for p in text.split("/")[1:]]
+
+
+def btc_psbt(mnemonic: str = ABANDON) -> tuple[bytes, bytes]:
+    """A PSBT spending one P2WPKH coin of m/84h/0h/0h/0/0: 0.0006 out, change to .../1/0, fee 1000 sats.
+
+    Returns (psbt bytes, public key of the input)."""
+    root = HDKey.from_seed(mnemonic_to_seed(mnemonic))
+    fp = root.my_fingerprint
+    in_path, change_path = "m/84h/0h/0h/0/0", "m/84h/0h/0h/1/0"
+    in_pub = root.derive(in_path).key.get_public_key()
+    change_pub = root.derive(change_path).key.get_public_key()
+    in_spk = b"\x00\x14" + hash160(in_pub.sec())
+    change_spk = b"\x00\x14" + hash160(change_pub.sec())
+    funding = Transaction(
+        vin=[TransactionInput(bytes(32), 0)], vout=[TransactionOutput(SPEND_IN, Script(in_spk))]
+    )
+    tx = Transaction(
+        vin=[TransactionInput(funding.txid(), 0, sequence=0xFFFFFFFD)],
+        vout=[TransactionOutput(SEND, Script(EXTERNAL_SPK)), TransactionOutput(CHANGE, Script(change_spk))],
+    )
+    psbt = PSBT(tx)
+    psbt.inputs[0].non_witness_utxo = funding
+    psbt.inputs[0].witness_utxo = funding.vout[0]
+    psbt.inputs[0].bip32_derivations[in_pub] = DerivationPath(fp, _path(in_path))
+    psbt.outputs[1].bip32_derivations[change_pub] = DerivationPath(fp, _path(change_path))
+    return psbt.serialize(), in_pub.sec()
+
+
+def check_btc_signature(signed: bytes, pubkey: bytes) -> None:
+    """The signed PSBT carries a valid SIGHASH_ALL signature of the input by ``pubkey``."""
+    psbt = PSBT.parse(signed)
+    sigs = {k.sec(): v for k, v in psbt.inputs[0].partial_sigs.items()}
+    assert pubkey in sigs, "no signature for our key"
+    sig = sigs[pubkey]
+    assert sig[-1] == 1
+    script_code = Script(b"\x76\xa9\x14" + hash160(pubkey) + b"\x88\xac")
+    digest = psbt.tx.sighash_segwit(0, script_code, SPEND_IN, sighash=1)
+    assert ec.PublicKey.parse(pubkey).verify(ec.Signature.parse(sig[:-1]), digest)
+
+
+# -- Ethereum ---------------------------------------------------------------------------------
+USDC = bytes.fromhex("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48")  # mainnet USDC
+SPENDER = bytes.fromhex("1111111254eeb25477b68fb85ed929f73a960582")
+RECIPIENT = bytes.fromhex("d8da6bf26964af9d7eed9e03e53415d37aa96045")
+MAX = 2**256 - 1
+
+
+def eip1559(to: bytes, value: int, data: bytes = b"", *, nonce: int = 7, chain_id: int = 1) -> bytes:
+    """Unsigned EIP-1559 transaction bytes: 0x02 || rlp([...]) (EIP-1559 field order)."""
+    import rlp
+
+    fields = [chain_id, nonce, 1_500_000_000, 30_000_000_000, 60_000, to, value, data, []]
+    return b"\x02" + rlp.encode(fields)
+
+
+def approve_data(spender: bytes, amount: int) -> bytes:
+    return bytes.fromhex("095ea7b3") + bytes(12) + spender + amount.to_bytes(32, "big")
+
+
+def eth_sign_request(sign_data: bytes, *, data_type: int = 4, request_id: bytes | None = None) -> bytes:
+    """The CBOR of an ERC-4527 eth-sign-request as MetaMask's QR keyring sends it."""
+    import cbor2
+
+    rid = request_id or uuid.uuid4().bytes
+    path = cbor2.CBORTag(304, {1: [44, True, 60, True, 0, True, 0, False, 0, False], 2: 0x73C5DA0A})
+    return cbor2.dumps(
+        {
+            1: cbor2.CBORTag(37, rid),
+            2: sign_data,
+            3: data_type,
+            4: 1,
+            5: path,
+            6: bytes.fromhex(ABANDON_ETH[2:]),
+            7: "metamask",
+        }
+    )
+
+
+def recover_eth_signer(unsigned: bytes, signature: bytes) -> str:
+    from eth_keys import keys
+    from eth_utils import keccak
+
+    r, s, v = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"), signature[64]
+    sig = keys.Signature(vrs=(v, r, s))
+    return sig.recover_public_key_from_msg_hash(keccak(unsigned)).to_checksum_address()

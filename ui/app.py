@@ -1,0 +1,66 @@
+"""The UI state machine: a stack of screens driven by input events and a clock tick.
+
+The app is pure: it takes ``Input`` events and ``tick(now)`` calls and produces frames. The
+device wiring feeds it from real or simulated hardware; tests feed it scripted inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PIL import Image
+
+from ui.events import Input
+from ui.screen import Action, Content, Home, Pop, Push, Redraw, Replace, Screen
+
+
+class App:
+    def __init__(self, root: Screen | Callable[[], Screen]) -> None:
+        self._root_factory = root if callable(root) and not isinstance(root, Screen) else (lambda: root)
+        self.stack: list[Screen] = [self._root_factory()]  # type: ignore[misc]
+        self.dirty = True
+        self.idle_since = 0.0
+        self.now = 0.0
+
+    @property
+    def screen(self) -> Screen:
+        return self.stack[-1]
+
+    def content(self) -> Content:
+        return self.screen.content()
+
+    def handle(self, event: Input) -> None:
+        self.idle_since = self.now
+        self.apply(self.screen.on_input(event))
+
+    def tick(self, now: float) -> None:
+        self.now = now
+        self.apply(self.screen.on_tick(now))
+
+    def apply(self, action: Action | None) -> None:
+        while action is not None:
+            self.dirty = True
+            if isinstance(action, Push):
+                self.stack.append(action.screen)
+                action = None
+            elif isinstance(action, Replace):
+                self.stack[-1] = action.screen
+                action = None
+            elif isinstance(action, Pop):
+                if len(self.stack) == 1:
+                    return
+                self.stack.pop()
+                action = self.screen.on_result(action.result)
+            elif isinstance(action, Home):
+                self.stack = [self._root_factory()]  # type: ignore[misc]
+                if action.then is not None:
+                    self.stack.append(action.then)
+                action = None
+            elif isinstance(action, Redraw):
+                action = None
+            else:  # pragma: no cover - programming error
+                raise TypeError(f"unknown action {action!r}")
+
+    def frame(self) -> Image.Image:
+        self.dirty = False
+        return self.screen.render()

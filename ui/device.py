@@ -1,0 +1,68 @@
+"""The entry point for the app wiring: ``build_app(session) -> App``.
+
+The root screen follows the device's state: a network warning first when interfaces exist (until
+acknowledged), the home menu while unlocked, else first start (no vault), unlock, or the damaged
+vault screen. The device app also auto-locks after the configured idle time: every screen's
+secrets are wiped, the session is locked and the root screen is shown again.
+"""
+
+from __future__ import annotations
+
+from ui.app import App
+from ui.events import Input
+from ui.screen import Screen
+from ui.session import Session
+
+
+def root_screen(session: Session) -> Screen:
+    from ui.flows import home, vault
+
+    if session.interfaces and not session.network_acknowledged:
+        return vault.network_warning(session)
+    if session.active:
+        return home.home_menu(session)
+    state = session.vault_state()
+    if state.kind == "missing":
+        return home.welcome(session)
+    if state.kind == "ok":
+        return home.locked_menu(session)
+    return vault.damaged(session, state)
+
+
+class DeviceApp(App):
+    """An App that locks itself after ``auto_lock_s`` seconds without input."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._idle_start: float | None = None
+        self.locked_by_timer = False
+        super().__init__(lambda: root_screen(session))
+
+    def handle(self, event: Input) -> None:
+        self._idle_start = self.now
+        super().handle(event)
+
+    def tick(self, now: float) -> None:
+        if self._idle_start is None:
+            self._idle_start = now
+        if self.screen.busy:
+            self._idle_start = now
+        self.now = now
+        if self.session.active and now - self._idle_start >= self.session.setting("auto_lock_s"):
+            self.lock()
+            return
+        super().tick(now)
+
+    def lock(self) -> None:
+        """Wipe every screen's secrets and the session's, then show the root (unlock) screen."""
+        for screen in self.stack:
+            screen.wipe()
+        self.session.lock()
+        self.locked_by_timer = True
+        self._idle_start = self.now
+        self.stack = [self._root_factory()]  # type: ignore[misc]
+        self.dirty = True
+
+
+def build_app(session: Session) -> App:
+    return DeviceApp(session)

@@ -1,0 +1,71 @@
+"""Pieces several flows share: password entry with confirmation, labels, seed descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ui.screen import Action, Replace
+from ui.screens.keyboard import Keyboard
+
+if TYPE_CHECKING:
+    from signer.keys.vault import SeedEntry
+    from ui.session import Session
+
+MIN_PASSWORD = 8
+
+
+def password_rule(value: str) -> str | None:
+    if len(value) < MIN_PASSWORD:
+        return f"at least {MIN_PASSWORD} characters"
+    return None
+
+
+def new_password(title: str, on_done: Callable[[str], Action | None], *, what: str = "password") -> Keyboard:
+    """Type a new password twice; ``on_done`` gets it once both match."""
+
+    def first(value: str) -> Action:
+        def matches(again: str) -> str | None:
+            return None if again == value else f"does not match the first {what}"
+
+        return Replace(Keyboard(f"Repeat {what}", on_done, mask=True, validate=matches, max_len=128))
+
+    return Keyboard(
+        title,
+        first,
+        mask=True,
+        validate=password_rule,
+        max_len=128,
+        status=lambda v: (
+            f"{len(v)} characters"
+            if len(v) >= MIN_PASSWORD
+            else f"{len(v)} of at least {MIN_PASSWORD} characters"
+        ),
+    )
+
+
+def seed_words(entry: SeedEntry) -> int | None:
+    return getattr(entry.material, "word_count", None)
+
+
+def describe_kind(entry: SeedEntry) -> str:
+    if entry.kind == "bip39":
+        return f"BIP-39, {seed_words(entry)} words"
+    bits = len(entry.material.ems) * 8  # type: ignore[union-attr]
+    return f"SLIP-39 wallet, {bits} bit"
+
+
+def default_label(session: Session) -> str:
+    taken = {s.label for s in session.seeds()}
+    n = 1
+    while f"Seed {n}" in taken:
+        n += 1
+    return f"Seed {n}"
+
+
+def network_banner(session: Session) -> str | None:
+    if not session.interfaces:
+        return None
+    names = ", ".join(i.name for i in session.interfaces)
+    state = "UP" if any(i.up for i in session.interfaces) else "present"
+    return f"NETWORK {state}: {names}"

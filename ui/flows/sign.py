@@ -1,0 +1,752 @@
+"""Scan anything, then do what it asks: review and sign a Bitcoin PSBT or an Ethereum request,
+register a multisig wallet, check whether an address is ours, import a SeedQR, restore a backup.
+
+Signing always goes scan -> review (warnings first, danger needs a long hold) -> sign -> animated
+QR of the result. Nothing is signed without a review of exactly what is signed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from signer.errors import AirlockError
+from signer.review import ReviewWarning, Severity
+from ui import exports, text
+from ui.flows.export import AddressList, qr_screen
+from ui.screen import Action, Home, Pop, Push, Replace, Screen
+from ui.screens.keyboard import Keyboard
+from ui.screens.menu import Menu, MenuItem
+from ui.screens.message import Message, error, info
+from ui.screens.review import ReviewModel, ReviewScreen
+from ui.screens.scan import ScanScreen, kind_name
+from ui.screens.working import Working
+
+if TYPE_CHECKING:
+    from signer.btc.multisig import MultisigWallet
+    from signer.btc.review import Review
+    from signer.eth.request import EthRequest
+    from signer.eth.review import EthReview
+    from signer.keys.vault import SeedEntry
+    from signer.transport.payload import Payload
+    from ui.session import Session
+
+ADDRESS_GAP = 500
+ETH_ADDRESS_GAP = 100
+HISTORY_KEY = "eth"
+BTC_NETWORKS = ("main", "test", "signet", "regtest")
+
+
+def scan_anything(session: Session) -> ScanScreen:
+    return ScanScreen(session, "Scan", lambda payload: dispatch(session, payload))
+
+
+def dispatch(session: Session, payload: Payload) -> Action:
+    """What to do with a scanned payload of any kind."""
+    from signer.keys import backup
+
+    kind = payload.kind
+    if kind == "seed":
+        from ui.flows import seeds
+
+        material = seeds.material_from_seed_payload(payload)
+        if material is None:
+            return Replace(error("Not usable", "This seed QR code does not hold BIP-39 entropy."))
+        return seeds.finish_seed(session, material, temporary=session.vault is None)
+    if kind in ("bytes", "binary") and backup.is_backup(payload.data):
+        from ui.flows import vault as vault_flows
+
+        if session.vault is None:
+            return Replace(error("Vault locked", "Restoring a backup needs an unlocked vault."))
+        return Replace(vault_flows.backup_password(session, payload.data, into_new=False))
+    if not session.seeds():
+        return Replace(error("No seed", "Add a seed first: there is nothing to sign with."))
+    if kind == "psbt":
+        return btc_sign(session, payload)
+    if kind in ("eth-sign-request", "json", "text", "bytes", "binary"):
+        return eth_sign(session, payload)
+    if kind in ("descriptor-text", "output-descriptor") and _is_multisig(payload):
+        return multisig_register(session, payload)
+    if kind in ("bitcoin-address", "bip21"):
+        return btc_address_check(session, payload)
+    if kind == "eth-address":
+        return eth_address_check(session, payload)
+    what = kind_name(kind)
+    hint = {
+        "hdkey": "It is a public key export; there is nothing to sign.",
+        "account": "It is an account export; there is nothing to sign.",
+        "eth-signature": "It is already a signature.",
+        "bitcoin-tx": "It is a finished transaction; broadcast it from your wallet.",
+        "descriptor-text": "It is a public key or a single-key wallet; there is nothing to sign.",
+        "output-descriptor": "It is a single-key wallet; there is nothing to sign.",
+    }.get(kind, "")
+    return Replace(info("Nothing to do", f"This QR code holds {what}. {hint}".strip()))
+
+
+# -- Bitcoin --------------------------------------------------------------------------------
+@dataclass
+class BtcCandidate:
+    entry: SeedEntry
+    network: str
+    keys: Any
+    review: Review
+
+
+def _coin_types(psbt: Any) -> set[int]:
+    """Coin types (0 main, 1 test) named by the PSBT's key origins."""
+    found = set()
+    maps = [i.bip32 for i in psbt.inputs] + [o.bip32 for o in psbt.outputs]
+    maps += [{k: origin for k, (_, origin) in i.tap_bip32.items()} for i in psbt.inputs]
+    for mapping in maps:
+        for origin in mapping.values():
+            if len(origin.path) >= 2:
+                found.add(origin.path[1] & 0x7FFFFFFF)
+    return found
+
+
+def _networks_for(session: Session, entry: SeedEntry, psbt: Any) -> list[str]:
+    coins = _coin_types(psbt)
+    preferred = [a.network for a in entry.accounts if a.is_bitcoin] + list(session.setting("networks"))
+    ordered = list(dict.fromkeys([*preferred, *BTC_NETWORKS]))
+    if coins == {0}:
+        return ["main"]
+    if coins and 0 not in coins:
+        return [n for n in ordered if n != "main"]
+    return ordered
+
+
+def find_btc_signer(session: Session, psbt: Any) -> BtcCandidate | None:
+    """The first seed (and network) for which the PSBT has inputs to sign; else the best refusal."""
+    from signer.btc import BtcKeys, review_psbt
+
+    fallback: BtcCandidate | None = None
+    for entry in session.seeds():
+        seed = session.seed_bytes(entry)
+        multisig = [m["descriptor"] for m in entry.multisig]
+        for network in _networks_for(session, entry, psbt):
+            keys = BtcKeys.from_seed(seed, network, multisig)
+            review = review_psbt(psbt, keys)
+            candidate = BtcCandidate(entry, network, keys, review)
+            if review.to_sign or any(i.ours for i in review.inputs):
+                return candidate
+            fallback = fallback or candidate
+    return fallback
+
+
+def btc_sign(session: Session, payload: Payload) -> Action:
+    from signer.btc import load_psbt
+
+    def job() -> BtcCandidate | None:
+        return find_btc_signer(session, load_psbt(payload.data))
+
+    def reviewed(candidate: BtcCandidate | None) -> Action:
+        if candidate is None:
+            return Replace(error("Cannot review", "No seed is loaded."))
+        return Replace(ReviewScreen(btc_model(session, candidate, payload)))
+
+    return Replace(
+        Working(
+            "Bitcoin",
+            "Checking the transaction...",
+            job,
+            reviewed,
+            lambda exc: Replace(error("Not a valid PSBT", str(exc))),
+        )
+    )
+
+
+def _btc(sats: int | None) -> str:
+    from signer.btc.review import fmt_btc
+
+    return fmt_btc(sats)
+
+
+def btc_model(session: Session, candidate: BtcCandidate, payload: Payload) -> ReviewModel:
+    review = candidate.review
+    facts: list[tuple[str, str]] = []
+    external = [o for o in review.outputs if o.kind in ("external", "op_return")]
+    for o in external:
+        where = text.chunked(o.address) if o.address else f"script {o.script_type}"
+        facts.append((f"To (output {o.index})", f"{where}\n{_btc(o.amount)}"))
+    fee_rate = "" if review.fee_rate is None else f" ({review.fee_rate:.1f} sat/vB)"
+    facts.append(("Fee", _btc(review.fee) + fee_rate))
+    for o in review.outputs:
+        if o.kind in ("change", "self"):
+            label = "Change" if o.kind == "change" else "To yourself"
+            facts.append((f"{label} (output {o.index})", f"{_btc(o.amount)}\n{o.path or ''}".strip()))
+    ours = sum(1 for i in review.inputs if i.ours)
+    facts.append(("Inputs", f"{len(review.inputs)} ({ours} of this seed), {_btc(review.total_in)}"))
+    facts.append(("Seed", f"{candidate.entry.label} {review.fingerprint}"))
+    if review.network != "main":
+        facts.append(("Network", review.network.upper()))
+    facts.append(("Lock time", f"{review.locktime}, RBF {'on' if review.rbf else 'off'}"))
+    headline = f"Send {_btc(review.sent)}" if review.sent else "Move within the wallet"
+
+    def approve(accepted: bool) -> Action:
+        return Push(
+            Working(
+                "Signing",
+                "Signing the transaction...",
+                lambda: _btc_sign(candidate, accepted),
+                lambda signed: Home(then=btc_result(session, signed, payload)),
+                lambda exc: Replace(error("Not signed", str(exc))),
+            )
+        )
+
+    warnings = list(review.warnings)
+    if review.network != "main":
+        warnings.append(ReviewWarning("testnet", Severity.INFO, f"This is a {review.network} transaction."))
+    return ReviewModel(
+        "Bitcoin",
+        facts,
+        approve,
+        warnings=warnings,
+        refusals=list(review.refusals),
+        headline=headline,
+        extra={
+            "sent": review.sent,
+            "fee": review.fee,
+            "change": review.change,
+            "codes": sorted(review.codes()),
+        },
+    )
+
+
+def _btc_sign(candidate: BtcCandidate, accepted: bool) -> bytes:
+    from signer.btc import sign_reviewed
+
+    return sign_reviewed(candidate.review, candidate.keys, accept_risk=accepted).psbt
+
+
+def btc_result(session: Session, signed: bytes, payload: Payload) -> Screen:
+    ur_type = payload.ur_type if payload.format == "ur" and payload.ur_type else "crypto-psbt"
+    ur = ("UR", exports.bytes_encoder(signed, ur_type))
+    bbqr = ("BBQr", exports.bbqr_encoder(signed, "P"))
+    encoders = [bbqr, ur] if payload.format == "bbqr" else [ur, bbqr]
+    return qr_screen(session, "Signed PSBT", encoders, "Scan with your wallet")
+
+
+# -- Ethereum -------------------------------------------------------------------------------
+def eth_sign(session: Session, payload: Payload) -> Action:
+    from signer.eth.request import parse_payload
+
+    try:
+        request = parse_payload(payload)
+    except AirlockError as exc:
+        if payload.kind in ("json", "text", "bytes", "binary"):
+            return Replace(
+                info(
+                    "Nothing to sign",
+                    f"This QR code holds {kind_name(payload.kind)} that is not a signing request ({exc}).",
+                )
+            )
+        return Replace(error("Not a valid request", str(exc)))
+    seeds = session.seeds()
+    if request.fingerprint is not None:
+        wanted = f"{request.fingerprint:08x}"
+        match = [s for s in seeds if session.fingerprint(s) == wanted]
+        if not match:
+            return Replace(
+                error(
+                    "Wrong seed",
+                    f"The request is for the seed with fingerprint {wanted}; it is not "
+                    "loaded here (check the passphrase).",
+                )
+            )
+        return eth_review(session, match[0], request, payload, replace=True)
+    if len(seeds) == 1:
+        return eth_review(session, seeds[0], request, payload, replace=True)
+    items = [
+        MenuItem(
+            s.label,
+            lambda s=s: eth_review(session, s, request, payload, replace=True),
+            detail=session.fingerprint(s),
+        )
+        for s in seeds
+    ]
+    return Replace(Menu("Sign with", items))
+
+
+def _history(entry: SeedEntry) -> Any:
+    from signer.risk.errors import RiskDataError
+    from signer.risk.history import AddressHistory
+
+    data = (entry.history or {}).get(HISTORY_KEY)
+    try:
+        return AddressHistory.from_json(data) if data else AddressHistory()
+    except RiskDataError:
+        return AddressHistory()
+
+
+def _eth_context(entry: SeedEntry) -> Any:
+    from signer.risk.library import builtin_library
+    from signer.risk.rules import RiskContext
+
+    return RiskContext(history=_history(entry), library=builtin_library(), now=int(time.time()))
+
+
+def eth_review(
+    session: Session, entry: SeedEntry, request: EthRequest, payload: Payload, *, replace: bool = False
+) -> Action:
+    from signer.eth.request import review_request
+
+    def job() -> EthReview:
+        return review_request(request, session.seed_bytes(entry), _eth_context(entry))
+
+    def reviewed(review: EthReview) -> Action:
+        screen = ReviewScreen(eth_model(session, entry, request, review, payload))
+        screen.update(eth_model(session, entry, request, review, payload, screen=screen))
+        return Replace(screen)
+
+    working = Working(
+        "Ethereum",
+        "Decoding the request...",
+        job,
+        reviewed,
+        lambda exc: Replace(error("Cannot review", str(exc))),
+    )
+    return Replace(working) if replace else Push(working)
+
+
+def eth_facts(review: EthReview) -> list[tuple[str, str]]:
+    from signer.eth.primitives import checksum
+
+    facts: list[tuple[str, str]] = []
+    if review.chain is not None:
+        facts.append(("Network", f"{review.chain.name} ({review.chain.chain_id})"))
+    if review.signer is not None:
+        facts.append(("Signing account", f"{text.chunked(checksum(review.signer))}\n{review.path}"))
+    tx = review.tx
+    if tx is not None:
+        from signer.eth.effects import format_amount
+
+        facts.append(("To", text.chunked(checksum(tx.to)) if tx.to else "(a new contract)"))
+        facts.append(("Value", format_amount(tx.chain_id, None, tx.value)))
+        if review.call is not None:
+            chain_id = tx.chain_id
+            for call in review.call.walk():
+                if call.depth or call.title != review.title:  # the headline already says it
+                    facts.append(("Call" if call.depth == 0 else f"Inner call {call.depth}", call.title))
+                for effect in call.effects:
+                    described = effect.describe(chain_id)
+                    if described not in review.title:
+                        facts.append(("Effect", described))
+        facts.append(("Max fee", format_amount(tx.chain_id, None, tx.max_fee)))
+        facts.append(("Nonce / gas limit", f"{tx.nonce} / {tx.gas_limit}"))
+        for auth in tx.authorization_list:
+            facts.append(("EIP-7702 delegation", f"to {checksum(auth.address)} on chain {auth.chain_id}"))
+        if tx.data:
+            facts.append(("Data", f"{len(tx.data)} bytes"))
+    if review.meaning is not None:
+        chain_id = review.chain.chain_id if review.chain else 1
+        for effect in review.meaning.effects:
+            facts.append(("Effect", effect.describe(chain_id)))
+    if review.typed_data is not None:
+        for field in review.typed_data.fields():
+            facts.append((field.path, field.display))
+    if review.message is not None:
+        facts.append(("Message", review.message.display()))
+    for note in review.notes:
+        facts.append(("Note", note))
+    return facts
+
+
+def eth_model(
+    session: Session,
+    entry: SeedEntry,
+    request: EthRequest,
+    review: EthReview,
+    payload: Payload,
+    screen: ReviewScreen | None = None,
+) -> ReviewModel:
+    def approve(accepted: bool) -> Action:
+        return Push(
+            Working(
+                "Signing",
+                "Signing...",
+                lambda: _eth_sign(session, entry, request, review, accepted),
+                lambda result: Home(then=eth_result(session, result, payload)),
+                lambda exc: Replace(error("Not signed", str(exc))),
+            )
+        )
+
+    edit = None
+    if screen is not None and _editable_approval(request, review):
+        edit = ("limit", lambda: Push(approval_limit(session, entry, request, review, payload, screen)))
+    return ReviewModel(
+        "Ethereum",
+        eth_facts(review),
+        approve,
+        warnings=list(review.warnings),
+        refusals=list(review.refusals),
+        headline=review.title,
+        edit=edit,
+        extra={"codes": sorted(review.codes()), "kind": review.kind},
+    )
+
+
+def _editable_approval(request: EthRequest, review: EthReview) -> bool:
+    from signer.eth.effects import Approval
+
+    if request.source != "raw" or review.tx is None or review.call is None:
+        return False
+    return any(
+        isinstance(e, Approval) and e.unlimited and e.standard in ("erc20", "erc20-or-721")
+        for e in review.call.effects
+    )
+
+
+def approval_limit(
+    session: Session,
+    entry: SeedEntry,
+    request: EthRequest,
+    review: EthReview,
+    payload: Payload,
+    screen: ReviewScreen,
+) -> Keyboard:
+    """Lower an unlimited ERC-20 approval to an amount typed in token units; the edited
+    transaction is reviewed again from the first page."""
+    from signer.eth import registry
+    from signer.eth.effects import Approval
+    from signer.eth.errors import EthError
+    from signer.eth.primitives import parse_units
+    from signer.eth.request import edit_approval_amount, review_request
+
+    approval = next(e for e in review.call.effects if isinstance(e, Approval))  # type: ignore[union-attr]
+    tx = review.tx
+    assert tx is not None
+    token = registry.token(tx.chain_id, approval.token) if approval.token else None
+    decimals = token.decimals if token else 0
+    unit = token.symbol if token else "raw units"
+
+    def validate(value: str) -> str | None:
+        try:
+            parse_units(value, decimals)
+        except EthError as exc:
+            return str(exc)
+        return None
+
+    def done(value: str) -> Action:
+        try:
+            edited = request.with_transaction(edit_approval_amount(tx, parse_units(value, decimals)))
+            new_review = review_request(edited, session.seed_bytes(entry), _eth_context(entry))
+        except AirlockError as exc:
+            return Replace(error("Not changed", str(exc)))
+        screen.update(eth_model(session, entry, edited, new_review, payload, screen=screen))
+        return Pop(None)
+
+    return Keyboard(
+        f"Limit in {unit}"[:40],
+        done,
+        layout="digits",
+        validate=validate,
+        max_len=40,
+        status=lambda v: f"approve at most {v or '0'} {unit}",
+    )
+
+
+def _eth_sign(
+    session: Session, entry: SeedEntry, request: EthRequest, review: EthReview, accepted: bool
+) -> Any:
+    from signer.eth.request import sign_request
+
+    result = sign_request(request, review, session.seed_bytes(entry), accept_risk=accepted)
+    recipients = review.recipients()
+    if recipients:
+        history = _history(entry)
+        for address in recipients:
+            history.add(address)
+        updated = {**(entry.history or {}), HISTORY_KEY: history.to_json()}
+        if session.vault is not None and not session.is_temporary(entry):
+            session.vault.set_history(entry.label, updated)
+        else:
+            entry.history = updated
+    return result
+
+
+def eth_result(session: Session, result: Any, payload: Payload) -> Screen:
+    if result.source == "erc4527":
+        from signer.transport.ur import UR
+
+        ur = UR("eth-signature", result.response().to_cbor())
+        return qr_screen(session, "Signature", [("UR", exports.ur_encoder(ur))], "Scan with your wallet")
+    data = result.raw_reply()
+    if payload.format == "bbqr":
+        encoders = [("BBQr", exports.bbqr_encoder(data, "B")), ("UR", exports.bytes_encoder(data))]
+    elif payload.format == "ur":
+        encoders = [("UR", exports.bytes_encoder(data)), ("BBQr", exports.bbqr_encoder(data, "B"))]
+    else:
+        encoders = [("text", exports.text_encoder("0x" + data.hex())), ("UR", exports.bytes_encoder(data))]
+    return qr_screen(session, "Signed", encoders, "Scan with your wallet")
+
+
+# -- multisig -------------------------------------------------------------------------------
+def multisig_text(payload: Payload) -> str:
+    if payload.kind == "descriptor-text":
+        return payload.text()
+    return exports.descriptor_from_output(payload.obj)
+
+
+def _is_multisig(payload: Payload) -> bool:
+    """A wallet to register: a multisig descriptor, or a Coldcard-style wallet file (Policy: M of N)."""
+    if payload.kind == "output-descriptor":
+        scripts = getattr(payload.obj, "scripts", ())
+        return bool(scripts) and scripts[-1] in ("multi", "sortedmulti")
+    try:
+        body = payload.text()
+    except AirlockError:
+        return False
+    return "multi(" in body or "Policy:" in body
+
+
+def multisig_register(session: Session, payload: Payload, only: SeedEntry | None = None) -> Action:
+    from signer.btc import BtcKeys
+    from signer.btc.multisig import parse_wallet, register_multisig
+
+    try:
+        descriptor = multisig_text(payload)
+    except AirlockError as exc:
+        return Replace(error("Not a wallet", str(exc)))
+    problem = "none of the loaded seeds is a cosigner of this wallet"
+    for entry in [only] if only is not None else session.seeds():
+        seed = session.seed_bytes(entry)
+        existing = []
+        for item in entry.multisig:
+            try:
+                existing.append(parse_wallet(item["descriptor"]))
+            except AirlockError:
+                continue
+        for network in _descriptor_networks(descriptor):
+            try:
+                keys = BtcKeys.from_seed(seed, network)
+                wallet = register_multisig(descriptor, keys, existing=tuple(existing))
+            except AirlockError as exc:
+                problem = str(exc)
+                continue
+            return Replace(ReviewScreen(multisig_model(session, entry, wallet, keys.fingerprint)))
+    return Replace(error("Not registered", problem))
+
+
+def _descriptor_networks(descriptor: str) -> tuple[str, ...]:
+    """The network a wallet's keys name (tpub/upub/vpub... are test keys), so errors name the real problem."""
+    import re
+
+    return ("test",) if re.search(r"(?<![0-9A-Za-z])[tuvUV]pub", descriptor) else ("main",)
+
+
+def multisig_model(session: Session, entry: SeedEntry, wallet: MultisigWallet, ours: bytes) -> ReviewModel:
+    from signer.btc.networks import format_path
+
+    facts = [
+        ("Policy", f"{wallet.m} of {wallet.n}, {wallet.script_type}"),
+        ("Network", "mainnet" if wallet.network_is_main else "testnet"),
+    ]
+    for i, c in enumerate(wallet.cosigners, 1):
+        mark = " (this seed)" if c.fingerprint == ours else ""
+        facts.append(
+            (
+                f"Key {i}{mark}",
+                f"{c.fingerprint.hex()} {format_path(c.path)}\n{text.middle_ellipsize(c.xpub, 200)}",
+            )
+        )
+    facts.append(("Seed", f"{entry.label} {entry.fingerprint}"))
+
+    def approve(_: bool) -> Action:
+        def job() -> None:
+            if session.vault is not None and not session.is_temporary(entry):
+                session.vault.add_multisig(entry.label, wallet.name, wallet.descriptor)
+            elif not any(m["descriptor"] == wallet.descriptor for m in entry.multisig):
+                entry.multisig.append({"name": wallet.name, "descriptor": wallet.descriptor})
+
+        return Push(
+            Working(
+                "Registering",
+                "Saving the wallet...",
+                job,
+                lambda _: Home(
+                    then=info(
+                        "Registered",
+                        f"{wallet.name} is registered for "
+                        f"{entry.label}. Its change can now be "
+                        "verified and its inputs signed.",
+                    )
+                ),
+                lambda exc: Replace(error("Not registered", str(exc))),
+            )
+        )
+
+    return ReviewModel(
+        "Multisig",
+        facts,
+        approve,
+        headline=f"Register {wallet.name}",
+        approve_label="register",
+        extra={"name": wallet.name, "descriptor": wallet.descriptor},
+    )
+
+
+def multisig_menu(session: Session, entry: SeedEntry) -> Menu:
+    def build(menu: Menu) -> None:
+        menu.items = [
+            MenuItem(m["name"], lambda m=m: Push(multisig_detail(session, entry, m))) for m in entry.multisig
+        ]
+        menu.items.append(
+            MenuItem(
+                "Register (scan)",
+                lambda: Push(
+                    ScanScreen(
+                        session,
+                        "Scan wallet",
+                        lambda p: multisig_register(session, p, only=entry),
+                        expect=frozenset({"descriptor-text", "output-descriptor"}),
+                        expect_label="a multisig wallet",
+                    )
+                ),
+            )
+        )
+
+    menu = Menu("Multisig wallets", [], rebuild=build)
+    build(menu)
+    return menu
+
+
+@dataclass
+class MultisigAddresses:
+    """Adapter giving a registered wallet the shape AddressList expects."""
+
+    wallet: Any
+    network: str
+
+    @property
+    def path(self) -> str:
+        return self.wallet.name
+
+    def address(self, change: int, index: int) -> str:
+        from signer.btc.networks import address_from_script
+
+        return address_from_script(self.wallet.scripts_at(change, index)[0], self.network) or "?"
+
+
+def multisig_detail(session: Session, entry: SeedEntry, record: dict[str, str]) -> Menu | Message:
+    from signer.btc.multisig import parse_wallet
+
+    try:
+        wallet = parse_wallet(record["descriptor"])
+    except AirlockError as exc:
+        return error("Unreadable", str(exc))
+    network = "main" if wallet.network_is_main else "test"
+    adapter = MultisigAddresses(wallet, network)
+    items = [
+        MenuItem("Receive addresses", lambda: Push(AddressList(session, wallet.name, adapter, 0))),
+        MenuItem("Change addresses", lambda: Push(AddressList(session, wallet.name, adapter, 1))),
+        MenuItem(
+            "Policy",
+            lambda: Push(Message(wallet.name, wallet.policy_summary(bytes.fromhex(entry.fingerprint)))),
+        ),
+        MenuItem(
+            "Descriptor QR",
+            lambda: Push(
+                qr_screen(session, wallet.name, [("text", exports.text_encoder(wallet.descriptor))])
+            ),
+        ),
+    ]
+    return Menu(wallet.name, items, header=[f"{wallet.m} of {wallet.n} {wallet.script_type}"])
+
+
+# -- address checks -------------------------------------------------------------------------
+def btc_address_check(session: Session, payload: Payload) -> Action:
+    from signer.btc import BtcKeys
+    from signer.btc.address_check import check_address, default_accounts
+    from signer.btc.errors import AddressError
+    from signer.btc.networks import parse_path
+
+    address = str(getattr(payload.obj, "address", "") or payload.text().strip())
+
+    def job() -> tuple[SeedEntry, Any] | None:
+        for entry in session.seeds():
+            seed = session.seed_bytes(entry)
+            for network in BTC_NETWORKS:
+                try:
+                    keys = BtcKeys.from_seed(seed, network, [m["descriptor"] for m in entry.multisig])
+                    accounts = [
+                        parse_path(a.path)
+                        for a in entry.accounts
+                        if a.is_bitcoin and a.network == network and not a.kind.startswith("btc-48")
+                    ]
+                    accounts += [a for a in default_accounts(network) if a not in accounts]
+                    match = check_address(address, keys, accounts=accounts, gap=ADDRESS_GAP)
+                except AddressError:
+                    continue
+                if match is not None:
+                    return entry, match
+        return None
+
+    def done(found: tuple[SeedEntry, Any] | None) -> Action:
+        shown = text.chunked(address)
+        if found is None:
+            return Replace(
+                Message(
+                    "Not found",
+                    f"{shown}\nis not among the first {ADDRESS_GAP} receive and change "
+                    "addresses of the loaded seeds.",
+                    severity="warn",
+                )
+            )
+        entry, match = found
+        branch = "change" if match.change else "receive"
+        return Replace(
+            info(
+                "Address is ours",
+                f"{shown}\n{entry.label}: {match.wallet}, {branch} #{match.index}\n{match.path}",
+            )
+        )
+
+    return Replace(
+        Working(
+            "Address",
+            "Searching your addresses...",
+            job,
+            done,
+            lambda exc: Replace(error("Not checked", str(exc))),
+        )
+    )
+
+
+def eth_address_check(session: Session, payload: Payload) -> Action:
+    from signer.keys.accounts import derive_eth_account
+
+    address = str(getattr(payload.obj, "address", "") or payload.text().strip())
+
+    def job() -> tuple[SeedEntry, Any, int] | None:
+        for entry in session.seeds():
+            for spec in (a for a in entry.accounts if not a.is_bitcoin):
+                account = derive_eth_account(session.seed_bytes(entry), spec)
+                for index in range(ETH_ADDRESS_GAP):
+                    if account.address(index).lower() == address.lower():
+                        return entry, account, index
+        return None
+
+    def done(found: tuple[SeedEntry, Any, int] | None) -> Action:
+        shown = text.chunked(address)
+        if found is None:
+            return Replace(
+                Message(
+                    "Not found",
+                    f"{shown}\nis not among the first {ETH_ADDRESS_GAP} addresses of the "
+                    "loaded seeds' Ethereum accounts.",
+                    severity="warn",
+                )
+            )
+        entry, account, index = found
+        return Replace(info("Address is ours", f"{shown}\n{entry.label}, {account.path(index)}"))
+
+    return Replace(
+        Working(
+            "Address",
+            "Searching your addresses...",
+            job,
+            done,
+            lambda exc: Replace(error("Not checked", str(exc))),
+        )
+    )

@@ -1,0 +1,1 @@
+"""Reusable screens (menus, messages, confirmations, text entry, QR display, scanning, review)."""

@@ -1,0 +1,178 @@
+"""Show a payload as a (possibly animated) QR code that fills the screen.
+
+UP makes the code denser (fewer frames), DOWN sparser (bigger modules, easier for poor cameras);
+RIGHT speeds the animation up, LEFT slows it down. KEY1 shows or hides the caption bar, KEY2
+switches to the alternative format when there is one (e.g. UR <-> BBQr). PRESS or KEY3 leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PIL import Image, ImageDraw
+
+from signer.transport.errors import TransportError
+from ui import text, theme
+from ui.events import Input, Key, Kind
+from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Screen
+from ui.settings import DENSITY_CHOICES, FRAME_MS_CHOICES
+
+if TYPE_CHECKING:
+    from signer.transport.frames import FrameSet
+
+Encoder = Callable[[int], "FrameSet"]
+CAPTION_S = 2.0
+
+
+class QrDisplay(Screen):
+    def __init__(
+        self,
+        title: str,
+        encoders: list[tuple[str, Encoder]],
+        *,
+        density: int = 1,
+        frame_ms: int = 250,
+        caption: str = "",
+        on_done: Callable[[], Action | None] | None = None,
+    ) -> None:
+        if not encoders:
+            raise ValueError("a QR display needs at least one encoder")
+        self.title = title
+        self.encoders = encoders
+        self.format_index = 0
+        self.density = density if density in DENSITY_CHOICES else 1
+        self.frame_ms = frame_ms if frame_ms in FRAME_MS_CHOICES else 250
+        self.caption = caption
+        self.on_done = on_done
+        self.index = 0
+        self.now = 0.0
+        self._last_step: float | None = None
+        self._caption_until: float | None = None
+        self.show_caption = True
+        self.error: str | None = None
+        self.frames: FrameSet | None = None
+        self._encode()
+
+    # -- encoding ---------------------------------------------------------------------------
+    def _encode(self) -> None:
+        label, encoder = self.encoders[self.format_index]
+        try:
+            self.frames = encoder(self.density)
+            self.error = None
+        except TransportError as exc:
+            self.frames = None
+            self.error = f"{label}: {exc}"
+        self.index = 0
+        self._caption_until = None
+        self.show_caption = True
+
+    @property
+    def format_label(self) -> str:
+        return self.encoders[self.format_index][0]
+
+    def status_line(self) -> str:
+        count = len(self.frames) if self.frames is not None else 0
+        part = f"{self.index % count + 1}/{count}" if count > 1 else "1 frame"
+        return f"{self.format_label}  {part}  d{self.density}  {self.frame_ms}ms"
+
+    # -- behaviour --------------------------------------------------------------------------
+    def content(self) -> Content:
+        texts = list(self.frames.texts) if self.frames is not None else []
+        warnings = [("danger", self.error)] if self.error else []
+        return Content(
+            self.title,
+            lines=[self.caption, self.status_line()],
+            warnings=warnings,
+            extra={
+                "texts": texts,
+                "format": self.format_label,
+                "density": self.density,
+                "frame_ms": self.frame_ms,
+                "index": self.index,
+                "formats": [label for label, _ in self.encoders],
+            },
+        )
+
+    def on_tick(self, now: float) -> Action | None:
+        self.now = now
+        if self._caption_until is None:
+            self._caption_until = now + CAPTION_S
+        if self.show_caption and now >= self._caption_until and self.frames is not None:
+            self.show_caption = False
+            return Redraw()
+        if self.frames is None or len(self.frames) < 2:
+            return None
+        if self._last_step is None:
+            self._last_step = now
+        elif (now - self._last_step) * 1000 >= self.frame_ms:
+            self.index = (self.index + 1) % len(self.frames)
+            self._last_step = now
+            return Redraw()
+        return None
+
+    def _flash(self) -> None:
+        self.show_caption = True
+        self._caption_until = self.now + CAPTION_S
+
+    def on_input(self, event: Input) -> Action | None:
+        if event.kind != Kind.PRESS:
+            return None
+        if event.key == Key.UP and self.density < max(DENSITY_CHOICES):
+            self.density += 1
+            self._encode()
+        elif event.key == Key.DOWN and self.density > min(DENSITY_CHOICES):
+            self.density -= 1
+            self._encode()
+        elif event.key in (Key.RIGHT, Key.LEFT):
+            position = FRAME_MS_CHOICES.index(self.frame_ms)
+            position += -1 if event.key == Key.RIGHT else 1
+            self.frame_ms = FRAME_MS_CHOICES[min(max(position, 0), len(FRAME_MS_CHOICES) - 1)]
+        elif event.key == Key.KEY1:
+            self.show_caption = not self.show_caption
+            self._caption_until = self.now + (3600.0 if self.show_caption else 0.0)
+            return Redraw()
+        elif event.key == Key.KEY2 and len(self.encoders) > 1:
+            self.format_index = (self.format_index + 1) % len(self.encoders)
+            self._encode()
+        elif event.key in (Key.PRESS, Key.KEY3):
+            return (self.on_done() if self.on_done else None) or Pop(None)
+        else:
+            return None
+        self._flash()
+        return Redraw()
+
+    # -- drawing ----------------------------------------------------------------------------
+    def render(self) -> Image.Image:
+        if self.frames is None:
+            return super().render()
+        image = self.frames.image(self.index).convert("RGB")
+        if image.size != theme.SIZE:
+            image = image.resize(theme.SIZE, Image.Resampling.NEAREST)
+        draw = RecordingDraw(image)
+        if self.show_caption:
+            draw.rectangle((0, 0, theme.WIDTH, 22), fill=theme.BG)
+            draw.text(
+                (theme.WIDTH / 2, 11),
+                text.ellipsize(self.caption or self.title, theme.WIDTH - 8, theme.SMALL),
+                fill=theme.FG,
+                font=theme.font(theme.SMALL),
+                anchor="mm",
+            )
+            draw.rectangle((0, theme.HEIGHT - 20, theme.WIDTH, theme.HEIGHT), fill=theme.BG)
+            draw.text(
+                (theme.WIDTH / 2, theme.HEIGHT - 10),
+                self.status_line(),
+                fill=theme.DIM,
+                font=theme.font(theme.SMALL),
+                anchor="mm",
+            )
+        self.drawn = draw.drawn
+        return image
+
+    def draw_body(self, image: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
+        lines = text.wrap(self.error or "nothing to show", theme.CONTENT_W, theme.BODY)
+        for i, line in enumerate(lines[:7]):
+            draw.text(
+                (theme.MARGIN, top + 8 + i * text.line_height()), line, fill=theme.DANGER, font=theme.font()
+            )

@@ -1,0 +1,235 @@
+"""Live camera preview that reads QR codes (single or animated) until one message is complete.
+
+Frames go to the transport ``Assembler``, which recognises every format (UR, BBQr, SeedQR, plain)
+and reports progress; a progress bar fills while the parts of an animated QR arrive. The finished
+payload is handed to ``on_payload``. Errors of a whole message are shown and scanning restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image, ImageDraw
+
+from signer.errors import AirlockError
+from signer.transport.errors import TransportError
+from ui import text, theme
+from ui.events import Input, Key, Kind
+from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Screen, draw_progress
+
+if TYPE_CHECKING:
+    from signer.transport.assembler import AssemblyStatus
+    from signer.transport.payload import Payload
+    from ui.session import Session
+
+RETRY_EVERY = 4  # run the slower decode passes on every n-th frame where the quick pass found nothing
+
+
+class ScanScreen(Screen):
+    def __init__(
+        self,
+        session: Session,
+        title: str,
+        on_payload: Callable[[Payload], Action | None],
+        *,
+        expect: frozenset[str] | None = None,
+        expect_label: str = "",
+        on_raw: Callable[[bytes], Action | None] | None = None,
+    ) -> None:
+        from signer.transport.assembler import Assembler
+
+        self.session = session
+        self.title = title
+        self.on_payload = on_payload
+        self.expect = expect
+        self.expect_label = expect_label
+        self.on_raw = on_raw
+        self.assembler = Assembler()
+        self.status: AssemblyStatus = self.assembler.status
+        self.preview: Image.Image | None = None
+        self.error: str | None = None
+        self.no_camera = False
+        self.frames_seen = 0
+
+    @property
+    def busy(self) -> bool:  # type: ignore[override]
+        return self.status.format is not None and not self.status.complete
+
+    def progress_text(self) -> str:
+        if self.no_camera:
+            return "no camera image"
+        status = self.status
+        if status.format is None:
+            return "point the camera at a QR code"
+        if status.expected:
+            return f"{status.received} of {status.expected} parts"
+        return "reading..."
+
+    def content(self) -> Content:
+        warnings = [("danger", self.error)] if self.error else []
+        return Content(
+            self.title,
+            lines=[self.progress_text()],
+            warnings=warnings,
+            extra={
+                "progress": self.status.progress,
+                "format": self.status.format,
+                "frames": self.frames_seen,
+            },
+        )
+
+    def on_input(self, event: Input) -> Action | None:
+        if event.kind != Kind.PRESS:
+            return None
+        if event.key in (Key.KEY3, Key.LEFT):
+            return Pop(None)
+        if event.key == Key.KEY1:  # start over (e.g. after scanning the wrong code)
+            self.assembler.reset()
+            self.status = self.assembler.status
+            self.error = None
+            return Redraw()
+        return None
+
+    def on_tick(self, now: float) -> Action | None:
+        try:
+            frame = self.session.camera_frame()
+        except AirlockError as exc:
+            self.error = str(exc)
+            return Redraw()
+        if frame is None:
+            changed = not self.no_camera
+            self.no_camera = True
+            return Redraw() if changed else None
+        self.no_camera = False
+        self.frames_seen += 1
+        self.preview = _square(frame)
+        from signer.transport.frames import decode_qr_image
+
+        try:
+            found = decode_qr_image(frame, retry=self.frames_seen % RETRY_EVERY == 0)
+        except TransportError as exc:
+            self.error = str(exc)
+            return Redraw()
+        for content in found:
+            action = self._take(content)
+            if action is not None:
+                return action
+        return Redraw()
+
+    def _take(self, content: bytes) -> Action | None:
+        if self.on_raw is not None:
+            action = self.on_raw(content)
+            if action is not None:
+                return action
+        try:
+            self.status = self.assembler.add(content)
+        except TransportError as exc:
+            self.error = str(exc)
+            self.status = self.assembler.status
+            return None
+        if self.status.outcome == "garbage" and self.status.format is None and self.status.reason:
+            self.error = f"cannot use this code: {self.status.reason}"
+        if self.status.outcome == "foreign":
+            self.error = "a QR code of another message; KEY1 starts over"
+        if not self.assembler.is_complete:
+            return None
+        payload = self.assembler.result
+        self.assembler.reset()
+        self.status = self.assembler.status
+        if self.expect is not None and payload.kind not in self.expect:
+            wanted = self.expect_label or " or ".join(sorted(self.expect))
+            self.error = f"this QR code holds {_kind_name(payload.kind)}, not {wanted}"
+            return None
+        self.error = None
+        return self.on_payload(payload) or Redraw()
+
+    # -- drawing ----------------------------------------------------------------------------
+    def render(self) -> Image.Image:
+        image = self.preview.copy() if self.preview is not None else Image.new("RGB", theme.SIZE, theme.BG)
+        draw = RecordingDraw(image)
+        draw.rectangle((0, 0, theme.WIDTH, 24), fill=theme.BG)
+        draw.text(
+            (theme.WIDTH / 2, 12),
+            text.ellipsize(self.title, theme.WIDTH - 8, theme.BODY),
+            fill=theme.FG,
+            font=theme.font(),
+            anchor="mm",
+        )
+        bottom = theme.HEIGHT - 44
+        draw.rectangle((0, bottom, theme.WIDTH, theme.HEIGHT), fill=theme.BG)
+        draw_progress(
+            draw,
+            (theme.MARGIN, bottom + 6, theme.WIDTH - theme.MARGIN, bottom + 14),
+            self.status.progress,
+            theme.OK if self.status.complete else theme.ACCENT,
+        )
+        line, colour = (self.error, theme.DANGER) if self.error else (self.progress_text(), theme.FG)
+        draw.text(
+            (theme.WIDTH / 2, bottom + 30),
+            text.ellipsize(line, theme.WIDTH - 8, theme.SMALL),
+            fill=colour,
+            font=theme.font(theme.SMALL),
+            anchor="mm",
+        )
+        if self.preview is None:
+            draw.text(
+                (theme.WIDTH / 2, theme.HEIGHT / 2 - 10),
+                "waiting for the camera",
+                fill=theme.DIM,
+                font=theme.font(),
+                anchor="mm",
+            )
+        self.drawn = draw.drawn
+        return image
+
+    def draw_body(self, image: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:  # pragma: no cover
+        pass
+
+
+def _square(frame: Image.Image) -> Image.Image:
+    """Centre square of the frame, scaled to the screen."""
+    width, height = frame.size
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    return frame.crop((left, top, left + side, top + side)).resize(theme.SIZE, Image.Resampling.BILINEAR)
+
+
+KIND_NAMES = {
+    "psbt": "a Bitcoin transaction (PSBT)",
+    "bitcoin-tx": "a finished Bitcoin transaction",
+    "eth-sign-request": "an Ethereum signing request",
+    "eth-signature": "an Ethereum signature",
+    "hdkey": "a public key",
+    "account": "an account export",
+    "multi-accounts": "an account export",
+    "output-descriptor": "a wallet descriptor",
+    "seed": "a seed (SeedQR)",
+    "bytes": "binary data",
+    "bitcoin-address": "a Bitcoin address",
+    "bip21": "a Bitcoin payment request",
+    "eth-address": "an Ethereum address",
+    "eip681": "an Ethereum payment request",
+    "descriptor-text": "a wallet descriptor",
+    "json": "a JSON document",
+    "text": "text",
+    "binary": "binary data",
+    "cbor": "data of an unknown type",
+}
+
+
+def _kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind)
+
+
+def kind_name(kind: str) -> str:
+    return _kind_name(kind)
+
+
+def frame_bytes(frame: Any) -> bytes:
+    """The raw pixel bytes of a frame (for camera entropy)."""
+    if isinstance(frame, Image.Image):
+        return frame.tobytes()
+    import numpy as np
+
+    return np.ascontiguousarray(frame).tobytes()
