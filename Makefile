@@ -9,7 +9,7 @@ bootstrap:
 	@scripts/bootstrap.sh dev
 
 demo: bootstrap
-	@$(PY) scripts/demo.py
+	@$(PY) -m app.demo
 
 test: bootstrap
 	@$(PY) -m ruff check .

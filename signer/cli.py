@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from signer import __version__
 from signer.errors import AirlockError
@@ -24,17 +26,24 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:
+    """The parser with every signer command; ``extra`` registers more (the device app adds its own)."""
     parser = argparse.ArgumentParser(prog="airlock", description="Air-gapped Bitcoin and Ethereum signer.")
     parser.add_argument("--version", action="version", version=f"airlock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"signer.commands.{name}").register(sub)
+    for register in extra:
+        register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser(), argv)
+
+
+def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except AirlockError as exc:

@@ -6,17 +6,15 @@ from __future__ import annotations
 import uuid
 
 from embit import ec
-from embit.bip32 import HDKey
-from embit.bip39 import mnemonic_to_seed
 from embit.hashes import hash160
-from embit.psbt import PSBT, DerivationPath
+from embit.psbt import PSBT
 from embit.script import Script
-from embit.transaction import Transaction, TransactionInput, TransactionOutput
 from ui_driver import ABANDON
+
+from app.person import CHANGE, SEND, SPEND_IN, demo_psbt  # noqa: F401 - the tests import them from here
 
 H = 0x80000000
 ABANDON_ETH = "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"  # m/44'/60'/0'/0/0 of ABANDON (well known)
-SPEND_IN, SEND, CHANGE = 100_000, 60_000, 39_000  # fee 1,000 sats
 EXTERNAL_SPK = bytes.fromhex("0014") + bytes(range(20))
 
 
@@ -28,26 +26,7 @@ def btc_psbt(mnemonic: str = ABANDON) -> tuple[bytes, bytes]:
     """A PSBT spending one P2WPKH coin of m/84h/0h/0h/0/0: 0.0006 out, change to .../1/0, fee 1000 sats.
 
     Returns (psbt bytes, public key of the input)."""
-    root = HDKey.from_seed(mnemonic_to_seed(mnemonic))
-    fp = root.my_fingerprint
-    in_path, change_path = "m/84h/0h/0h/0/0", "m/84h/0h/0h/1/0"
-    in_pub = root.derive(in_path).key.get_public_key()
-    change_pub = root.derive(change_path).key.get_public_key()
-    in_spk = b"\x00\x14" + hash160(in_pub.sec())
-    change_spk = b"\x00\x14" + hash160(change_pub.sec())
-    funding = Transaction(
-        vin=[TransactionInput(bytes(32), 0)], vout=[TransactionOutput(SPEND_IN, Script(in_spk))]
-    )
-    tx = Transaction(
-        vin=[TransactionInput(funding.txid(), 0, sequence=0xFFFFFFFD)],
-        vout=[TransactionOutput(SEND, Script(EXTERNAL_SPK)), TransactionOutput(CHANGE, Script(change_spk))],
-    )
-    psbt = PSBT(tx)
-    psbt.inputs[0].non_witness_utxo = funding
-    psbt.inputs[0].witness_utxo = funding.vout[0]
-    psbt.inputs[0].bip32_derivations[in_pub] = DerivationPath(fp, _path(in_path))
-    psbt.outputs[1].bip32_derivations[change_pub] = DerivationPath(fp, _path(change_path))
-    return psbt.serialize(), in_pub.sec()
+    return demo_psbt(mnemonic)
 
 
 def check_btc_signature(signed: bytes, pubkey: bytes) -> None:

@@ -1,0 +1,196 @@
+"""``make demo``: Airlock on built-in defaults, with a clearly marked DEMO seed in a temporary vault.
+
+With a desktop (and pygame) it opens the emulator window preloaded with the demo seed; the camera
+plays an animated PSBT for the demo seed's own account. Without one it runs a scripted tour through
+the real UI — create and store a seed, lock and unlock, scan the animated PSBT, review, sign, show
+the signed animated QR, decode it — writing every screen as PNG (secret screens of non-demo seeds
+blanked, as on any capture) and the signed QR as an animated GIF to ``demo-out/``.
+
+The demo seed is the public test mnemonic "abandon ... about": never put funds on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+DEMO_MNEMONIC = " ".join(["abandon"] * 11 + ["about"])
+DEMO_LABEL = "DEMO (never fund)"
+DEMO_PASSWORD = "demo password"
+H = 0x80000000
+DICE = "16253443521662534435216625344352166253443521662534"  # 50 rolls: enough for 12 words
+
+
+def prepare(out: Path) -> tuple[Path, list[Any]]:
+    """A fresh demo-out/ with a vault holding the demo seed, and the camera frames of a PSBT for it."""
+    from app.person import demo_psbt, qr_images
+    from signer.keys.accounts import AccountSpec
+    from signer.keys.seed import Bip39Seed
+    from signer.keys.vault import Vault
+
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "screens").mkdir(parents=True)
+    vault_path = out / "demo.airlock"
+    vault = Vault.create(vault_path, DEMO_PASSWORD)
+    vault.add_seed(
+        DEMO_LABEL,
+        Bip39Seed.from_mnemonic(DEMO_MNEMONIC),
+        [AccountSpec.parse("btc-84"), AccountSpec.parse("eth")],
+        demo=True,
+    )
+    vault.lock()
+    psbt, _ = demo_psbt(DEMO_MNEMONIC)
+    images = qr_images(psbt, ur_type="crypto-psbt")
+    camera_dir = out / "camera"
+    camera_dir.mkdir()
+    for i, image in enumerate(images):
+        image.save(camera_dir / f"psbt-{i:03d}.png")
+    return vault_path, images
+
+
+class Recorder:
+    """Writes a PNG of each screen the tour reaches (capture rules apply: secrets blanked)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.count, self.last = folder, 0, None
+
+    def __call__(self, app: Any, session: Any) -> None:
+        from ui.capture import capture
+
+        content = app.content()
+        key = (id(app.screen), content.title)  # one picture per screen, not per cursor move
+        if key == self.last:
+            return
+        self.last = key
+        image = capture(app, session)
+        if image is None:
+            return
+        self.count += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", content.title.lower()).strip("-")[:40] or "screen"
+        image.save(self.folder / f"{self.count:03d}-{slug}.png")
+
+
+def tour(out: Path) -> int:
+    from app.person import Driver, FrameCamera, collect_qr, decode_frames
+    from signer import netcheck
+    from ui.device import build_app
+    from ui.events import Key
+    from ui.session import Session
+
+    vault_path, psbt_frames = prepare(out)
+    camera = FrameCamera()
+    session = Session(vault_path, camera=camera, capture_allowed=True, interfaces=netcheck.interfaces())
+    record = Recorder(out / "screens")
+    d = Driver(build_app(session), on_step=lambda app: record(app, session))
+    record(d.app, session)
+
+    def say(text: str) -> None:
+        print(f"  {text}", flush=True)
+
+    print("Airlock scripted tour (the DEMO seed is the public 'abandon ... about' mnemonic)")
+    if d.title == "Network detected":
+        say("this machine has network interfaces: the device warns first (a real Airlock has none)")
+        d.choose("I understand")
+    say("unlock the vault that holds the DEMO seed")
+    d.choose("Unlock")
+    d.type_text(DEMO_PASSWORD)
+
+    say("create and store a new 12-word seed with 50 dice rolls mixed in")
+    d.choose("Seeds")
+    d.choose("Add a seed")
+    d.choose("Create new seed")
+    d.choose("12 words")
+    d.choose("Add dice rolls")
+    d.type_text(DICE)
+    d.choose("Show words")
+    words = d.read_secret_words()
+    d.press(Key.RIGHT)
+    d.answer_quiz(words)
+    d.choose("Save")
+    for _ in range(12):
+        d.press(Key.KEY1)
+    d.type_text("Tour seed")
+    say(f"stored 'Tour seed' ({len(words)} words; its word screens are blanked in the PNGs)")
+    d.go_home()
+
+    say("lock, then unlock again")
+    d.choose("Lock")
+    d.choose("Unlock")
+    d.type_text(DEMO_PASSWORD)
+
+    say("scan an animated PSBT (UR crypto-psbt) spending from the DEMO seed's BIP-84 account")
+    camera.show(psbt_frames)
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    if d.title.startswith("Sign with"):
+        d.choose(DEMO_LABEL)
+    facts = dict(d.content().extra.get("facts", []))
+    say(f"review: {d.content().extra.get('headline')}, fee {facts.get('Fee', '?')}")
+    for _ in range(d.content().extra.get("pages", 1)):
+        d.press(Key.DOWN)
+    d.press(Key.KEY1)
+    d.settle()
+    say(f"signed; the device shows the result as an animated QR ({d.title})")
+    images = collect_qr(d)
+    gif = out / "signed-psbt.gif"
+    frame_ms = session.setting("qr_frame_ms")
+    images[0].save(gif, save_all=True, append_images=images[1:], duration=frame_ms, loop=0)
+    payload = decode_frames(images)
+    print_signed(payload.data)
+    print(f"\n{record.count} screens in {out / 'screens'}/, the signed QR as {gif}")
+    return 0
+
+
+def print_signed(psbt: bytes) -> None:
+    import base64
+
+    from embit.psbt import PSBT
+
+    parsed = PSBT.parse(psbt)
+    for i, inp in enumerate(parsed.inputs):
+        for pub, origin in inp.bip32_derivations.items():
+            path = "".join(f"/{x - H}h" if x >= H else f"/{x}" for x in origin.derivation)
+            state = "signed" if pub in inp.partial_sigs else "NOT signed"
+            print(f"  input {i}: {state} by key {origin.fingerprint.hex()}{path}")
+    print(f"  decoded from the QR frames: {base64.b64encode(psbt).decode()[:60]}...")
+
+
+def emulator(out: Path) -> int:
+    from app.device import run_device
+
+    vault_path, _ = prepare(out)
+    print("Airlock emulator with the DEMO seed (never fund it).")
+    print(f"  vault password: {DEMO_PASSWORD!r}")
+    print("  keys: arrows = joystick, Enter = press, 1/2/3 = KEY1-KEY3 (also clickable)")
+    print(f"  Scan shows the camera: it plays {out / 'camera'}/ (an animated PSBT for the DEMO seed)")
+    return run_device(
+        vault_path, {"display": "emulator", "input": "keyboard", "camera": "frames"}, frames=out / "camera"
+    )
+
+
+def has_desktop() -> bool:
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    if os.environ.get("SDL_VIDEODRIVER") == "dummy":
+        return False
+    import importlib.util
+
+    return importlib.util.find_spec("pygame") is not None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("demo-out"))
+    parser.add_argument("--tour", action="store_true", help="the scripted tour even with a desktop")
+    args = parser.parse_args(argv)
+    return tour(args.out) if args.tour or not has_desktop() else emulator(args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

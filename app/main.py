@@ -1,0 +1,64 @@
+"""The ``airlock`` command: the signer's commands plus ``airlock device``, which runs the device app.
+
+``signer.cli`` holds every offline command and must not import ``ui`` or ``hardware``; this module
+adds the one command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from signer.cli import build_parser, run
+
+
+def register_device(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("device", help="run the device app (Pi hardware, or --emulator)")
+    parser.add_argument("--vault", type=Path, help="vault file (default $AIRLOCK_VAULT, else ~/.airlock/)")
+    parser.add_argument("--emulator", action="store_true", help="run in a window on a laptop")
+    parser.add_argument("--display", choices=("st7789", "emulator", "headless"))
+    parser.add_argument("--input", choices=("gpio", "keyboard", "scripted"))
+    parser.add_argument("--camera", choices=("picamera2", "opencv", "frames", "none"))
+    parser.add_argument("--frames", type=Path, help="with --camera frames: a QR picture or a folder of them")
+    parser.add_argument("--printer", choices=("escpos-serial", "escpos-usb", "pdf", "none"))
+    parser.add_argument("--printer-path", help="serial port or USB printer device")
+    parser.add_argument("--capture-dir", type=Path, help="headless: write frames here (secrets blanked)")
+    parser.add_argument(
+        "--script", type=Path, help="scripted input: one step a line ('press DOWN', 'hold KEY1 for 3 s')"
+    )
+    parser.set_defaults(func=cmd_device)
+
+
+def cmd_device(args: argparse.Namespace) -> int:
+    from app.device import run_device
+
+    overrides = {k: v for k in ("display", "input", "camera", "printer") if (v := getattr(args, k))}
+    script = None
+    if args.script:
+        from signer.commands._common import read_text_file
+
+        script = [line.strip() for line in read_text_file(str(args.script)).splitlines() if line.strip()]
+        overrides.setdefault("input", "scripted")
+        overrides.setdefault("display", "headless")
+    if args.emulator:
+        overrides.setdefault("display", "emulator")
+        overrides.setdefault("input", "keyboard")
+        if args.frames:
+            overrides.setdefault("camera", "frames")
+    return run_device(
+        args.vault,
+        overrides,
+        frames=args.frames,
+        capture_dir=args.capture_dir,
+        printer_path=args.printer_path,
+        script=script,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(build_parser(extra=[register_device]), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

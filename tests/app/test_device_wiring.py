@@ -1,0 +1,108 @@
+"""The app wiring: real hardware backends (simulated panel, gpiozero MockFactory pins, scripted and
+headless devices) connected to the real UI, end to end."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.wiring import Devices, Runner, to_input
+from hardware.input.events import Button, ButtonEvent
+from signer.keys import envelope
+from signer.netcheck import Interface
+from ui.device import build_app
+from ui.events import Input, Key, Kind
+from ui.session import Session
+
+
+@pytest.mark.parametrize("button", list(Button))
+@pytest.mark.parametrize("kind", ["press", "release", "hold", "repeat"])
+def test_every_button_event_maps_to_a_ui_input(button: Button, kind: str) -> None:
+    assert to_input(ButtonEvent(button, kind, 1.0, 2.5)) == Input(Key(button.value), Kind(kind), 2.5)  # type: ignore[arg-type]
+
+
+def session_for(tmp_path: Path, interfaces: list[Interface] | None = None) -> Session:
+    return Session(
+        tmp_path / "vault.airlock", kdf=envelope.TEST_KDF, interfaces=interfaces or [], capture_allowed=True
+    )
+
+
+def test_ui_frames_reach_the_st7789_panel_pixel_exact(tmp_path: Path) -> None:
+    from hardware.display.rgb565 import to_rgb565
+    from hardware.display.sim_panel import SimPanel
+    from hardware.display.st7789 import ST7789Display
+    from hardware.input.scripted import ScriptedInput
+
+    panel = SimPanel()
+    display = ST7789Display(panel.transport, panel.dc, panel.rst, panel.backlight, sleep=panel.sleep)  # type: ignore[arg-type]
+    buttons = ScriptedInput.from_script("press DOWN")
+    session = session_for(tmp_path)
+    runner = Runner(build_app(session), session, Devices(display, buttons))
+    runner.run(until_script_ends=True)
+    assert runner.app.content().selected == 1  # the press moved the menu selection
+    expected = runner.app.frame()
+    assert panel.violations == []
+    assert (panel.viewed_rgb565() == to_rgb565(expected)).all()
+
+
+def test_gpio_buttons_on_mock_pins_drive_the_ui(tmp_path: Path) -> None:
+    from gpiozero.pins.mock import MockFactory
+
+    from hardware.display.headless import CaptureDisplay
+    from hardware.input.gpio import GpioButtons
+    from hardware.input.tracker import InputPolicy
+
+    factory = MockFactory()
+    buttons = GpioButtons(policy=InputPolicy(debounce=0.02), pin_factory=factory)
+    session = session_for(tmp_path)
+    runner = Runner(build_app(session), session, Devices(CaptureDisplay(), buttons))
+    try:
+        runner.draw()
+        assert runner.app.content().title == "Welcome to Airlock" and runner.app.content().selected == 0
+        factory.pin(19).drive_low()  # joystick DOWN (BCM 19, active low)
+        time.sleep(0.1)
+        factory.pin(19).drive_high()
+        deadline = time.monotonic() + 2
+        while runner.app.content().selected != 1 and time.monotonic() < deadline:
+            runner.step(0.05)
+        assert runner.app.content().selected == 1
+    finally:
+        buttons.close()
+        factory.reset()
+
+
+def test_airlock_device_headless_script_blanks_secret_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.main import main
+    from hardware.display.headless import secret_placeholder
+
+    # The host's network state is not what this test is about: pin it to one interface that is up.
+    monkeypatch.setattr("signer.netcheck.interfaces", lambda *a, **k: [Interface("eth0", True, False)])
+    script = tmp_path / "script.txt"
+    script.write_text("press PRESS\npress PRESS\n")  # "I understand", then "Set up a vault"
+    frames = tmp_path / "frames"
+    code = main(
+        [
+            "device",
+            "--vault",
+            str(tmp_path / "v.airlock"),
+            "--script",
+            str(script),
+            "--capture-dir",
+            str(frames),
+            "--camera",
+            "none",
+        ]
+    )
+    assert code == 0
+    pngs = sorted(frames.glob("*.png"))
+    assert len(pngs) >= 3
+    first, last = Image.open(pngs[0]).convert("RGB"), Image.open(pngs[-1]).convert("RGB")
+    placeholder = secret_placeholder((240, 240))
+    assert first.tobytes() != placeholder.tobytes()  # the network warning is shown as it is
+    assert last.tobytes() == placeholder.tobytes()  # the password keyboard is secret: blanked
+    assert not (tmp_path / "v.airlock").exists()  # nothing typed, nothing created
