@@ -2,6 +2,9 @@
 (Sparrow, BlueWallet, Nunchuk, Specter), UR crypto-hdkey for MetaMask and Rabby, and plain text
 (descriptors, extended keys, addresses), each as a function ``density -> FrameSet``.
 
+The payloads themselves are built in the signer (``signer.btc.export``, ``signer.eth.export``),
+which the ``airlock`` command shares; this module only turns them into frames for the screen.
+
 No secret ever goes into an export: only account-level public keys with their origins.
 """
 
@@ -16,77 +19,22 @@ if TYPE_CHECKING:
     from signer.keys.accounts import BtcAccount
     from signer.transport.frames import FrameSet
     from signer.transport.ur import UR
-    from signer.transport.urtypes import HDKey
 
 Encoder = Callable[[int], "FrameSet"]
 
-# account kind -> script expressions around the key (crypto-output v1)
-SCRIPTS: dict[str, tuple[str, ...]] = {
-    "btc-44": ("pkh",),
-    "btc-49": ("sh", "wpkh"),
-    "btc-84": ("wpkh",),
-    "btc-86": ("tr",),
-    "btc-48-1": ("sh", "wsh", "cosigner"),
-    "btc-48-2": ("wsh", "cosigner"),
-}
-
-
-def _hdkey(
-    xpub: str,
-    path: str,
-    master_fp: str,
-    *,
-    use_info: tuple[int, int] | None,
-    depth: bool,
-    children: str | None = None,
-    name: str | None = None,
-    note: str | None = None,
-) -> HDKey:
-    from embit.bip32 import HDKey as Bip32Key
-
-    from signer.transport.urtypes import CoinInfo, HDKey, Keypath
-
-    key = Bip32Key.from_string(xpub)
-    origin = Keypath.from_path_string(
-        path.replace("h", "'"), source_fingerprint=int(master_fp, 16), depth=key.depth if depth else None
-    )
-    parent = int.from_bytes(key.fingerprint, "big")
-    return HDKey(
-        key.key.sec(),
-        key.chain_code,
-        use_info=CoinInfo(*use_info) if use_info is not None else None,
-        origin=origin,
-        children=Keypath.from_path_string(children) if children else None,
-        parent_fingerprint=parent or None,
-        name=name,
-        note=note,
-    )
-
-
-def btc_hdkey(account: BtcAccount) -> HDKey:
-    from signer.transport.urtypes import COIN_BTC, NETWORK_MAINNET, NETWORK_TESTNET
-
-    network = NETWORK_MAINNET if account.spec.network == "main" else NETWORK_TESTNET
-    return _hdkey(account.xpub, account.path, account.fingerprint, use_info=(COIN_BTC, network), depth=True)
-
-
-def btc_output(account: BtcAccount) -> object:
-    from signer.transport.urtypes import CryptoOutput
-
-    return CryptoOutput(SCRIPTS[account.spec.kind], btc_hdkey(account))
-
 
 def btc_account_ur(account: BtcAccount) -> UR:
-    """crypto-account with this one account's output (what SeedSigner and Keystone export)."""
-    from signer.transport.urtypes import Account, to_ur
+    """crypto-account with this one account's output (Sparrow, Nunchuk, Specter)."""
+    from signer.btc.export import account_ur
 
-    return to_ur(Account(int(account.fingerprint, 16), (btc_output(account),)), legacy=True)  # type: ignore[arg-type]
+    return account_ur(account)
 
 
 def btc_output_ur(account: BtcAccount) -> UR:
-    from signer.transport.urtypes import to_ur
+    """crypto-output of the account (BlueWallet)."""
+    from signer.btc.export import output_ur
 
-    return to_ur(btc_output(account), legacy=True)  # type: ignore[arg-type]
+    return output_ur(account)
 
 
 def eth_metamask_ur(seed: bytes) -> UR:
@@ -148,43 +96,8 @@ def address_qr_text(address: str) -> str:
     return address
 
 
-def _xpub_of(key: HDKey) -> str:
-    from embit import ec
-    from embit.bip32 import HDKey as Bip32Key
-    from embit.networks import NETWORKS
-
-    if key.chain_code is None or key.origin is None:
-        raise TransportError("a multisig key needs its chain code and origin")
-    network = "test" if key.is_testnet else "main"
-    components = key.origin.components
-    depth = key.origin.depth if key.origin.depth is not None else len(components)
-    child = key.origin.indexes[-1] if components and key.origin.is_concrete else 0
-    parent = (key.parent_fingerprint or 0).to_bytes(4, "big")
-    node = Bip32Key(
-        ec.PublicKey.parse(key.key_data),
-        key.chain_code,
-        version=NETWORKS[network]["xpub"],
-        depth=depth,
-        fingerprint=parent,
-        child_number=child,
-    )
-    return node.to_base58()
-
-
 def descriptor_from_output(output: object) -> str:
-    """Descriptor text of a crypto-output ``[sh(]wsh(sortedmulti(...))`` with origin-bearing keys."""
-    from signer.transport.urtypes import CryptoOutput, HDKey, MultiKey
+    """Descriptor text of a scanned multisig crypto-output, for wallet registration."""
+    from signer.btc.export import descriptor_from_output as from_output
 
-    if not isinstance(output, CryptoOutput) or not isinstance(output.key, MultiKey):
-        raise TransportError("only a multisig output descriptor can be registered")
-    if output.scripts not in (("wsh", "sortedmulti"), ("sh", "wsh", "sortedmulti")):
-        raise TransportError("only wsh(sortedmulti) and sh(wsh(sortedmulti)) wallets can be registered")
-    parts = []
-    for key in output.key.keys:
-        if not isinstance(key, HDKey) or key.origin is None or key.origin.source_fingerprint is None:
-            raise TransportError("every key of the wallet needs its master fingerprint and path")
-        path = key.origin.to_path_string().replace("'", "h")[1:]
-        children = key.children.to_path_string("") if key.children is not None else "<0;1>/*"
-        parts.append(f"[{key.origin.source_fingerprint:08x}{path}]{_xpub_of(key)}/{children}")
-    body = f"sortedmulti({output.key.threshold},{','.join(parts)})"
-    return f"wsh({body})" if output.scripts[0] == "wsh" else f"sh(wsh({body}))"
+    return from_output(output)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from signer.commands._common import add_seed_args, open_seed, print_json
+
+if TYPE_CHECKING:
+    from signer.keys.accounts import AccountSpec
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--format",
         choices=("text", "json", "ur"),
         default="text",
-        help="ur: the account as a UR for wallet software (MetaMask/Rabby for eth)",
+        help="ur: the account as one UR line (crypto-account for Sparrow/Nunchuk/Specter, "
+        "crypto-hdkey for MetaMask/Rabby)",
     )
     show.set_defaults(func=cmd_show)
 
@@ -61,15 +66,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def account_ur(seed: bytes, spec: object) -> str:
-    """The account as one UR string: crypto-hdkey (MetaMask), crypto-account (Ledger Live paths)."""
+def account_ur(seed: bytes, spec: AccountSpec) -> str:
+    """The account as one UR string: crypto-account for Bitcoin (Sparrow, Nunchuk, Specter; a BIP-48
+    cosigner key as ``[sh(]wsh(cosigner(KEY))``), crypto-hdkey for MetaMask and Rabby, and
+    crypto-account of Ledger Live keys."""
+    from signer.transport.ur import encode_single
+
+    if spec.is_bitcoin:
+        from signer.btc.export import account_ur as btc_account_ur
+        from signer.keys.accounts import derive_btc_account
+
+        return encode_single(btc_account_ur(derive_btc_account(seed, spec)))
     from signer.eth.export import account_hdkey_ur, ledger_live_account_ur
 
-    kind = getattr(spec, "kind", "")
-    if kind == "eth":
+    if spec.kind == "eth":
         return account_hdkey_ur(seed)
-    if kind == "eth-ledger-live":
+    if spec.kind == "eth-ledger-live":
         return ledger_live_account_ur(seed, 5)
     from signer.errors import UsageError
 
-    raise UsageError(f"--format ur is for Ethereum accounts; for {kind} use the descriptor (--format text)")
+    raise UsageError(f"--format ur has no form for {spec.kind} accounts")

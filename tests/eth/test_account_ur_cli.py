@@ -46,21 +46,3 @@ def test_metamask_hdkey_ur(
     device = derive_eth_account(mnemonic_to_seed(ABANDON), AccountSpec.parse("eth"))
     for i in range(3):
         assert eth_address_from_pubkey(account.derive([0, i]).key) == device.address(i)
-
-
-def test_ur_format_refused_for_bitcoin_single_key_kinds(
-    capsys: pytest.CaptureFixture[str], secret_input: Callable[[str, str], Path]
-) -> None:
-    code = main(
-        [
-            "account",
-            "show",
-            "--mnemonic-file",
-            str(secret_input("m", ABANDON)),
-            "--account",
-            "btc-48-2",
-            "--format",
-            "ur",
-        ]
-    )
-    assert code == 2 and "--format ur" in capsys.readouterr().err

@@ -1,0 +1,131 @@
+"""Bitcoin account exports as UR, and the way back from a scanned multisig output to descriptor text.
+
+* ``account_ur``: ur:crypto-account (BCR-2020-015) with this one account's output, as SeedSigner
+  and Keystone export it; Sparrow, Nunchuk and Specter import it. Multisig cosigner keys
+  (BIP-48) go in as ``sh(wsh(cosigner(KEY)))`` / ``wsh(cosigner(KEY))``: readers drop the
+  trailing ``cosigner`` and take the script type from the wrappers.
+* ``output_ur``: ur:crypto-output (BCR-2020-010 v1) with the same output, what BlueWallet reads.
+* ``descriptor_from_output``: descriptor text of a scanned ``wsh(sortedmulti(...))`` or
+  ``sh(wsh(sortedmulti(...)))`` crypto-output, for multisig wallet registration.
+
+Only account-level public keys with their origins go out; the key carries its depth, parent
+fingerprint and child number, so a reader rebuilds the exact xpub of ``derive_btc_account``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from signer.transport.errors import TransportError
+
+if TYPE_CHECKING:
+    from signer.keys.accounts import BtcAccount
+    from signer.transport.ur import UR
+    from signer.transport.urtypes import CryptoOutput, HDKey
+
+# account kind -> script expressions around the key, outermost first (crypto-output v1)
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    "btc-44": ("pkh",),
+    "btc-49": ("sh", "wpkh"),
+    "btc-84": ("wpkh",),
+    "btc-86": ("tr",),
+    "btc-48-1": ("sh", "wsh", "cosigner"),
+    "btc-48-2": ("wsh", "cosigner"),
+}
+MULTISIG_SCRIPTS = (("wsh", "sortedmulti"), ("sh", "wsh", "sortedmulti"))
+
+
+def account_hdkey(account: BtcAccount) -> HDKey:
+    """crypto-hdkey of the account key: origin with master fingerprint and depth, parent fingerprint,
+    and coin info (Bitcoin, testnet for every network but main)."""
+    from embit.bip32 import HDKey as Bip32Key
+
+    from signer.transport.urtypes import (
+        COIN_BTC,
+        NETWORK_MAINNET,
+        NETWORK_TESTNET,
+        CoinInfo,
+        HDKey,
+        Keypath,
+    )
+
+    key = Bip32Key.from_string(account.xpub)
+    network = NETWORK_MAINNET if account.spec.network == "main" else NETWORK_TESTNET
+    origin = Keypath.from_path_string(account.path, int(account.fingerprint, 16), key.depth)
+    parent = int.from_bytes(key.fingerprint, "big")
+    return HDKey(
+        key.key.sec(),
+        key.chain_code,
+        use_info=CoinInfo(COIN_BTC, network),
+        origin=origin,
+        parent_fingerprint=parent or None,  # zero means "none" in crypto-hdkey
+    )
+
+
+def account_output(account: BtcAccount) -> CryptoOutput:
+    """The account's crypto-output: its script expressions around ``account_hdkey``."""
+    from signer.transport.urtypes import CryptoOutput
+
+    return CryptoOutput(SCRIPTS[account.spec.kind], account_hdkey(account))
+
+
+def account_ur(account: BtcAccount) -> UR:
+    """ur:crypto-account with this one account's output (Sparrow, Nunchuk, Specter)."""
+    from signer.transport.urtypes import Account, to_ur
+
+    return to_ur(Account(int(account.fingerprint, 16), (account_output(account),)), legacy=True)
+
+
+def output_ur(account: BtcAccount) -> UR:
+    """ur:crypto-output of the account (BlueWallet)."""
+    from signer.transport.urtypes import to_ur
+
+    return to_ur(account_output(account), legacy=True)
+
+
+def xpub_from_hdkey(key: HDKey) -> str:
+    """The base58 xpub/tpub a public crypto-hdkey stands for (depth, parent and child from its origin)."""
+    from embit import ec
+    from embit.base import EmbitError
+    from embit.bip32 import HDKey as Bip32Key
+    from embit.networks import NETWORKS
+
+    if key.is_private:
+        raise TransportError("a cosigner key must be public, not a private key")
+    if key.chain_code is None or key.origin is None:
+        raise TransportError("a multisig key needs its chain code and origin")
+    if not key.origin.is_concrete:
+        raise TransportError("a multisig key's origin must be a plain derivation path")
+    indexes = key.origin.indexes
+    depth = key.origin.depth if key.origin.depth is not None else len(indexes)
+    try:
+        node = Bip32Key(
+            ec.PublicKey.parse(key.key_data),
+            key.chain_code,
+            version=NETWORKS["test" if key.is_testnet else "main"]["xpub"],
+            depth=depth,
+            fingerprint=(key.parent_fingerprint or 0).to_bytes(4, "big"),
+            child_number=indexes[-1] if indexes else 0,
+        )
+    except EmbitError:
+        raise TransportError("a multisig key is not a valid public key") from None
+    return node.to_base58()
+
+
+def descriptor_from_output(output: object) -> str:
+    """Descriptor text of a crypto-output ``[sh(]wsh(sortedmulti(...))`` with origin-bearing keys."""
+    from signer.transport.urtypes import CryptoOutput, HDKey, MultiKey
+
+    if not isinstance(output, CryptoOutput) or not isinstance(output.key, MultiKey):
+        raise TransportError("only a multisig output descriptor can be registered")
+    if output.scripts not in MULTISIG_SCRIPTS:
+        raise TransportError("only wsh(sortedmulti) and sh(wsh(sortedmulti)) wallets can be registered")
+    parts = []
+    for key in output.key.keys:
+        if not isinstance(key, HDKey) or key.origin is None or key.origin.source_fingerprint is None:
+            raise TransportError("every key of the wallet needs its master fingerprint and path")
+        path = key.origin.to_path_string().replace("'", "h")[1:]
+        children = key.children.to_path_string("") if key.children is not None else "<0;1>/*"
+        parts.append(f"[{key.origin.source_fingerprint:08x}{path}]{xpub_from_hdkey(key)}/{children}")
+    body = f"sortedmulti({output.key.threshold},{','.join(parts)})"
+    return f"wsh({body})" if output.scripts[0] == "wsh" else f"sh(wsh({body}))"
