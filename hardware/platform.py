@@ -17,7 +17,6 @@ from pathlib import Path
 from hardware.errors import ConfigError
 
 DEVICE_TREE_MODEL = Path("/proc/device-tree/model")
-SYS_NET = Path("/sys/class/net")
 DEV = Path("/dev")
 
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -53,32 +52,6 @@ def has_spi_display(dev: Path = DEV) -> bool:
 def video_devices(dev: Path = DEV) -> list[Path]:
     """V4L2 capture nodes (USB cameras; on a Pi also the ISP's nodes)."""
     return sorted(dev.glob("video*"), key=lambda p: (len(p.name), p.name))
-
-
-def network_interfaces_up(sys_net: Path = SYS_NET) -> list[str]:
-    """Interfaces other than loopback whose operstate is up (an air-gapped device should have none)."""
-    up = []
-    try:
-        entries = sorted(sys_net.iterdir())
-    except OSError:
-        return []
-    for entry in entries:
-        if entry.name == "lo":
-            continue
-        try:
-            state = (entry / "operstate").read_text().strip()
-        except OSError:
-            continue
-        if state in ("up", "unknown") and _carrier(entry):
-            up.append(entry.name)
-    return up
-
-
-def _carrier(entry: Path) -> bool:
-    try:
-        return (entry / "carrier").read_text().strip() == "1"
-    except OSError:  # reading carrier fails while the link is administratively down
-        return False
 
 
 @dataclass(frozen=True)

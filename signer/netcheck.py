@@ -18,11 +18,11 @@ class Interface:
     wireless: bool
 
 
-def interfaces(sys_net: Path = SYS_NET) -> list[Interface]:
+def interfaces(sys_net: Path | None = None) -> list[Interface]:
     """Every non-loopback interface, present or up (an air-gapped device should have none)."""
     found = []
     try:
-        entries = sorted(sys_net.iterdir())
+        entries = sorted((sys_net or SYS_NET).iterdir())
     except OSError:
         return []
     for entry in entries:

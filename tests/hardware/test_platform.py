@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hardware.errors import ConfigError
-from hardware.platform import detect, network_interfaces_up, pi_model, video_devices
+from hardware.platform import detect, pi_model, video_devices
 
 
 def model_file(tmp_path: Path, text: bytes) -> Path:
@@ -73,20 +73,3 @@ def test_video_devices_sorted_numerically(tmp_path: Path) -> None:
     for name in ("video10", "video2", "video0", "null"):
         (tmp_path / name).touch()
     assert [p.name for p in video_devices(tmp_path)] == ["video0", "video2", "video10"]
-
-
-def test_network_interfaces_up(tmp_path: Path) -> None:
-    def iface(name: str, state: str, carrier: str | None) -> None:
-        folder = tmp_path / name
-        folder.mkdir()
-        (folder / "operstate").write_text(state + "\n")
-        if carrier is not None:
-            (folder / "carrier").write_text(carrier + "\n")
-
-    iface("lo", "unknown", "1")
-    iface("eth0", "down", None)
-    iface("wlan0", "up", "1")
-    iface("usb0", "unknown", "1")
-    iface("wlan1", "dormant", "0")
-    assert network_interfaces_up(tmp_path) == ["usb0", "wlan0"]
-    assert network_interfaces_up(tmp_path / "missing") == []
