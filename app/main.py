@@ -46,14 +46,20 @@ def cmd_device(args: argparse.Namespace) -> int:
         overrides.setdefault("input", "keyboard")
         if args.frames:
             overrides.setdefault("camera", "frames")
-    return run_device(
-        args.vault,
-        overrides,
-        frames=args.frames,
-        capture_dir=args.capture_dir,
-        printer_path=args.printer_path,
-        script=script,
-    )
+    from hardware.errors import HardwareError
+    from signer.errors import AirlockError
+
+    try:
+        return run_device(
+            args.vault,
+            overrides,
+            frames=args.frames,
+            capture_dir=args.capture_dir,
+            printer_path=args.printer_path,
+            script=script,
+        )
+    except HardwareError as exc:  # a missing or failing device: say which, no traceback
+        raise AirlockError(f"device: {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,3 +106,14 @@ def test_airlock_device_headless_script_blanks_secret_frames(
     assert first.tobytes() != placeholder.tobytes()  # the network warning is shown as it is
     assert last.tobytes() == placeholder.tobytes()  # the password keyboard is secret: blanked
     assert not (tmp_path / "v.airlock").exists()  # nothing typed, nothing created
+
+
+def test_a_missing_device_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    from app.main import main
+
+    if importlib.util.find_spec("spidev") is not None:
+        pytest.skip("spidev is installed here: the ST7789 backend would try the real SPI bus")
+    code = main(["device", "--display", "st7789", "--vault", str(tmp_path / "v.airlock")])
+    assert code == 1 and "spidev" in capsys.readouterr().err
