@@ -9,21 +9,11 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-PI_FACTOR = 10
+from bench.timing import PI_FACTOR, best_ms
+
 SPI_HZ = 62_500_000
-
-
-def _best_ms(fn: Callable[[], object], repeat: int = 100) -> float:
-    fn()  # warm up (first numpy calls allocate and page in)
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
 
 
 class _CountingTransport:
@@ -66,7 +56,7 @@ def _display_figures() -> None:
     from hardware.display.st7789 import ST7789Display
 
     frames = _frames(4)
-    convert = _best_ms(lambda: to_wire(to_rgb565(frames[0])))  # type: ignore[arg-type]
+    convert = best_ms(lambda: to_wire(to_rgb565(frames[0])), repeat=100, warm_up=True)  # type: ignore[arg-type]
     print(
         f"RGB565 conversion (240x240, numpy): {convert:.2f} ms here, "
         f"~{convert * PI_FACTOR:.0f} ms on a Pi Zero 2 W"
@@ -83,7 +73,7 @@ def _display_figures() -> None:
         f"at {SPI_HZ / 1e6:.1f} MHz (at most {1000 / wire_ms:.0f} frames/s)"
     )
     i = iter(range(10**9))
-    driver = _best_ms(lambda: display.show(frames[next(i) % 4]))  # type: ignore[arg-type]
+    driver = best_ms(lambda: display.show(frames[next(i) % 4]), repeat=100, warm_up=True)  # type: ignore[arg-type]
     print(
         f"driver per full frame (conversion + {writes} chunked writes, counting transport): "
         f"{driver:.2f} ms here, "
@@ -93,7 +83,9 @@ def _display_figures() -> None:
     sim_display = ST7789Display(
         panel.transport, panel.dc, panel.rst, panel.backlight, partial=False, sleep=panel.sleep
     )
-    simulated = _best_ms(lambda: (sim_display.show(frames[next(i) % 4]), panel.native()), repeat=10)  # type: ignore[arg-type]
+    simulated = best_ms(
+        lambda: (sim_display.show(frames[next(i) % 4]), panel.native()), repeat=10, warm_up=True
+    )  # type: ignore[arg-type]
     print(f"same into the simulated panel (with its decoding): {simulated:.2f} ms here")
 
 

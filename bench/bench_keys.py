@@ -9,17 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PI_FACTOR = 10
+from bench.timing import PI_FACTOR, best_ms
+
 ABANDON = " ".join(["abandon"] * 11 + ["about"])
-
-
-def _ms(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
 
 
 def run() -> None:
@@ -33,8 +25,10 @@ def run() -> None:
         path = Path(tmp) / "vault"
         vault = Vault.create(path, "bench password", kdf)
         vault.add_seed("main", Bip39Seed.from_mnemonic(ABANDON))
-        unlock = _ms(lambda: Vault.open(path, "bench password"))
-        save = _ms(lambda: Vault.open(path, "bench password").update_settings(touched=time.time()), repeat=3)
+        unlock = best_ms(lambda: Vault.open(path, "bench password"))
+        save = best_ms(
+            lambda: Vault.open(path, "bench password").update_settings(touched=time.time()), repeat=3
+        )
     print(
         f"vault unlock (Argon2id {kdf.memory_kib // 1024} MiB, t={kdf.iterations}, p={kdf.lanes}): "
         f"{unlock:.0f} ms here, ~{unlock * PI_FACTOR / 1000:.1f} s on a Pi Zero 2 W"
@@ -42,15 +36,15 @@ def run() -> None:
     print(f"vault open + change + save: {save:.0f} ms here")
     for mem, it in ((32, 3), (64, 2), (64, 3), (128, 2)):
         params = envelope.KdfParams(mem * 1024, it, 4)
-        t = _ms(lambda p=params: envelope._derive("pw", b"s" * 16, p), repeat=3)
+        t = best_ms(lambda p=params: envelope._derive("pw", b"s" * 16, p), repeat=3)
         print(f"  Argon2id {mem:>3} MiB t={it}: {t:.0f} ms (~{t * PI_FACTOR / 1000:.1f} s on a Pi)")
-    print(f"mnemonic -> seed (PBKDF2 2048): {_ms(lambda: mnemonic_to_seed(ABANDON, 'pass')):.1f} ms")
+    print(f"mnemonic -> seed (PBKDF2 2048): {best_ms(lambda: mnemonic_to_seed(ABANDON, 'pass')):.1f} ms")
     seed = Bip39Seed.from_mnemonic(ABANDON)
     plan = slip39.SplitPlan.parse("3of5")
-    print(f"SLIP-39 split 3-of-5 (BIP-39 entropy): {_ms(lambda: slip39.split_bip39(seed, plan)):.1f} ms")
+    print(f"SLIP-39 split 3-of-5 (BIP-39 entropy): {best_ms(lambda: slip39.split_bip39(seed, plan)):.1f} ms")
     native = Slip39Seed.generate(256)
     groups = slip39.SplitPlan.parse("2:2of3,3of5,1of1")
-    split_ms = _ms(lambda: slip39.split_native(native, groups))
+    split_ms = best_ms(lambda: slip39.split_native(native, groups))
     print(f"SLIP-39 split 2 of 3 groups, 256-bit native: {split_ms:.1f} ms")
     shares = slip39.split_native(native, plan)[0][:3]
-    print(f"SLIP-39 combine 3 shares + decrypt: {_ms(lambda: slip39.master_secret(shares)):.1f} ms")
+    print(f"SLIP-39 combine 3 shares + decrypt: {best_ms(lambda: slip39.master_secret(shares)):.1f} ms")

@@ -9,19 +9,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-PI_FACTOR = 10
+from bench.timing import PI_FACTOR, best_ms
 
 
 def _best(cmd: list[str], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
-        best = min(best, time.perf_counter() - start)
-    return best
+    """Seconds for the fastest of ``repeat`` runs of the whole process."""
+    return best_ms(lambda: subprocess.run(cmd, check=True, capture_output=True, timeout=120), repeat) / 1000
 
 
 def run() -> None:

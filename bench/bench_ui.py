@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-PI_FACTOR = 10
+from bench.timing import PI_FACTOR
 
 
 def _per_frame_ms(render: Callable[[], object], frames: int = 60) -> float:
