@@ -59,14 +59,23 @@ class Driver:
     def release(self, key: str | Key, held: float = 0.1) -> None:
         self.press(key, Kind.RELEASE, held)
 
-    def hold(self, key: str | Key, seconds: float) -> None:
-        """Press, report the hold every half second up to ``seconds``, then release."""
-        self.press(key)
+    def hold(self, key: str | Key, seconds: float, dt: float = 0.05) -> None:
+        """Press, keep the key down for ``seconds`` while the clock runs (a HOLD report every half
+        second, as an input layer sends them), then release."""
+        start = self.now
+        self.app.handle(Input(Key(key), Kind.PRESS))
         held = 0.5
         while held <= seconds + 1e-9:
-            self.press(key, Kind.HOLD, held)
+            self.tick_until(start + held, dt)
+            self.app.handle(Input(Key(key), Kind.HOLD, held))
             held += 0.5
-        self.release(key, seconds)
+        self.tick_until(start + seconds, dt)
+        self.app.handle(Input(Key(key), Kind.RELEASE, seconds))
+        self.tick()
+
+    def tick_until(self, when: float, dt: float = 0.05) -> None:
+        while self.now + 1e-9 < when:
+            self.tick(1, min(dt, when - self.now))
 
     def settle(self, limit: int = 50) -> None:
         """Tick until no "please wait" screen is showing."""

@@ -3,7 +3,9 @@
 The root screen follows the device's state: a network warning first when interfaces exist (until
 acknowledged), the home menu while unlocked, else first start (no vault), unlock, or the damaged
 vault screen. The device app also auto-locks after the configured idle time: every screen's
-secrets are wiped, the session is locked and the root screen is shown again.
+secrets are wiped, the session is locked and the root screen is shown again. It does so whenever
+something is unlocked or any screen is open above the root (e.g. words being entered for a
+temporary seed, which unlock nothing until they are complete).
 """
 
 from __future__ import annotations
@@ -48,10 +50,15 @@ class DeviceApp(App):
         if self.screen.busy:
             self._idle_start = now
         self.now = now
-        if self.session.active and now - self._idle_start >= self.session.setting("auto_lock_s"):
+        if self._lockable() and now - self._idle_start >= self.session.setting("auto_lock_s"):
             self.lock()
             return
         super().tick(now)
+
+    def _lockable(self) -> bool:
+        """Something to lock: an unlocked seed, or any screen above the root (a seed being entered
+        or created before anything is unlocked, e.g. stateless use, shows or holds secrets too)."""
+        return self.session.active or len(self.stack) > 1
 
     def lock(self) -> None:
         """Wipe every screen's secrets and the session's, then show the root (unlock) screen."""

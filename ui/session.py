@@ -36,7 +36,8 @@ class CameraError(AirlockError):
 
 @dataclass(frozen=True)
 class VaultState:
-    """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt`` or ``unsupported``."""
+    """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt``, ``unsupported``, or ``lost``
+    (no vault file, but its previous generation ``<vault>.prev`` is there: recover, never start over)."""
 
     kind: str
     message: str = ""
@@ -77,6 +78,8 @@ class Session:
             return self.vault_problem
         path = Path(self.vault_path)
         if not path.exists():
+            if path.with_name(path.name + ".prev").exists():
+                return VaultState("lost", "the vault file is missing, but its previous copy is still there")
             return VaultState("missing")
         try:
             Vault.check_file(path)

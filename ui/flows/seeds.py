@@ -335,7 +335,9 @@ def scan_seedqr(session: Session, temporary: bool) -> ScanScreen:
             return Push(error("Not usable", "This seed QR code does not hold BIP-39 entropy."))
         return finish_seed(session, material, temporary)
 
-    return ScanScreen(session, "Scan SeedQR", scanned, expect=frozenset({"seed"}), expect_label="a SeedQR")
+    return ScanScreen(
+        session, "Scan SeedQR", scanned, expect=frozenset({"seed"}), expect_label="a SeedQR", secret=True
+    )
 
 
 def material_from_seed_payload(payload: Payload) -> SeedMaterial | None:
@@ -393,6 +395,7 @@ class Slip39Import:
             expect=frozenset(),
             expect_label="a SLIP-39 share",
             on_raw=raw,
+            secret=True,
         )
 
     def add(self, share: str) -> Action:

@@ -114,6 +114,9 @@ def damaged(session: Session, state: VaultState) -> Message:
     if state.kind == "unsupported":
         title = "Vault from newer Airlock"
         what = f"{_sentence(state.message)} Update Airlock to open it."
+    elif state.kind == "lost":
+        title = "Vault file missing"
+        what = _sentence(state.message)
     else:
         title = "Vault damaged"
         what = _sentence(state.message)

@@ -2,9 +2,14 @@
 
 DOWN/RIGHT turn to the next page, UP/LEFT back. KEY1 approves once every page has been shown:
 a press when there is no danger; when any warning is a danger, only holding KEY1 for
-``HOLD_SECONDS`` accepts (the input layer reports the held time in HOLD events; a short press
-never accepts). KEY2 runs the optional edit action (e.g. lower an unlimited token approval).
-KEY3 rejects. Refusals (things that must never be signed) disable approval altogether.
+``HOLD_SECONDS`` accepts. A short press never accepts. The hold counts only from a KEY1 press this
+screen saw after every page was read (a key already down when the review appeared, or pressed
+before the last page was read, does not count), and ends on its release, on any other key, or
+when another screen comes on top. It is timed by the screen's clock ticks, not by the input
+layer's HOLD events (whose thresholds are the backend's, e.g. 1 s and 2.5 s), but at least one
+HOLD event of the press must have arrived as proof that the key stayed down. KEY2 runs the
+optional edit action (e.g. lower an unlimited token approval). KEY3 rejects. Refusals (things that
+must never be signed) disable approval altogether.
 """
 
 from __future__ import annotations
@@ -116,8 +121,18 @@ class ReviewScreen(Screen):
         self.page = 0
         self.seen = {0}
         self.note: str | None = None
-        self.hold = 0.0
+        self.hold = 0.0  # progress of the long hold, 0..1 (drawn as a bar)
+        self.now: float | None = None  # the latest tick's clock
+        self._armed = False  # KEY1 went down on this screen after everything was read
+        self._armed_at: float | None = None  # the first tick after that press
+        self._held_seen = False  # a HOLD event of that press arrived (the key stayed down)
         self._rebuild()
+
+    def _disarm(self) -> None:
+        self._armed = False
+        self._armed_at = None
+        self._held_seen = False
+        self.hold = 0.0
 
     def _rebuild(self) -> None:
         top = theme.TITLE_H + 2
@@ -132,7 +147,15 @@ class ReviewScreen(Screen):
         self.page = 0
         self.seen = {0}
         self.note = None
+        self._disarm()
         self._rebuild()
+
+    def on_result(self, result: object) -> Action | None:
+        self._disarm()  # another screen was on top: a hold in progress does not carry over
+        return Redraw()
+
+    def wipe(self) -> None:
+        self._disarm()
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -174,6 +197,8 @@ class ReviewScreen(Screen):
             return self._approve_key(event)
         if event.kind not in (Kind.PRESS, Kind.REPEAT):
             return None
+        if self._armed:  # any other key ends a hold in progress
+            self._disarm()
         if event.key in (Key.DOWN, Key.RIGHT):
             self.page = min(self.page + 1, len(self.pages) - 1)
         elif event.key in (Key.UP, Key.LEFT):
@@ -194,12 +219,21 @@ class ReviewScreen(Screen):
 
     def _approve_key(self, event: Input) -> Action | None:
         if event.kind == Kind.RELEASE:
-            if self.hold:
-                self.hold = 0.0
+            if self._armed or self.hold:
+                self._disarm()
                 return Redraw()
             return None
-        if event.kind not in (Kind.PRESS, Kind.HOLD):
+        if event.kind == Kind.HOLD:
+            if not self._armed:
+                if self.can_approve and self.seen_all and self.model.danger:
+                    self.note = f"release KEY1, then hold it {HOLD_SECONDS:.0f} s"
+                    return Redraw()
+                return None
+            self._held_seen = True
+            return self._hold_progress(event.held)
+        if event.kind != Kind.PRESS:
             return None
+        self._disarm()
         if not self.can_approve:
             self.note = "this cannot be signed"
             return Redraw()
@@ -208,17 +242,30 @@ class ReviewScreen(Screen):
             self.note = f"read page {missing} first"
             return Redraw()
         if not self.model.danger:
-            if event.kind == Kind.PRESS:
-                return self.model.approve(False) or Redraw()
+            return self.model.approve(False) or Redraw()
+        self.note = f"hold KEY1 {HOLD_SECONDS:.0f} s to accept the risk"
+        self._armed = True  # timed from the next tick (the wiring ticks right after each event)
+        return Redraw()
+
+    def on_tick(self, now: float) -> Action | None:
+        self.now = now
+        if not self._armed:
             return None
-        if event.kind == Kind.PRESS:
-            self.note = f"hold KEY1 {HOLD_SECONDS:.0f} s to accept the risk"
-            self.hold = 0.0
-            return Redraw()
-        self.hold = min(1.0, event.held / HOLD_SECONDS)
-        if event.held >= HOLD_SECONDS:
-            self.hold = 0.0
+        if self._armed_at is None:
+            self._armed_at = now
+        return self._hold_progress(0.0)
+
+    def _hold_progress(self, reported: float) -> Action | None:
+        """Advance the long hold; accept once it has lasted ``HOLD_SECONDS``."""
+        elapsed = 0.0 if self.now is None or self._armed_at is None else self.now - self._armed_at
+        held = max(elapsed, reported)
+        if held >= HOLD_SECONDS and self._held_seen:
+            self._disarm()
             return self.model.approve(True) or Redraw()
+        progress = min(1.0, held / HOLD_SECONDS)
+        if progress == self.hold:
+            return None
+        self.hold = progress
         return Redraw()
 
     # -- drawing ----------------------------------------------------------------------------

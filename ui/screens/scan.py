@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ui.session import Session
 
 RETRY_EVERY = 4  # run the slower decode passes on every n-th frame where the quick pass found nothing
+STALL_S = 20.0  # a partial scan that learns nothing new for this long no longer holds off auto-lock
 
 
 class ScanScreen(Screen):
@@ -36,9 +37,11 @@ class ScanScreen(Screen):
         expect: frozenset[str] | None = None,
         expect_label: str = "",
         on_raw: Callable[[bytes], Action | None] | None = None,
+        secret: bool = False,
     ) -> None:
         from signer.transport.assembler import Assembler
 
+        self.secret = secret  # the preview shows a secret (a SeedQR, a share card): never captured
         self.session = session
         self.title = title
         self.on_payload = on_payload
@@ -51,10 +54,19 @@ class ScanScreen(Screen):
         self.error: str | None = None
         self.no_camera = False
         self.frames_seen = 0
+        self.now: float | None = None
+        self._progress_at: float | None = None  # when the last new part arrived
 
     @property
     def busy(self) -> bool:  # type: ignore[override]
-        return self.status.format is not None and not self.status.complete
+        """An animated QR is coming in: auto-lock waits, but only while new parts keep arriving (a
+        code that never completes, e.g. one frozen frame of an animation, must not keep the device
+        unlocked)."""
+        if self.status.format is None or self.status.complete:
+            return False
+        if self.now is None or self._progress_at is None:
+            return False
+        return self.now - self._progress_at < STALL_S
 
     def progress_text(self) -> str:
         if self.no_camera:
@@ -72,6 +84,7 @@ class ScanScreen(Screen):
             self.title,
             lines=[self.progress_text()],
             warnings=warnings,
+            secret=self.secret,
             extra={
                 "progress": self.status.progress,
                 "format": self.status.format,
@@ -92,6 +105,7 @@ class ScanScreen(Screen):
         return None
 
     def on_tick(self, now: float) -> Action | None:
+        self.now = now
         try:
             frame = self.session.camera_frame()
         except AirlockError as exc:
@@ -128,6 +142,8 @@ class ScanScreen(Screen):
             self.error = str(exc)
             self.status = self.assembler.status
             return None
+        if self.status.outcome == "new":
+            self._progress_at = self.now
         if self.status.outcome == "garbage" and self.status.format is None and self.status.reason:
             self.error = f"cannot use this code: {self.status.reason}"
         if self.status.outcome == "foreign":
