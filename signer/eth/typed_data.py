@@ -556,30 +556,22 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning:
     return TypedMeaning("permit2", f"Permit2 message {td.primary_type}", fake_permit2=fake, notes=notes)
 
 
+def _seaport_item(i: dict[str, Any], recipient: bytes | None = None) -> SeaportItem:
+    return SeaportItem(
+        int(i["itemType"]),
+        _a(i["token"]),
+        int(i["identifierOrCriteria"]),
+        int(i["startAmount"]),
+        int(i["endAmount"]),
+        recipient,
+    )
+
+
 def _seaport(td: TypedData, chain: int) -> TypedMeaning:
     m = td.message
     try:
-        offer = tuple(
-            SeaportItem(
-                int(i["itemType"]),
-                _a(i["token"]),
-                int(i["identifierOrCriteria"]),
-                int(i["startAmount"]),
-                int(i["endAmount"]),
-            )
-            for i in m["offer"]
-        )
-        consideration = tuple(
-            SeaportItem(
-                int(i["itemType"]),
-                _a(i["token"]),
-                int(i["identifierOrCriteria"]),
-                int(i["startAmount"]),
-                int(i["endAmount"]),
-                _a(i["recipient"]),
-            )
-            for i in m["consideration"]
-        )
+        offer = tuple(_seaport_item(i) for i in m["offer"])
+        consideration = tuple(_seaport_item(i, _a(i["recipient"])) for i in m["consideration"])
         offerer = _a(m["offerer"])
     except (KeyError, TypeError) as exc:
         raise TypedDataError(f"Seaport order lacks the standard fields: {exc}") from exc
