@@ -18,6 +18,7 @@ Every save is atomic (``atomic_file``) and first copies the current file to ``<n
 
 from __future__ import annotations
 
+import copy
 import hmac
 import json
 import unicodedata
@@ -269,14 +270,26 @@ class Vault:
 
     # -- persistence --------------------------------------------------------------------
     def _mutate(self, change: Any) -> None:
-        """Apply ``change`` and save; on any failure the in-memory state is rolled back."""
-        snapshot = [e.to_json() for e in self.seeds], json.loads(json.dumps(self.settings))
+        """Apply ``change`` and save; on any failure the in-memory state is rolled back.
+
+        The rollback restores the same entry objects (their secrets are never copied), so
+        callers holding an entry keep a live, wipeable one.
+        """
+        seeds = list(self.seeds)
+        fields = [
+            (e, e.label, list(e.accounts), copy.deepcopy(e.multisig), copy.deepcopy(e.history), e.demo)
+            for e in seeds
+        ]
+        settings = copy.deepcopy(self.settings)
         change()
         try:
             self.save()
         except BaseException:
-            self.seeds = [SeedEntry.from_json(e) for e in snapshot[0]]
-            self.settings = snapshot[1]
+            self.seeds = seeds
+            for entry, label, accounts, multisig, history, demo in fields:
+                entry.label, entry.accounts, entry.multisig = label, accounts, multisig
+                entry.history, entry.demo = history, demo
+            self.settings = settings
             raise
 
     def _plaintext(self) -> bytes:

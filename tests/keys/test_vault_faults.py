@@ -136,3 +136,15 @@ def test_a_stale_world_readable_temp_file_does_not_lend_its_mode(tmp_path: Path)
     atomic_file.atomic_write(tmp_path / "vault.airlock", b"secret bytes")
     assert (tmp_path / "vault.airlock").stat().st_mode & 0o777 == 0o600
     assert not stale.exists()
+
+
+def test_a_failed_save_rolls_back_the_same_entry_objects(vault_path: Path) -> None:
+    vault = Vault.open(vault_path, PW)
+    entry = vault.get("main")
+    _fail_at(0, OSError(28, "No space left on device"))
+    with pytest.raises(OSError):
+        vault.set_history("main", {"eth": ["0x1"]})
+    atomic_file.FAULT_HOOK = None
+    assert vault.get("main") is entry and entry.history == {}  # same object, old value
+    vault.lock()
+    assert entry.material.entropy.wiped  # type: ignore[union-attr]  # lock still reaches its secret

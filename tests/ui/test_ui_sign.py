@@ -212,3 +212,34 @@ def test_eth_personal_message(tmp_path: Path) -> None:
     payload = decode_frames(collect_qr(d))
     signature = payload.obj.signature
     assert Account.recover_message(encode_defunct(message), signature=signature) == ABANDON_ETH
+
+
+def test_signature_is_shown_even_if_saving_the_history_fails(tmp_path: Path) -> None:
+    from signer import atomic_file
+
+    camera = FrameCamera()
+    session, d = unlocked(tmp_path, camera=camera)
+    unsigned = eip1559(RECIPIENT, 10**16)
+    camera.show(qr_images(eth_sign_request(unsigned, request_id=bytes(16)), ur_type="eth-sign-request"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    read_all_pages(d)
+
+    def disk_full(step: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    atomic_file.FAULT_HOOK = disk_full
+    try:
+        if d.content().extra["needs_hold"]:
+            d.hold(Key.KEY1, 3.0)
+        else:
+            d.press(Key.KEY1)
+        d.settle()
+    finally:
+        atomic_file.FAULT_HOOK = None
+    assert d.title == "Signature"
+    payload = decode_frames(collect_qr(d))
+    assert recover_eth_signer(unsigned, payload.obj.signature) == ABANDON_ETH
+    entry = session.vault.get("main")  # type: ignore[union-attr]
+    assert entry.history  # kept in memory for this session

@@ -459,7 +459,14 @@ def _eth_sign(
             history.add(address)
         updated = {**(entry.history or {}), HISTORY_KEY: history.to_json()}
         if session.vault is not None and not session.is_temporary(entry):
-            session.vault.set_history(entry.label, updated)
+            from signer.keys.errors import VaultError
+
+            try:
+                session.vault.set_history(entry.label, updated)
+            except (VaultError, OSError):
+                # The signature exists: show it. Keeping the history only in memory weakens the
+                # lookalike check after a restart, which is better than hiding a made signature.
+                entry.history = updated
         else:
             entry.history = updated
     return result
