@@ -44,20 +44,39 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def register(
+    capsys: pytest.CaptureFixture[str], wallet: Path, vault: Path, *extra: str
+) -> tuple[int, str, str]:
+    """``airlock multisig register WALLET`` for the vault's seed "main" on testnet."""
+    return run(
+        capsys,
+        "multisig",
+        "register",
+        str(wallet),
+        "--vault",
+        str(vault),
+        "--seed",
+        "main",
+        "--network",
+        "test",
+        *extra,
+    )
+
+
 def test_register_from_descriptor_and_list(
     vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     wallet = tmp_path / "wallet.txt"
     wallet.write_text(descriptor(ABANDON, LEGAL, ZOO24) + "\n")
     base = ("--vault", str(vault), "--seed", "main", "--network", "test")
-    code, out, err = run(capsys, "multisig", "register", str(wallet), *base, "--name", "family", "--yes")
+    code, out, err = register(capsys, wallet, vault, "--name", "family", "--yes")
     assert code == 0, err
     assert "2-of-3 multisig" in out and "<- this seed" in out and "73c5da0a" in out
     stored = Vault.open(vault, PW).get("main").multisig
     assert [m["name"] for m in stored] == ["family"] and stored[0]["descriptor"].startswith(
         "wsh(sortedmulti(2,"
     )
-    code, _, err = run(capsys, "multisig", "register", str(wallet), *base, "--yes")
+    code, _, err = register(capsys, wallet, vault, "--yes")
     assert code != 0 and "already registered" in err
     code, out, _ = run(capsys, "multisig", "list", *base)
     assert code == 0 and stored[0]["descriptor"] in out
@@ -75,19 +94,7 @@ def test_register_from_bbqr_text_export(
         export.append(f"{fp.upper()}: {rest.split(']')[1].split('/')[0]}")
     qr = tmp_path / "wallet.qr"
     qr.write_text("\n".join(encode_texts("\n".join(export).encode(), "bbqr", "U", None, None)) + "\n")
-    code, out, err = run(
-        capsys,
-        "multisig",
-        "register",
-        str(qr),
-        "--vault",
-        str(vault),
-        "--seed",
-        "main",
-        "--network",
-        "test",
-        "--yes",
-    )
+    code, out, err = register(capsys, qr, vault, "--yes")
     assert code == 0, err
     assert "Vault 2of3: 2-of-3" in out
     assert Vault.open(vault, PW).get("main").multisig[0]["name"] == "Vault 2of3"
@@ -99,19 +106,7 @@ def test_wallet_without_our_key_is_refused(
     wallet = tmp_path / "wallet.txt"
     third = "letter advice cage absurd amount doctor acoustic avoid letter advice cage above"
     wallet.write_text(descriptor(LEGAL, ZOO24, third))
-    code, _, err = run(
-        capsys,
-        "multisig",
-        "register",
-        str(wallet),
-        "--vault",
-        str(vault),
-        "--seed",
-        "main",
-        "--network",
-        "test",
-        "--yes",
-    )
+    code, _, err = register(capsys, wallet, vault, "--yes")
     assert code != 0 and "not one of the cosigners" in err
     assert Vault.open(vault, PW).get("main").multisig == []
 
@@ -121,18 +116,7 @@ def test_register_needs_confirmation_and_a_stored_seed(
 ) -> None:
     wallet = tmp_path / "wallet.txt"
     wallet.write_text(descriptor(ABANDON, LEGAL, ZOO24))
-    code, _, err = run(
-        capsys,
-        "multisig",
-        "register",
-        str(wallet),
-        "--vault",
-        str(vault),
-        "--seed",
-        "main",
-        "--network",
-        "test",
-    )
+    code, _, err = register(capsys, wallet, vault)
     assert code == 2 and "--yes" in err and Vault.open(vault, PW).get("main").multisig == []
     code, _, err = run(
         capsys,
