@@ -14,10 +14,17 @@ case "$(uname -m)" in
     aarch64 | arm64) anvil_pkg="@foundry-rs/anvil-linux-arm64@1.7.1" ;;
     *) anvil_pkg="" ;;
 esac
+# Keystone's UR registry (what MetaMask and BlueWallet read with): the interop tests' oracle
+ur_pkgs=("@keystonehq/bc-ur-registry@0.8.0" "@keystonehq/bc-ur-registry-eth@0.22.1")
 want_anvil=""
-if [ "$extras" = dev ] && [ -n "$anvil_pkg" ] && [ ! -x .tools/node_modules/.bin/anvil ]; then
-    want_anvil=1
-    command -v npm >/dev/null || need_apt+=(npm)
+want_ur=()
+if [ "$extras" = dev ]; then
+    if [ -n "$anvil_pkg" ] && [ ! -x .tools/node_modules/.bin/anvil ]; then want_anvil=1; fi
+    for pkg in "${ur_pkgs[@]}"; do
+        name="${pkg%@*}" version="${pkg##*@}"
+        grep -qs "\"version\": \"$version\"" ".tools/node_modules/$name/package.json" || want_ur+=("$pkg")
+    done
+    if [ -n "$want_anvil" ] || ((${#want_ur[@]})); then command -v npm >/dev/null || need_apt+=(npm); fi
 fi
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
@@ -39,6 +46,10 @@ fi
 if [ -n "$want_anvil" ]; then
     echo "bootstrap: installing anvil into .tools/ with npm" >&2
     npm install --prefix .tools --no-audit --no-fund --silent "$anvil_pkg" >/dev/null
+fi
+if ((${#want_ur[@]})); then
+    echo "bootstrap: installing ${want_ur[*]} into .tools/ with npm" >&2
+    npm install --prefix .tools --no-audit --no-fund --silent --save-exact "${want_ur[@]}" >/dev/null
 fi
 
 stamp=".venv/.airlock-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
