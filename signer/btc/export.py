@@ -1,9 +1,11 @@
 """Bitcoin account exports as UR, and the way back from a scanned multisig output to descriptor text.
 
-* ``account_ur``: ur:crypto-account (BCR-2020-015) with this one account's output, as SeedSigner
-  and Keystone export it; Sparrow, Nunchuk and Specter import it. Multisig cosigner keys
-  (BIP-48) go in as ``sh(wsh(cosigner(KEY)))`` / ``wsh(cosigner(KEY))``: readers drop the
-  trailing ``cosigner`` and take the script type from the wrappers.
+* ``account_ur``: ur:crypto-account (BCR-2020-015) with this one account's output, written as
+  SeedSigner and Keystone write it, so that every deployed reader takes it: Sparrow, Nunchuk,
+  Specter, BlueWallet and Keystone's registry, urtypes (SeedSigner, Krux). The output is the bare
+  script-tag chain (no 308 wrapper), and multisig cosigner keys (BIP-48) go in as
+  ``sh(wsh(KEY))`` / ``wsh(KEY)``: Keystone's registry knows no ``cosigner`` tag (410), and
+  Sparrow and urtypes read the script type from the wrappers either way.
 * ``output_ur``: ur:crypto-output (BCR-2020-010 v1) with the same output, what BlueWallet reads.
 * ``descriptor_from_output``: descriptor text of a scanned ``wsh(sortedmulti(...))`` or
   ``sh(wsh(sortedmulti(...)))`` crypto-output, for multisig wallet registration.
@@ -29,8 +31,8 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     "btc-49": ("sh", "wpkh"),
     "btc-84": ("wpkh",),
     "btc-86": ("tr",),
-    "btc-48-1": ("sh", "wsh", "cosigner"),
-    "btc-48-2": ("wsh", "cosigner"),
+    "btc-48-1": ("sh", "wsh"),
+    "btc-48-2": ("wsh",),
 }
 MULTISIG_SCRIPTS = (("wsh", "sortedmulti"), ("sh", "wsh", "sortedmulti"))
 

@@ -67,9 +67,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def account_ur(seed: bytes, spec: AccountSpec) -> str:
-    """The account as one UR string: crypto-account for Bitcoin (Sparrow, Nunchuk, Specter; a BIP-48
-    cosigner key as ``[sh(]wsh(cosigner(KEY))``), crypto-hdkey for MetaMask and Rabby, and
-    crypto-account of Ledger Live keys."""
+    """The account as one UR string: crypto-account for Bitcoin (Sparrow, Nunchuk, Specter,
+    BlueWallet, Keystone; a BIP-48 cosigner key as ``[sh(]wsh(KEY))``), crypto-hdkey for MetaMask
+    and Rabby, and crypto-account of Ledger Live keys."""
     from signer.transport.ur import encode_single
 
     if spec.is_bitcoin:

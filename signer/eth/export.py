@@ -83,9 +83,9 @@ def ledger_live_account(seed: bytes, count: int = 5) -> Any:
             name=NAME,
             note=NOTE_LEDGER_LIVE,
         )
-        # Keystone writes the key with no script expression; the v1 type needs one, and pkh is
-        # what MetaMask's reader (getHDKey) looks through.
-        outputs.append(CryptoOutput(("pkh",), hdkey))
+        # A bare key with no script expression, as Keystone writes Ledger Live keys: MetaMask
+        # takes each key through getHDKey(), and no Bitcoin wallet mistakes it for a pkh account.
+        outputs.append(CryptoOutput((), hdkey))
     return Account(_fp(root), tuple(outputs))
 
 

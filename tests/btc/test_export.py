@@ -49,15 +49,16 @@ BIP84_ZPUB = (
 BIP84_RECEIVE_0 = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
 BIP84_CHANGE_0 = "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el"
 
-# kind -> (purpose, BIP-48 script type, crypto-output script expressions as Sparrow reads them,
+# kind -> (purpose, BIP-48 script type, crypto-output script expressions as Keystone, SeedSigner and
+#          Sparrow write and read them,
 #          descriptor template for the first receive address, or None for a cosigner key)
 KINDS: dict[str, tuple[int, int | None, tuple[str, ...], str | None]] = {
     "btc-44": (44, None, ("pkh",), "pkh({})"),
     "btc-49": (49, None, ("sh", "wpkh"), "sh(wpkh({}))"),
     "btc-84": (84, None, ("wpkh",), "wpkh({})"),
     "btc-86": (86, None, ("tr",), "tr({})"),
-    "btc-48-1": (48, 1, ("sh", "wsh", "cosigner"), None),
-    "btc-48-2": (48, 2, ("wsh", "cosigner"), None),
+    "btc-48-1": (48, 1, ("sh", "wsh"), None),
+    "btc-48-2": (48, 2, ("wsh",), None),
 }
 H = 0x80000000
 
@@ -169,6 +170,34 @@ def test_every_kind_and_network(
     assert rebuild_xpub(key, embit_net) == device.xpub
     if template is not None:
         assert first_address(template, device.xpub, network) == device.address(0, 0)
+
+
+SCRIPT_TAGS = {"sh": 400, "wsh": 401, "pkh": 403, "wpkh": 404, "tr": 409}
+
+
+@pytest.mark.parametrize("network", ["main", "test"])
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_written_as_the_deployed_readers_read_it(kind: str, network: str) -> None:
+    """The CBOR itself: each crypto-account element is the bare script-tag chain (Keystone's registry
+    fails on BCR-2020-015's 308 wrapper and has no cosigner tag 410), and the key's coin info names
+    its network even on mainnet (urtypes shows a key without it as a tpub). The interop tests check
+    the same with the readers themselves."""
+    from cbor2 import CBORTag
+
+    from signer.transport import dcbor
+
+    text = account_ur(mnemonic_to_seed(ABANDON), AccountSpec.parse(kind, network))
+    item = dcbor.loads(decode_single(text).cbor, what="test")
+    assert item[1] == int(ABANDON_FP, 16)
+    (node,) = item[2]
+    tags = []
+    while isinstance(node, CBORTag) and node.tag != 303:
+        tags.append(node.tag)
+        node = node.value
+    assert tags == [SCRIPT_TAGS[s] for s in KINDS[kind][2]]
+    assert isinstance(node, CBORTag) and node.tag == 303
+    use_info = node.value[5]
+    assert use_info.tag == 305 and use_info.value == {2: 0 if network == "main" else 1}
 
 
 def _vector_cases(data: Any) -> list[tuple[str, dict[str, str]]]:

@@ -43,6 +43,16 @@ def test_hdkey_ur_gives_metamask_the_same_addresses() -> None:
     assert wallet[0] == ABANDON_ADDR0
 
 
+def test_eth_exports_name_mainnet_in_their_coin_info() -> None:
+    """urtypes (SeedSigner, Krux) reads a coin info without a network as testnet."""
+    from signer.transport import dcbor
+
+    key = dcbor.loads(decode_single(account_hdkey_ur(SEED)).cbor, what="test")
+    assert key[5].tag == 305 and key[5].value == {1: 60, 2: 0}
+    account = dcbor.loads(decode_single(ledger_live_account_ur(SEED)).cbor, what="test")
+    assert all(e.tag == 303 and e.value[5].value == {1: 60, 2: 0} for e in account[2])
+
+
 @pytest.mark.parametrize("count", [5, 10])
 def test_ledger_live_account(count: int) -> None:
     text = ledger_live_account_ur(SEED, count)
@@ -51,6 +61,7 @@ def test_ledger_live_account(count: int) -> None:
     assert len(account.outputs) == count
     device = derive_eth_account(SEED, AccountSpec.parse("eth-ledger-live"))
     for i, output in enumerate(account.outputs):
+        assert output.scripts == ()  # bare keys, as Keystone writes them: no Bitcoin script type
         key = output.key
         assert key.origin.to_path_string() == f"m/44'/60'/{i}'/0/0" and key.note == "account.ledger_live"
         assert eth_address(key.key_data) == device.address(i)

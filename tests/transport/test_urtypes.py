@@ -126,9 +126,14 @@ def test_public_registry_vector(vector):
     assert ur.cbor == payload
     obj = decode_ur(ur)
     assert isinstance(obj, REGISTRY[ur.type])
-    if "Keystone variant" in vector["name"]:
-        assert to_ur(obj).type == "crypto-account"  # re-encoded with the BCR 308 wrapper
-        assert decode_ur(to_ur(obj)) == obj
+    if "BCR-2020-015" in vector["name"]:
+        # written back as the deployed wallets write it: elements without the 308 wrapper
+        again = to_ur(obj)
+        assert again.type == "crypto-account" and decode_ur(again) == obj
+        published = dcbor.loads(payload, what="vector")
+        assert all(isinstance(e, CBORTag) and e.tag == 308 for e in published[2])
+        published[2] = [e.value for e in published[2]]
+        assert again.cbor == dcbor.dumps(published)
     else:
         assert to_ur(obj, legacy=ur.type not in CURRENT_NAMES) == ur
     _check_meaning(vector, obj)
@@ -454,9 +459,25 @@ def test_constructors_validate_what_the_signer_builds():
     assert EthSignature(bytes(64) + b"\x25\x01").signature[-2:] == b"\x25\x01"  # multi-byte EIP-155 v
 
 
+def test_bare_key_outputs_as_keystone_lists_ledger_live_keys():
+    key = HDKey(
+        bytes.fromhex("02" + "11" * 32), origin=Keypath.from_path_string("m/44'/60'/0'/0/0", 0x757E6FC9)
+    )
+    account = Account(0x757E6FC9, (CryptoOutput((), key),))
+    item = dcbor.loads(to_ur(account).cbor, what="test")
+    assert item[2][0].tag == 303  # the key itself, no script tag and no 308 wrapper
+    assert decode_ur(to_ur(account)) == account
+    with pytest.raises(TransportError, match="must hold a key"):
+        CryptoOutput((), MultiKey(1, (key,)))
+    with pytest.raises(TransportError, match="no output descriptor form"):
+        to_ur(account, legacy=False)
+
+
 def test_multi_accounts_and_coin_info_defaults():
+    # The network is written even on mainnet: urtypes takes a coin info without it for testnet.
     coin = CoinInfo(60, 0)
-    assert coin.to_item() == {1: 60} and CoinInfo().to_item() == {}
+    assert coin.to_item() == {1: 60, 2: 0} and CoinInfo().to_item() == {2: 0}
+    assert CoinInfo.from_item({}) == CoinInfo.from_item({1: 0, 2: 0}) == CoinInfo()  # read any form
     key = HDKey(bytes.fromhex("02" + "11" * 32), origin=Keypath.from_path_string("m/44'/60'/0'"))
     multi = MultiAccounts(0xE9181CF3, (key,), device="airlock")
     assert decode_ur(to_ur(multi)) == multi

@@ -228,7 +228,12 @@ NETWORK_TESTNET = 1
 
 @dataclass(frozen=True)
 class CoinInfo(RegistryType):
-    """crypto-coin-info: SLIP-44 coin type and network (defaults BTC mainnet, omitted when default)."""
+    """crypto-coin-info: SLIP-44 coin type and network (both default to Bitcoin mainnet).
+
+    The network is always written, even when it is the mainnet default: urtypes (SeedSigner,
+    Krux) renders a key whose coin info lacks it as a tpub, and Sparrow's reader fails on it.
+    The coin type is written only when it is not Bitcoin, as every reader defaults it.
+    """
 
     coin_type: int = COIN_BTC
     network: int = NETWORK_MAINNET
@@ -245,8 +250,7 @@ class CoinInfo(RegistryType):
         m: dict[int, Any] = {}
         if self.coin_type != COIN_BTC:
             m[1] = self.coin_type
-        if self.network != NETWORK_MAINNET:
-            m[2] = self.network
+        m[2] = self.network
         return m
 
     @classmethod

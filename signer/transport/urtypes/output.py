@@ -4,7 +4,9 @@
   e.g. ``400(404(303({...})))`` is ``sh(wpkh(<hdkey>))``. Keystone, SeedSigner, Sparrow.
 * output-descriptor (v3, BCR-2023-010): ``{1: "sh(wpkh(@0))", 2: [keys], 3: name, 4: note}``.
 * crypto-account / account-descriptor (BCR-2020-015 / BCR-2023-019): master fingerprint plus
-  descriptors. Keystone writes crypto-account elements without the 308 wrapper; both read.
+  descriptors. BCR-2020-015 wraps each crypto-account element in tag 308; Keystone's registry
+  (MetaMask, BlueWallet) and urtypes (SeedSigner, Krux) write and read the bare script-tag chain,
+  and Keystone fails on the wrapper, so the bare chain is written and both forms are read.
 * crypto-multi-accounts (Keystone, tag 1103): master fingerprint plus bare hdkeys.
 """
 
@@ -98,8 +100,10 @@ class CryptoOutput(RegistryType):
     innermost script holds: a key (pk/pkh/wpkh/combo/tr/cosigner), a MultiKey (multi/sortedmulti),
     an Address (addr) or script bytes (raw).
 
-    Keystone writes multisig account keys as ``sh(<key>)``, ``wsh(<key>)``, ``sh(wsh(<key>))``
-    (where BCR-2020-015 has ``cosigner``); that form is kept as read: ``scripts == ("sh",)``.
+    Keystone and SeedSigner write multisig account keys as ``sh(<key>)``, ``wsh(<key>)``,
+    ``sh(wsh(<key>))`` (where BCR-2020-015 has ``cosigner``); that form is kept as read:
+    ``scripts == ("sh",)``. ``scripts == ()`` is a bare key with no script, as Keystone lists
+    Ethereum Ledger Live keys in a crypto-account.
     """
 
     scripts: tuple[str, ...]
@@ -109,8 +113,12 @@ class CryptoOutput(RegistryType):
     TAGS: ClassVar[f.TagPair] = f.OUTPUT
 
     def __post_init__(self) -> None:
-        if not isinstance(self.scripts, tuple) or not self.scripts:
-            raise TransportError("crypto-output needs at least one script expression")
+        if not isinstance(self.scripts, tuple):
+            raise TransportError("crypto-output scripts must be a tuple")
+        if not self.scripts:
+            if not isinstance(self.key, HDKey | ECKey):
+                raise TransportError("crypto-output without a script expression must hold a key")
+            return
         parent: str | None = None
         for name in self.scripts[:-1]:
             if name not in _WRAPPERS or name not in _ALLOWED_INSIDE[parent]:
@@ -141,6 +149,8 @@ class CryptoOutput(RegistryType):
 
     def template(self) -> str:
         """The descriptor with keys as ``@0, @1...``: ``sh(wpkh(@0))``, ``wsh(sortedmulti(2,@0,@1))``."""
+        if not self.scripts:
+            raise TransportError("a bare key has no output descriptor form")
         inner = self.scripts[-1]
         if isinstance(self.key, MultiKey):
             refs = ",".join(f"@{i}" for i in range(len(self.key.keys)))
@@ -157,6 +167,8 @@ class CryptoOutput(RegistryType):
         return OutputDescriptorV3(self.template(), self.keys, name, note)
 
     def to_item(self, legacy: bool = True) -> Any:
+        if not self.scripts:
+            return self.key.tagged(legacy)  # type: ignore[union-attr]
         inner = self.scripts[-1]
         if isinstance(self.key, MultiKey):
             node: Any = CBORTag(SCRIPT_TAGS[inner], self.key.to_item(legacy))
@@ -173,6 +185,8 @@ class CryptoOutput(RegistryType):
     @classmethod
     def from_item(cls, item: Any) -> CryptoOutput:
         what = "crypto-output"
+        if _is_key(item):
+            return cls((), _decode_key(item, what))
         scripts: list[str] = []
         node = item
         parent: str | None = None
@@ -259,13 +273,15 @@ class OutputDescriptorV3(RegistryType):
 
 
 def _decode_output(item: Any, what: str) -> CryptoOutput | OutputDescriptorV3:
-    """One element of an account's descriptor list, in any of the forms seen in the wild."""
+    """One element of an account's descriptor list, in any of the forms seen in the wild: wrapped
+    in 308 (BCR-2020-015, Sparrow) or 40308 (v2), a bare script-tag chain (Keystone, SeedSigner),
+    or a bare key (Keystone's Ethereum Ledger Live accounts)."""
     if isinstance(item, CBORTag) and item.tag in f.OUTPUT:
         if isinstance(item.value, dict):
             return OutputDescriptorV3.from_item(item.value)
         return CryptoOutput.from_item(item.value)
-    if isinstance(item, CBORTag) and item.tag in _SCRIPT_BY_TAG:
-        return CryptoOutput.from_item(item)  # Keystone: no 308 wrapper
+    if isinstance(item, CBORTag) and (item.tag in _SCRIPT_BY_TAG or _is_key(item)):
+        return CryptoOutput.from_item(item)
     raise TransportError(f"{what}: descriptor list elements must be tagged output descriptors")
 
 
@@ -292,7 +308,7 @@ class Account(RegistryType):
                 raise TransportError(
                     "crypto-account holds only crypto-output (v1) descriptors; use legacy=False"
                 )
-            items = [CBORTag(f.OUTPUT.v1, o.to_item(True)) for o in self.outputs]
+            items = [o.to_item(True) for o in self.outputs]  # no 308 wrapper: see the module doc
         else:
             v3 = [o.to_v3() if isinstance(o, CryptoOutput) else o for o in self.outputs]
             items = [CBORTag(f.OUTPUT.v2, o.to_item(False)) for o in v3]
