@@ -3,8 +3,8 @@
 // One JSON request per line on stdin, one JSON answer per line on stdout:
 //   {"op": "read", "lib": "base" | "eth", "parts": ["UR:CRYPTO-ACCOUNT/..."]}
 //       -> what the library understood: {"type", ...fields} or {"error": "..."}
-//   {"op": "write", "lib": "base" | "eth", "item": {...}}
-//       -> {"ur": "ur:..."} written by the library, for Airlock to read
+//   {"op": "write", "lib": "base" | "eth", "item": {...}, "max_fragment": N, "parts": K}
+//       -> {"ur": "ur:...", "parts": [K parts]} written by the library, for Airlock to read
 // "eth" reads through @keystonehq/bc-ur-registry-eth, the package MetaMask's QR keyring imports
 // (it carries its own copy of the base registry).
 "use strict";
@@ -159,7 +159,7 @@ function makeOutput(lib, spec) {
   return new lib.CryptoOutput(scripts, key);
 }
 
-function write(lib, item) {
+function write(lib, item, maxFragment, count) {
   let obj;
   switch (item.type) {
     case "crypto-account":
@@ -177,6 +177,9 @@ function write(lib, item) {
     case "crypto-psbt":
       obj = new lib.CryptoPSBT(Buffer.from(item.psbt, "hex"));
       break;
+    case "bytes":
+      obj = new lib.Bytes(Buffer.from(item.data, "hex"));
+      break;
     case "eth-sign-request":
       obj = lib.EthSignRequest.constructETHRequest(
         Buffer.from(item.sign_data, "hex"),
@@ -192,14 +195,17 @@ function write(lib, item) {
     default:
       throw new Error(`cannot write ${item.type}`);
   }
-  return { ur: obj.toUREncoder(100000).nextPart() };
+  const encoder = obj.toUREncoder(maxFragment || 100000);
+  const parts = [];
+  for (let i = 0; i < (count || 1); i++) parts.push(encoder.nextPart());
+  return { ur: parts[0], parts };
 }
 
 function answer(request) {
   const lib = LIBS[request.lib || "base"];
   try {
     if (request.op === "read") return read(lib, request.parts);
-    if (request.op === "write") return write(lib, request.item);
+    if (request.op === "write") return write(lib, request.item, request.max_fragment, request.parts);
     return { error: `unknown op ${request.op}` };
   } catch (e) {
     return { error: String(e && e.message ? e.message : e) };

@@ -59,11 +59,19 @@ class KeystoneReader:
         return self._ask({"op": "read", "lib": lib, "parts": list(parts)})
 
     def write(self, item: dict[str, Any], lib: str = "base") -> str:
-        answer = self._ask({"op": "write", "lib": lib, "item": item})
+        """The item as one single-part UR written by the library."""
+        return self.write_parts(item, lib=lib)[0]
+
+    def write_parts(
+        self, item: dict[str, Any], lib: str = "base", max_fragment: int = 100_000, count: int = 1
+    ) -> list[str]:
+        """The first ``count`` parts of the library's (fountain) encoder for the item."""
+        request = {"op": "write", "lib": lib, "item": item, "max_fragment": max_fragment, "parts": count}
+        answer = self._ask(request)
         if "error" in answer:
             raise RuntimeError(f"Keystone could not write {item.get('type')}: {answer['error']}")
-        ur: str = answer["ur"]
-        return ur
+        parts: list[str] = answer["parts"]
+        return parts
 
     def close(self) -> None:
         if self._proc.stdin is not None:
@@ -74,6 +82,7 @@ class KeystoneReader:
 # -- urtypes ----------------------------------------------------------------------------------------
 def urtypes_read(ur_type: str, cbor: bytes) -> dict[str, Any]:
     """What urtypes (SeedSigner, Krux) understands of a payload; ``{"error": ...}`` if it fails."""
+    from urtypes import Bytes
     from urtypes.crypto import PSBT, Account, HDKey, Output
 
     try:
@@ -90,6 +99,8 @@ def urtypes_read(ur_type: str, cbor: bytes) -> dict[str, Any]:
             return {"type": ur_type, **_urtypes_hdkey(HDKey.from_cbor(cbor))}
         if ur_type == "crypto-psbt":
             return {"type": ur_type, "psbt": bytes(PSBT.from_cbor(cbor).data).hex()}
+        if ur_type == "bytes":
+            return {"type": ur_type, "data": bytes(Bytes.from_cbor(cbor).data).hex()}
     except Exception as exc:  # the reader's own failure is the observation
         return {"error": f"{type(exc).__name__}: {exc}"}
     return {"error": f"urtypes has no reader for ur:{ur_type}"}

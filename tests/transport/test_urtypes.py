@@ -473,6 +473,26 @@ def test_bare_key_outputs_as_keystone_lists_ledger_live_keys():
         to_ur(account, legacy=False)
 
 
+@pytest.mark.parametrize("wrapper", [None, 308, 40308])
+@pytest.mark.parametrize("legacy", [True, False])
+def test_account_elements_are_read_in_every_form(wrapper, legacy):
+    """Bare chains (Keystone, SeedSigner), 308 (BCR-2020-015, Sparrow) or 40308 around a v1 chain,
+    with the keys' inner tags of either generation (303/304/305 or 40303/40304/40305)."""
+    key = HDKey(
+        bytes.fromhex("02" + "11" * 32),
+        bytes(32),
+        use_info=CoinInfo(0, 1),
+        origin=Keypath.from_path_string("m/84'/1'/0'", 0x73C5DA0A, 3),
+        parent_fingerprint=0x01020304,
+    )
+    output = CryptoOutput(("sh", "wpkh"), key)
+    element = output.to_item(legacy)
+    if wrapper is not None:
+        element = CBORTag(wrapper, element)
+    cbor = dcbor.dumps({1: 0x73C5DA0A, 2: [element]})
+    assert decode_ur(UR("crypto-account", cbor)) == Account(0x73C5DA0A, (output,))
+
+
 def test_multi_accounts_and_coin_info_defaults():
     # The network is written even on mainnet: urtypes takes a coin info without it for testnet.
     coin = CoinInfo(60, 0)
