@@ -39,9 +39,12 @@ HEADER_LEN = _HEADER.size  # 68
 TRAILER_LEN = 32
 TAG_LEN = 16
 # A header (a backup may come from anyone's QR) must not make a 512 MB Pi run out of memory or
-# spin for minutes before the password is even checked.
-MAX_MEMORY_KIB = 256 * 1024
-MAX_ITERATIONS = 16
+# spin for minutes before the password is even checked: what a header may ask for is bounded to
+# twice the default's work (about 2 s on a Pi Zero 2 W) and twice its memory. Raising the default
+# later means raising these with it.
+MAX_MEMORY_KIB = 128 * 1024
+MAX_ITERATIONS = 8
+MAX_WORK_KIB = 2 * (64 * 1024) * 4  # memory x passes
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,18 @@ class KdfParams:
     lanes: int = 4
 
     def check(self) -> None:
-        if not (8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB):
-            raise VaultCorrupt(f"KDF memory {self.memory_kib} KiB is outside the accepted range")
-        if not (1 <= self.iterations <= MAX_ITERATIONS) or not (1 <= self.lanes <= 16):
-            raise VaultCorrupt("KDF iterations or lanes are outside the accepted range")
+        if not (1 <= self.lanes <= 16) or self.memory_kib < 8 * self.lanes or self.iterations < 1:
+            raise VaultCorrupt("the KDF parameters in the header are malformed")
+        if (
+            self.memory_kib > MAX_MEMORY_KIB
+            or self.iterations > MAX_ITERATIONS
+            or self.memory_kib * self.iterations > MAX_WORK_KIB
+        ):
+            raise VaultCorrupt(
+                f"the header asks for a KDF cost of {self.memory_kib // 1024} MiB x {self.iterations} "
+                f"passes, more than this device accepts ({MAX_MEMORY_KIB // 1024} MiB, "
+                f"{MAX_WORK_KIB // 1024} MiB-passes in all); nothing was tried"
+            )
 
 
 # Fast parameters for tests only (never for real secrets).

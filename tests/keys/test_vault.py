@@ -175,8 +175,45 @@ def test_hostile_kdf_parameters_refused_before_deriving(tmp_path: Path) -> None:
     struct.pack_into(">I", blob, 10, 0xFFFFFFFF)  # 4 TiB of memory
     body = bytes(blob[:-32])
     path.write_bytes(body + hashlib.sha256(body).digest())
-    with pytest.raises(VaultCorrupt, match="KDF memory"):
+    with pytest.raises(VaultCorrupt, match="KDF cost"):
         Vault.open(path, PW)
+
+
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations"),
+    [
+        (256 * 1024, 16),  # the old ceiling: 16x the default's work, 256 MB on a 512 MB Pi
+        (256 * 1024, 1),  # too much memory even for one pass
+        (128 * 1024, 8),  # each within its own bound, together four times the default's work
+        (64 * 1024, 64),
+    ],
+)
+def test_a_header_asking_more_than_twice_the_default_kdf_work_is_refused_unopened(
+    tmp_path: Path, memory_kib: int, iterations: int
+) -> None:
+    """A hostile vault or backup must not pin the device before the password is even checked."""
+    import hashlib
+    import struct
+
+    from signer.keys import backup
+
+    for magic, path in ((b"AIRLOCKV", tmp_path / "v"), (backup.MAGIC, tmp_path / "b")):
+        blob = bytearray(envelope.seal(magic, b"{}", PW, KDF))
+        struct.pack_into(">II", blob, 10, memory_kib, iterations)
+        body = bytes(blob[:-32])
+        path.write_bytes(body + hashlib.sha256(body).digest())
+        before = path.read_bytes()
+        with pytest.raises(VaultCorrupt, match=r"KDF cost of \d+ MiB x \d+ passes.*nothing was tried"):
+            envelope.open_sealed(magic, path.read_bytes(), PW)
+        assert path.read_bytes() == before
+    with pytest.raises(VaultCorrupt, match="KDF cost"):
+        Vault.open(tmp_path / "v", PW)
+
+
+def test_the_default_kdf_and_twice_its_work_are_accepted() -> None:
+    envelope.KdfParams().check()
+    envelope.KdfParams(128 * 1024, 4, 4).check()
+    envelope.KdfParams(64 * 1024, 8, 4).check()
 
 
 def test_missing_vault_and_create_over_existing(vault_path: Path, tmp_path: Path) -> None:
