@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from signer import strict_json
 from signer.errors import Refusal, UsageError
 
 UR_TYPES = ("bytes", "crypto-psbt", "psbt")
@@ -80,9 +81,9 @@ def _check_payload(data: bytes, fmt: str, payload_type: str) -> None:
             raise UsageError(f"--type {payload_type} needs UTF-8 text") from None
         if payload_type == "J":
             try:
-                json.loads(text)
-            except (ValueError, RecursionError):
-                raise UsageError("--type J needs a JSON document") from None
+                strict_json.loads(text, what="the --type J file")
+            except strict_json.JsonRejected as exc:
+                raise UsageError(f"--type J needs a JSON document: {exc}") from None
 
 
 def encode_texts(

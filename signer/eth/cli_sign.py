@@ -9,11 +9,12 @@ without ``--accept-risk``, sign nothing and exit 3 (EthRefusal).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import Any
 
+from signer import strict_json
+from signer.errors import UsageError
 from signer.eth.errors import EthRefusal
 
 HISTORY_KEY = "eth"  # where the address history lives in the vault record's history dict
@@ -26,9 +27,9 @@ def raw_text_payload(text: str) -> Any | None:
     s = text.strip()
     if s.startswith("{"):
         try:
-            doc = json.loads(s)
-        except ValueError:
-            return None
+            doc = strict_json.loads(s, what="the request file")
+        except strict_json.JsonRejected as exc:  # JSON-looking text: say why, not "not a PSBT"
+            raise UsageError(str(exc)) from None
         if isinstance(doc, dict) and "primaryType" in doc:
             return Payload("json", "plain", s.encode())
         return None

@@ -10,11 +10,11 @@ primaryType of EIP712Domain (signs only the domain) are refused with a specific 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from signer import strict_json
 from signer.eth.effects import UINT48_MAX, Approval, Effect, format_amount, is_unlimited
 from signer.eth.errors import EthError, TypedDataError
 from signer.eth.primitives import checksum, parse_address
@@ -170,38 +170,13 @@ def _flatten(
 # -- parsing --------------------------------------------------------------------------------------
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise TypedDataError(f"JSON key {k!r} appears twice (which one is signed would be ambiguous)")
-        out[k] = v
-    return out
-
-
-def _reject_constant(name: str) -> Any:
-    raise TypedDataError(f"JSON constant {name} is not allowed in typed data")
-
-
 def load_json(data: bytes | str) -> Any:
-    """Strict JSON: UTF-8, size-capped, no duplicate keys, no NaN/Infinity."""
-    if isinstance(data, bytes | bytearray):
-        if len(data) > MAX_JSON_BYTES:
-            raise TypedDataError(f"typed data is {len(data)} bytes, more than {MAX_JSON_BYTES}")
-        try:
-            data = bytes(data).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise TypedDataError(f"typed data is not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
-    if len(data) > MAX_JSON_BYTES:
-        raise TypedDataError(f"typed data is {len(data)} characters, more than {MAX_JSON_BYTES}")
+    """Strict JSON (see :mod:`signer.strict_json`): UTF-8, size and depth capped, no duplicate
+    keys (which one is signed would be ambiguous), no NaN/Infinity."""
     try:
-        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except RecursionError as exc:
-        raise TypedDataError("typed data JSON is nested too deeply") from exc
-    except json.JSONDecodeError as exc:
-        raise TypedDataError(
-            f"typed data is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
+        return strict_json.loads(data, what="typed data", max_bytes=MAX_JSON_BYTES, max_depth=4 * MAX_DEPTH)
+    except strict_json.JsonRejected as exc:
+        raise TypedDataError(str(exc)) from None
 
 
 def _parse_types(raw: Any) -> dict[str, tuple[tuple[str, str], ...]]:

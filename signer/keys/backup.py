@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from signer import strict_json
 from signer.keys import envelope
 from signer.keys.errors import UnsupportedVersion, VaultCorrupt, VaultError
-from signer.keys.vault import SeedEntry, Vault
+from signer.keys.vault import MAX_CONTENT_BYTES, SeedEntry, Vault
 
 MAGIC = b"AIRLOCKB"
 PLAINTEXT_VERSION = 1
@@ -46,8 +47,8 @@ def is_backup(blob: bytes) -> bool:
 def read_backup(blob: bytes, password: str) -> list[SeedEntry]:
     plain = envelope.open_sealed(MAGIC, blob, password)
     try:
-        doc = json.loads(bytes(plain))
-    except ValueError:
+        doc = strict_json.loads(bytes(plain), what="the backup's contents", max_bytes=MAX_CONTENT_BYTES)
+    except strict_json.JsonRejected:  # its message is not shown: the text could quote a secret
         raise VaultCorrupt("the backup decrypted but its contents are not valid") from None
     finally:
         plain[:] = bytes(len(plain))

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from signer import strict_json
 from signer.atomic_file import atomic_write
 from signer.keys import envelope
 from signer.keys.accounts import AccountSpec, fingerprint
@@ -36,6 +37,9 @@ from signer.keys.seed import SeedMaterial, material_from_json
 MAGIC = b"AIRLOCKV"
 PLAINTEXT_VERSION = 1
 MAX_LABEL = 40
+# A decrypted vault or backup document larger than this is not one we wrote (a vault with many
+# seeds, multisig wallets and a long history stays well under it).
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
 DEFAULT_ACCOUNTS = (AccountSpec("btc-84"), AccountSpec("eth"))
 
 
@@ -328,8 +332,8 @@ class Vault:
 
 def _parse_plaintext(plain: bytearray) -> tuple[list[SeedEntry], dict[str, Any]]:
     try:
-        doc = json.loads(bytes(plain))
-    except ValueError:
+        doc = strict_json.loads(bytes(plain), what="the vault's contents", max_bytes=MAX_CONTENT_BYTES)
+    except strict_json.JsonRejected:  # its message is not shown: the text could quote a secret
         raise VaultCorrupt("the vault decrypted but its contents are not valid") from None
     if not isinstance(doc, dict) or doc.get("format") != "airlock-vault":
         raise VaultCorrupt("the vault decrypted but its contents are not an Airlock vault")

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 
+from signer import strict_json
 from signer.transport import bbqr, plain, seedqr
 from signer.transport.errors import ForeignPartError, TransportError
 from signer.transport.payload import Payload
@@ -449,9 +449,9 @@ def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
             raise TransportError(f"BBQr file of type {file_type} is not UTF-8 text") from None
         if file_type == "J":
             try:
-                json.loads(text)
-            except (ValueError, RecursionError):
-                raise TransportError("BBQr file of type J is not valid JSON") from None
+                strict_json.loads(text, what="the BBQr JSON file", max_bytes=DEFAULT_MAX_BYTES)
+            except strict_json.JsonRejected as exc:
+                raise TransportError(str(exc)) from None
         kind = plain.classify_text(text) or ("json" if file_type == "J" else "text")
         return Payload(kind, "bbqr", data, bbqr_type=file_type, obj=text)
     if file_type == "C":

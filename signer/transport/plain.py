@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import unquote
 
+from signer import strict_json
 from signer.transport.errors import TransportError
 from signer.transport.payload import Payload
 
@@ -302,8 +302,8 @@ def classify_text(text: str) -> str | None:
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         try:
-            doc = json.loads(stripped)
-        except (ValueError, RecursionError):
+            doc = strict_json.loads(stripped, what="the JSON text")
+        except strict_json.JsonRejected:
             doc = None
         if isinstance(doc, dict | list):
             return "descriptor-text" if _json_mentions_keys(doc) else "json"

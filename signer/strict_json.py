@@ -1,0 +1,80 @@
+"""JSON from anyone: size, nesting, duplicate keys and NaN bounded before any other code reads it.
+
+Every document that can arrive from outside (a QR, a request file, a backup made by someone
+else, a wallet file) goes through :func:`loads`. The C parser of the standard library would
+raise ``RecursionError`` on deep nesting, and a document just short of that would make the
+recursive walkers that read it later fail instead; so nesting is checked here, iteratively, and
+kept far below what any reader of ours recurses through.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DEFAULT_MAX_DEPTH = 32
+
+
+class JsonRejected(ValueError):
+    """The text is not a JSON document we accept; the message says why (never quoting it)."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in doc:
+            raise JsonRejected(f"key {key[:40]!r} appears twice")
+        doc[key] = value
+    return doc
+
+
+def _reject_constant(name: str) -> Any:
+    raise JsonRejected(f"{name} is not a JSON number")
+
+
+def depth(doc: Any) -> int:
+    """How deeply arrays and objects nest in ``doc`` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node  # type: ignore[assignment]
+        else:
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        stack.extend((child, level) for child in children)
+    return deepest
+
+
+def loads(
+    data: str | bytes | bytearray,
+    *,
+    what: str = "the JSON document",
+    max_bytes: int = 1 << 20,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Any:
+    """Parse ``data`` strictly: UTF-8, at most ``max_bytes``, nesting at most ``max_depth``, no
+    duplicate keys, no NaN or Infinity. Raises :class:`JsonRejected` naming ``what``."""
+    if len(data) > max_bytes:
+        raise JsonRejected(f"{what} is {len(data)} bytes, more than the {max_bytes} accepted")
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonRejected(f"{what} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        doc = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except RecursionError:
+        raise JsonRejected(f"{what} nests more than {max_depth} levels deep") from None
+    except JsonRejected as exc:
+        raise JsonRejected(f"{what} is not accepted: {exc}") from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise JsonRejected(f"{what} is not valid JSON: {exc.msg} at {where}") from None
+    if depth(doc) > max_depth:
+        raise JsonRejected(f"{what} nests more than {max_depth} levels deep")
+    return doc
