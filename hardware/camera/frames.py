@@ -29,14 +29,27 @@ IMAGE_SUFFIXES = frozenset(
 PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
 
 
+# A camera frame is at most a few megapixels; a file declaring more is not decoded at all (a small
+# PNG can declare gigabytes of pixels, and the device has 512 MB).
+MAX_FRAME_PIXELS = 4096 * 4096
+
+
 def _decode(path: Path) -> np.ndarray:
     """RGB uint8 array of an image file; OSError / ValueError if it cannot be decoded (yet)."""
     import numpy as np
     from PIL import Image
 
-    with Image.open(path) as image:
-        image.load()
-        rgb = image.convert("RGB")
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_FRAME_PIXELS:
+                raise ValueError(f"{width} x {height} pixels is larger than a camera frame")
+            image.load()
+            rgb = image.convert("RGB")
+    except Image.DecompressionBombError as exc:
+        raise ValueError(str(exc)) from None
+    except (SyntaxError, EOFError) as exc:  # Pillow's words for a broken or truncated header
+        raise ValueError(f"damaged image ({type(exc).__name__})") from None
     return np.asarray(rgb)
 
 

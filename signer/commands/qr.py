@@ -189,21 +189,16 @@ def _frames_of(name: str) -> list[tuple[str, str | bytes]]:
 
 
 def _decode_image(label: str, raw: bytes) -> list[bytes]:
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
+    from signer.transport.errors import TransportError
     from signer.transport.frames import decode_qr_image
+    from signer.transport.images import open_gray
 
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            found = decode_qr_image(image)
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise UsageError(f"{label} is not a readable image") from None
+        gray = open_gray(raw, label)
+    except TransportError as exc:  # an unusable input file, like an unreadable one
+        raise UsageError(str(exc)) from None
+    found = decode_qr_image(gray)
     if not found:
-        from signer.transport.errors import TransportError
-
         raise TransportError(f"{label}: no QR code found in the image")
     return found
 

@@ -212,3 +212,22 @@ def test_picamera2_absence_is_explained() -> None:
         camera.read()
     with pytest.raises(ConfigError, match="even"):
         PiCamera((641, 480))
+
+
+def test_a_frame_file_declaring_a_huge_image_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    """A 100 KB PNG can declare 81 megapixels (and a header can declare 10 gigapixels)."""
+    import struct
+    import zlib
+
+    def png(width: int, height: int, pixels: bytes) -> bytes:
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+        header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+    (tmp_path / "big.png").write_bytes(png(9000, 9000, zlib.compress((b"\x00" + b"\xff" * 9000) * 9000, 9)))
+    (tmp_path / "bomb.png").write_bytes(png(100_000, 100_000, zlib.compress(b"")))
+    for name, reason in (("big.png", "larger than a camera frame"), ("bomb.png", "big.png|bomb.png")):
+        with FramesCamera.from_files([tmp_path / name]) as camera, pytest.raises(DeviceError, match=reason):
+            camera.read()
