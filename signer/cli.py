@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -12,6 +13,8 @@ from signer import __version__
 from signer.errors import AirlockError
 
 # One module per sub-command group under signer/commands; each has register(subparsers).
+INTERNAL_ERROR = 70  # EX_SOFTWARE
+
 COMMAND_MODULES = (
     "seed",
     "vault",
@@ -52,6 +55,16 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("airlock: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, or an input we failed to bound: one clean line, never a traceback
+        if os.environ.get("AIRLOCK_DEBUG"):
+            raise
+        # only the type: third-party messages can quote their input, and the input may be secret
+        print(
+            f"airlock: stopped on an unexpected error ({type(exc).__name__}). "
+            "Run again with AIRLOCK_DEBUG=1 to see where.",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":
