@@ -12,6 +12,7 @@ from PIL import Image
 
 from ui.events import Input
 from ui.screen import Action, Content, Home, Pop, Push, Redraw, Replace, Screen
+from ui.screens.message import error
 
 
 class App:
@@ -31,11 +32,26 @@ class App:
 
     def handle(self, event: Input) -> None:
         self.idle_since = self.now
-        self.apply(self.screen.on_input(event))
+        self._guarded(lambda: self.screen.on_input(event))
 
     def tick(self, now: float) -> None:
         self.now = now
-        self.apply(self.screen.on_tick(now))
+        self._guarded(lambda: self.screen.on_tick(now))
+
+    def _guarded(self, step: Callable[[], Action | None]) -> None:
+        """Run one step of the screen on top; a bug must close that screen, not the device."""
+        try:
+            self.apply(step())
+        except Exception as exc:
+            self._recover(exc)
+
+    def _recover(self, exc: Exception) -> None:
+        # Only the type is shown: an exception's text can quote its input, which may be secret.
+        self.stack = [self._root_factory()]  # type: ignore[misc]
+        self.stack.append(
+            error("Stopped", f"An unexpected error ({type(exc).__name__}) closed that screen.")
+        )
+        self.dirty = True
 
     def apply(self, action: Action | None) -> None:
         while action is not None:
@@ -63,4 +79,9 @@ class App:
 
     def frame(self) -> Image.Image:
         self.dirty = False
-        return self.screen.render()
+        try:
+            return self.screen.render()
+        except Exception as exc:
+            self._recover(exc)
+            self.dirty = False
+            return self.screen.render()
