@@ -17,20 +17,31 @@ from signer.errors import UsageError
 DEFAULT_VAULT = Path(os.environ.get("AIRLOCK_VAULT", Path.home() / ".airlock" / "vault.airlock"))
 
 
-def read_text_file(path: str) -> str:
+# Nothing the signer reads comes near this (a photo of a QR code, a PSBT of thousands of inputs);
+# reading stops here so that /dev/zero or a huge file is refused instead of filling the memory.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def read_text_file(path: str, limit: int = MAX_INPUT_BYTES) -> str:
     try:
-        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        return read_bytes_file(path, limit).decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not UTF-8 text") from None
 
 
-def read_bytes_file(path: str) -> bytes:
+def read_bytes_file(path: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The file's bytes (``-``: standard input), at most ``limit`` of them."""
     try:
-        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise UsageError(f"{path} is larger than {limit // (1024 * 1024)} MiB: not an input Airlock reads")
+    return data
 
 
 def get_password(file: str | None, env: str, prompt: str, confirm: bool = False) -> str:

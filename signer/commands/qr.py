@@ -169,13 +169,9 @@ def _is_image(name: str, head: bytes) -> bool:
 
 def _frames_of(name: str) -> list[tuple[str, str | bytes]]:
     """(where, frame) pairs from one input: text lines, or the QR codes found in an image."""
-    if name == "-":
-        raw = sys.stdin.buffer.read()
-    else:
-        try:
-            raw = Path(name).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+    from signer.commands._common import read_bytes_file
+
+    raw = read_bytes_file(name)
     label = "stdin" if name == "-" else name
     if _is_image(name, raw[:8]):
         return [(label, frame) for frame in _decode_image(label, raw)]

@@ -45,6 +45,10 @@ TAG_LEN = 16
 MAX_MEMORY_KIB = 128 * 1024
 MAX_ITERATIONS = 8
 MAX_WORK_KIB = 2 * (64 * 1024) * 4  # memory x passes
+# The largest ciphertext a header may announce (a vault of many seeds, wallets and a long history
+# is well under a megabyte); with the header and trailer, the most a reader needs to read.
+MAX_CIPHERTEXT = 8 * 1024 * 1024
+MAX_FILE_BYTES = 68 + MAX_CIPHERTEXT + 32
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ def read_kdf(magic: bytes, blob: bytes) -> KdfParams:
         raise VaultCorrupt(f"the {kind} file is truncated ({len(blob)} bytes)")
     fields = _HEADER.unpack_from(blob)
     _, _, kdf_id, mem, iters, lanes, _, aead_id, _, _, ct_len = fields
+    if ct_len > MAX_CIPHERTEXT:
+        raise VaultCorrupt(f"the {kind} header announces {ct_len} bytes of contents, more than any {kind}")
     expected = HEADER_LEN + ct_len + TRAILER_LEN
     if len(blob) != expected:
         what = "truncated" if len(blob) < expected else "longer than its header says"

@@ -145,12 +145,7 @@ class Vault:
     @classmethod
     def open(cls, path: Path, password: str) -> Vault:
         path = Path(path)
-        try:
-            blob = path.read_bytes()
-        except FileNotFoundError:
-            raise VaultError(f"no vault at {path}") from None
-        except OSError as exc:
-            raise VaultError(f"cannot read the vault at {path}: {exc.strerror}") from None
+        blob = _read_vault_file(path)
         kdf = envelope.read_kdf(MAGIC, blob)
         plain = envelope.open_sealed(MAGIC, blob, password)
         try:
@@ -162,13 +157,7 @@ class Vault:
     @staticmethod
     def check_file(path: Path) -> envelope.KdfParams:
         """Structure and checksum check without the password (used to offer a restore)."""
-        try:
-            blob = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise VaultError(f"no vault at {path}") from None
-        except OSError as exc:
-            raise VaultError(f"cannot read the vault at {path}: {exc.strerror}") from None
-        return envelope.read_kdf(MAGIC, blob)
+        return envelope.read_kdf(MAGIC, _read_vault_file(Path(path)))
 
     # -- seeds --------------------------------------------------------------------------
     def labels(self) -> list[str]:
@@ -328,6 +317,20 @@ class Vault:
 
     def __repr__(self) -> str:
         return f"<Vault {self.path} seeds={len(self.seeds)}>"
+
+
+def _read_vault_file(path: Path) -> bytes:
+    """The vault file's bytes; a file larger than any vault is not read into memory."""
+    try:
+        with path.open("rb") as fh:
+            blob = fh.read(envelope.MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise VaultError(f"no vault at {path}") from None
+    except OSError as exc:
+        raise VaultError(f"cannot read the vault at {path}: {exc.strerror}") from None
+    if len(blob) > envelope.MAX_FILE_BYTES:
+        raise VaultCorrupt(f"the file at {path} is larger than any vault; it was not read")
+    return blob
 
 
 def _parse_plaintext(plain: bytearray) -> tuple[list[SeedEntry], dict[str, Any]]:

@@ -201,3 +201,43 @@ def test_an_unexpected_error_in_a_command_is_one_line_naming_only_its_type(
     err = capsys.readouterr().err
     assert code == 70
     assert "unexpected error (KeyError)" in err and "abandon" not in err and "Traceback" not in err
+
+
+# -- input files -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["sign", "--vault", "none", "--seed", "x"], ["qr", "decode"], ["backup", "restore", "--vault", "none"]],
+)
+def test_an_endless_or_huge_input_file_is_refused_not_read_into_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    huge = tmp_path / "huge.bin"
+    with huge.open("wb") as fh:  # sparse: 65 MiB that take no room on disk
+        fh.truncate(65 * 1024 * 1024)
+    for source in (str(huge), "/dev/zero"):
+        code, err = run(capsys, *command, source)
+        assert code == 2, err
+        assert_one_clean_line(err)
+        assert "larger than 64 MiB" in err
+
+
+def test_a_vault_file_larger_than_any_vault_is_not_read(tmp_path: Path) -> None:
+    from signer.keys.errors import VaultCorrupt
+
+    path = tmp_path / "vault"
+    with path.open("wb") as fh:
+        fh.truncate(envelope.MAX_FILE_BYTES + 1)
+    for attempt in (lambda: Vault.open(path, PW), lambda: Vault.check_file(path)):
+        with pytest.raises(VaultCorrupt, match="larger than any vault"):
+            attempt()
+
+
+def test_a_header_announcing_more_contents_than_any_vault_is_refused(tmp_path: Path) -> None:
+    from signer.keys.errors import VaultCorrupt
+
+    blob = bytearray(envelope.seal(b"AIRLOCKV", b"{}", PW, envelope.TEST_KDF))
+    struct.pack_into(">I", blob, 64, 0xFFFFFFF0)
+    with pytest.raises(VaultCorrupt, match="announces 4294967280 bytes"):
+        envelope.read_kdf(b"AIRLOCKV", bytes(blob))
