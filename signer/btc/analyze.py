@@ -1,8 +1,11 @@
 """Review a parsed PSBT against this seed: prove amounts, find our inputs, prove change, warn.
 
 Rules (stricter than Coldcard, Specter-DIY and SeedSigner; see RISK.md section 5):
-* every non-taproot input we sign needs its full previous transaction, whose txid must match the
-  outpoint; a witness_utxo that disagrees with it anywhere in the PSBT is a refusal (CVE-2020-14199);
+* a previous transaction, when given, must have the outpoint's txid, and a witness_utxo that disagrees
+  with it is a refusal; a legacy input we sign needs it (its signature commits to no amount);
+* a segwit v0 input with only witness_utxo is signed only after the person accepts a danger that
+  explains the fee attack of CVE-2020-14199 (its signature commits to its own amount only, so two
+  signing sessions fed different lies can add up to a huge fee), as Coldcard and Ledger do;
 * a taproot input may rely on witness_utxo (BIP-341 commits to every amount) unless it signs with
   ANYONECANPAY, which drops that commitment;
 * an output is change only if its script re-derives from our key (or from a registered multisig
@@ -116,6 +119,7 @@ def review_psbt(
 
     plans: list[InputPlan] = []
     input_reviews: list[InputReview] = []
+    unproven: list[int] = []  # segwit v0 inputs of ours known from witness_utxo alone
     all_utxos_known = all(u is not None for u in utxos)
     for inp, utxo, ok, owner, sighash in zip(psbt.inputs, utxos, proven, ours, sighashes, strict=True):
         spk = utxo.script_pubkey.data if utxo else None
@@ -123,7 +127,8 @@ def review_psbt(
         note = None
         if owner is not None:
             _check_path_network(owner.path, net, f"input {inp.index}", f)
-            _require_amount_proof(inp, owner, ok, sighash, all_utxos_known, f)
+            if not _require_amount_proof(inp, owner, ok, sighash, all_utxos_known, f):
+                unproven.append(inp.index)
             if inp.is_finalized:
                 note = "already finalized; not signed again"
                 f.warn("already-finalized", Severity.INFO, f"input {inp.index} is already finalized")
@@ -140,12 +145,15 @@ def review_psbt(
                 path=format_path(owner.path) if owner else None,
                 wallet=(owner.wallet.name if owner.wallet else "single-sig") if owner else None,
                 amount_proven=ok,
+                amount_source=_amount_source(utxo, ok, owner),
                 sighash=SIGHASH_NAMES.get(sighash, hex(sighash)) if sighash is not None else None,
                 sequence=inp.sequence,
                 note=note,
             )
         )
 
+    if unproven:
+        _warn_unproven_amounts(unproven, utxos, f)
     if not any(ours):
         f.refuse(
             "nothing-to-sign",
@@ -444,7 +452,9 @@ def _input_sighash(inp: PsbtInput, owner: _Ours, n_outputs: int, f: _Findings) -
 
 def _require_amount_proof(
     inp: PsbtInput, owner: _Ours, proven: bool, sighash: int | None, all_known: bool, f: _Findings
-) -> None:
+) -> bool:
+    """Refuse what can never be signed safely; False for a segwit v0 input known from witness_utxo
+    alone (signable once the person accepts the danger)."""
     taproot = owner.kind == "p2tr"
     if taproot:
         if not all_known:
@@ -459,14 +469,47 @@ def _require_amount_proof(
                 f"input {inp.index} signs with ANYONECANPAY, which does not commit to the other "
                 "amounts: its previous transaction (non_witness_utxo) is required",
             )
-        return
-    if not proven and inp.non_witness_utxo is None:
+        return True
+    if proven or inp.non_witness_utxo is not None:  # a previous transaction that failed is refused already
+        return True
+    if owner.kind == "p2pkh":
         f.refuse(
             "missing-utxo",
-            f"input {inp.index} ({owner.kind}) needs its full previous transaction "
-            "(non_witness_utxo) to prove its amount: without it a host can lie about the fee "
-            "(CVE-2020-14199)",
+            f"input {inp.index} is a legacy (non-segwit) input: its signature commits to no amount, "
+            "so its previous transaction (non_witness_utxo) is required",
         )
+        return True
+    return False
+
+
+def _warn_unproven_amounts(indexes: list[int], utxos: list[TransactionOutput | None], f: _Findings) -> None:
+    """The danger of signing segwit v0 inputs whose amounts only the sending computer vouches for."""
+    claimed = sum(u.value for i, u in enumerate(utxos) if i in indexes and u is not None)
+    if len(indexes) == 1:
+        which = f"Input {indexes[0]} does not come with the transaction that created it"
+        its, amount = "its", "amount"
+    else:
+        names = ", ".join(map(str, indexes[:-1])) + f" and {indexes[-1]}"
+        which = f"Inputs {names} do not come with the transactions that created them"
+        its, amount = "their", "amounts"
+    f.warn(
+        "missing-utxo",
+        Severity.DANGER,
+        f"{which}, so this device cannot check {its} {amount} ({fmt_btc(claimed)} claimed). A dishonest "
+        "computer or wallet app can use this to make you pay a far larger fee than the one shown "
+        "(the segwit fee bug). Accept only if you trust the wallet app that made this request; "
+        "safer: ask it to include the previous transactions.",
+    )
+
+
+def _amount_source(utxo: TransactionOutput | None, proven: bool, owner: _Ours | None) -> str:
+    if utxo is None:
+        return "unknown"
+    if proven:
+        return "previous-tx"
+    if owner is not None and owner.kind == "p2tr":
+        return "taproot-signature"
+    return "claimed"
 
 
 def _check_path_network(path: tuple[int, ...], network: str, where: str, f: _Findings) -> None:

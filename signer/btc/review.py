@@ -13,6 +13,10 @@ from typing import Any
 from signer.review import ReviewWarning, Severity
 
 SAT = 100_000_000
+AMOUNT_NOTES = {
+    "taproot-signature": " (amount committed by the taproot signature)",
+    "claimed": " (amount NOT proven: previous transaction missing)",
+}
 
 
 def fmt_btc(sats: int | None) -> str:
@@ -34,6 +38,8 @@ class InputReview:
     path: str | None = None
     wallet: str | None = None  # "single-sig" or the registered multisig wallet's name
     amount_proven: bool = False  # from the txid-checked previous transaction
+    # previous-tx (proven) | taproot-signature (our signature commits to it) | claimed | unknown
+    amount_source: str = "unknown"
     sighash: str | None = None
     sequence: int = 0xFFFFFFFF
     note: str | None = None
@@ -49,6 +55,7 @@ class InputReview:
             "path": self.path,
             "wallet": self.wallet,
             "amount_proven": self.amount_proven,
+            "amount_source": self.amount_source,
             "sighash": self.sighash,
             "sequence": self.sequence,
             "note": self.note,
@@ -171,7 +178,7 @@ class Review:
         lines = [f"Bitcoin transaction ({self.network}, PSBT v{self.psbt_version}), seed {self.fingerprint}"]
         for i in self.inputs:
             who = f"ours {i.path}" if i.ours else "NOT signed by this seed"
-            proof = "" if i.amount_proven or not i.ours else " (amount committed by taproot)"
+            proof = AMOUNT_NOTES.get(i.amount_source, "") if i.ours else ""
             lines.append(
                 f"  in  #{i.index} {fmt_btc(i.amount)}{proof} {i.script_type} {i.address or '?'} [{who}]"
             )

@@ -15,6 +15,8 @@ from builders import (
     root_from,
     spk_for,
 )
+from test_sign import extract
+from txverify import Tx, verify_input
 
 from signer.btc import BtcKeys, load_psbt, review_psbt, sign_reviewed
 from signer.btc.errors import BtcRefusal, RiskNotAccepted
@@ -67,10 +69,71 @@ def test_wrong_non_witness_utxo_is_refused(root, keys) -> None:
 
 
 @pytest.mark.parametrize("kind", ["p2wpkh", "p2sh-p2wpkh"])
-def test_segwit_v0_without_previous_tx_is_refused(root, keys, kind: str) -> None:
-    """The 2020 fee attack: witness_utxo alone cannot prove a segwit v0 amount."""
+def test_segwit_v0_without_previous_tx_is_a_danger_the_person_can_accept(root, keys, kind: str) -> None:
+    """The 2020 fee attack: witness_utxo alone cannot prove a segwit v0 amount. Sparrow and others send
+    only witness_utxo, so (as Coldcard and Ledger do) it is a danger explained in plain words, not a dead
+    end; accepted, the input is signed with the amount it claims, and the signature is valid for it."""
     w = Wallet(root, kind)
-    refused(build_psbt([w.utxo(100_000, salt=1, nwu=False)], [external(90_000)]), keys, "missing-utxo")
+    raw = build_psbt([w.utxo(100_000, salt=1, nwu=False)], [external(90_000), w.change(9_000, 2)])
+    review = danger(raw, keys, "missing-utxo")
+    text = next(x.message for x in review.warnings if x.code == "missing-utxo")
+    assert "Input 0" in text and "0.00100000 BTC" in text and "larger fee" in text
+    assert review.fee == 1_000 and not review.inputs[0].amount_proven
+    assert review.inputs[0].amount_source == "claimed"
+    signed = sign_reviewed(review, keys, accept_risk=True, finalize=True)
+    assert signed.signed_inputs == (0,)
+    tx_raw, amounts, spks = extract(signed.psbt)
+    assert amounts == [100_000] and verify_input(Tx(tx_raw), 0, amounts, spks)
+
+
+def test_missing_previous_tx_warning_names_every_such_input_once(root, keys) -> None:
+    w = Wallet(root, "p2wpkh")
+    ins = [
+        w.utxo(50_000, 0, 1, salt=1, nwu=False),
+        w.utxo(50_000, 0, 2, salt=2),
+        w.utxo(50_000, 0, 3, salt=3, nwu=False),
+    ]
+    review = danger(build_psbt(ins, [external(149_000)]), keys, "missing-utxo")
+    found = [x.message for x in review.warnings if x.code == "missing-utxo"]
+    assert len(found) == 1 and found[0].startswith("Inputs 0 and 2 ")
+    assert [i.amount_source for i in review.inputs] == ["claimed", "previous-tx", "claimed"]
+
+
+def test_accepting_a_missing_previous_tx_still_refuses_disagreeing_utxos(root, keys) -> None:
+    """Acceptance never covers a PSBT whose witness_utxo and previous transaction disagree."""
+    w = Wallet(root, "p2wpkh")
+    honest_less = w.utxo(100_000, 0, 1, salt=1, nwu=False)
+    lying = w.utxo(1_500_000, 0, 2, salt=2, wu_override=(150_000, w.spk(0, 2)))
+    refused(build_psbt([honest_less, lying], [external(240_000)]), keys, "utxo-mismatch")
+
+
+def test_witness_utxo_of_a_script_that_is_not_our_key_is_never_signed(root, keys) -> None:
+    """With only witness_utxo, the script it names must be our key's: a PSBT naming our key for
+    someone else's coin gets nothing signed, accepted or not."""
+    w = Wallet(root, "p2wpkh")
+    inp = w.utxo(100_000, salt=1, nwu=False, wu_override=(100_000, external(0).spk))
+    refused(build_psbt([inp], [external(90_000)]), keys, "nothing-to-sign")
+
+
+def test_legacy_input_without_previous_tx_stays_refused(root, keys) -> None:
+    """A P2PKH signature commits to no amount at all: without the previous transaction, never."""
+    w = Wallet(root, "p2pkh")
+    inp = w.utxo(100_000, salt=1, nwu=False)
+    inp.wu = True  # all a host could give instead
+    review = review_psbt(load_psbt(build_psbt([inp], [external(90_000)])), keys)
+    assert "missing-utxo" in {r.code for r in review.refusals} and not review.can_sign
+
+
+def test_input_review_says_how_each_amount_is_known(root, keys) -> None:
+    """The text review never says "committed by taproot" of a P2WPKH input (issue 9.17)."""
+    segwit, taproot = Wallet(root, "p2wpkh"), Wallet(root, "p2tr")
+    raw = build_psbt([segwit.utxo(100_000, salt=1, nwu=False)], [external(90_000)])
+    text = review_psbt(load_psbt(raw), keys).to_text()
+    assert "taproot" not in text and "amount NOT proven: previous transaction missing" in text
+    raw = build_psbt([taproot.utxo(100_000, salt=1, nwu=False)], [external(90_000)])
+    review = review_psbt(load_psbt(raw), keys)
+    assert "(amount committed by the taproot signature)" in review.to_text()
+    assert review.inputs[0].amount_source == "taproot-signature" and "missing-utxo" not in review.codes()
 
 
 def test_all_taproot_spend_may_rely_on_witness_utxo(root, keys) -> None:
@@ -81,7 +144,7 @@ def test_all_taproot_spend_may_rely_on_witness_utxo(root, keys) -> None:
     )
     review = review_psbt(load_psbt(raw), keys)
     assert review.can_sign and review.to_sign == (0, 1)
-    assert not review.inputs[0].amount_proven
+    assert not review.inputs[0].amount_proven and "missing-utxo" not in review.codes()
 
 
 def test_taproot_with_anyonecanpay_needs_previous_tx(root, keys) -> None:

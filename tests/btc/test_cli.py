@@ -19,10 +19,11 @@ def mnemonic_file(secret_input):
     return str(secret_input("words.txt", MNEMONIC + "\n"))  # exempt from the suite's plaintext-secret scan
 
 
-def _psbt(sighash=None, nwu=True) -> bytes:
+def _psbt(sighash=None, nwu=True, wu_override=None) -> bytes:
     w = Wallet(root_from(), "p2wpkh")
     return build_psbt(
-        [w.utxo(100_000, salt=1, sighash=sighash, nwu=nwu)], [external(60_000), w.change(39_000, 1)]
+        [w.utxo(100_000, salt=1, sighash=sighash, nwu=nwu, wu_override=wu_override)],
+        [external(60_000), w.change(39_000, 1)],
     )
 
 
@@ -59,14 +60,35 @@ def test_sign_answers_in_the_request_format(tmp_path, mnemonic_file, capsys, fmt
     assert load_psbt(payload.data).inputs[0].partial_sigs
 
 
-def test_refusal_exits_3_and_signs_nothing(tmp_path, mnemonic_file, capsys) -> None:
+def test_refusal_exits_3_and_signs_nothing_even_with_accept_risk(tmp_path, mnemonic_file, capsys) -> None:
+    """witness_utxo and the previous transaction disagree: refused, whatever the person accepts."""
+    req = tmp_path / "req.psbt"
+    req.write_bytes(_psbt(wu_override=(10_000_000, Wallet(root_from(), "p2wpkh").spk(0, 0))))
+    out_json = tmp_path / "review.json"
+    args = ["sign", str(req), "--mnemonic-file", mnemonic_file, "--review-json", str(out_json)]
+    assert main(args) == 3
+    captured = capsys.readouterr()
+    assert captured.out == "" and "utxo-mismatch" in captured.err
+    assert json.loads(out_json.read_text())["refusals"][0]["code"] == "utxo-mismatch"
+    assert main([*args, "--accept-risk"]) == 3
+    assert capsys.readouterr().out == ""
+
+
+def test_missing_previous_tx_needs_accept_risk_then_signs(tmp_path, mnemonic_file, capsys) -> None:
+    """Issue 9.8: witness_utxo only (as Sparrow and BlueWallet send) is no dead end: exit 3 with the
+    fee risk explained, signed with --accept-risk."""
     req = tmp_path / "req.psbt"
     req.write_bytes(_psbt(nwu=False))
     out_json = tmp_path / "review.json"
-    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file, "--review-json", str(out_json)]) == 3
+    args = ["sign", str(req), "--mnemonic-file", mnemonic_file, "--review-json", str(out_json)]
+    assert main(args) == 3
     captured = capsys.readouterr()
-    assert captured.out == "" and "missing-utxo" in captured.err
-    assert json.loads(out_json.read_text())["refusals"][0]["code"] == "missing-utxo"
+    assert captured.out == "" and "missing-utxo" in captured.err and "larger fee" in captured.err
+    review = json.loads(out_json.read_text())
+    assert not review["refusals"] and review["inputs"][0]["amount_source"] == "claimed"
+    assert [w["severity"] for w in review["warnings"] if w["code"] == "missing-utxo"] == ["danger"]
+    assert main([*args, "--accept-risk"]) == 0
+    assert load_psbt(capsys.readouterr().out.strip()).inputs[0].partial_sigs
 
 
 def test_danger_needs_accept_risk(tmp_path, mnemonic_file, capsys) -> None:

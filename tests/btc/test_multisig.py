@@ -21,7 +21,7 @@ from embit.hashes import hash160
 from txverify import Tx, verify_input
 
 from signer.btc import BtcKeys, load_psbt, parse_psbt, review_psbt, sign_reviewed
-from signer.btc.errors import DescriptorError, NotACosigner
+from signer.btc.errors import DescriptorError, NotACosigner, RiskNotAccepted
 from signer.btc.multisig import parse_wallet, register_multisig
 from signer.review import Severity
 
@@ -149,7 +149,7 @@ def test_already_registered_is_refused(roots) -> None:
         register_multisig(wallet_text(roots[:3]), keys, existing=(first,))
 
 
-def _ms_psbt(roots, wallet, wrap: str, change_wallet=None, amount=100_000):
+def _ms_psbt(roots, wallet, wrap: str, change_wallet=None, amount=100_000, nwu=True):
     """A 2-of-3 spend from ``wallet`` receive 0/4 with change to 1/2 (of ``change_wallet`` if given)."""
 
     def scripts(w, branch, index):
@@ -161,7 +161,7 @@ def _ms_psbt(roots, wallet, wrap: str, change_wallet=None, amount=100_000):
     for c in wallet.cosigners:
         sec = c.key.derive([0, 4]).key.sec()
         bip32[sec] = origin(c.fingerprint, (*c.path, 0, 4))
-    inp = In(prev, 0, bip32=bip32, witness_script=ws, redeem=redeem)
+    inp = In(prev, 0, bip32=bip32, witness_script=ws, redeem=redeem, nwu=nwu)
     cw = change_wallet or wallet
     cspk, cws, credeem = scripts(cw, 1, 2)
     cb = {c.key.derive([1, 2]).key.sec(): origin(c.fingerprint, (*c.path, 1, 2)) for c in cw.cosigners}
@@ -199,6 +199,20 @@ def test_two_of_three_each_cosigner_signs_and_tx_verifies(roots, wrap: str) -> N
     spk = inp.witness_utxo.script_pubkey.data
     assert spk == (p2wsh_spk(ws) if wrap == "wsh" else p2sh_spk(inp.redeem_script))
     assert verify_input(Tx(tx.serialize()), 0, [inp.witness_utxo.value], [spk])
+
+
+@pytest.mark.parametrize("wrap", ["wsh", "sh-wsh"])
+def test_multisig_input_without_previous_tx_is_an_acceptable_danger(roots, wrap: str) -> None:
+    """Segwit v0 multisig has the same fee attack as single-sig: a danger to accept, not a refusal."""
+    desc = descriptor(roots[:3], wrap="wsh" if wrap == "wsh" else "sh")
+    raw = _ms_psbt(roots, parse_wallet(desc, "test"), wrap, nwu=False)
+    keys = BtcKeys(roots[0], "test", [desc])
+    review = review_psbt(load_psbt(raw), keys)
+    assert not review.refusals and review.has_danger and "missing-utxo" in review.codes(), review.to_text()
+    with pytest.raises(RiskNotAccepted):
+        sign_reviewed(review, keys)
+    signed = parse_psbt(sign_reviewed(review, keys, accept_risk=True).psbt)
+    assert list(signed.inputs[0].partial_sigs) == [roots[0].derive([*ACCOUNT, 0, 4]).key.sec()]
 
 
 def test_multisig_change_with_other_cosigners_is_not_change(roots) -> None:

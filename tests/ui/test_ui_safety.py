@@ -24,6 +24,8 @@ from ui_txbuilders import (
     USDC,
     approve_data,
     btc_psbt,
+    btc_psbt_without_previous_tx,
+    check_btc_signature,
     eip1559,
     eth_sign_request,
     recover_eth_signer,
@@ -130,6 +132,32 @@ def test_press_whose_release_never_comes_does_not_sign_without_hold_reports(tmp_
     d.tick(100, dt=0.05)
     assert still_reviewing(d)
     assert d.content().extra["hold"] == 1.0  # the bar is full, yet nothing was signed
+
+
+def test_bitcoin_input_without_its_previous_tx_is_signed_only_after_a_long_hold(tmp_path: Path) -> None:
+    """Issue 9.8 on the device: the fee risk is explained in plain words, a press does not sign, a
+    3 s hold of KEY1 does, and the signature is valid for the amount shown."""
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    raw, pubkey = btc_psbt_without_previous_tx()
+    camera.show(qr_images(raw, ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    assert content.title.startswith("Bitcoin") and "missing-utxo" in content.extra["codes"], d.text()
+    assert content.extra["needs_hold"] and content.extra["can_approve"]
+    danger = [m for severity, m in content.warnings if severity == "danger"]
+    assert len(danger) == 1 and "cannot check its amount" in danger[0] and "larger fee" in danger[0]
+    assert "cannot check its amount" in " ".join(content.lines)  # on the screen, not only in the model
+    for _ in range(content.extra["pages"]):
+        d.press(Key.DOWN)
+    d.press(Key.KEY1)
+    d.tick(80)
+    assert d.title.startswith("Bitcoin") and "hold KEY1" in d.content().extra["note"]
+    replay(d, "hold KEY1 for 3.2 s")
+    assert d.title == "Signed PSBT", d.text()
+    check_btc_signature(decode_frames(collect_qr(d)).data, pubkey)
 
 
 def eth_request_for_another_address() -> bytes:

@@ -29,6 +29,14 @@ def btc_psbt(mnemonic: str = ABANDON) -> tuple[bytes, bytes]:
     return demo_psbt(mnemonic)
 
 
+def btc_psbt_without_previous_tx(mnemonic: str = ABANDON) -> tuple[bytes, bytes]:
+    """The same spend with only the witness_utxo of its input, as Sparrow and BlueWallet often send."""
+    raw, pubkey = demo_psbt(mnemonic)
+    psbt = PSBT.parse(raw)
+    psbt.inputs[0].non_witness_utxo = None
+    return psbt.serialize(), pubkey
+
+
 def check_btc_signature(signed: bytes, pubkey: bytes) -> None:
     """The signed PSBT carries a valid SIGHASH_ALL signature of the input by ``pubkey``."""
     psbt = PSBT.parse(signed)
