@@ -31,7 +31,7 @@ from signer.btc.networks import (
     is_mainnet_xpub_version,
     script_type,
 )
-from signer.btc.psbt import Psbt, PsbtInput, PsbtOutput
+from signer.btc.psbt import MAX_MONEY, Psbt, PsbtInput, PsbtOutput
 from signer.btc.review import InputPlan, InputReview, OutputReview, Review, describe_locktime, fmt_btc
 from signer.btc.scripts import (
     SCRIPT_BY_PURPOSE,
@@ -184,6 +184,13 @@ def review_psbt(
     out_reviews = [_classify_output(o, keys, accounts, change_gap, f) for o in psbt.outputs]
 
     # amounts and fee
+    known_in = sum(u.value for u in utxos if u is not None)
+    if known_in > MAX_MONEY:
+        f.refuse(
+            "amount-invalid",
+            f"the inputs claim {fmt_btc(known_in)} in total, more than the 21 million BTC that can "
+            "exist: some of their amounts are false",
+        )
     total_out = sum(o.amount for o in psbt.outputs)
     total_in = sum(u.value for u in utxos if u is not None) if all_utxos_known else None
     fee = None if total_in is None else total_in - total_out

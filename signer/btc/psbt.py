@@ -80,6 +80,19 @@ class Reader:
             raise PsbtError(f"{self.what}: {self.remaining} unexpected trailing bytes")
 
 
+def check_amount(value: int, what: str) -> None:
+    """Consensus MoneyRange: an amount outside 0..21 million BTC is no amount."""
+    if not 0 <= value <= MAX_MONEY:
+        raise PsbtError(f"{what} {value} is outside 0..21 million BTC")
+
+
+def check_total(values: list[int], what: str) -> None:
+    """Consensus MoneyRange of a sum (what a C implementation would overflow on is simply too much)."""
+    total = sum(values)
+    if total > MAX_MONEY:
+        raise PsbtError(f"{what} add up to {total} satoshis, more than 21 million BTC")
+
+
 def compact_bytes(n: int) -> bytes:
     if n < 0xFD:
         return bytes([n])
@@ -113,10 +126,12 @@ def parse_tx(data: bytes, *, allow_witness: bool, what: str) -> Transaction:
     if n_out * 9 > r.remaining:
         raise PsbtError(f"{what}: output count {n_out} exceeds the data")
     vout_list = []
-    for _ in range(n_out):
+    for i in range(n_out):
         value = int.from_bytes(r.read(8, "output amount"), "little")
         spk = r.read(r.compact("scriptPubKey length"), "scriptPubKey")
         vout_list.append(TransactionOutput(value, Script(spk)))
+        check_amount(value, f"{what}: output {i} amount")
+    check_total([o.value for o in vout_list], f"{what}: the outputs")
     if segwit:
         for txin in vin:
             n_items = r.compact("witness item count")
@@ -420,6 +435,7 @@ def parse_psbt(data: bytes) -> Psbt:
     inputs = [_parse_input(i, _read_map(r, f"input {i}"), version, tx) for i in range(n_in)]
     outputs = [_parse_output(i, _read_map(r, f"output {i}"), version, tx) for i in range(n_out)]
     r.expect_end()
+    check_total([o.amount for o in outputs], "PSBT: the outputs")
     psbt = Psbt(
         version,
         global_entries,
@@ -459,6 +475,7 @@ def _parse_input(index: int, entries: list[Entry], version: int, tx: Transaction
             amount = int.from_bytes(wr.read(8, "amount"), "little")
             spk = wr.read(wr.compact("scriptPubKey length"), "scriptPubKey")
             wr.expect_end()
+            check_amount(amount, f"{where}: witness UTXO amount")
             inp.witness_utxo = TransactionOutput(amount, Script(spk))
         elif t == I_PARTIAL_SIG:
             pub = _pubkey(kd, f"{where} partial signature")
@@ -596,8 +613,7 @@ def _parse_output(index: int, entries: list[Entry], version: int, tx: Transactio
     if version == 2 and not (have_amount and have_script):
         missing = "PSBT_OUT_AMOUNT" if not have_amount else "PSBT_OUT_SCRIPT"
         raise PsbtError(f"{where}: PSBT version 2 output without {missing}")
-    if not 0 <= out.amount <= MAX_MONEY:
-        raise PsbtError(f"{where}: amount {out.amount} is outside 0..21 million BTC")
+    check_amount(out.amount, f"{where}: amount")
     return out
 
 

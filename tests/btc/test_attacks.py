@@ -339,3 +339,53 @@ def test_change_absurdly_far_past_used_indexes_is_danger(root, keys) -> None:
     raw = build_psbt([w.utxo(100_000, 0, 3, salt=1)], [external(40_000), w.change(59_000, 2**31 - 1)])
     review = danger(raw, keys, "change-index-gap")
     assert review.outputs[1].kind == "change"
+
+
+# ------------------------------------------------------------------ impossible amounts (issue 10.5)
+MAX_MONEY = 21_000_000 * 100_000_000
+
+
+@pytest.mark.parametrize("amount", [MAX_MONEY + 1, 2**63, 2**64 - 1])
+def test_input_amount_above_21_million_btc_is_refused_like_an_output(root, amount: int) -> None:
+    from signer.btc.errors import PsbtError
+
+    w = Wallet(root, "p2wpkh")
+    inp = w.utxo(100_000, salt=1, nwu=False, wu_override=(amount, w.spk(0, 0)))
+    with pytest.raises(PsbtError, match=r"input 0: witness UTXO amount .* outside 0\.\.21 million BTC"):
+        load_psbt(build_psbt([inp], [external(90_000)]))
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [[MAX_MONEY + 1], [MAX_MONEY, 1], [2**63, 2**63]],
+    ids=["one-output", "sum", "sum-wraps-int64"],
+)
+def test_previous_transaction_paying_more_than_21_million_btc_is_refused(root, outputs) -> None:
+    """A previous transaction no node would accept cannot prove an amount."""
+    from signer.btc.errors import PsbtError
+
+    w = Wallet(root, "p2wpkh")
+    prev = funding_tx([(a, w.spk(0, 0)) for a in outputs], salt=5)
+    inp = w.utxo(100_000, salt=1)
+    inp.prev, inp.wu = prev, False
+    with pytest.raises(PsbtError, match="21 million BTC"):
+        load_psbt(build_psbt([inp], [external(90_000)]))
+
+
+@pytest.mark.parametrize("version", [0, 2])
+def test_outputs_adding_up_to_more_than_21_million_btc_are_refused(root, version: int) -> None:
+    from signer.btc.errors import PsbtError
+
+    w = Wallet(root, "p2wpkh")
+    raw = build_psbt(
+        [w.utxo(100_000, salt=1)], [external(MAX_MONEY), external(MAX_MONEY, b"b")], version=version
+    )
+    with pytest.raises(PsbtError, match="21 million BTC"):
+        load_psbt(raw)
+
+
+def test_inputs_adding_up_to_more_than_21_million_btc_are_refused(root, keys) -> None:
+    """Each amount is possible, their sum is not: some of them are lies."""
+    w = Wallet(root, "p2tr")
+    ins = [w.utxo(MAX_MONEY, 0, i, salt=i, nwu=False) for i in range(2)]
+    refused(build_psbt(ins, [external(MAX_MONEY)]), keys, "amount-invalid")
