@@ -64,6 +64,10 @@ OTHER_ACCOUNT_LIMIT = 100
 CHANGE_GAP_DANGER_FACTOR = 100
 FEE_WARN_PCT, FEE_DANGER_PCT, FEE_DANGER_RATE = 5.0, 25.0, 500.0
 DUST = 546
+# Coins in an OP_RETURN output are destroyed. Up to the dust limit that is what a protocol marker might
+# carry (and could not have been a spendable output anyway): a warning. Above it, money that could have
+# gone anywhere is lost for nothing: danger.
+BURN_DANGER = DUST
 # A block height known to be in the past when this code was written, and its time, to estimate
 # the tip on a device without network (its clock may be wrong, so this is only a floor).
 REFERENCE_HEIGHT, REFERENCE_TIME = 880_000, 1_737_900_000
@@ -748,6 +752,13 @@ def _output_warnings(
         spk = po.script
         if o.kind == "op_return":
             op_returns += 1
+            if o.amount > 0:
+                f.warn(
+                    "op-return-burn",
+                    Severity.DANGER if o.amount > BURN_DANGER else Severity.WARN,
+                    f"output {o.index} destroys {fmt_btc(o.amount)}: coins given to a data (OP_RETURN) "
+                    "output can never be spent by anyone",
+                )
             if len(spk) > 83:
                 f.warn("op-return-large", Severity.WARN, f"output {o.index} carries {len(spk)} bytes of data")
             f.warn("op-return", Severity.INFO, f"output {o.index} records data: {spk[1:].hex()[:80]}")

@@ -389,3 +389,29 @@ def test_inputs_adding_up_to_more_than_21_million_btc_are_refused(root, keys) ->
     w = Wallet(root, "p2tr")
     ins = [w.utxo(MAX_MONEY, 0, i, salt=i, nwu=False) for i in range(2)]
     refused(build_psbt(ins, [external(MAX_MONEY)]), keys, "amount-invalid")
+
+
+# ------------------------------------------------------------------ OP_RETURN burns (issue 10.5)
+@pytest.mark.parametrize(
+    ("burned", "severity"),
+    [
+        (0, None),
+        (1, Severity.WARN),
+        (546, Severity.WARN),
+        (547, Severity.DANGER),
+        (5_000_000, Severity.DANGER),
+    ],
+)
+def test_btc_burned_in_op_return_is_a_warning_or_danger(root, keys, burned: int, severity) -> None:
+    """Coins given to an OP_RETURN output are destroyed: never just a note. Up to the dust limit
+    (what a protocol marker might carry, and could not have been a spendable output) it is a
+    warning; above it, money that could have gone anywhere is lost: danger."""
+    w = Wallet(root, "p2wpkh")
+    data = Out(burned, b"\x6a\x04" + b"memo")
+    raw = build_psbt([w.utxo(6_000_000, salt=1)], [external(90_000), data, w.change(5_900_000 - burned, 1)])
+    review = review_psbt(load_psbt(raw), keys)
+    found = [x for x in review.warnings if x.code == "op-return-burn"]
+    assert [x.severity for x in found] == ([] if severity is None else [severity]), review.to_text()
+    if found:
+        assert "destroy" in found[0].message and f"{burned / 1e8:.8f} BTC" in found[0].message
+    assert "op-return" in review.codes() and review.sent == 90_000 + burned

@@ -20,6 +20,7 @@ from ui_txbuilders import (
     USDC,
     approve_data,
     btc_psbt,
+    btc_psbt_burning,
     check_btc_signature,
     eip1559,
     eth_sign_request,
@@ -66,6 +67,21 @@ def test_btc_psbt_review_and_sign(tmp_path: Path) -> None:
     payload = decode_frames(collect_qr(d))
     assert payload.kind == "psbt" and payload.ur_type == "crypto-psbt"
     check_btc_signature(payload.data, pubkey)
+
+
+def test_btc_burn_is_shown_as_destroyed_coins_not_as_a_recipient(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    camera.show(qr_images(btc_psbt_burning(10_000), ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    facts = dict(content.extra["facts"])
+    assert facts["Destroyed (output 2)"] == "data output (OP_RETURN)\n0.00010000 BTC", d.text()
+    assert not any(label.startswith("To (output 2)") for label in facts)
+    assert "op-return-burn" in content.extra["codes"] and content.extra["needs_hold"]
+    assert any("destroys 0.00010000 BTC" in m for severity, m in content.warnings if severity == "danger")
 
 
 def test_btc_psbt_for_another_seed_cannot_be_signed(tmp_path: Path) -> None:

@@ -37,6 +37,18 @@ def btc_psbt_without_previous_tx(mnemonic: str = ABANDON) -> tuple[bytes, bytes]
     return psbt.serialize(), pubkey
 
 
+def btc_psbt_burning(burned: int, mnemonic: str = ABANDON) -> bytes:
+    """The demo spend with ``burned`` sats moved from its change to an OP_RETURN output."""
+    from embit.psbt import OutputScope
+    from embit.transaction import TransactionOutput
+
+    raw, _ = demo_psbt(mnemonic)
+    psbt = PSBT.parse(raw)
+    psbt.outputs[1].vout.value -= burned
+    psbt.outputs.append(OutputScope(vout=TransactionOutput(burned, Script(b"\x6a\x04memo"))))
+    return psbt.serialize()
+
+
 def check_btc_signature(signed: bytes, pubkey: bytes) -> None:
     """The signed PSBT carries a valid SIGHASH_ALL signature of the input by ``pubkey``."""
     psbt = PSBT.parse(signed)

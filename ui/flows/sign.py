@@ -167,6 +167,10 @@ def btc_model(session: Session, candidate: BtcCandidate, payload: Payload) -> Re
     facts: list[tuple[str, str]] = []
     external = [o for o in review.outputs if o.kind in ("external", "op_return")]
     for o in external:
+        if o.kind == "op_return":
+            label = "Destroyed" if o.amount else "Data"
+            facts.append((f"{label} (output {o.index})", f"data output (OP_RETURN)\n{_btc(o.amount)}"))
+            continue
         where = text.chunked(o.address) if o.address else f"script {o.script_type}"
         facts.append((f"To (output {o.index})", f"{where}\n{_btc(o.amount)}"))
     fee_rate = "" if review.fee_rate is None else f" ({review.fee_rate:.1f} sat/vB)"
