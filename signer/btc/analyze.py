@@ -8,9 +8,11 @@ Rules (stricter than Coldcard, Specter-DIY and SeedSigner; see RISK.md section 5
   signing sessions fed different lies can add up to a huge fee), as Coldcard and Ledger do;
 * a taproot input may rely on witness_utxo (BIP-341 commits to every amount) unless it signs with
   ANYONECANPAY, which drops that commitment;
-* an output is change only if its script re-derives from our key (or from a registered multisig
-  wallet) at a path on the spending account's change branch; a PSBT that claims one of our keys for
-  an output but names a key we do not derive there is lying: refused;
+* an output is change only if its script re-derives from a registered multisig wallet, or from our
+  key at a standard BIP-44/49/84/86 path in the script type that path's purpose gives, on the change
+  branch of the account being spent and not far past its highest spent index; our key anywhere else
+  is a danger (coins no wallet would find); a PSBT that claims one of our keys for an output but names
+  a key we do not derive there is lying: refused;
 * multisig inputs are signed only for registered wallets whose script re-derives exactly.
 """
 
@@ -31,10 +33,11 @@ from signer.btc.networks import (
     is_mainnet_xpub_version,
     script_type,
 )
+from signer.btc.paths import standard_address_path
 from signer.btc.psbt import MAX_MONEY, Psbt, PsbtInput, PsbtOutput
 from signer.btc.review import InputPlan, InputReview, OutputReview, Review, describe_locktime, fmt_btc
 from signer.btc.scripts import (
-    SCRIPT_BY_PURPOSE,
+    SINGLE_SIG_TYPES,
     p2pkh,
     p2sh,
     p2wpkh,
@@ -55,13 +58,17 @@ SIGHASH_NAMES = {
     0x82: "NONE|ANYONECANPAY",
     0x83: "SINGLE|ANYONECANPAY",
 }
+# "Ransom change" (RISK.md section 5): our coins where no wallet restored from the seed looks. Wallets
+# scan 20 unused addresses past the last used one by default; people raise that, but not by thousands.
+# Change or self on the account being spent at this many indexes past the highest index spent is danger;
+# so is an index this high on an account or registered wallet that is not being spent (no spent index
+# to compare against).
 CHANGE_GAP = 1000
-# An output to our own keys outside the account being spent (another account of this seed, another
-# registered multisig wallet) has no spent index to compare against: wallets find it only if its
-# account number and address index are small. Past these it is "ransom change" (RISK.md section 5).
+# Account numbers wallets reach (they add accounts one by one): another account at or past this is danger.
 OTHER_ACCOUNT_LIMIT = 100
-# Change more than this many gaps past the highest index spent is unfindable in practice: danger.
-CHANGE_GAP_DANGER_FACTOR = 100
+# No wallet scans this far on any branch, whatever index an input claims to come from: a host that
+# knows an xpub can fund an address as deep as it likes and spend it to move the reference.
+MAX_ADDRESS_INDEX = 100_000
 FEE_WARN_PCT, FEE_DANGER_PCT, FEE_DANGER_RATE = 5.0, 25.0, 500.0
 DUST = 546
 # Coins in an OP_RETURN output are destroyed. Up to the dust limit that is what a protocol marker might
@@ -565,28 +572,54 @@ def _display_type(inp: PsbtInput, spk: bytes | None) -> str:
 # --------------------------------------------------------------------------- outputs
 @dataclass(frozen=True)
 class _Account:
-    prefix: tuple[int, ...]
-    kind: str
-    wallet: MultisigWallet | None
+    """An account being spent (a standard single-sig account or a registered multisig wallet): the
+    highest address index spent on each branch."""
+
     max_index: dict[int, int]
 
 
 def _input_accounts(ours: list[_Ours | None]) -> dict[tuple[int, ...] | str, _Account]:
+    """The accounts our inputs spend from, keyed by account path (single-sig) or descriptor.
+
+    Only standard paths make a single-sig account: an input at a path no standard wallet scans (which
+    a host can derive below any xpub it was given, and fund) must not make that place acceptable change.
+    """
     accounts: dict[tuple[int, ...] | str, _Account] = {}
     for o in ours:
-        if o is None or len(o.path) < 2:
+        if o is None:
             continue
-        key: tuple[int, ...] | str = o.wallet.descriptor if o.wallet else o.path[:-2]
-        acc = accounts.get(key) or _Account(o.path[:-2], o.kind, o.wallet, {})
-        branch, index = o.path[-2], o.path[-1]
+        if o.wallet is not None and o.branch_index is not None:
+            key: tuple[int, ...] | str = o.wallet.descriptor
+            branch, index = o.branch_index
+        else:
+            std = standard_address_path(o.path)
+            if std is None:
+                continue
+            key, branch, index = std.account_path, std.branch, std.index
+        acc = accounts.setdefault(key, _Account({}))
         acc.max_index[branch] = max(acc.max_index.get(branch, 0), index)
-        accounts[key] = acc
     return accounts
+
+
+def _single_sig_kind(spk: bytes, sec: bytes, out: PsbtOutput) -> str | None:
+    """Which single-sig script of key ``sec`` the output is (None if none, or if a taproot output's
+    internal key field names another key)."""
+    for kind in SINGLE_SIG_TYPES:
+        if single_sig_script(kind, sec) == spk:
+            if kind == "p2tr" and out.tap_internal_key not in (None, sec[1:]):
+                return None
+            return kind
+    return None
 
 
 def _classify_output(
     out: PsbtOutput, keys: BtcKeys, accounts: dict[tuple[int, ...] | str, _Account], gap: int, f: _Findings
 ) -> OutputReview:
+    """External, change, self (another findable account or wallet of ours) or data; dangers for our
+    keys where wallets will not find the coins ("ransom change", RISK.md section 5).
+
+    An output is change or self only if its script re-derives from a registered multisig wallet, or
+    from our key at a standard single-sig path in the one script type that path's purpose gives."""
     spk = out.script
     stype = script_type(spk)
     base = dict(
@@ -616,12 +649,12 @@ def _classify_output(
                 continue
             path = format_path(origin.path)
             acc = accounts.get(wallet.descriptor)
-            if acc is None and index > gap:
+            if acc is None and index >= min(gap, MAX_ADDRESS_INDEX):
                 f.warn(
                     "change-unverified",
                     Severity.DANGER,
-                    f"output {out.index} pays registered wallet {wallet.name} at address index {index}, "
-                    f"more than {gap}: wallets will not find it",
+                    f"output {out.index} pays registered wallet {wallet.name} at address index {index}; "
+                    f"wallets look at indexes below {gap} only: they will not find it",
                 )
                 return OutputReview(
                     kind="external",
@@ -640,7 +673,7 @@ def _classify_output(
                     kind="self", path=path, wallet=wallet.name, note="another registered wallet", **base
                 )
             _check_path_network(origin.path, keys.network, f"output {out.index}", f)
-            _gap_check(out.index, branch, index, acc, gap, f)
+            _gap_check(out.index, index, acc, gap, f)
             return OutputReview(
                 kind="change" if branch == 1 else "self", path=path, wallet=wallet.name, **base
             )
@@ -656,60 +689,52 @@ def _classify_output(
             return OutputReview(
                 kind="external", path=format_path(origin.path), note="false change claim", **base
             )
-    # our key really is behind the claimed path; is the script ours, on the spending account's change branch?
+    # our key really is behind the claimed path; is the script the one a wallet scanning that path finds?
     for _, _, origin in claims:
         path = origin.path
         _check_path_network(path, keys.network, f"output {out.index}", f)
-        acc = accounts.get(path[:-2]) if len(path) >= 2 else None
-        kinds = [acc.kind] if acc is not None and acc.wallet is None else []
-        if path and path[0] in SCRIPT_BY_PURPOSE:
-            kinds.append(SCRIPT_BY_PURPOSE[path[0]])
-        sec = keys.pubkey(path)
-        for kind in kinds:
-            if single_sig_script(kind, sec) != spk or (
-                out.tap_internal_key not in (None, sec[1:]) and kind == "p2tr"
-            ):
-                continue
-            branch, index = (path[-2], path[-1]) if len(path) >= 2 else (None, None)
-            standard = branch in (0, 1) and index is not None and index < H
-            if acc is not None and standard:
-                _gap_check(out.index, branch, index, acc, gap, f)
-                return OutputReview(
-                    kind="change" if branch == 1 else "self",
-                    path=format_path(path),
-                    wallet="single-sig",
-                    **base,
-                )
-            if (
-                standard
-                and len(path) == 5
-                and path[0] in SCRIPT_BY_PURPOSE
-                and all(i >= H for i in path[:3])
-                and path[2] - H <= OTHER_ACCOUNT_LIMIT
-                and index <= gap
-            ):
-                f.warn(
-                    "other-account",
-                    Severity.INFO,
-                    f"output {out.index} goes to another account of this seed ({format_path(path[:3])})",
-                )
-                return OutputReview(
-                    kind="self",
-                    path=format_path(path),
-                    wallet="single-sig",
-                    note="another account of this seed",
-                    **base,
-                )
+        actual = _single_sig_kind(spk, keys.pubkey(path), out)
+        if actual is None:
+            continue
+        where = format_path(path)
+        std = standard_address_path(path)
+        if std is None:
             f.warn(
                 "change-unverified",
                 Severity.DANGER,
-                f"output {out.index} pays this seed at {format_path(path)}, "
-                "which is not a receive or change address of the account being spent: "
-                "wallets will not find it",
+                f"output {out.index} pays this seed at {where}, which is not a receive or change address "
+                "of a standard wallet (m/purpose'/coin'/account'/0 or 1/index): wallets will not find it",
+            )
+            return OutputReview(kind="external", path=where, note="our key at an unusual path", **base)
+        if actual != std.kind:
+            f.warn(
+                "change-wrong-type",
+                Severity.DANGER,
+                f"output {out.index} pays this seed's key at {where} as a {actual} address, but wallets "
+                f"look for {std.kind} addresses on BIP-{std.purpose} paths: they will not find it",
+            )
+            return OutputReview(kind="external", path=where, note="our key, unexpected address type", **base)
+        acc = accounts.get(std.account_path)
+        if acc is not None:
+            _gap_check(out.index, std.index, acc, gap, f)
+            kind = "change" if std.branch == 1 else "self"
+            return OutputReview(kind=kind, path=where, wallet="single-sig", **base)
+        if std.account < OTHER_ACCOUNT_LIMIT and std.index < min(gap, MAX_ADDRESS_INDEX):
+            f.warn(
+                "other-account",
+                Severity.INFO,
+                f"output {out.index} goes to another account of this seed ({format_path(path[:3])})",
             )
             return OutputReview(
-                kind="external", path=format_path(path), note="our key at an unusual path", **base
+                kind="self", path=where, wallet="single-sig", note="another account of this seed", **base
             )
+        f.warn(
+            "change-unverified",
+            Severity.DANGER,
+            f"output {out.index} pays another account of this seed at {where}; wallets look at accounts "
+            f"below {OTHER_ACCOUNT_LIMIT} and indexes below {gap} only: they will not find it",
+        )
+        return OutputReview(kind="external", path=where, note="our key at an unusual path", **base)
     f.warn(
         "change-unverified",
         Severity.DANGER,
@@ -720,14 +745,22 @@ def _classify_output(
     return OutputReview(kind="external", note="claims to be ours; not verified", **base)
 
 
-def _gap_check(index_out: int, branch: int, index: int, acc: _Account, gap: int, f: _Findings) -> None:
+def _gap_check(index_out: int, index: int, acc: _Account, gap: int, f: _Findings) -> None:
+    """Change or self on the account being spent: danger when wallets will not look that far."""
     highest = max(acc.max_index.values(), default=0)
-    if index > highest + gap:
+    if index >= MAX_ADDRESS_INDEX:
         f.warn(
             "change-index-gap",
-            Severity.DANGER if index > highest + gap * CHANGE_GAP_DANGER_FACTOR else Severity.WARN,
-            f"output {index_out} uses address index {index}, more than {gap} "
-            f"past the highest index spent ({highest}); a wallet may not find it",
+            Severity.DANGER,
+            f"output {index_out} uses address index {index}; no wallet looks that far "
+            f"(whatever index an input was taken from): it will not be found",
+        )
+    elif index >= highest + gap:
+        f.warn(
+            "change-index-gap",
+            Severity.DANGER,
+            f"output {index_out} uses address index {index}, {index - highest} past the highest index "
+            f"spent ({highest}); wallets do not look that far ahead: it will not be found",
         )
 
 

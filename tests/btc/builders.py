@@ -197,13 +197,23 @@ PURPOSE = {"p2pkh": 44, "p2sh-p2wpkh": 49, "p2wpkh": 84, "p2tr": 86}
 
 
 class Wallet:
-    """A single-sig account of ``root`` that makes our inputs and change like a companion would."""
+    """A single-sig account of ``root`` that makes our inputs and change like a companion would.
 
-    def __init__(self, root: HDKey, kind: str, network: str = "main", account: int = 0) -> None:
+    ``account_path`` puts it anywhere (a hostile host can derive any unhardened path below an xpub it
+    was given, and fund it), with ``kind`` scripts whatever the path's purpose says."""
+
+    def __init__(
+        self,
+        root: HDKey,
+        kind: str,
+        network: str = "main",
+        account: int = 0,
+        account_path: tuple[int, ...] | None = None,
+    ) -> None:
         self.root, self.kind, self.network = root, kind, network
         self.fp = root.my_fingerprint
         coin = 0 if network == "main" else 1
-        self.account = (PURPOSE[kind] + H, coin + H, account + H)
+        self.account = account_path or (PURPOSE[kind] + H, coin + H, account + H)
 
     def key_path(self, branch: int, index: int) -> tuple[int, ...]:
         return (*self.account, branch, index)

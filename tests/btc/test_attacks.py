@@ -182,12 +182,24 @@ def test_change_on_unusual_path_is_not_change(root, keys, path) -> None:
     assert sign_reviewed(review, keys, accept_risk=True).signed_inputs == (0,)  # a danger may be accepted
 
 
-def test_change_far_past_used_indexes_is_warned(root, keys) -> None:
+@pytest.mark.parametrize(
+    ("spent", "change", "danger_expected"),
+    [
+        (3, 1_002, False),  # 999 past the highest index spent
+        (3, 1_003, True),  # 1,000 past: wallets do not look that far (issue 10.1)
+        (3, 5_000, True),  # was only a warning
+        (3, 100_003, True),  # "100,000 indexes" past: was only a warning
+        (99_990, 99_999, False),  # a large wallet spending near its end
+        (99_990, 100_000, True),  # no wallet looks this far, whatever input claims to be near it
+    ],
+)
+def test_change_far_past_used_indexes_is_danger(root, keys, spent: int, change: int, danger_expected) -> None:
     w = Wallet(root, "p2wpkh")
-    raw = build_psbt([w.utxo(100_000, 0, 3, salt=1)], [external(40_000), w.change(59_000, 5_000)])
+    raw = build_psbt([w.utxo(100_000, 0, spent, salt=1)], [external(40_000), w.change(59_000, change)])
     review = review_psbt(load_psbt(raw), keys)
-    gap = [x for x in review.warnings if x.code == "change-index-gap"]
-    assert gap and gap[0].severity == Severity.WARN and review.outputs[1].kind == "change"
+    gap = [x.severity for x in review.warnings if x.code == "change-index-gap"]
+    assert gap == ([Severity.DANGER] if danger_expected else []), review.to_text()
+    assert review.outputs[1].kind == "change"
 
 
 @pytest.mark.parametrize(
@@ -314,9 +326,11 @@ def test_absurdly_deep_derivation_path_is_a_parse_error(root) -> None:
     [
         (84 + H, H, 2**31 - 1 + H, 1, 2**31 - 1),  # "ransom change": an account and index no wallet scans
         (84 + H, H, 101 + H, 0, 0),  # an account number past what wallets look at
+        (84 + H, H, 100 + H, 0, 0),  # account 100 (issue 10.1)
         (84 + H, H, 1 + H, 1, 1_001),  # another account, address index past the gap
+        (84 + H, H, 1 + H, 1, 1_000),  # index 1000 (issue 10.1)
     ],
-    ids=["ransom", "far-account", "far-index"],
+    ids=["ransom", "far-account", "account-100", "far-index", "index-1000"],
 )
 def test_unfindable_path_in_another_account_is_danger_not_self(root, keys, path) -> None:
     w = Wallet(root, "p2wpkh")
@@ -415,3 +429,53 @@ def test_btc_burned_in_op_return_is_a_warning_or_danger(root, keys, burned: int,
     if found:
         assert "destroy" in found[0].message and f"{burned / 1e8:.8f} BTC" in found[0].message
     assert "op-return" in review.codes() and review.sent == 90_000 + burned
+
+
+# ------------------------------------------------------------------ change script types (issue 10.1)
+def test_change_script_type_must_be_the_one_its_path_gives(root, keys) -> None:
+    """A host that knows the BIP-84 xpub derives m/84h/0h/0h/0/0, funds its P2PKH address with dust
+    and spends it with the person's coins: the P2PKH "change" at m/84h/0h/0h/1/3 used to pass because
+    the input had that type. A BIP-84 wallet only looks for P2WPKH there: never change, danger."""
+    odd = Wallet(root, "p2pkh", account_path=(84 + H, H, H))
+    good = Wallet(root, "p2wpkh")
+    raw = build_psbt(
+        [good.utxo(100_000, 0, 1, salt=1), odd.utxo(600, 0, 0, salt=2)],
+        [external(40_000), odd.change(59_000, 3)],
+    )
+    review = danger(raw, keys, "change-wrong-type")
+    text = next(x.message for x in review.warnings if x.code == "change-wrong-type")
+    assert "p2pkh" in text and "p2wpkh" in text and "m/84h/0h/0h/1/3" in text
+    assert review.outputs[1].kind == "external" and review.change == 0 and review.sent == 99_000
+
+
+@pytest.mark.parametrize(
+    ("kind", "purpose"),
+    [("p2sh-p2wpkh", 84), ("p2wpkh", 86), ("p2tr", 84), ("p2wpkh", 44), ("p2pkh", 49)],
+)
+def test_change_of_another_script_type_than_its_purpose_is_never_change(root, keys, kind, purpose) -> None:
+    """Whatever the inputs are, an output of our key in a script its path's purpose does not give
+    is a danger, never change (one rule for every purpose, and the input's type is no excuse)."""
+    odd = Wallet(root, kind, account_path=(purpose + H, H, H))
+    raw = build_psbt([odd.utxo(100_000, 0, 1, salt=1)], [external(40_000), odd.change(59_000, 3)])
+    review = danger(raw, keys, "change-wrong-type")
+    assert review.outputs[1].kind == "external" and review.change == 0
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        (48 + H, H, H, 2 + H),  # single-sig keys under the BIP-48 multisig xpub the host was given
+        (84 + H, H, H, 7),  # a branch below the BIP-84 account xpub
+    ],
+    ids=["bip48-account", "below-bip84-account"],
+)
+def test_change_on_the_same_nonstandard_account_as_an_input_is_not_change(root, keys, account) -> None:
+    """An input at a path only the host's wallet uses does not make the same place acceptable change."""
+    odd = Wallet(root, "p2wpkh", account_path=account)
+    good = Wallet(root, "p2wpkh")
+    raw = build_psbt(
+        [good.utxo(100_000, 0, 1, salt=1), odd.utxo(600, 0, 0, salt=2)],
+        [external(40_000), odd.change(59_000, 5)],
+    )
+    review = danger(raw, keys, "change-unverified")
+    assert review.outputs[1].kind == "external" and review.change == 0

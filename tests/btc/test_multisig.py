@@ -227,6 +227,25 @@ def test_multisig_change_with_other_cosigners_is_not_change(roots) -> None:
     assert found and found[0].severity == Severity.DANGER
 
 
+@pytest.mark.parametrize(("index", "danger_expected"), [(1_003, False), (1_004, True), (5_000, True)])
+def test_multisig_change_far_past_the_spent_index_is_danger(roots, index: int, danger_expected) -> None:
+    """The same gap rule as single-sig: 1,000 past the highest index spent (0/4 here) is danger."""
+    desc = descriptor(roots[:3])
+    wallet = parse_wallet(desc, "test")
+    spk, ws, _ = wallet.scripts_at(0, 4)
+    bip32 = {c.key.derive([0, 4]).key.sec(): origin(c.fingerprint, (*c.path, 0, 4)) for c in wallet.cosigners}
+    inp = In(funding_tx([(100_000, spk)], salt=7), 0, bip32=bip32, witness_script=ws)
+    cspk, cws, _ = wallet.scripts_at(1, index)
+    cb = {
+        c.key.derive([1, index]).key.sec(): origin(c.fingerprint, (*c.path, 1, index))
+        for c in wallet.cosigners
+    }
+    raw = build_psbt([inp], [external(60_000), Out(39_000, cspk, bip32=cb, witness_script=cws)])
+    review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test", [desc]))
+    gap = [w.severity for w in review.warnings if w.code == "change-index-gap"]
+    assert gap == ([Severity.DANGER] if danger_expected else []) and review.outputs[1].kind == "change"
+
+
 def test_unregistered_multisig_is_not_signed(roots) -> None:
     wallet = parse_wallet(descriptor(roots[:3]), "test")
     raw = _ms_psbt(roots, wallet, "wsh")
@@ -250,7 +269,10 @@ def test_bare_multisig_script_helper_matches_wallet(roots) -> None:
     assert wallet.scripts_at(0, 0)[1] == multisig_ws(2, secs)
 
 
-@pytest.mark.parametrize(("index", "kind"), [(3, "self"), (1_001, "external"), (2**31 - 1, "external")])
+@pytest.mark.parametrize(
+    ("index", "kind"),
+    [(3, "self"), (999, "self"), (1_000, "external"), (1_001, "external"), (2**31 - 1, "external")],
+)
 def test_payment_to_another_registered_wallet_needs_a_findable_index(roots, index: int, kind: str) -> None:
     """A single-sig spend paying a registered multisig wallet: fine at a small index, danger past the gap."""
     desc = descriptor(roots[:3])
