@@ -140,6 +140,7 @@ def review_psbt(
             _check_path_network(owner.path, net, f"input {inp.index}", f)
             if not _require_amount_proof(inp, owner, ok, sighash, all_utxos_known, f):
                 unproven.append(inp.index)
+            note = _path_note(inp.index, owner, f)
             if inp.is_finalized:
                 note = "already finalized; not signed again"
                 f.warn("already-finalized", Severity.INFO, f"input {inp.index} is already finalized")
@@ -528,6 +529,33 @@ def _amount_source(utxo: TransactionOutput | None, proven: bool, owner: _Ours | 
     if owner is not None and owner.kind == "p2tr":
         return "taproot-signature"
     return "claimed"
+
+
+def _path_note(index: int, owner: _Ours, f: _Findings) -> str | None:
+    """A note for a single-sig input of ours where standard wallets do not keep coins (spending it is
+    fine; the person may want to know their wallet uses such a place). Registered multisig paths are
+    the wallet's own."""
+    if owner.wallet is not None:
+        return None
+    where = format_path(owner.path)
+    std = standard_address_path(owner.path)
+    if std is None:
+        f.warn(
+            "nonstandard-path",
+            Severity.INFO,
+            f"input {index} is this seed's key at {where}, not a standard wallet path "
+            "(m/44h, 49h, 84h or 86h/coin/account/0 or 1/index)",
+        )
+        return "non-standard path"
+    if std.kind != owner.kind:
+        f.warn(
+            "nonstandard-path",
+            Severity.INFO,
+            f"input {index} is a {owner.kind} coin at {where}, a BIP-{std.purpose} path where wallets "
+            f"use {std.kind}",
+        )
+        return f"{owner.kind} at a BIP-{std.purpose} path"
+    return None
 
 
 def _check_path_network(path: tuple[int, ...], network: str, where: str, f: _Findings) -> None:

@@ -178,6 +178,7 @@ class Review:
         lines = [f"Bitcoin transaction ({self.network}, PSBT v{self.psbt_version}), seed {self.fingerprint}"]
         for i in self.inputs:
             who = f"ours {i.path}" if i.ours else "NOT signed by this seed"
+            who += f"; {i.note}" if i.note else ""
             proof = AMOUNT_NOTES.get(i.amount_source, "") if i.ours else ""
             lines.append(
                 f"  in  #{i.index} {fmt_btc(i.amount)}{proof} {i.script_type} {i.address or '?'} [{who}]"

@@ -479,3 +479,31 @@ def test_change_on_the_same_nonstandard_account_as_an_input_is_not_change(root, 
     )
     review = danger(raw, keys, "change-unverified")
     assert review.outputs[1].kind == "external" and review.change == 0
+
+
+# ------------------------------------------------------------------ non-standard input paths (issue 10.8)
+@pytest.mark.parametrize(
+    ("kind", "account", "words"),
+    [
+        ("p2wpkh", (H + 0,), "m/0h/0/0"),
+        ("p2wpkh", (84 + H, H, H, 7), "m/84h/0h/0h/7/0/0"),
+        ("p2wpkh", (48 + H, H, H, 2 + H), "m/48h/0h/0h/2h/0/0"),
+        ("p2pkh", (84 + H, H, H), "p2pkh coin at m/84h/0h/0h/0/0, a BIP-84 path where wallets use p2wpkh"),
+        ("p2tr", (49 + H, H, H), "p2tr coin at m/49h/0h/0h/0/0, a BIP-49 path where wallets use p2sh-p2wpkh"),
+    ],
+)
+def test_input_at_a_nonstandard_path_gets_a_note_naming_it(root, keys, kind, account, words) -> None:
+    odd = Wallet(root, kind, account_path=account)
+    raw = build_psbt([odd.utxo(100_000, 0, 0, salt=1)], [external(99_000)])
+    review = review_psbt(load_psbt(raw), keys)
+    notes = [x for x in review.warnings if x.code == "nonstandard-path"]
+    assert len(notes) == 1 and notes[0].severity == Severity.INFO and words in notes[0].message
+    assert review.inputs[0].note and review.can_sign
+
+
+@pytest.mark.parametrize("kind", ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"])
+def test_inputs_at_standard_paths_get_no_path_note(root, keys, kind: str) -> None:
+    w = Wallet(root, kind)
+    raw = build_psbt([w.utxo(100_000, 1, 9, salt=1)], [external(99_000)])
+    review = review_psbt(load_psbt(raw), keys)
+    assert "nonstandard-path" not in review.codes() and review.inputs[0].note is None
