@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from embit.transaction import TransactionOutput
 
+from signer.btc import bip322
 from signer.btc.fees import estimate_size
 from signer.btc.keys import BtcKeys
 from signer.btc.multisig import MultisigWallet
@@ -102,10 +103,16 @@ class _Ours:
 
 
 def review_psbt(
-    psbt: Psbt, keys: BtcKeys, *, tip_height: int | None = None, change_gap: int = CHANGE_GAP
+    psbt: Psbt,
+    keys: BtcKeys,
+    *,
+    tip_height: int | None = None,
+    change_gap: int = CHANGE_GAP,
+    message: bytes | None = None,
 ) -> Review:
     """Build the Review of ``psbt`` for ``keys``. Never raises for a well-formed PSBT: problems that
-    forbid signing are listed in ``Review.refusals``."""
+    forbid signing are listed in ``Review.refusals``. ``message`` is the message the person says a
+    BIP-322 proof signs (checked against it; see signer.btc.bip322)."""
     f = _Findings()
     net = keys.network
     _check_global_xpubs(psbt, net, f)
@@ -127,6 +134,13 @@ def review_psbt(
         owner = _input_owner(inp, utxo, keys, f) if utxo is not None else _owner_without_utxo(inp, keys, f)
         ours.append(owner)
         sighashes.append(_input_sighash(inp, owner, len(psbt.outputs), f) if owner else inp.sighash_type)
+
+    challenge = utxos[0].script_pubkey.data if utxos and utxos[0] is not None else None
+    proof = bip322.recognise(psbt, challenge, message)
+    if proof is not None:
+        _check_message_proof(proof, utxos, ours, sighashes, net, f)
+        if proof.message is not None:
+            proven[0] = True  # input 0 spends the to_spend rebuilt from the message: nothing else
 
     plans: list[InputPlan] = []
     input_reviews: list[InputReview] = []
@@ -164,7 +178,7 @@ def review_psbt(
             )
         )
 
-    if unproven:
+    if unproven and proof is None:  # a message proof can never be mined: no fee to lie about
         _warn_unproven_amounts(unproven, utxos, f)
     if not any(ours):
         f.refuse(
@@ -219,19 +233,20 @@ def review_psbt(
         )
     elif fee < 0:
         f.refuse("fee-negative", f"outputs ({fmt_btc(total_out)}) exceed inputs ({fmt_btc(total_in)})")
-    else:
+    elif proof is None:
         _fee_warnings(fee, fee_rate or 0.0, sent, total_out, f)
-    if not any(o.kind == "change" for o in out_reviews) and any(ours):
+    if proof is None and not any(o.kind == "change" for o in out_reviews) and any(ours):
         f.warn(
             "full-spend",
             Severity.INFO,
             "no change output: all of the inputs leave the wallet (outputs plus fee)",
         )
 
-    _output_warnings(psbt, out_reviews, utxos, f)
+    if proof is None:  # a message proof's one output is BIP-322's empty OP_RETURN, its version 0 or 2
+        _output_warnings(psbt, out_reviews, utxos, f)
+        if psbt.tx_version not in (1, 2, 3):
+            f.warn("tx-version", Severity.WARN, f"unusual transaction version {psbt.tx_version}")
     _locktime_warnings(psbt, locktime, tip_height, f)
-    if psbt.tx_version not in (1, 2, 3):
-        f.warn("tx-version", Severity.WARN, f"unusual transaction version {psbt.tx_version}")
     if psbt.tx_modifiable:
         f.warn(
             "tx-modifiable",
@@ -261,9 +276,67 @@ def review_psbt(
         warnings=tuple(f.warnings),
         refusals=tuple(f.refusals),
         fingerprint=keys.fingerprint.hex(),
+        kind="btc-bip322" if proof is not None else "btc-psbt",
+        message_proof=proof,
         _plan=tuple(plans),
         _psbt=psbt,
         _utxos=utxo_pairs,
+    )
+
+
+# --------------------------------------------------------------------------- BIP-322 message proofs
+def _check_message_proof(
+    proof: bip322.MessageProof,
+    utxos: list[TransactionOutput | None],
+    ours: list[_Ours | None],
+    sighashes: list[int | None],
+    network: str,
+    f: _Findings,
+) -> None:
+    """A BIP-322 to_sign is signed only when its message is shown, for our own address, with SIGHASH_ALL."""
+    address = proof.address(network) or "an address it does not name"
+    what = f"this is not a payment: it is a signed-message proof (BIP-322) for {address}"
+    if proof.mismatch:
+        f.refuse("bip322-message-mismatch", f"{what}, and the message you gave is not the one it signs")
+        return
+    if proof.message is None:
+        f.refuse(
+            "bip322-message-unknown",
+            f"{what}, and the message it would sign is not included: signing it could sign a statement "
+            "you never saw. Sign messages with the message-signing feature instead.",
+        )
+        return
+    if ours[0] is None:
+        f.refuse(
+            "bip322-not-ours",
+            f"{what}, an address that is not this seed's: our coins would only back someone else's statement",
+        )
+    first = utxos[0]
+    if first is not None and first.value != 0:
+        f.refuse(
+            "utxo-mismatch",
+            f"input 0 spends the message's to_spend output, which holds nothing, not {fmt_btc(first.value)}",
+        )
+    for i, (owner, sighash) in enumerate(zip(ours, sighashes, strict=True)):
+        if owner is not None and sighash not in (0, 1, None):
+            name = SIGHASH_NAMES.get(sighash, hex(sighash))
+            f.refuse(
+                "bip322-sighash",
+                f"input {i} of the message proof asks for SIGHASH_{name}: "
+                "a proof signs with SIGHASH_ALL only (another type could let the signature spend the coin)",
+            )
+    funds = [i for i in proof.funds_inputs if ours[i] is not None]
+    held = sum(u.value for i, u in enumerate(utxos) if i in funds and u is not None)
+    also = (
+        f" It also proves that you control input(s) {', '.join(map(str, funds))} ({fmt_btc(held)})."
+        if funds
+        else ""
+    )
+    f.warn(
+        "bip322-message",
+        Severity.INFO,
+        f"This is not a payment: it signs a message as the owner of {address} (BIP-322), and it "
+        f"cannot move coins.{also}",
     )
 
 

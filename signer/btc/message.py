@@ -18,11 +18,12 @@ import hashlib
 from dataclasses import dataclass
 
 from embit import ec
-from embit.hashes import double_sha256, hash160, tagged_hash
+from embit.hashes import double_sha256, hash160
 from embit.script import Script
-from embit.transaction import Transaction, TransactionInput, TransactionOutput
+from embit.transaction import Transaction
 from embit.util import secp256k1
 
+from signer.btc.bip322 import MAX_MESSAGE, message_hash, to_sign, to_spend
 from signer.btc.errors import MessageError, PathError, PsbtError
 from signer.btc.keys import BtcKeys
 from signer.btc.networks import address_from_script, coin_type, format_path, script_from_address, script_type
@@ -32,7 +33,6 @@ from signer.btc.sign import ecdsa_sign, schnorr_sign
 
 H = 0x80000000
 BIP137_BASE = {"p2pkh": 31, "p2sh-p2wpkh": 35, "p2wpkh": 39}
-MAX_MESSAGE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def bip137_digest(message: str | bytes) -> bytes:
 
 
 def bip322_message_hash(message: str | bytes) -> bytes:
-    return tagged_hash("BIP0322-signed-message", _message_bytes(message))
+    return message_hash(_message_bytes(message))
 
 
 def _script_kind_for_path(path: tuple[int, ...], network: str) -> str:
@@ -140,15 +140,10 @@ def _encode_witness(items: list[bytes]) -> bytes:
 
 
 def _to_spend(spk: bytes, message: str | bytes) -> Transaction:
-    vin = TransactionInput(b"\x00" * 32, 0xFFFFFFFF, Script(b"\x00\x20" + bip322_message_hash(message)), 0)
-    return Transaction(version=0, vin=[vin], vout=[TransactionOutput(0, Script(spk))], locktime=0)
+    return to_spend(spk, _message_bytes(message))
 
 
-def _to_sign(to_spend_txid: bytes, version: int = 0, locktime: int = 0, sequence: int = 0) -> Transaction:
-    vin = TransactionInput(to_spend_txid, 0, Script(b""), sequence)
-    return Transaction(
-        version=version, vin=[vin], vout=[TransactionOutput(0, Script(b"\x6a"))], locktime=locktime
-    )
+_to_sign = to_sign
 
 
 def bip322_tx_hashes(address: str, message: str | bytes, network: str = "main") -> tuple[str, str]:

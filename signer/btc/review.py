@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from signer.btc.bip322 import MessageProof
 from signer.review import ReviewWarning, Severity
 
 SAT = 100_000_000
@@ -128,7 +129,8 @@ class Review:
     warnings: tuple[ReviewWarning, ...]
     refusals: tuple[ReviewWarning, ...]
     fingerprint: str
-    kind: str = "btc-psbt"
+    kind: str = "btc-psbt"  # "btc-bip322" for a BIP-322 message proof (see message_proof)
+    message_proof: MessageProof | None = None
     _plan: tuple[InputPlan, ...] = field(default=(), repr=False, compare=False)
     _psbt: Any = field(default=None, repr=False, compare=False)
     _utxos: tuple[tuple[int, bytes] | None, ...] = field(default=(), repr=False, compare=False)
@@ -172,10 +174,19 @@ class Review:
             "can_sign": self.can_sign,
             "warnings": [w.to_json() for w in self.warnings],
             "refusals": [r.to_json() for r in self.refusals],
+            "message_proof": self.message_proof.to_json(self.network) if self.message_proof else None,
         }
 
     def to_text(self) -> str:
         lines = [f"Bitcoin transaction ({self.network}, PSBT v{self.psbt_version}), seed {self.fingerprint}"]
+        proof = self.message_proof
+        if proof is not None:
+            lines[0] = (
+                f"Bitcoin signed-message proof (BIP-322, {self.network}) for "
+                f"{proof.address(self.network) or '?'}, seed {self.fingerprint}"
+            )
+            shown = proof.display() if proof.message is not None else "(not included: will not be signed)"
+            lines += ["  message:"] + [f"    {line}" for line in shown.split("\n")]
         for i in self.inputs:
             who = f"ours {i.path}" if i.ours else "NOT signed by this seed"
             who += f"; {i.note}" if i.note else ""
@@ -191,9 +202,9 @@ class Review:
             )
         fee_rate = "unknown" if self.fee_rate is None else f"{self.fee_rate:.1f} sat/vB"
         approx = "" if self.vsize_exact else "~"
-        lines.append(
-            f"  sending {fmt_btc(self.sent)}, fee {fmt_btc(self.fee)} ({fee_rate}, {approx}{self.vsize} vB)"
-        )
+        if proof is None:  # a proof moves nothing and pays no fee
+            size = f"{approx}{self.vsize} vB"
+            lines.append(f"  sending {fmt_btc(self.sent)}, fee {fmt_btc(self.fee)} ({fee_rate}, {size})")
         lines.append(
             f"  locktime {self.locktime}{' (time)' if self.locktime >= 500_000_000 else ''}, "
             f"RBF {'on' if self.rbf else 'off'}"

@@ -7,6 +7,10 @@ the same type name, BBQr in -> BBQr out, raw -> base64 unless ``--format`` says 
 
 A refusal, or a danger warning without ``--accept-risk``, signs nothing and exits 3.
 
+A PSBT that is a BIP-322 signed-message proof (its one output an empty OP_RETURN of value 0) is
+signed only when its message is known: carried in the PSBT, or given with ``--message`` /
+``--message-file`` (checked against what the proof commits to).
+
 Request kinds are dispatched through ``HANDLERS`` (payload kind -> handler), so other chains add
 their kinds with one line: ``HANDLERS["eth-sign-request"] = handle_eth``.
 """
@@ -46,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--tip-height", type=int, metavar="H", help="current block height, for locktime checks"
     )
+    message = parser.add_mutually_exclusive_group()
+    message.add_argument(
+        "--message", metavar="TEXT", help="BIP-322 proof PSBTs: the message it signs (checked, then shown)"
+    )
+    message.add_argument("--message-file", metavar="F", help="as --message, the exact message bytes from F")
     parser.set_defaults(func=cmd_sign)
 
 
@@ -89,7 +98,20 @@ def cmd_sign(args: argparse.Namespace) -> int:
     if handler is None:
         known = ", ".join(sorted(HANDLERS))
         raise UsageError(f"cannot sign a {payload.kind} payload here (signable kinds: {known})")
+    args.proof_message = _proof_message(args)  # read once: FILE or F may be stdin
+    if payload.kind != "psbt" and args.proof_message is not None:
+        raise UsageError("--message and --message-file are for BIP-322 proof PSBTs only")
     return handler(args, payload)
+
+
+def _proof_message(args: argparse.Namespace) -> bytes | None:
+    if getattr(args, "message", None) is not None:
+        return str(args.message).encode("utf-8")
+    if getattr(args, "message_file", None):
+        from signer.commands._common import read_bytes_file
+
+        return read_bytes_file(args.message_file)
+    return None
 
 
 def _network(args: argparse.Namespace, accounts: list[Any]) -> str:
@@ -135,7 +157,8 @@ def handle_psbt(args: argparse.Namespace, payload: Any) -> int:
     psbt = load_psbt(payload.data)
     with open_seed(args) as unlocked:
         keys = BtcKeys.from_seed(unlocked.seed_bytes(), _network(args, unlocked.accounts), unlocked.multisig)
-        review = review_psbt(psbt, keys, tip_height=args.tip_height)
+        message = getattr(args, "proof_message", None)
+        review = review_psbt(psbt, keys, tip_height=args.tip_height, message=message)
         print(review.to_text(), file=sys.stderr)
         write_review_json(args.review_json, review.to_json())
         if review.refusals:

@@ -90,6 +90,19 @@ def funding_tx(outputs: list[tuple[int, bytes]], salt: int = 0) -> Transaction:
     )
 
 
+def bip322_to_spend(spk: bytes, message: bytes) -> Transaction:
+    """BIP-322 ``to_spend`` for ``message`` and the address script ``spk``, from the BIP's text."""
+    tag = hashlib.sha256(b"BIP0322-signed-message").digest()
+    hashed = hashlib.sha256(tag + tag + message).digest()
+    vin = [TransactionInput(b"\x00" * 32, 0xFFFFFFFF, Script(b"\x00\x20" + hashed), 0)]
+    return Transaction(version=0, vin=vin, vout=[TransactionOutput(0, Script(spk))], locktime=0)
+
+
+def proprietary_key(identifier: bytes, subtype: int, keydata: bytes = b"") -> bytes:
+    """BIP-174 proprietary key: 0xFC, identifier (length-prefixed), subtype, key data."""
+    return b"\xfc" + cs(len(identifier)) + identifier + cs(subtype) + keydata
+
+
 # ------------------------------------------------------------------ the PSBT builder
 @dataclass
 class In:
@@ -128,6 +141,7 @@ def build_psbt(
     tx_version: int = 2,
     locktime: int = 0,
     xpubs: list[tuple[bytes, bytes]] = (),
+    extra_global: list[tuple[bytes, bytes]] = (),
 ) -> bytes:
     g = b""
     if version == 0:
@@ -145,6 +159,8 @@ def build_psbt(
         g += kv(b"\x03", locktime.to_bytes(4, "little"))
         g += kv(b"\x04", cs(len(ins))) + kv(b"\x05", cs(len(outs)))
         g += kv(b"\xfb", (2).to_bytes(4, "little"))
+    for k, v in extra_global:
+        g += kv(k, v)
     out = b"psbt\xff" + g + b"\x00"
     for i in ins:
         m = b""
@@ -236,7 +252,11 @@ class Wallet:
 
     def utxo(self, amount: int, branch: int = 0, index: int = 0, salt: int = 0, **kw: object) -> In:
         prev = funding_tx([(amount, self.spk(branch, index))], salt)
-        inp = In(prev, 0, **kw)  # type: ignore[arg-type]
+        return self.spending(prev, 0, branch, index, **kw)
+
+    def spending(self, prev: Transaction, vout: int, branch: int, index: int, **kw: object) -> In:
+        """An input spending output ``vout`` of ``prev``, annotated as our key at branch/index."""
+        inp = In(prev, vout, **kw)  # type: ignore[arg-type]
         if self.kind == "p2pkh":
             inp.wu = False
         self._annotate(self.key_path(branch, index), inp)

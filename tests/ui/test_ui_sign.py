@@ -7,6 +7,7 @@ press, only with a long hold; a raw request's unlimited approval can be lowered 
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from ui_txbuilders import (
     SPENDER,
     USDC,
     approve_data,
+    btc_message_proof,
     btc_psbt,
     btc_psbt_burning,
     check_btc_signature,
@@ -27,6 +29,7 @@ from ui_txbuilders import (
     recover_eth_signer,
 )
 
+from signer.btc import load_psbt
 from ui.events import Key
 
 
@@ -82,6 +85,63 @@ def test_btc_burn_is_shown_as_destroyed_coins_not_as_a_recipient(tmp_path: Path)
     assert not any(label.startswith("To (output 2)") for label in facts)
     assert "op-return-burn" in content.extra["codes"] and content.extra["needs_hold"]
     assert any("destroys 0.00010000 BTC" in m for severity, m in content.warnings if severity == "danger")
+
+
+def test_bip322_proof_psbt_shows_its_message_then_signs_a_valid_proof(tmp_path: Path) -> None:
+    """Issue 10.5: a BIP-322 proof disguised as a PSBT is shown as the message it signs."""
+    from signer.btc.message import verify_message
+
+    message = b"I control this address. Nonce 8c1f"
+    raw, address = btc_message_proof(message, carried=True)
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    camera.show(qr_images(raw, ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    assert content.extra["headline"] == "Sign a message" and content.extra["kind"] == "btc-bip322", d.text()
+    facts = dict(content.extra["facts"])
+    assert facts["Message"] == message.decode() and "Fee" not in facts
+    assert facts["Signed as the owner of"].replace(" ", "").replace("\n", "") == address
+    assert not content.extra["needs_hold"] and content.extra["can_approve"]
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    d.settle()
+    assert d.title == "Signed PSBT", d.text()
+    signed = load_psbt(decode_frames(collect_qr(d)).data)
+    ((pubkey, sig),) = signed.inputs[0].partial_sigs.items()
+    witness = bytes([2, len(sig)]) + sig + bytes([len(pubkey)]) + pubkey
+    assert verify_message(address, message, "smp" + base64.b64encode(witness).decode()).valid
+
+
+def test_bip322_message_the_font_cannot_draw_is_shown_as_hex(tmp_path: Path) -> None:
+    message = "Sign-in \U0001f510 ok".encode()
+    raw, _ = btc_message_proof(message, carried=True)
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    camera.show(qr_images(raw, ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    assert dict(d.content().extra["facts"])["Message"] == "hex " + message.hex(), d.text()
+
+
+def test_bip322_proof_psbt_without_its_message_cannot_be_signed(tmp_path: Path) -> None:
+    raw, _ = btc_message_proof(b"a message the person never sees", carried=False)
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    camera.show(qr_images(raw, ur_type="crypto-psbt"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    content = d.content()
+    assert content.title.startswith("Bitcoin") and not content.extra["can_approve"], d.text()
+    assert "bip322-message-unknown" in content.extra["codes"]
+    assert any("not a payment" in m for _, m in content.warnings)
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    assert d.content().extra["note"] == "this cannot be signed"
 
 
 def test_btc_psbt_for_another_seed_cannot_be_signed(tmp_path: Path) -> None:

@@ -49,6 +49,44 @@ def btc_psbt_burning(burned: int, mnemonic: str = ABANDON) -> bytes:
     return psbt.serialize()
 
 
+def btc_message_proof(message: bytes, *, carried: bool, mnemonic: str = ABANDON) -> tuple[bytes, str]:
+    """A BIP-322 to_sign for ``message`` and m/84h/0h/0h/0/0, as a PSBT (the message in a BitGo-style
+    proprietary global field when ``carried``). Returns (psbt bytes, address).
+
+    Written by hand: embit's PSBT writer turns to_sign's version 0 and sequence 0 into 2 and 0xffffffff."""
+    import hashlib
+
+    from embit.bip32 import HDKey
+    from embit.bip39 import mnemonic_to_seed
+    from embit.script import p2wpkh
+    from embit.transaction import Transaction, TransactionInput, TransactionOutput
+
+    def kv(key: bytes, value: bytes) -> bytes:  # short keys and values only
+        assert len(key) < 0xFD and len(value) < 0xFD
+        return bytes([len(key)]) + key + bytes([len(value)]) + value
+
+    root = HDKey.from_seed(mnemonic_to_seed(mnemonic))
+    path = "m/84h/0h/0h/0/0"
+    sec = root.derive(path).key.get_public_key().sec()
+    spk = b"\x00\x14" + hash160(sec)
+    tag = hashlib.sha256(b"BIP0322-signed-message").digest()
+    hashed = hashlib.sha256(tag + tag + message).digest()
+    spend_in = TransactionInput(bytes(32), 0xFFFFFFFF, Script(b"\x00\x20" + hashed), sequence=0)
+    to_spend = Transaction(version=0, vin=[spend_in], vout=[TransactionOutput(0, Script(spk))], locktime=0)
+    unsigned = (
+        bytes(4)  # version 0
+        + b"\x01" + bytes(reversed(to_spend.txid())) + bytes(4) + b"\x00" + bytes(4)  # to_spend:0, sequence 0
+        + b"\x01" + bytes(8) + b"\x01\x6a"  # one output: 0, OP_RETURN
+        + bytes(4)  # locktime 0
+    )  # fmt: skip
+    origin = root.my_fingerprint + b"".join(i.to_bytes(4, "little") for i in _path(path))
+    glob = kv(b"\x00", unsigned) + (kv(b"\xfc\x05BITGO\x07", message) if carried else b"")
+    witness_utxo = bytes(8) + bytes([len(spk)]) + spk
+    inp = kv(b"\x01", witness_utxo) + kv(b"\x06" + sec, origin)
+    raw = b"psbt\xff" + glob + b"\x00" + inp + b"\x00" + b"\x00"
+    return raw, p2wpkh(ec.PublicKey.parse(sec)).address()
+
+
 def check_btc_signature(signed: bytes, pubkey: bytes) -> None:
     """The signed PSBT carries a valid SIGHASH_ALL signature of the input by ``pubkey``."""
     psbt = PSBT.parse(signed)

@@ -164,28 +164,16 @@ def _btc(sats: int | None) -> str:
 
 def btc_model(session: Session, candidate: BtcCandidate, payload: Payload) -> ReviewModel:
     review = candidate.review
-    facts: list[tuple[str, str]] = []
-    external = [o for o in review.outputs if o.kind in ("external", "op_return")]
-    for o in external:
-        if o.kind == "op_return":
-            label = "Destroyed" if o.amount else "Data"
-            facts.append((f"{label} (output {o.index})", f"data output (OP_RETURN)\n{_btc(o.amount)}"))
-            continue
-        where = text.chunked(o.address) if o.address else f"script {o.script_type}"
-        facts.append((f"To (output {o.index})", f"{where}\n{_btc(o.amount)}"))
-    fee_rate = "" if review.fee_rate is None else f" ({review.fee_rate:.1f} sat/vB)"
-    facts.append(("Fee", _btc(review.fee) + fee_rate))
-    for o in review.outputs:
-        if o.kind in ("change", "self"):
-            label = "Change" if o.kind == "change" else "To yourself"
-            facts.append((f"{label} (output {o.index})", f"{_btc(o.amount)}\n{o.path or ''}".strip()))
-    ours = sum(1 for i in review.inputs if i.ours)
-    facts.append(("Inputs", f"{len(review.inputs)} ({ours} of this seed), {_btc(review.total_in)}"))
+    if review.message_proof is not None:
+        facts, headline = _message_proof_facts(review), "Sign a message"
+    else:
+        facts = _payment_facts(review)
+        headline = f"Send {_btc(review.sent)}" if review.sent else "Move within the wallet"
     facts.append(("Seed", f"{candidate.entry.label} {review.fingerprint}"))
     if review.network != "main":
         facts.append(("Network", review.network.upper()))
-    facts.append(("Lock time", f"{review.locktime}, RBF {'on' if review.rbf else 'off'}"))
-    headline = f"Send {_btc(review.sent)}" if review.sent else "Move within the wallet"
+    if review.message_proof is None:
+        facts.append(("Lock time", f"{review.locktime}, RBF {'on' if review.rbf else 'off'}"))
 
     def approve(accepted: bool) -> Action:
         return Push(
@@ -213,8 +201,42 @@ def btc_model(session: Session, candidate: BtcCandidate, payload: Payload) -> Re
             "fee": review.fee,
             "change": review.change,
             "codes": sorted(review.codes()),
+            "kind": review.kind,
         },
     )
+
+
+def _message_proof_facts(review: Review) -> list[tuple[str, str]]:
+    """A BIP-322 proof: the message and the address it is signed as (it moves no coins; the review's
+    note says which coins a proof of funds also shows)."""
+    proof = review.message_proof
+    assert proof is not None
+    address = proof.address(review.network)
+    shown = proof.display() if proof.message is not None else "(not included)"
+    if proof.message is not None and text.missing_glyphs(shown):  # never show a message it cannot draw
+        shown = "hex " + proof.message.hex()
+    return [("Message", shown), ("Signed as the owner of", text.chunked(address) if address else "?")]
+
+
+def _payment_facts(review: Review) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+    external = [o for o in review.outputs if o.kind in ("external", "op_return")]
+    for o in external:
+        if o.kind == "op_return":
+            label = "Destroyed" if o.amount else "Data"
+            facts.append((f"{label} (output {o.index})", f"data output (OP_RETURN)\n{_btc(o.amount)}"))
+            continue
+        where = text.chunked(o.address) if o.address else f"script {o.script_type}"
+        facts.append((f"To (output {o.index})", f"{where}\n{_btc(o.amount)}"))
+    fee_rate = "" if review.fee_rate is None else f" ({review.fee_rate:.1f} sat/vB)"
+    facts.append(("Fee", _btc(review.fee) + fee_rate))
+    for o in review.outputs:
+        if o.kind in ("change", "self"):
+            label = "Change" if o.kind == "change" else "To yourself"
+            facts.append((f"{label} (output {o.index})", f"{_btc(o.amount)}\n{o.path or ''}".strip()))
+    ours = sum(1 for i in review.inputs if i.ours)
+    facts.append(("Inputs", f"{len(review.inputs)} ({ours} of this seed), {_btc(review.total_in)}"))
+    return facts
 
 
 def _btc_sign(candidate: BtcCandidate, accepted: bool) -> bytes:
