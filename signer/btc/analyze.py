@@ -148,7 +148,7 @@ def review_psbt(
     all_utxos_known = all(u is not None for u in utxos)
     for inp, utxo, ok, owner, sighash in zip(psbt.inputs, utxos, proven, ours, sighashes, strict=True):
         spk = utxo.script_pubkey.data if utxo else None
-        stype = _display_type(inp, spk)
+        stype = _display_type(inp, spk, owner)
         note = None
         if owner is not None:
             _check_path_network(owner.path, net, f"input {inp.index}", f)
@@ -223,7 +223,8 @@ def review_psbt(
     ours_in = sum(u.value for u, o in zip(utxos, ours, strict=True) if o is not None and u is not None)
     sent = sum(o.amount for o in out_reviews if o.kind in ("external", "op_return"))
     change = sum(o.amount for o in out_reviews if o.kind in ("change", "self"))
-    size = estimate_size(psbt, [u.script_pubkey.data if u else None for u in utxos], sighashes)
+    spks = [u.script_pubkey.data if u else None for u in utxos]
+    size = estimate_size(psbt, spks, sighashes, [o.kind if o else None for o in ours])
     fee_rate = None if fee is None or size.vsize == 0 else fee / size.vsize
     if fee is None:
         f.warn(
@@ -659,9 +660,11 @@ def _plan(inp: PsbtInput, owner: _Ours, utxo: TransactionOutput, sighash: int) -
     return InputPlan(inp.index, owner.kind, owner.path, owner.pubkey, sighash, code, utxo.value, redeem)
 
 
-def _display_type(inp: PsbtInput, spk: bytes | None) -> str:
+def _display_type(inp: PsbtInput, spk: bytes | None, owner: _Ours | None) -> str:
     if spk is None:
         return "unknown"
+    if owner is not None and owner.wallet is None:
+        return owner.kind  # re-derived from our key: needs no optional PSBT field to be known
     kind = script_type(spk)
     if kind == "p2sh" and inp.redeem_script is not None:
         inner = script_type(inp.redeem_script)

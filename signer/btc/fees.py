@@ -13,6 +13,7 @@ from signer.btc.psbt import Psbt, PsbtInput, compact_bytes
 from signer.btc.scripts import parse_multisig_script
 
 ECDSA_SIG = 72
+P2WPKH_PROGRAM = b"\x00\x14" + bytes(20)  # the shape of a P2SH-P2WPKH redeem script (its length matters)
 SCHNORR_SIG = 64
 
 
@@ -27,15 +28,21 @@ def _witness_len(items: list[int]) -> int:
     return len(compact_bytes(len(items))) + sum(len(compact_bytes(n)) + n for n in items)
 
 
-def _input_sizes(inp: PsbtInput, spk: bytes | None, sighash: int | None) -> tuple[int, int, bool]:
-    """(scriptSig length, witness length or 0 for none, known) for one input."""
+def _input_sizes(
+    inp: PsbtInput, spk: bytes | None, sighash: int | None, proven_kind: str | None
+) -> tuple[int, int, bool]:
+    """(scriptSig length, witness length or 0 for none, known) for one input. ``proven_kind`` is the
+    script type the review re-derived for our input (it needs no PSBT_IN_REDEEM_SCRIPT to know it)."""
     if inp.final_scriptsig is not None or inp.final_scriptwitness is not None:
         wit = inp.final_scriptwitness
         return (len(inp.final_scriptsig or b""), _witness_len([len(x) for x in wit]) if wit else 0, True)
     kind = script_type(spk) if spk is not None else "unknown"
-    if kind == "p2sh" and inp.redeem_script is not None:
-        inner = script_type(inp.redeem_script)
-        push = len(inp.redeem_script) + (1 if len(inp.redeem_script) < 76 else 2)
+    redeem = inp.redeem_script
+    if kind == "p2sh" and redeem is None and proven_kind == "p2sh-p2wpkh":
+        redeem = P2WPKH_PROGRAM
+    if kind == "p2sh" and redeem is not None:
+        inner = script_type(redeem)
+        push = len(redeem) + (1 if len(redeem) < 76 else 2)
         if inner == "p2wpkh":
             return push, _witness_len([ECDSA_SIG, 33]), True
         if inner == "p2wsh" and inp.witness_script is not None:
@@ -61,13 +68,19 @@ def _multisig_witness(ws: bytes) -> tuple[int, bool]:
     return _witness_len([0] + [ECDSA_SIG] * m + [len(ws)]), True
 
 
-def estimate_size(psbt: Psbt, spks: list[bytes | None], sighashes: list[int | None]) -> SizeEstimate:
+def estimate_size(
+    psbt: Psbt,
+    spks: list[bytes | None],
+    sighashes: list[int | None],
+    proven_kinds: list[str | None] | None = None,
+) -> SizeEstimate:
     base = 4 + len(compact_bytes(len(psbt.inputs))) + len(compact_bytes(len(psbt.outputs))) + 4
     witness = 0
     any_witness = False
     exact = True
-    for inp, spk, sighash in zip(psbt.inputs, spks, sighashes, strict=True):
-        script_sig, wit, known = _input_sizes(inp, spk, sighash)
+    kinds = proven_kinds if proven_kinds is not None else [None] * len(psbt.inputs)
+    for inp, spk, sighash, proven in zip(psbt.inputs, spks, sighashes, kinds, strict=True):
+        script_sig, wit, known = _input_sizes(inp, spk, sighash, proven)
         exact = exact and known
         base += 32 + 4 + 4 + len(compact_bytes(script_sig)) + script_sig
         if wit:

@@ -145,3 +145,19 @@ def test_keys_repr_hides_secrets(root) -> None:
     keys = BtcKeys(root, "main")
     text = repr(keys)
     assert "73c5da0a" in text and "prv" not in text and root.to_base58() not in text
+
+
+def test_size_and_type_of_a_nested_segwit_input_come_from_its_proven_script(root) -> None:
+    """PSBT_IN_REDEEM_SCRIPT is optional for P2SH-P2WPKH: without it the input used to show as "p2sh"
+    and its size was guessed (23 vB short, so the fee rate shown was 21% too high). The review has
+    already re-derived the script from our key; the size and type come from that."""
+    w = Wallet(root, "p2sh-p2wpkh")
+    inp = w.utxo(100_000, salt=1)
+    inp.redeem = None
+    keys = BtcKeys(root, "main")
+    review = review_psbt(load_psbt(build_psbt([inp], [external(90_000)])), keys)
+    assert review.inputs[0].script_type == "p2sh-p2wpkh" and review.vsize_exact
+    tx_raw, amounts, spks = extract(sign_reviewed(review, keys, finalize=True).psbt)
+    assert verify_input(Tx(tx_raw), 0, amounts, spks)
+    weight = len(_strip_witness(tx_raw)) * 3 + len(tx_raw)
+    assert 0 <= review.vsize - (weight + 3) // 4 <= 3
