@@ -871,7 +871,12 @@ def _gap_check(index_out: int, index: int, acc: _Account, gap: int, f: _Findings
 # --------------------------------------------------------------------------- warnings
 def _fee_warnings(fee: int, rate: float, sent: int, total_out: int, f: _Findings) -> None:
     basis = sent if sent > 0 else total_out
-    pct = 100.0 * fee / basis if basis else float("inf")
+    if basis == 0:
+        if fee:
+            detail = f"fee {fmt_btc(fee)} while nothing is sent: all of it goes to miners"
+            f.warn("fee-high", Severity.DANGER, detail)
+        return
+    pct = 100.0 * fee / basis
     detail = f"fee {fmt_btc(fee)} is {pct:.1f}% of the {fmt_btc(basis)} sent, {rate:.1f} sat/vB"
     if pct > FEE_DANGER_PCT or rate > FEE_DANGER_RATE:
         f.warn("fee-high", Severity.DANGER, detail)

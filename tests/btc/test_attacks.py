@@ -507,3 +507,15 @@ def test_inputs_at_standard_paths_get_no_path_note(root, keys, kind: str) -> Non
     raw = build_psbt([w.utxo(100_000, 1, 9, salt=1)], [external(99_000)])
     review = review_psbt(load_psbt(raw), keys)
     assert "nonstandard-path" not in review.codes() and review.inputs[0].note is None
+
+
+def test_fee_check_of_a_transaction_that_sends_nothing(root, keys) -> None:
+    """Nothing sent and no fee is no "inf%" danger (such a meaningless danger trains people to accept
+    dangers); a fee when nothing is sent is a danger that says so."""
+    w = Wallet(root, "p2wpkh")
+    data = Out(0, b"\x6a\x02hi")
+    free = review_psbt(load_psbt(build_psbt([w.utxo(0, salt=1)], [data])), keys)
+    assert "fee-high" not in free.codes() and not free.has_danger, free.to_text()
+    burn = danger(build_psbt([w.utxo(5_000, salt=2)], [data]), keys, "fee-high")
+    text = next(x.message for x in burn.warnings if x.code == "fee-high")
+    assert "inf" not in text and "nothing is sent" in text
