@@ -224,7 +224,7 @@ def parse_descriptor(text: str, name: str | None = None) -> MultisigWallet:
     if not (inner.startswith("sortedmulti(") and inner.endswith(")")):
         raise DescriptorError("expected sortedmulti(M,KEY,...) inside the script wrapper")
     args = _split_top(inner[len("sortedmulti(") : -1])
-    if not args[0].isdigit():
+    if not (args[0].isascii() and args[0].isdigit()):
         raise DescriptorError(f"threshold {args[0]!r} is not a number")
     m = int(args[0])
     parsed = [_parse_key(k) for k in args[1:]]

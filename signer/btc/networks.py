@@ -142,7 +142,7 @@ def parse_path(text: str) -> tuple[int, ...]:
     for part in parts[1:]:
         hardened = part[-1:] in ("h", "H", "'")
         digits = part[:-1] if hardened else part
-        if not digits.isdigit() or (len(digits) > 1 and digits[0] == "0"):
+        if not (digits.isascii() and digits.isdigit()) or (len(digits) > 1 and digits[0] == "0"):
             raise PathError(f"derivation path {text!r} has a bad element {part!r}")
         value = int(digits)
         if value >= HARDENED:

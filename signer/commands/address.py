@@ -42,7 +42,7 @@ def _account_paths(specs: list[str] | None, network: str) -> list[tuple[int, ...
     paths = []
     for spec in specs:
         kind, _, index = spec.partition(":")
-        if index and not index.isdigit():
+        if index and not (index.isascii() and index.isdigit()):
             raise UsageError(f"--account {spec}: the index must be a number")
         account = AccountSpec.parse(kind, network, int(index or 0))
         if not account.is_bitcoin or kind.startswith("btc-48"):

@@ -52,7 +52,7 @@ def _read(path: Path | None, name: str) -> Any:
 
 
 def _chain_id(key: str) -> int:
-    if not key.isdigit() or not 0 < int(key) < 2**64:
+    if not (key.isascii() and key.isdigit()) or not 0 < int(key) < 2**64:
         raise EthError(f"chain id {key!r} must be a positive decimal number below 2^64")
     return int(key)
 

@@ -219,3 +219,12 @@ def test_bip322_sign_and_verify(keys, path) -> None:
 def test_bip322_sign_refuses_legacy_types(keys) -> None:
     with pytest.raises(MessageError, match="P2WPKH and P2TR"):
         sign_message(keys, (44 + H, H, H, 0, 0), "x", "bip322")
+
+
+@pytest.mark.parametrize("text", ["m/８４h/0h/0h/0/0", "m/84h/0h/0h/0/²", "m/84h/٠h/0h/0/0"])
+def test_paths_take_only_ascii_digits(text: str) -> None:
+    """Unicode digits must not parse: fullwidth ones used to pass as 84, a superscript crashed int()."""
+    from signer.btc.networks import parse_path
+
+    with pytest.raises(PathError, match="bad element"):
+        parse_path(text)

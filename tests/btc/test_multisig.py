@@ -101,6 +101,11 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
             "sortedmulti",
         ),
         (lambda r: descriptor(r[:3], m=4).split("#")[0], DescriptorError, "threshold"),
+        (
+            lambda r: descriptor(r[:3]).split("#")[0].replace("sortedmulti(2,", "sortedmulti(²,"),
+            DescriptorError,
+            "not a number",
+        ),
         (lambda r: descriptor(r[:3], suffix="").split("#")[0], DescriptorError, "suffix"),
         (
             lambda r: "sh(sortedmulti(2," + ",".join(key_expr(x) + "/<0;1>/*" for x in r[:3]) + "))",
@@ -121,6 +126,7 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
         "duplicate",
         "unsorted",
         "bad-threshold",
+        "superscript-threshold",
         "no-suffix",
         "legacy-p2sh",
         "policy-count",

@@ -69,3 +69,12 @@ def test_text_requests_follow_personal_sign_rules() -> None:
     assert parse_raw(b"0x1234abcd", text=True).payload.data == bytes.fromhex("1234abcd")
     with pytest.raises(EthError, match="not valid RLP"):  # a leading byte >= 0xc0 means a legacy transaction
         parse_raw(b"0xdeadbeef", text=True)
+
+
+def test_chain_file_with_a_non_ascii_digit_id_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "chains.json"
+    chain = {"name": "X", "symbol": "X", "decimals": 18, "fee_cap": "1"}
+    path.write_text(json.dumps({"chains": {"1²": chain}}))
+    with pytest.raises(EthError, match="positive decimal number"):  # used to escape as a bare ValueError
+        registry.install(chains_path=path)
+    assert registry.chain(1).name == "Ethereum"  # nothing changed

@@ -103,3 +103,11 @@ def test_things_with_nothing_to_do(tmp_path: Path) -> None:
     key = HDKey.from_seed(mnemonic_to_seed(LEGAL)).derive("m/84h/0h/0h").to_public().to_base58()
     scan(d, camera, [render_qr(key, module_px=3)])
     assert d.title == "Nothing to do" and "public key" in d.text()
+
+
+def test_a_wallet_with_a_unicode_digit_threshold_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _, d = unlocked(tmp_path, camera=camera)
+    descriptor = f"wsh(sortedmulti(²,{cosigner(ABANDON, ABANDON_FP)},{cosigner(LEGAL, LEGAL_FP)}))"
+    scan(d, camera, [render_qr(descriptor, module_px=3)])  # int("²") used to escape the scan loop
+    assert d.title == "Not registered" and "is not a number" in d.text()
