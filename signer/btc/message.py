@@ -84,7 +84,8 @@ def bip322_message_hash(message: str | bytes) -> bytes:
     return message_hash(_message_bytes(message))
 
 
-def _script_kind_for_path(path: tuple[int, ...], network: str) -> str:
+def script_kind_for_path(path: tuple[int, ...], network: str) -> str:
+    """The single-key script type a BIP-44/49/84/86 address path stands for (PathError otherwise)."""
     if len(path) != 5 or path[0] not in SCRIPT_BY_PURPOSE or any(i < H for i in path[:3]):
         raise PathError(
             f"{format_path(path)} is not a BIP-44/49/84/86 address path (m/purpose'/coin'/account'/c/i)"
@@ -100,7 +101,7 @@ def _script_kind_for_path(path: tuple[int, ...], network: str) -> str:
 def sign_message(keys: BtcKeys, path: tuple[int, ...], message: str | bytes, fmt: str = "bip137",
                  *, prefix: bool = True) -> MessageSignature:  # fmt: skip
     """Sign ``message`` with the key at ``path``; the address type follows the path's purpose."""
-    kind = _script_kind_for_path(path, keys.network)
+    kind = script_kind_for_path(path, keys.network)
     node = keys.derive(path)
     sec = node.key.get_public_key().sec()
     address = address_from_script(single_sig_script(kind, sec), keys.network) or ""

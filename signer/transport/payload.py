@@ -36,6 +36,7 @@ KINDS = frozenset(
         "bip21",
         "eth-address",
         "eip681",
+        "btc-sign-message",  # SeedSigner/Sparrow "signmessage <path> ascii:<message>" (signmessage.py)
         "descriptor-text",  # xpub, descriptor, or multisig wallet file text (btc layer parses it)
         "json",
         "text",

@@ -5,7 +5,8 @@ plain format at all (the assembler counts it as garbage), and raises :class:`Tra
 content that claims a format but breaks it (bad checksum, bad amount...).
 
 Formats: base64 PSBT (``cHNidP8``), hex PSBT (``70736274ff``), hex raw Bitcoin transaction, Bitcoin
-address / BIP-21 URI, Ethereum address (EIP-55 checked when mixed case) / EIP-681 URI, and key text
+address / BIP-21 URI, Ethereum address (EIP-55 checked when mixed case) / EIP-681 URI, a
+SeedSigner/Sparrow sign-message request (``signmessage.py``), and key text
 (xpub family, output descriptors, Sparrow/Specter/Nunchuk/Coldcard wallet files, JSON exports),
 which is only classified here; the Bitcoin layer parses it.
 """
@@ -356,6 +357,12 @@ def recognise(content: str | bytes) -> Payload | None:
         if len(raw) >= 60 and is_transaction(raw):
             return Payload("bitcoin-tx", "plain", raw)
         return None
+
+    if text.startswith("signmessage"):
+        from signer.transport import signmessage
+
+        if signmessage.is_sign_message(text):
+            return Payload("btc-sign-message", "plain", text.encode(), obj=signmessage.parse(text))
 
     if lowered.startswith("bitcoin:"):
         uri = parse_bip21(text)
