@@ -2,6 +2,10 @@
 
 ``sign`` shows the message on stderr and prints ``{"address", "path", "format", "signature"}``;
 ``verify`` prints the result and exits 0 only for a valid signature (1 otherwise).
+
+``sign --qr FILE`` takes the path and the message from a SeedSigner/Sparrow sign-message request
+(``signmessage m/84h/0h/0h/0/0 ascii:<message>``), reviews it as the device does and signs as
+SeedSigner does (Electrum-style header); a refused path exits 3 with nothing signed.
 """
 
 from __future__ import annotations
@@ -9,17 +13,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from signer.commands._common import add_seed_args
+from signer.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("message", help="sign or verify a message (BIP-137, BIP-322)")
     cmds = parser.add_subparsers(dest="message_command", required=True, metavar="ACTION")
     sign = cmds.add_parser("sign", help="sign a message with the key of one address")
-    sign.add_argument("--address-path", required=True, metavar="PATH", help="e.g. m/84h/0h/0h/0/0")
-    _message_args(sign)
-    sign.add_argument("--format", choices=("bip137", "electrum", "bip322"), default="bip137")
+    sign.add_argument("--address-path", metavar="PATH", help="e.g. m/84h/0h/0h/0/0")
+    _message_args(sign, required=False)
+    sign.add_argument(
+        "--qr", metavar="FILE", help="a sign-message request (signmessage <path> ascii:<message>) to sign"
+    )
+    sign.add_argument(
+        "--format",
+        choices=("bip137", "electrum", "bip322"),
+        help="signature format (default: bip137; electrum for --qr, as SeedSigner)",
+    )
     sign.add_argument(
         "--no-prefix", action="store_true", help="BIP-322: omit the 'smp' prefix (older verifiers)"
     )
@@ -32,8 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     verify.set_defaults(func=cmd_verify)
 
 
-def _message_args(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_mutually_exclusive_group(required=True)
+def _message_args(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    group = parser.add_mutually_exclusive_group(required=required)
     group.add_argument("--message", metavar="TEXT")
     group.add_argument("--message-file", metavar="F", help="file holding the exact message bytes")
     parser.add_argument("--network", choices=("main", "test", "signet", "regtest"), default="main")
@@ -50,18 +63,80 @@ def _message(args: argparse.Namespace) -> bytes:
 def cmd_sign(args: argparse.Namespace) -> int:
     from signer.btc import BtcKeys
     from signer.btc.message import sign_message
+    from signer.btc.message_request import shown_message
     from signer.btc.networks import parse_path
     from signer.commands._common import open_seed
 
+    if args.qr is not None:
+        if args.address_path is not None or args.message is not None or args.message_file is not None:
+            raise UsageError("--qr brings its own path and message: drop --address-path and --message")
+        return _sign_qr(args)
+    if args.address_path is None or (args.message is None and args.message_file is None):
+        raise UsageError("say what to sign: --address-path with --message or --message-file, or --qr FILE")
     message = _message(args)
     path = parse_path(args.address_path)
-    shown = message.decode("utf-8", "replace")
+    shown, _ = shown_message(message)  # never raw: control codes could rewrite the terminal
     print(f"message ({len(message)} bytes):\n{shown}", file=sys.stderr)
     with open_seed(args) as unlocked:
         keys = BtcKeys.from_seed(unlocked.seed_bytes(), args.network)
-        signed = sign_message(keys, path, message, args.format, prefix=not args.no_prefix)
+        signed = sign_message(keys, path, message, args.format or "bip137", prefix=not args.no_prefix)
     print(json.dumps(signed.to_json()))
     return 0
+
+
+def _sign_qr(args: argparse.Namespace) -> int:
+    from signer.commands._common import read_bytes_file
+    from signer.transport.errors import TransportError
+    from signer.transport.signmessage import parse
+
+    if args.format == "bip322":
+        raise UsageError("--qr signs as SeedSigner does (BIP-137 style); for BIP-322 give --address-path")
+    raw = read_bytes_file(args.qr)
+    try:
+        text = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.qr} is not UTF-8 text") from None
+    try:
+        request = parse(text)
+    except TransportError as exc:
+        raise UsageError(f"{args.qr}: {exc}") from None
+    network = None if args.network == "main" else args.network
+    signed = sign_request(args, request, network=network, fmt=args.format or "electrum")
+    print(json.dumps(signed.to_json()))
+    return 0
+
+
+def sign_request(
+    args: argparse.Namespace, request: Any, network: str | None = None, fmt: str = "electrum"
+) -> Any:
+    """Review ``request`` (SignMessageRequest) with the seed the arguments name, print the review
+    on stderr (and as JSON with ``--review-json``), then sign it; BtcRefusal signs nothing."""
+    from signer.btc.message import sign_message
+    from signer.btc.message_request import (
+        SIGNATURE_FORMAT,
+        account_paths,
+        keys_for,
+        review_message,
+        sign_reviewed_message,
+    )
+    from signer.commands._common import open_seed
+
+    with open_seed(args) as unlocked:
+        preferred = [network] if network else [a.network for a in unlocked.accounts if a.is_bitcoin]
+        keys = keys_for(request, unlocked.seed_bytes(), preferred)
+        if network and keys.network != network:
+            raise UsageError(f"the path {request.path} is for {keys.network}, not --network {network}")
+        accounts = account_paths(unlocked.accounts) if unlocked.accounts else None
+        review = review_message(request, keys, accounts)
+        print(review.to_text(), file=sys.stderr)
+        review_json = getattr(args, "review_json", None)
+        if review_json:
+            from signer.commands.sign import write_review_json
+
+            write_review_json(review_json, review.to_json())
+        if fmt == SIGNATURE_FORMAT:
+            return sign_reviewed_message(review, keys)
+        return sign_message(keys, review.path, review.message, fmt)  # bip137: the address type's header
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

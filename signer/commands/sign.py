@@ -1,9 +1,11 @@
 """``airlock sign FILE``: review a signing request, then sign it if it is safe (or the risk accepted).
 
-FILE holds QR texts, one per line (UR or BBQr, any order, repeats allowed), or a raw PSBT (binary,
-base64 or hex). The review goes to stderr as text and, with ``--review-json OUT``, to OUT as JSON;
-the signed result goes to stdout as QR texts in the request's format family (UR in -> UR out with
-the same type name, BBQr in -> BBQr out, raw -> base64 unless ``--format`` says otherwise).
+FILE holds QR texts, one per line (UR or BBQr, any order, repeats allowed), a raw PSBT (binary,
+base64 or hex), or a SeedSigner/Sparrow sign-message request (``signmessage <path> ascii:<message>``).
+The review goes to stderr as text and, with ``--review-json OUT``, to OUT as JSON; the signed result
+goes to stdout as QR texts in the request's format family (UR in -> UR out with the same type name,
+BBQr in -> BBQr out, raw -> base64 unless ``--format`` says otherwise); a message request is
+answered with its base64 signature, the text Sparrow reads back.
 
 A refusal, or a danger warning without ``--accept-risk``, signs nothing and exits 3.
 
@@ -73,6 +75,16 @@ def read_request(path: str) -> Any:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
         raise UsageError(f"{path} is empty")
+    if lines[0].startswith("signmessage"):  # the whole file is one request (the message may span lines)
+        from signer.transport.errors import TransportError
+        from signer.transport.plain import recognise
+
+        try:
+            payload = recognise(text)
+        except TransportError as exc:
+            raise UsageError(f"{path}: {exc}") from None
+        if payload is not None:
+            return payload
     if lines[0].lower().startswith("ur:") or lines[0].startswith("B$"):
         from signer.transport.assembler import Assembler
 
@@ -93,7 +105,10 @@ def read_request(path: str) -> Any:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    from signer.transport.signmessage import from_payload
+
     payload = read_request(args.file)
+    payload = from_payload(payload) or payload  # a sign-message request inside ur:bytes or BBQr text
     handler = HANDLERS.get(payload.kind)
     if handler is None:
         known = ", ".join(sorted(HANDLERS))
@@ -177,6 +192,20 @@ def handle_psbt(args: argparse.Namespace, payload: Any) -> int:
 
 
 HANDLERS["psbt"] = handle_psbt
+
+
+def handle_sign_message(args: argparse.Namespace, payload: Any) -> int:
+    """SeedSigner/Sparrow ``signmessage`` request: review on stderr, the base64 signature on stdout
+    (what the device shows as a QR code and Sparrow reads back)."""
+    from signer.commands.message import sign_request
+
+    signed = sign_request(args, payload.obj, network=args.network)
+    print(signed.signature)
+    print(f"signed the message with {signed.address} ({signed.path})", file=sys.stderr)
+    return 0
+
+
+HANDLERS["btc-sign-message"] = handle_sign_message
 
 
 def handle_eth(args: argparse.Namespace, payload: Any) -> int:
