@@ -1,5 +1,6 @@
-"""Scan anything, then do what it asks: review and sign a Bitcoin PSBT or an Ethereum request,
-register a multisig wallet, check whether an address is ours, import a SeedQR, restore a backup.
+"""Scan anything, then do what it asks: review and sign a Bitcoin PSBT, a Bitcoin message or an
+Ethereum request, register a multisig wallet, check whether an address is ours, import a SeedQR,
+restore a backup.
 
 Signing always goes scan -> review (warnings first, danger needs a long hold) -> sign -> animated
 QR of the result. Nothing is signed without a review of exactly what is signed.
@@ -64,6 +65,13 @@ def dispatch(session: Session, payload: Payload) -> Action:
         return Replace(error("No seed", "Add a seed first: there is nothing to sign with."))
     if kind == "psbt":
         return btc_sign(session, payload)
+    message = _sign_message_payload(payload)
+    if isinstance(message, Screen):
+        return Replace(message)
+    if message is not None:
+        from ui.flows.sign_message import sign_message
+
+        return sign_message(session, message)
     if kind in ("eth-sign-request", "json", "text", "bytes", "binary"):
         return eth_sign(session, payload)
     if kind in ("descriptor-text", "output-descriptor") and _is_multisig(payload):
@@ -82,6 +90,18 @@ def dispatch(session: Session, payload: Payload) -> Action:
         "output-descriptor": "It is a single-key wallet; there is nothing to sign.",
     }.get(kind, "")
     return Replace(info("Nothing to do", f"This QR code holds {what}. {hint}".strip()))
+
+
+def _sign_message_payload(payload: Payload) -> Payload | Screen | None:
+    """A sign-message request (plain, or inside ur:bytes / BBQr text), an error screen when one is
+    malformed, or None for anything else."""
+    from signer.transport.errors import TransportError
+    from signer.transport.signmessage import from_payload
+
+    try:
+        return from_payload(payload)
+    except TransportError as exc:
+        return error("Not a valid request", str(exc))
 
 
 # -- Bitcoin --------------------------------------------------------------------------------

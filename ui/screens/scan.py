@@ -226,6 +226,7 @@ KIND_NAMES = {
     "bip21": "a Bitcoin payment request",
     "eth-address": "an Ethereum address",
     "eip681": "an Ethereum payment request",
+    "btc-sign-message": "a Bitcoin message to sign",
     "descriptor-text": "a wallet descriptor",
     "json": "a JSON document",
     "text": "text",
