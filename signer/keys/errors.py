@@ -43,6 +43,14 @@ class UnsupportedVersion(VaultError):
     """The file was written by a newer (or unknown) format version."""
 
 
+class KefError(VaultError):
+    """A Krux encrypted QR (KEF envelope) is malformed, or does not hold what was asked for."""
+
+
+class NotKef(KefError):
+    """Nothing in the input looks like a KEF envelope at all (it may be another format)."""
+
+
 class SeedNotFound(VaultError):
     """No seed with that label in the vault."""
 

@@ -1,0 +1,83 @@
+"""How KEF envelopes travel: as the bytes of a binary QR code (Krux's legacy versions 0 and 1), as
+base43 text (Krux shows every newer version that way: the QR code's dense alphanumeric mode), as
+base64 (Krux's ``seeds.json`` on an SD card) or as hex.
+
+Base43 is Electrum's (alphabet ``0-9 A-Z $ * + - . / :``, big-endian, one ``0`` per leading zero
+byte). ``candidates`` returns every reading of some input that parses as an envelope, because the
+encodings overlap (hex digits are base43 and base64 characters too): only the password tells
+which one was meant.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+from typing import NoReturn
+
+from signer.keys import kef
+from signer.keys.errors import NotKef
+
+BASE43 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:"
+_BASE43_INDEX = {c: i for i, c in enumerate(BASE43)}
+MAX_TEXT = 8 * 1024  # far above any envelope of a mnemonic; bounds the base43 big-integer work
+
+
+def base43_encode(data: bytes) -> str:
+    zeros = len(data) - len(data.lstrip(b"\x00"))
+    number = int.from_bytes(data, "big")
+    digits = []
+    while number:
+        number, rest = divmod(number, 43)
+        digits.append(BASE43[rest])
+    return "0" * zeros + "".join(reversed(digits))
+
+
+def base43_decode(text: str) -> bytes | None:
+    """The bytes of base43 ``text``, or None when it holds a character outside the alphabet."""
+    number = 0
+    for char in text:
+        value = _BASE43_INDEX.get(char)
+        if value is None:
+            return None
+        number = number * 43 + value
+    zeros = len(text) - len(text.lstrip("0"))
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    return b"\x00" * zeros + body
+
+
+def readings(raw: bytes) -> list[bytes]:
+    """What ``raw`` may be: for ASCII text its base43, hex and base64 decodings (in that order) and
+    then the raw bytes; for anything else the raw bytes only."""
+    raw = bytes(raw)
+    try:
+        text = raw.decode("ascii").strip() if len(raw) <= MAX_TEXT else None
+    except UnicodeDecodeError:
+        text = None
+    if not text:
+        return [raw] if raw else []
+    found: list[bytes] = []
+    decoded = base43_decode(text)
+    if decoded:
+        found.append(decoded)
+    if len(text) % 2 == 0:
+        with contextlib.suppress(ValueError):
+            found.append(bytes.fromhex(text))
+    with contextlib.suppress(binascii.Error, ValueError):
+        found.append(base64.b64decode(text, validate=True))
+    found.append(raw)
+    return [b for i, b in enumerate(found) if b and b not in found[:i]]
+
+
+def candidates(raw: bytes) -> list[bytes]:
+    """The readings of ``raw`` that parse as an envelope of a version Airlock reads."""
+    return [blob for blob in readings(raw) if kef.is_envelope(blob)]
+
+
+def diagnose(raw: bytes) -> NoReturn:
+    """Raise the most specific reason why ``raw`` holds no envelope (an unknown version, a cut-off
+    header...), judged on its first reading; NotKef when nothing looks like one at all."""
+    for blob in readings(raw)[:1]:
+        if blob[0] <= kef.MAX_ID and len(blob) > blob[0] + 1:
+            kef.unwrap(blob)
+    raise NotKef("this is not a Krux encrypted QR code (no KEF envelope as binary, base43, hex or base64)")
