@@ -1,10 +1,18 @@
-"""``airlock backup export|restore``: the encrypted, portable backup of chosen seeds."""
+"""``airlock backup export|restore``: the encrypted, portable backup of chosen seeds.
+
+``--format kef`` reads and writes Krux's encrypted mnemonic (a KEF envelope, ``keys/kef.py``):
+``export --format kef --seeds LABEL`` writes one BIP-39 seed as the text a Krux QR code holds
+(base43; ``--encoding`` picks base64, hex or the raw bytes instead), and ``restore`` recognises a
+KEF envelope in any of those forms by itself and stores its seed under ``--label`` (default: the
+envelope's ID, as Krux's default ID is the fingerprint).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from signer.commands._common import add_vault_arg, get_password, open_vault, read_bytes_file
 from signer.errors import UsageError
@@ -21,6 +29,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--backup-password-file", help="its own password (else $AIRLOCK_BACKUP_PASSWORD or a prompt)"
     )
     export.add_argument("-o", "--output", required=True, help="backup file to write (- for stdout)")
+    export.add_argument(
+        "--format",
+        choices=("airlock", "kef"),
+        default="airlock",
+        help="airlock: Airlock's backup of chosen seeds; kef: Krux encrypted mnemonic of one seed",
+    )
+    export.add_argument("--kef-id", metavar="ID", help="kef: the envelope's ID (default: the fingerprint)")
+    export.add_argument(
+        "--encoding",
+        choices=("base43", "base64", "hex", "binary"),
+        default="base43",
+        help="kef: base43 is the text of Krux's QR code (default); base64 as in Krux's seeds.json",
+    )
     export.set_defaults(func=cmd_export)
 
     restore = cmds.add_parser("restore", help="add the seeds of a backup to a vault")
@@ -28,6 +49,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     restore.add_argument("file", help="the backup file (- for stdin)")
     restore.add_argument("--backup-password-file")
     restore.add_argument("--create", action="store_true", help="create the vault if it does not exist")
+    restore.add_argument(
+        "--format",
+        choices=("auto", "airlock", "kef"),
+        default="auto",
+        help="auto (default): an Airlock backup, else a Krux encrypted mnemonic (KEF)",
+    )
+    restore.add_argument("--label", help="kef: label for the restored seed (default: the envelope's ID)")
+    restore.add_argument("--accounts", default="btc-84,eth", help="kef: account kinds, comma separated")
+    restore.add_argument("--network", default="main", help="kef: network for the Bitcoin accounts")
     restore.set_defaults(func=cmd_restore)
 
 
@@ -36,9 +66,10 @@ def _backup_password(args: argparse.Namespace, confirm: bool) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from signer.atomic_file import atomic_write
     from signer.keys.backup import export_backup
 
+    if args.format == "kef":
+        return _export_kef(args)
     vault = open_vault(args)
     try:
         labels = [x.strip() for x in args.seeds.split(",")] if args.seeds else vault.labels()
@@ -46,29 +77,64 @@ def cmd_export(args: argparse.Namespace) -> int:
         blob = export_backup(entries, _backup_password(args, confirm=True))
     finally:
         vault.lock()
-    if args.output == "-":
-        sys.stdout.buffer.write(blob)
-    else:
-        atomic_write(Path(args.output), blob)
+    _write(args.output, blob)
     print(f"backed up {len(labels)} seed(s), {len(blob)} bytes", file=sys.stderr)
     return 0
 
 
+def _write(output: str, blob: bytes) -> None:
+    from signer.atomic_file import atomic_write
+
+    if output == "-":
+        sys.stdout.buffer.write(blob)
+    else:
+        atomic_write(Path(output), blob)
+
+
+def _export_kef(args: argparse.Namespace) -> int:
+    import base64
+
+    from signer.keys import kef, kef_mnemonic, kef_text
+
+    labels = [x.strip() for x in (args.seeds or "").split(",") if x.strip()]
+    if len(labels) != 1:
+        raise UsageError("a Krux encrypted mnemonic holds one seed: give --seeds LABEL")
+    vault = open_vault(args)
+    try:
+        entry = vault.get(labels[0])
+        blob = kef_mnemonic.export_mnemonic(
+            entry.material, _backup_password(args, confirm=True), args.kef_id or entry.fingerprint
+        )
+    finally:
+        vault.lock()
+    encoded = {
+        "base43": lambda: kef_text.base43_encode(blob).encode() + b"\n",
+        "base64": lambda: base64.b64encode(blob) + b"\n",
+        "hex": lambda: blob.hex().encode() + b"\n",
+        "binary": lambda: blob,
+    }[args.encoding]()
+    _write(args.output, encoded)
+    print(f"Krux encrypted mnemonic of {entry.label!r}: {kef.unwrap(blob).describe()}", file=sys.stderr)
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
-    from signer.keys.backup import read_backup, restore_into
-    from signer.keys.vault import Vault
+    from signer.keys.backup import is_backup, read_backup, restore_into
 
     blob = read_bytes_file(args.file)
-    entries = read_backup(blob, _backup_password(args, confirm=False))
-    if not args.vault.exists():
-        if not args.create:
-            raise UsageError(f"no vault at {args.vault}; add --create to make one")
-        from signer.commands._common import vault_password
+    fmt = args.format if args.format != "auto" else ("airlock" if is_backup(blob) else "kef")
+    if fmt == "kef":
+        from signer.keys.errors import NotKef, VaultCorrupt
 
-        args.vault.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        vault = Vault.create(args.vault, vault_password(args, confirm=True))
-    else:
-        vault = open_vault(args)
+        try:
+            return _restore_kef(args, blob)
+        except NotKef:
+            if args.format == "kef":
+                raise
+            what = "is neither an Airlock backup nor a Krux encrypted mnemonic"
+            raise VaultCorrupt(f"{args.file} {what}") from None
+    entries = read_backup(blob, _backup_password(args, confirm=False))
+    vault = _target_vault(args)
     try:
         restored, skipped = restore_into(vault, entries)
     finally:
@@ -78,3 +144,48 @@ def cmd_restore(args: argparse.Namespace) -> int:
     for label in skipped:
         print(f"skipped {label!r}: already in the vault", file=sys.stderr)
     return 0
+
+
+def _target_vault(args: argparse.Namespace) -> Any:
+    from signer.keys.vault import Vault
+
+    if args.vault.exists():
+        return open_vault(args)
+    if not args.create:
+        raise UsageError(f"no vault at {args.vault}; add --create to make one")
+    from signer.commands._common import vault_password
+
+    args.vault.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return Vault.create(args.vault, vault_password(args, confirm=True))
+
+
+def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
+    from signer.keys.accounts import AccountSpec
+    from signer.keys.kef_mnemonic import inspect, read_mnemonic
+
+    print(f"Krux encrypted mnemonic: {inspect(blob).describe()}", file=sys.stderr)
+    accounts = [
+        AccountSpec.parse(k.strip(), args.network if k.strip().startswith("btc") else "main")
+        for k in args.accounts.split(",")
+        if k.strip()
+    ]
+    found = read_mnemonic(blob, _backup_password(args, confirm=False))
+    try:
+        vault = _target_vault(args)
+        try:
+            label = args.label or _free_label(vault, found.label_hint or "Krux")
+            entry = vault.add_seed(label, found.material, accounts)
+        finally:
+            vault.lock()
+    finally:
+        found.material.wipe()
+    print(f"restored {entry.label!r} (fingerprint {entry.fingerprint}) from {found.envelope.describe()}")
+    return 0
+
+
+def _free_label(vault: Any, wanted: str) -> str:
+    label, n = wanted[:40], 2
+    while label in vault.labels():
+        label = f"{wanted[:34]} ({n})"
+        n += 1
+    return label
