@@ -1,5 +1,5 @@
-"""Backups: SLIP-39 split (M of N, or groups) with each share shown and/or printed as a card, and
-the encrypted backup exported as an animated QR code."""
+"""Backups: SLIP-39 split (M of N, or groups) with each share shown and/or printed as a card, the
+encrypted backup exported as an animated QR code, and a seed as a Krux encrypted QR (``krux.py``)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ MAX_GROUPS = 8
 
 
 def backups_menu(session: Session) -> Menu:
+    from ui.flows import krux
     from ui.flows import vault as vault_flows
 
     def pick_seed(then: Callable[[SeedEntry], Action | None]) -> Action:
@@ -43,10 +44,10 @@ def backups_menu(session: Session) -> Menu:
 
     items = [MenuItem("SLIP-39 shares", lambda: pick_seed(lambda s: Push(split_start(session, s))))]
     if session.vault is not None:
-        items += [
-            MenuItem("Encrypted backup", lambda: Push(choose_backup_seeds(session))),
-            MenuItem("Restore backup", lambda: Push(vault_flows.restore_scan(session))),
-        ]
+        items.append(MenuItem("Encrypted backup", lambda: Push(choose_backup_seeds(session))))
+    items.append(MenuItem("Krux encrypted QR", lambda: krux.export_start(session)))
+    if session.vault is not None:
+        items.append(MenuItem("Restore backup", lambda: Push(vault_flows.restore_scan(session))))
     return Menu("Backups", items)
 
 

@@ -1,5 +1,6 @@
 """Seeds: create (with dice or camera entropy, a words display and a quiz), import (words, SeedQR,
-SLIP-39 shares), the seed list, and each seed's page (accounts, passphrase, rename, delete).
+SLIP-39 shares, Krux encrypted QR), the seed list, and each seed's page (accounts, passphrase,
+rename, delete).
 
 New material is checked and its fingerprint shown before it is kept; a seed is either saved in
 the vault under a label or held as the temporary seed (never written anywhere).
@@ -52,6 +53,7 @@ ACCOUNT_KINDS: tuple[tuple[str, str], ...] = (
 
 # -- adding a seed --------------------------------------------------------------------------
 def add_seed_menu(session: Session, *, temporary: bool = False) -> Menu:
+    from ui.flows import krux
     from ui.flows import vault as vault_flows
 
     items = [
@@ -59,6 +61,7 @@ def add_seed_menu(session: Session, *, temporary: bool = False) -> Menu:
         MenuItem("Enter words", lambda: Push(import_words_menu(session, temporary))),
         MenuItem("Scan SeedQR", lambda: Push(scan_seedqr(session, temporary))),
         MenuItem("SLIP-39 shares", lambda: Push(Slip39Import(session, temporary).start())),
+        MenuItem("Krux encrypted QR", lambda: Push(krux.scan(session, temporary))),
     ]
     if not temporary and session.vault is not None:
         items.append(MenuItem("Restore backup", lambda: Push(vault_flows.restore_scan(session))))
@@ -72,8 +75,11 @@ def _fingerprint(material: SeedMaterial) -> str:
     return fingerprint(material.bip32_seed(""))
 
 
-def finish_seed(session: Session, material: SeedMaterial, temporary: bool) -> Action:
-    """Show the new seed's fingerprint, then keep it: in the vault under a label, or as temporary."""
+def finish_seed(
+    session: Session, material: SeedMaterial, temporary: bool, *, label: str | None = None
+) -> Action:
+    """Show the new seed's fingerprint, then keep it: in the vault under a label (``label`` is the
+    suggestion, e.g. a Krux code's ID), or as temporary."""
     fp = _fingerprint(material)
 
     def cancel() -> Action:
@@ -92,8 +98,11 @@ def finish_seed(session: Session, material: SeedMaterial, temporary: bool) -> Ac
         )
         return Replace(Message("Seed ready", body, back=False, buttons=[("Use it", use), ("Cancel", cancel)]))
 
+    taken = {s.label for s in session.seeds()}
+    suggested = label if label and label not in taken else None
+
     def save() -> Action:
-        return Push(label_keyboard(session, lambda label: _save_new(session, label, material)))
+        return Push(label_keyboard(session, lambda value: _save_new(session, value, material), suggested))
 
     body = f"Fingerprint {fp}. Check that it matches your records, then give the seed a label."
     return Replace(Message("Seed ready", body, back=False, buttons=[("Save", save), ("Cancel", cancel)]))
