@@ -3,8 +3,8 @@
 ``--format kef`` reads and writes Krux's encrypted mnemonic (a KEF envelope, ``keys/kef.py``):
 ``export --format kef --seeds LABEL`` writes one BIP-39 seed as the text a Krux QR code holds
 (base43; ``--encoding`` picks base64, hex or the raw bytes instead), and ``restore`` recognises a
-KEF envelope in any of those forms by itself and stores its seed under ``--label`` (default: the
-envelope's ID, as Krux's default ID is the fingerprint).
+KEF envelope in any of those forms, or an entry of Krux's ``seeds.json`` (``--kef-id``), by itself
+and stores its seed under ``--label`` (default: the envelope's ID; Krux's default is the fingerprint).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="auto (default): an Airlock backup, else a Krux encrypted mnemonic (KEF)",
     )
     restore.add_argument("--label", help="kef: label for the restored seed (default: the envelope's ID)")
+    restore.add_argument("--kef-id", metavar="ID", help="kef: which entry of a Krux seeds.json to restore")
     restore.add_argument("--accounts", default="btc-84,eth", help="kef: account kinds, comma separated")
     restore.add_argument("--network", default="main", help="kef: network for the Bitcoin accounts")
     restore.set_defaults(func=cmd_restore)
@@ -163,6 +164,7 @@ def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
     from signer.keys.accounts import AccountSpec
     from signer.keys.kef_mnemonic import inspect, read_mnemonic
 
+    blob = _sd_card_entry(args, blob)
     print(f"Krux encrypted mnemonic: {inspect(blob).describe()}", file=sys.stderr)
     accounts = [
         AccountSpec.parse(k.strip(), args.network if k.strip().startswith("btc") else "main")
@@ -181,6 +183,26 @@ def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
         found.material.wipe()
     print(f"restored {entry.label!r} (fingerprint {entry.fingerprint}) from {found.envelope.describe()}")
     return 0
+
+
+def _sd_card_entry(args: argparse.Namespace, blob: bytes) -> bytes:
+    """One envelope of a Krux seeds.json (picked by --kef-id when it holds several), else ``blob``."""
+    from signer.keys.kef_text import sd_card_entries
+
+    entries = sd_card_entries(blob)
+    if not entries:
+        return blob
+    if args.kef_id:
+        if args.kef_id not in entries:
+            raise UsageError(
+                f"no entry {args.kef_id!r} in {args.file}; it holds {', '.join(sorted(entries))}"
+            )
+        return entries[args.kef_id]
+    if len(entries) > 1:
+        raise UsageError(
+            f"{args.file} holds {len(entries)} seeds: say which with --kef-id ({', '.join(sorted(entries))})"
+        )
+    return next(iter(entries.values()))
 
 
 def _free_label(vault: Any, wanted: str) -> str:

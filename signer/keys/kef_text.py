@@ -1,6 +1,6 @@
 """How KEF envelopes travel: as the bytes of a binary QR code (Krux's legacy versions 0 and 1), as
 base43 text (Krux shows every newer version that way: the QR code's dense alphanumeric mode), as
-base64 (Krux's ``seeds.json`` on an SD card) or as hex.
+base64 (Krux's ``seeds.json`` on an SD card, read whole by ``sd_card_entries``) or as hex.
 
 Base43 is Electrum's (alphabet ``0-9 A-Z $ * + - . / :``, big-endian, one ``0`` per leading zero
 byte). ``candidates`` returns every reading of some input that parses as an envelope, because the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import json
 from typing import NoReturn
 
 from signer.keys import kef
@@ -44,6 +45,24 @@ def base43_decode(text: str) -> bytes | None:
     zeros = len(text) - len(text.lstrip("0"))
     body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
     return b"\x00" * zeros + body
+
+
+def sd_card_entries(raw: bytes) -> dict[str, bytes]:
+    """The envelopes of Krux's ``seeds.json`` (``{ID: {"b64_kef": base64}}``) by ID; empty when
+    ``raw`` is not such a file. Entries of Krux's older layout (before KEF) are not read."""
+    if raw.lstrip()[:1] != b"{" or len(raw) > 1024 * 1024:
+        return {}
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    found: dict[str, bytes] = {}
+    if isinstance(doc, dict):
+        for name, entry in doc.items():
+            if isinstance(entry, dict) and isinstance(entry.get("b64_kef"), str):
+                with contextlib.suppress(binascii.Error, ValueError):
+                    found[str(name)] = base64.b64decode(entry["b64_kef"], validate=True)
+    return found
 
 
 def readings(raw: bytes) -> list[bytes]:

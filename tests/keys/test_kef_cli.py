@@ -141,3 +141,29 @@ def test_export_needs_exactly_one_seed(
     code, _, err = run(capsys, "backup", "export", "--vault", vault, "--format", "kef", "-o", out)
     assert code == 2 and "holds one seed: give --seeds LABEL" in err
     assert not Path(out).exists()
+
+
+def test_one_seed_of_a_krux_seeds_json_restores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Krux's SD card file (its test suite's seeds.json: KEF entries and two of the older layout)."""
+    from test_kef import CTR_WORDS, KRUX_SEEDS_JSON
+
+    from signer.keys import bip39
+    from signer.keys.accounts import fingerprint
+
+    monkeypatch.setenv("AIRLOCK_BACKUP_PASSWORD", "test key")
+    doc = {name: {"b64_kef": b64} for name, (b64, _) in KRUX_SEEDS_JSON.items()}
+    doc["ecbID"] = {"version": 0, "key_iterations": 100000, "data": "sMCvAUvVpGSCsXsBl7EBNGPZLymZ"}
+    source = tmp_path / "seeds.json"
+    source.write_text(json.dumps(doc))
+    target = str(tmp_path / "v.airlock")
+    code, _, err = run(capsys, "backup", "restore", "--vault", target, str(source), "--create")
+    assert (
+        code == 2 and "holds 4 seeds: say which with --kef-id (KEFcbcID, KEFctrID, KEFecbID, KEFgcmID)" in err
+    )
+    code, stdout, _ = run(
+        capsys, "backup", "restore", "--vault", target, str(source), "--create", "--kef-id", "KEFctrID"
+    )
+    expected = fingerprint(bip39.mnemonic_to_seed(CTR_WORDS))
+    assert code == 0 and f"restored 'KEFctrID' (fingerprint {expected})" in stdout
