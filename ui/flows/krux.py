@@ -101,7 +101,7 @@ def export_intro(session: Session, entry: SeedEntry) -> Message:
             "A Krux encrypted QR holds BIP-39 words; this seed is a SLIP-39 wallet. "
             "Back it up as SLIP-39 shares.",
         )
-    fingerprint = session.fingerprint(entry)
+    fingerprint = entry.fingerprint  # without the passphrase, as Krux names the code by default
     body = (
         f"The words of {entry.label}, encrypted with a password into a QR code that Krux loads (ID "
         f"{fingerprint}, AES-GCM). Choose a strong password: the code is only as safe as it."
