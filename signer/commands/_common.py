@@ -61,6 +61,15 @@ def get_password(file: str | None, env: str, prompt: str, confirm: bool = False)
     return value
 
 
+def get_new_password(file: str | None, env: str, prompt: str, what: str) -> str:
+    """A password about to be set (typed twice at a prompt), checked against the password rule."""
+    from signer.keys.passwords import check_new_password
+
+    value = get_password(file, env, prompt, confirm=True)
+    check_new_password(value, what)
+    return value
+
+
 def add_vault_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vault", type=Path, default=DEFAULT_VAULT, help=f"vault file (default {DEFAULT_VAULT})"
@@ -70,8 +79,13 @@ def add_vault_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def vault_password(args: argparse.Namespace, confirm: bool = False) -> str:
-    return get_password(args.password_file, "AIRLOCK_PASSWORD", "Vault password", confirm)
+def vault_password(args: argparse.Namespace) -> str:
+    return get_password(args.password_file, "AIRLOCK_PASSWORD", "Vault password")
+
+
+def new_vault_password(args: argparse.Namespace) -> str:
+    """The password of a vault about to be created (the password rule applies)."""
+    return get_new_password(args.password_file, "AIRLOCK_PASSWORD", "Vault password", "vault password")
 
 
 def open_vault(args: argparse.Namespace) -> Any:

@@ -14,7 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from signer.commands._common import add_vault_arg, get_password, open_vault, read_bytes_file
+from signer.commands._common import (
+    add_vault_arg,
+    get_new_password,
+    get_password,
+    new_vault_password,
+    open_vault,
+    read_bytes_file,
+)
 from signer.errors import UsageError
 
 
@@ -62,8 +69,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     restore.set_defaults(func=cmd_restore)
 
 
-def _backup_password(args: argparse.Namespace, confirm: bool) -> str:
-    return get_password(args.backup_password_file, "AIRLOCK_BACKUP_PASSWORD", "Backup password", confirm)
+def _backup_password(args: argparse.Namespace) -> str:
+    return get_password(args.backup_password_file, "AIRLOCK_BACKUP_PASSWORD", "Backup password")
+
+
+def _new_backup_password(args: argparse.Namespace) -> str:
+    return get_new_password(
+        args.backup_password_file, "AIRLOCK_BACKUP_PASSWORD", "Backup password", "backup password"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -75,7 +88,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         labels = [x.strip() for x in args.seeds.split(",")] if args.seeds else vault.labels()
         entries = [vault.get(label) for label in labels]
-        blob = export_backup(entries, _backup_password(args, confirm=True))
+        blob = export_backup(entries, _new_backup_password(args))
     finally:
         vault.lock()
     _write(args.output, blob)
@@ -104,7 +117,7 @@ def _export_kef(args: argparse.Namespace) -> int:
     try:
         entry = vault.get(labels[0])
         blob = kef_mnemonic.export_mnemonic(
-            entry.material, _backup_password(args, confirm=True), args.kef_id or entry.fingerprint
+            entry.material, _new_backup_password(args), args.kef_id or entry.fingerprint
         )
     finally:
         vault.lock()
@@ -134,7 +147,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 raise
             what = "is neither an Airlock backup nor a Krux encrypted mnemonic"
             raise VaultCorrupt(f"{args.file} {what}") from None
-    entries = read_backup(blob, _backup_password(args, confirm=False))
+    entries = read_backup(blob, _backup_password(args))
     vault = _target_vault(args)
     try:
         restored, skipped = restore_into(vault, entries)
@@ -154,10 +167,9 @@ def _target_vault(args: argparse.Namespace) -> Any:
         return open_vault(args)
     if not args.create:
         raise UsageError(f"no vault at {args.vault}; add --create to make one")
-    from signer.commands._common import vault_password
-
+    password = new_vault_password(args)
     args.vault.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return Vault.create(args.vault, vault_password(args, confirm=True))
+    return Vault.create(args.vault, password)
 
 
 def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
@@ -171,7 +183,7 @@ def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
         for k in args.accounts.split(",")
         if k.strip()
     ]
-    found = read_mnemonic(blob, _backup_password(args, confirm=False))
+    found = read_mnemonic(blob, _backup_password(args))
     try:
         vault = _target_vault(args)
         try:

@@ -7,7 +7,8 @@ import sys
 
 from signer.commands._common import (
     add_vault_arg,
-    get_password,
+    get_new_password,
+    new_vault_password,
     open_vault,
     print_json,
     read_text_file,
@@ -72,8 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from signer.keys.vault import Vault
 
+    password = new_vault_password(args)
     args.vault.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    vault = Vault.create(args.vault, vault_password(args, confirm=True))
+    vault = Vault.create(args.vault, password)
     print(f"created an empty vault at {vault.path}")
     vault.lock()
     return 0
@@ -175,7 +177,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
     vault = Vault.open(args.vault, old)
     try:
-        new = get_password(args.new_password_file, "AIRLOCK_NEW_PASSWORD", "New vault password", confirm=True)
+        new = get_new_password(
+            args.new_password_file, "AIRLOCK_NEW_PASSWORD", "New vault password", "vault password"
+        )
         vault.change_password(old, new)
     finally:
         vault.lock()

@@ -51,6 +51,10 @@ class NotKef(KefError):
     """Nothing in the input looks like a KEF envelope at all (it may be another format)."""
 
 
+class WeakPassword(VaultError):
+    """A new vault or backup password breaks the password rule (``passwords.py``)."""
+
+
 class SeedNotFound(VaultError):
     """No seed with that label in the vault."""
 

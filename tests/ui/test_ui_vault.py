@@ -192,3 +192,31 @@ def test_about_shows_the_code_fingerprint(tmp_path: Path) -> None:
     fingerprint = code_fingerprint()
     assert len(fingerprint) == 64
     assert fingerprint[:8] in d.text().replace(" ", "")
+
+
+def test_the_device_keyboard_types_every_character_the_password_rule_allows() -> None:
+    """The rule allows exactly what the device can type, so a vault made with the CLI always opens here."""
+    from ui_driver import Driver
+
+    from signer.keys.passwords import MAX_LENGTH, TYPABLE
+    from ui.app import App
+    from ui.screens.keyboard import Keyboard
+
+    typed: list[str] = []
+    everything = "".join(sorted(TYPABLE))
+    d = Driver(
+        App(Keyboard("Vault password", lambda v: typed.append(v) or None, mask=True, max_len=MAX_LENGTH))
+    )
+    d.type_text(everything)
+    assert typed == [everything]
+
+
+def test_the_device_backup_password_follows_the_same_rule(tmp_path: Path) -> None:
+    _session, d = unlocked(tmp_path)
+    d.choose("Seeds")
+    d.choose("main")
+    d.choose("Encrypted backup")
+    d.choose("Continue")
+    d.type_text("short")
+    assert d.title == "Backup password"
+    assert any("a backup password needs at least 8 characters" in m for _, m in d.content().warnings)

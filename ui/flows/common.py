@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from signer.keys.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from ui.screen import Action, Replace
 from ui.screens.keyboard import Keyboard
 
@@ -12,34 +13,27 @@ if TYPE_CHECKING:
     from signer.keys.vault import SeedEntry
     from ui.session import Session
 
-MIN_PASSWORD = 8
-
-
-def password_rule(value: str) -> str | None:
-    if len(value) < MIN_PASSWORD:
-        return f"at least {MIN_PASSWORD} characters"
-    return None
-
 
 def new_password(title: str, on_done: Callable[[str], Action | None], *, what: str = "password") -> Keyboard:
-    """Type a new password twice; ``on_done`` gets it once both match."""
+    """Type a new password twice (the signer's password rule applies); ``on_done`` gets it once
+    both match."""
 
     def first(value: str) -> Action:
         def matches(again: str) -> str | None:
             return None if again == value else f"does not match the first {what}"
 
-        return Replace(Keyboard(f"Repeat {what}", on_done, mask=True, validate=matches, max_len=128))
+        return Replace(Keyboard(f"Repeat {what}", on_done, mask=True, validate=matches, max_len=MAX_LENGTH))
 
     return Keyboard(
         title,
         first,
         mask=True,
-        validate=password_rule,
-        max_len=128,
+        validate=lambda value: password_problem(value, what),
+        max_len=MAX_LENGTH,
         status=lambda v: (
             f"{len(v)} characters"
-            if len(v) >= MIN_PASSWORD
-            else f"{len(v)} of at least {MIN_PASSWORD} characters"
+            if len(v) >= MIN_LENGTH
+            else f"{len(v)} of at least {MIN_LENGTH} characters"
         ),
     )
 

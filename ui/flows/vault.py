@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from signer.errors import AirlockError
 from signer.keys.errors import UnsupportedVersion, VaultCorrupt, VaultError, WrongPassword
+from signer.keys.passwords import MAX_LENGTH
 from ui.flows.common import new_password
 from ui.screen import Action, Home, Push, Replace, Screen
 from ui.screens.keyboard import Keyboard
@@ -62,7 +63,7 @@ def unlock(session: Session) -> Keyboard:
             return Home()
         return Replace(error("Cannot unlock", str(exc)))
 
-    keyboard = Keyboard("Vault password", attempt, mask=True, max_len=128)
+    keyboard = Keyboard("Vault password", attempt, mask=True, max_len=MAX_LENGTH)
     return keyboard
 
 
@@ -210,7 +211,7 @@ def use_previous(session: Session) -> Keyboard:
 
         return Push(Working("Restoring", "Opening the previous copy...", job, done, failed))
 
-    keyboard = Keyboard("Vault password", attempt, mask=True, max_len=128)
+    keyboard = Keyboard("Vault password", attempt, mask=True, max_len=MAX_LENGTH)
     return keyboard
 
 
@@ -260,7 +261,7 @@ def backup_password(session: Session, blob: bytes, *, into_new: bool) -> Keyboar
             )
         )
 
-    keyboard = Keyboard("Backup password", attempt, mask=True, max_len=128)
+    keyboard = Keyboard("Backup password", attempt, mask=True, max_len=MAX_LENGTH)
     return keyboard
 
 
