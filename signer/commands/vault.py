@@ -30,9 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--label", required=True)
     src = add.add_mutually_exclusive_group(required=True)
     src.add_argument("--mnemonic-file", metavar="F", help="BIP-39 mnemonic to import")
-    src.add_argument(
-        "--slip39-file", metavar="F", help="SLIP-39 shares (one per line) of a native SLIP-39 wallet"
-    )
+    src.add_argument("--slip39-file", metavar="F", help="SLIP-39 shares, one per line, in any order")
     src.add_argument("--generate", action="store_true", help="a new BIP-39 seed")
     src.add_argument("--generate-slip39", action="store_true", help="a new native SLIP-39 wallet")
     add.add_argument("--words", type=int, default=24, choices=(12, 15, 18, 21, 24), help="with --generate")
@@ -40,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--dice", metavar="ROLLS", help="with --generate: die faces to mix in")
     add.add_argument("--camera-frame", metavar="FILE", help="with --generate: frame bytes to mix in")
     add.add_argument("--slip39-passphrase-file", metavar="F", help="with --generate-slip39: its passphrase")
+    add.add_argument(
+        "--slip39-kind",
+        choices=("native", "bip39"),
+        help="with --slip39-file: bip39 for shares Airlock made of seed words, native for a SLIP-39 "
+        "wallet (Trezor); needed when the shares could be either",
+    )
     add.add_argument("--accounts", default="btc-84,eth", help="account kinds to show, comma separated")
     add.add_argument("--network", default="main", help="network for the Bitcoin accounts")
     add.add_argument("--show-words", action="store_true", help="with --generate: print the new words")
@@ -88,8 +92,10 @@ def _material(args: argparse.Namespace) -> tuple[object, str | None]:
     if args.mnemonic_file:
         return Bip39Seed.from_mnemonic(read_text_file(args.mnemonic_file)), None
     if args.slip39_file:
-        shares = [line.strip() for line in read_text_file(args.slip39_file).splitlines() if line.strip()]
-        return slip39.combine_native(shares), None
+        from signer.commands.slip39 import choose_kind, read_shares
+
+        shares = read_shares(args.slip39_file)
+        return slip39.combine(shares, choose_kind(shares, args.slip39_kind, "", "--slip39-kind", False)), None
     if args.generate_slip39:
         passphrase = (
             read_text_file(args.slip39_passphrase_file).rstrip("\r\n") if args.slip39_passphrase_file else ""

@@ -7,6 +7,13 @@ Two clearly separate modes:
   same 12/24 words. A Trezor would treat these shares as a *different* wallet (it would use the
   entropy itself as the BIP-32 seed, skipping BIP-39's PBKDF2), so they must be restored here.
 
+The shares do not say which mode made them: ``split_bip39`` writes the same identifier, extendable
+flag and iteration exponent a native wallet has, and no value of those fields could serve as a
+marker, because every value is also a valid native wallet. So a set of shares whose secret has a
+BIP-39 length (16, 20, 24, 28 or 32 bytes) is both a BIP-39 seed and a native wallet, and only the
+person can say which one they made: ``candidates`` lists both (fingerprint and first address) for
+them to choose. Only a secret of another length (18, 22, 26 or 30 bytes) is surely native.
+
 Errors never quote share words (the first words identify the set; the rest are secret).
 """
 
@@ -16,11 +23,16 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from signer.keys import bip39
 from signer.keys.errors import Slip39Error, UnknownShareWord
 from signer.keys.secret import SecretBytes
-from signer.keys.seed import Bip39Seed, Slip39Seed
+from signer.keys.seed import Bip39Seed, SeedMaterial, Slip39Seed
 
 MODES = ("native", "bip39")
+MODE_NAMES = {
+    "bip39": "seed words (shares Airlock made from 12 or 24 words)",
+    "native": "SLIP-39 wallet (Trezor and other SLIP-39 wallets)",
+}
 SHARE_LENGTHS = (20, 33)  # words, for 128- and 256-bit secrets
 
 
@@ -242,3 +254,62 @@ def combine_bip39(mnemonics: list[str], passphrase: str = "") -> Bip39Seed:
 def master_secret(mnemonics: list[str], passphrase: str = "") -> bytes:
     """The decrypted master secret (= BIP-32 seed of a native wallet)."""
     return recover_ems(mnemonics).decrypt(passphrase.encode())  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One wallet a set of shares can restore, as the person can recognise it."""
+
+    mode: str  # "bip39" or "native"
+    fingerprint: str
+    first_address: str  # BIP-84 receive address m/84h/0h/0h/0/0 on mainnet
+    words: int | None = None  # the mnemonic's length for mode bip39
+
+    @property
+    def name(self) -> str:
+        return MODE_NAMES[self.mode]
+
+    def describe(self) -> str:
+        return f"{self.name}: fingerprint {self.fingerprint}, first address {self.first_address}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "fingerprint": self.fingerprint,
+            "first_address": self.first_address,
+            "words": self.words,
+        }
+
+
+def _candidate(mode: str, bip32_seed: bytes, words: int | None = None) -> Candidate:
+    from signer.keys.accounts import AccountSpec, derive_btc_account
+
+    account = derive_btc_account(bip32_seed, AccountSpec("btc-84"))
+    return Candidate(mode, account.fingerprint, account.address(0, 0), words)
+
+
+def candidates(mnemonics: list[str], passphrase: str = "") -> list[Candidate]:
+    """Every wallet these shares can restore: the BIP-39 seed (when the secret has a BIP-39
+    length) first, then the native SLIP-39 wallet. More than one means the person must choose."""
+    secret = bytearray(master_secret(mnemonics, passphrase))
+    try:
+        found = []
+        if len(secret) in bip39.ENTROPY_BYTES.values():
+            words = bip39.mnemonic_from_entropy(bytes(secret))
+            found.append(_candidate("bip39", bip39.mnemonic_to_seed(words), len(words.split())))
+        found.append(_candidate("native", bytes(secret)))
+        return found
+    finally:
+        secret[:] = bytes(len(secret))
+
+
+def combine(mnemonics: list[str], mode: str, passphrase: str = "") -> SeedMaterial:
+    """The seed these shares hold, read as ``mode`` (one of ``MODES``, as the person chose it).
+
+    ``passphrase`` is the share passphrase of mode bip39; a native wallet keeps its encrypted
+    master secret and applies its passphrase whenever it is used."""
+    if mode == "bip39":
+        return combine_bip39(mnemonics, passphrase)
+    if mode == "native":
+        return combine_native(mnemonics)
+    raise Slip39Error(f"unknown kind of shares {mode!r}; choose native or bip39")

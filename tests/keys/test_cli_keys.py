@@ -131,10 +131,10 @@ def test_slip39_cli_round_trip(
     shares = out.splitlines()
     assert code == 0 and len(shares) == 3 and "different wallet" in err
     shares_file = secret_input("shares.txt", "\n".join([shares[2], shares[0]]))
-    code, out, _ = run(capsys, "slip39", "combine", str(shares_file))
+    code, out, _ = run(capsys, "slip39", "combine", str(shares_file), "--kind", "bip39")
     assert code == 0 and out.strip() == ABANDON
-    code, _, err = run(capsys, "slip39", "split", "--mnemonic-file", mnemonic, "--mode", "native")
-    assert code == 2 and "use --mode bip39" in err
+    code, _, err = run(capsys, "slip39", "split", "--mnemonic-file", mnemonic, "--kind", "native")
+    assert code == 2 and "use --kind bip39" in err
     one = secret_input("one.txt", shares[1])
     code, _, err = run(capsys, "slip39", "combine", str(one))
     assert code == 1 and "1 of 2; 1 more needed" in err

@@ -182,3 +182,66 @@ def test_property_split_combine(entropy: bytes, groups: list[tuple[int, int]], d
         picked += data.draw(st.permutations(shares[g]))[:m]
     picked = data.draw(st.permutations(picked))
     assert slip39.combine_bip39(picked).mnemonic() == mnemonic_from_entropy(entropy)
+
+
+# -- which wallet a set of shares restores ---------------------------------------------------
+def _bip84_first(seed: bytes) -> tuple[str, str]:
+    """Fingerprint and first BIP-84 receive address, computed with bip_utils (an independent library)."""
+    from bip_utils import Bip32Slip10Secp256k1, Bip44Changes, Bip84, Bip84Coins
+
+    fp = Bip32Slip10Secp256k1.FromSeed(seed).PublicKey().FingerPrint().ToBytes().hex()
+    account = Bip84.FromSeed(seed, Bip84Coins.BITCOIN).Purpose().Coin().Account(0)
+    return fp, account.Change(Bip44Changes.CHAIN_EXT).AddressIndex(0).PublicKey().ToAddress()
+
+
+def test_shares_of_seed_words_are_also_a_native_wallet_so_both_are_candidates() -> None:
+    from signer.keys.bip39 import entropy_from_mnemonic
+
+    shares = slip39.split_bip39(Bip39Seed.from_mnemonic(ABANDON), SplitPlan.single(2, 3))[0]
+    found = slip39.candidates([shares[2], shares[0]])
+    assert [c.mode for c in found] == ["bip39", "native"]
+    words, native = found
+    assert (words.fingerprint, words.first_address) == (
+        "73c5da0a",
+        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
+    )
+    assert words.words == 12 and native.words is None
+    # the same shares read as a native wallet: the entropy itself is the BIP-32 seed (another wallet)
+    assert (native.fingerprint, native.first_address) == _bip84_first(entropy_from_mnemonic(ABANDON))
+    assert "73c5da0a" in words.describe() and "Trezor" in native.describe()
+
+
+def test_a_native_wallet_of_128_or_256_bits_is_ambiguous_too() -> None:
+    wallet = Slip39Seed.generate(256)
+    shares = slip39.split_native(wallet, SplitPlan.single(2, 3))[0]
+    found = slip39.candidates(shares[:2])
+    assert [c.mode for c in found] == ["bip39", "native"] and found[0].words == 24
+    assert (found[1].fingerprint, found[1].first_address) == _bip84_first(wallet.bip32_seed())
+
+
+def test_a_secret_of_no_bip39_length_can_only_be_native() -> None:
+    import shamir_mnemonic
+
+    secret = bytes(range(18))  # SLIP-39 allows 18 bytes; BIP-39 has no such length
+    shares = shamir_mnemonic.generate_mnemonics(1, [(2, 3)], secret)[0]
+    found = slip39.candidates(shares[:2])
+    assert [c.mode for c in found] == ["native"]
+    assert (found[0].fingerprint, found[0].first_address) == _bip84_first(secret)
+    with pytest.raises(Slip39Error, match="do not hold BIP-39 entropy"):
+        slip39.combine(shares[:2], "bip39")
+    assert slip39.combine(shares[:2], "native").bip32_seed() == secret
+
+
+def test_combine_reads_the_shares_as_the_person_chose() -> None:
+    shares = slip39.split_bip39(Bip39Seed.from_mnemonic(ZOO24), SplitPlan.single(2, 3))[0][:2]
+    assert slip39.combine(shares, "bip39").mnemonic() == ZOO24  # type: ignore[union-attr]
+    native = slip39.combine(shares, "native")
+    assert isinstance(native, Slip39Seed) and native.bip32_seed() == slip39.master_secret(shares)
+    with pytest.raises(Slip39Error, match="unknown kind"):
+        slip39.combine(shares, "trezor")
+
+
+def test_candidates_need_enough_shares() -> None:
+    shares = slip39.split_bip39(Bip39Seed.from_mnemonic(ABANDON), SplitPlan.single(2, 3))[0]
+    with pytest.raises(Slip39Error, match="1 more needed"):
+        slip39.candidates(shares[:1])
