@@ -71,8 +71,8 @@ def test_split_show_and_print_then_recover_from_three(tmp_path: Path) -> None:
     assert d.title == "Shares: 2 of 3"
     d.choose("Enter next share")
     d.enter_words(printed[1].split())
-    assert d.title == "Restore as"
-    d.choose("Seed words (Airlock)")
+    assert d.title == "Which wallet?" and ABANDON_FP in d.text()
+    d.choose("Seed words")
     assert d.title == "Seed ready" and ABANDON_FP in d.text()
     d.choose("Save")
     d.type_text("")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from signer.keys.accounts import AccountSpec
     from signer.keys.seed import SeedMaterial
+    from signer.keys.slip39 import Candidate
     from signer.keys.vault import SeedEntry
     from signer.transport.payload import Payload
     from ui.session import Session
@@ -425,8 +426,19 @@ class Slip39Import:
             )
         self.shares.append(share)
         if state.complete:
-            return Replace(self.mode_menu())
+            return Replace(
+                Working("Shares", "Combining the shares...", self._candidates, self.choose, self._failed)
+            )
         return Replace(self.next_menu())
+
+    def _candidates(self) -> list[Candidate]:
+        from signer.keys import slip39
+
+        return slip39.candidates(self.shares)
+
+    def _failed(self, exc: AirlockError) -> Action:
+        self.shares = []
+        return Replace(error("Cannot combine", str(exc), then=lambda: Home()))
 
     def next_menu(self) -> Menu:
         from signer.keys import slip39
@@ -443,25 +455,36 @@ class Slip39Import:
             header=["More shares are needed; enter", "them in any order."],
         )
 
-    def mode_menu(self) -> Menu:
-        items = [
-            MenuItem("Seed words (Airlock)", lambda: self.combine("bip39")),
-            MenuItem("SLIP-39 wallet (Trezor)", lambda: self.combine("native")),
-        ]
-        return Menu(
-            "Restore as",
-            items,
-            back=False,
-            header=["Made by Airlock from seed words,", "or a SLIP-39 wallet (Trezor)?"],
+    def choose(self, found: list[Candidate]) -> Action:
+        """The one wallet the shares can be; or, when they can be two, both for the person to pick."""
+        if len(found) == 1:
+            return self.combine(found[0].mode)
+        by_mode = {c.mode: c for c in found}
+        words, native = by_mode["bip39"], by_mode["native"]
+        body = (
+            "These shares can restore two different wallets. Choose the one you made; check its "
+            f"fingerprint or first address.\nSeed words (shares Airlock made from {words.words} words): "
+            f"fingerprint {words.fingerprint}, first address {words.first_address}.\n"
+            f"SLIP-39 wallet (Trezor): fingerprint {native.fingerprint}, "
+            f"first address {native.first_address}."
+        )
+        return Replace(
+            Message(
+                "Which wallet?",
+                body,
+                back=False,
+                buttons=[
+                    ("Seed words", lambda: self.combine("bip39")),
+                    ("SLIP-39", lambda: self.combine("native")),
+                ],
+            )
         )
 
     def combine(self, mode: str) -> Action:
         from signer.keys import slip39
 
         try:
-            material: SeedMaterial = (
-                slip39.combine_bip39(self.shares) if mode == "bip39" else slip39.combine_native(self.shares)
-            )
+            material = slip39.combine(self.shares, mode)
         except MnemonicError as exc:
             return Push(error("Cannot combine", str(exc)))
         self.shares = []
