@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from signer.commands._common import read_bytes_file, read_text_file
+from signer.errors import Refusal, UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,10 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     new = cmds.add_parser("new", help="print a new mnemonic from the OS CSPRNG (plus your entropy)")
     new.add_argument("--words", type=int, default=24, choices=(12, 15, 18, 21, 24))
-    new.add_argument(
-        "--dice", metavar="ROLLS", help="die faces 1-6 to mix in (50 rolls for 12 words, 99 for 24)"
-    )
-    new.add_argument("--camera-frame", metavar="FILE", help="raw bytes of a camera frame to mix in")
+    add_entropy_args(new)
     new.set_defaults(func=cmd_new)
 
     check = cmds.add_parser("check", help="check a mnemonic: words, length, checksum")
@@ -26,30 +25,78 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(func=cmd_check)
 
 
-def gather_entropy(words: int, dice: str | None, camera_frame: str | None) -> tuple[bytes, list[str]]:
-    """Person-supplied entropy to mix in, and lines saying what was claimed."""
-    from signer.keys import entropy
+def add_entropy_args(parser: argparse.ArgumentParser, when: str = "") -> None:
+    parser.add_argument(
+        "--dice",
+        metavar="ROLLS",
+        help=f"{when}die faces 1-6 (at least 50 rolls for 12 words, 99 for 24), mixed with the OS random "
+        "generator unless --dice-only",
+    )
+    parser.add_argument(
+        "--dice-only",
+        action="store_true",
+        help="the words from the dice alone (SHA-256 of the rolls, as Coldcard and SeedSigner do), "
+        "so other tools can check them; 12 or 24 words",
+    )
+    parser.add_argument(
+        "--accept-weak-dice",
+        action="store_true",
+        help="with --dice-only: go on although the rolls do not look random",
+    )
+    parser.add_argument("--camera-frame", metavar="FILE", help=f"{when}raw bytes of a camera frame to mix in")
 
-    extra, notes = b"", []
-    if dice:
-        rolls = entropy.parse_dice(dice, words)
-        extra += b"dice:" + rolls
-        notes.append(
-            f"mixed in {len(rolls)} dice rolls ({entropy.dice_entropy_bits(rolls.decode()):.1f} bits claimed)"
+
+def new_entropy(args: argparse.Namespace) -> tuple[Any, list[str]]:
+    """Entropy for a new mnemonic from the options of ``add_entropy_args``, and lines for stderr
+    (warnings about the dice, what was mixed in, how to check a dice-only seed)."""
+    from signer.keys import bip39, dice, entropy
+
+    if args.dice_only and not args.dice:
+        raise UsageError("--dice-only needs the rolls: --dice ROLLS")
+    if args.dice_only and args.camera_frame:
+        raise UsageError("--dice-only makes the words from the dice alone; leave out --camera-frame")
+    if args.dice_only:
+        dice.check_method(args.words, dice.DiceMethod.DICE_ONLY)
+    notes: list[str] = []
+    check = None
+    if args.dice:
+        rolls = entropy.parse_dice(args.dice, args.words).decode()
+        check = dice.check_rolls(rolls)
+        for problem in check.problems:
+            notes.append(f"WARNING: the dice rolls do not look random: {problem}")
+    if args.dice_only:
+        if check is not None and check.suspicious and not args.accept_weak_dice:
+            for note in notes:
+                print(note, file=sys.stderr)
+            raise Refusal(
+                "no seed made: with --dice-only the rolls are the whole secret and these do not look random; "
+                "roll again with a real die (or add --accept-weak-dice)"
+            )
+        secret = dice.new_entropy(rolls, args.words, dice.DiceMethod.DICE_ONLY)
+        notes.append(f"words from {len(rolls)} dice rolls only ({dice.DiceMethod.DICE_ONLY.label})")
+        notes.append(dice.verify_note(len(rolls), args.words))
+        return secret, notes
+    extra = b""
+    if args.dice:
+        extra += b"dice:" + rolls.encode()
+        claim = (
+            "not counted: they do not look random; the OS random generator alone makes this seed"
+            if check is not None and check.suspicious
+            else f"{entropy.dice_entropy_bits(rolls):.1f} bits claimed"
         )
-    if camera_frame:
-        extra += b"camera:" + entropy.camera_entropy(read_bytes_file(camera_frame))
+        notes.append(f"mixed in {len(rolls)} dice rolls ({claim})")
+    if args.camera_frame:
+        extra += b"camera:" + entropy.camera_entropy(read_bytes_file(args.camera_frame))
         notes.append("mixed in a camera frame")
-    return extra, notes
+    return bip39.generate_entropy(args.words, extra or None), notes
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from signer.keys import bip39
     from signer.netcheck import warn_if_online
 
+    secret, notes = new_entropy(args)
     warn_if_online()
-    extra, notes = gather_entropy(args.words, args.dice, args.camera_frame)
-    secret = bip39.generate_entropy(args.words, extra or None)
     try:
         print(bip39.mnemonic_from_entropy(secret.reveal()))
     finally:

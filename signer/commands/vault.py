@@ -14,6 +14,7 @@ from signer.commands._common import (
     read_text_file,
     vault_password,
 )
+from signer.commands.seed import add_entropy_args
 from signer.errors import UsageError
 
 
@@ -35,8 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     src.add_argument("--generate-slip39", action="store_true", help="a new native SLIP-39 wallet")
     add.add_argument("--words", type=int, default=24, choices=(12, 15, 18, 21, 24), help="with --generate")
     add.add_argument("--bits", type=int, default=128, choices=(128, 256), help="with --generate-slip39")
-    add.add_argument("--dice", metavar="ROLLS", help="with --generate: die faces to mix in")
-    add.add_argument("--camera-frame", metavar="FILE", help="with --generate: frame bytes to mix in")
+    add_entropy_args(add, "with --generate: ")
     add.add_argument("--slip39-passphrase-file", metavar="F", help="with --generate-slip39: its passphrase")
     add.add_argument(
         "--slip39-kind",
@@ -86,7 +86,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _material(args: argparse.Namespace) -> tuple[object, str | None]:
-    from signer.keys import bip39, slip39
+    from signer.keys import slip39
     from signer.keys.seed import Bip39Seed, Slip39Seed
 
     if args.mnemonic_file:
@@ -101,12 +101,12 @@ def _material(args: argparse.Namespace) -> tuple[object, str | None]:
             read_text_file(args.slip39_passphrase_file).rstrip("\r\n") if args.slip39_passphrase_file else ""
         )
         return Slip39Seed.generate(args.bits, passphrase=passphrase), None
-    from signer.commands.seed import gather_entropy
+    from signer.commands.seed import new_entropy
 
-    extra, notes = gather_entropy(args.words, args.dice, args.camera_frame)
+    secret, notes = new_entropy(args)
     for note in notes:
         print(note, file=sys.stderr)
-    material = Bip39Seed(bip39.generate_entropy(args.words, extra or None))
+    material = Bip39Seed(secret)
     return material, material.mnemonic() if args.show_words else None
 
 

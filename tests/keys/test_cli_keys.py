@@ -25,8 +25,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_seed_new_and_check(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "seed", "new", "--words", "12", "--dice", "3" * 50)
+    rolls = "16253443521662534435216625344352166253443521662534"
+    code, out, err = run(capsys, "seed", "new", "--words", "12", "--dice", rolls)
     assert code == 0 and len(out.split()) == 12 and "50 dice rolls (129.2 bits claimed)" in err
+    code, out, err = run(capsys, "seed", "new", "--words", "12", "--dice", "3" * 50)
+    assert code == 0 and len(out.split()) == 12 and "all 50 rolls are 3" in err and "claimed" not in err
     code, out, _ = run(capsys, "seed", "check", *out.split())
     assert code == 0 and out.startswith("valid: 12 words, fingerprint ")
     code, _, err = run(capsys, "seed", "check", *ABANDON.split()[:-1], "abuot")
