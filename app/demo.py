@@ -106,6 +106,7 @@ def tour(out: Path) -> int:
     d.choose("Create new seed")
     d.choose("12 words")
     d.choose("Add dice rolls")
+    d.choose("Mix with device random")
     d.type_text(DICE)
     d.choose("Show words")
     words = d.read_secret_words()

@@ -13,7 +13,7 @@ from signer.keys.vault import Vault
 from ui.capture import should_blank
 from ui.events import Key
 
-DICE = "1234561234561234561234561234561234561234561234561"  # 49 rolls: one short of 12 words' 50
+DICE = "1625344352166253443521662534435216625344352166253"  # 49 rolls: one short of 12 words' 50
 
 
 def test_first_start_creates_vault_and_seed_with_dice(tmp_path: Path) -> None:
@@ -38,6 +38,7 @@ def test_first_start_creates_vault_and_seed_with_dice(tmp_path: Path) -> None:
     d.choose("Create new seed")
     d.choose("12 words")
     d.choose("Add dice rolls")
+    d.choose("Mix with device random")
     d.type_text(DICE)
     assert any("at least 50" in m for _, m in d.content().warnings), d.text()
     assert d.content().secret

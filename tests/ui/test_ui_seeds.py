@@ -57,3 +57,69 @@ def test_a_native_wallet_is_restored_by_picking_slip39(tmp_path: Path) -> None:
     assert d.title == "Which wallet?" and native_fp in d.content().extra["body"]
     d.choose("SLIP-39")
     assert d.title == "Seed ready" and native_fp in d.text()
+
+
+# -- dice -----------------------------------------------------------------------------------
+def _dice(d, words: int, method: str) -> None:  # type: ignore[no-untyped-def]
+    d.choose("Temporary seed")
+    d.choose("Continue")
+    d.choose("Create new seed")
+    d.choose(f"{words} words")
+    d.choose("Add dice rolls")
+    assert d.title == "Dice rolls"
+    d.choose(method)
+
+
+def test_dice_only_on_the_device_gives_the_words_coldcard_and_seedsigner_give(tmp_path: Path) -> None:
+    """SeedSigner's published example: 50 rolls of 6 make "senior morning song ..." (12 words). They
+    are plainly not random, so the device says so first; the person may roll again or go on."""
+    from ui_driver import make_session, start
+
+    session = make_session(tmp_path)
+    d = start(session)
+    _dice(d, 12, "Dice only, verifiable")
+    d.type_text("6" * 50)
+    assert d.title == "Rolls look wrong" and d.content().extra["severity"] == "danger"
+    assert "All 50 rolls are 6" in d.content().extra["body"] and "whole secret" in d.content().extra["body"]
+    assert d.content().secret and d.content().items == ["Roll again", "Continue"]
+    check_screen(d.app.screen, "rolls look wrong")
+    d.choose("Continue")
+    assert d.title == "Write the words down" and "Coldcard and SeedSigner" in d.content().extra["body"]
+    d.choose("Show words")
+    words = d.read_secret_words()
+    assert " ".join(words) == "senior morning song proud recycle toy search apple trigger lend vibrant arrest"
+
+
+def test_weak_dice_can_be_rolled_again(tmp_path: Path) -> None:
+    import hashlib
+    import random
+
+    from embit.bip39 import mnemonic_from_bytes
+    from ui_driver import make_session, start
+
+    session = make_session(tmp_path)
+    d = start(session)
+    _dice(d, 12, "Dice only, verifiable")
+    d.type_text("12345" * 10)  # no six at all
+    assert d.title == "Rolls look wrong" and "Face 6 never came up in 50 rolls" in d.content().extra["body"]
+    d.choose("Roll again")
+    assert d.title == "Dice rolls (50+)" and d.content().extra["length"] == 0
+    rng = random.Random(11)
+    rolls = "".join(rng.choice("123456") for _ in range(50))
+    d.type_text(rolls)
+    assert d.title == "Write the words down"
+    d.choose("Show words")
+    assert d.read_secret_words() == mnemonic_from_bytes(hashlib.sha256(rolls.encode()).digest()[:16]).split()
+
+
+def test_weak_dice_mixed_in_are_a_warning_not_a_danger(tmp_path: Path) -> None:
+    from ui_driver import make_session, start
+
+    d = start(make_session(tmp_path))
+    _dice(d, 24, "Mix with device random")
+    d.type_text("123456" * 17)
+    assert d.title == "Rolls look wrong" and d.content().extra["severity"] == "warn"
+    body = d.content().extra["body"]
+    assert "follow a pattern" in body and "random generator still keeps this seed safe" in body
+    d.choose("Continue")
+    assert d.title == "Write the words down" and "mixed with your dice rolls" in d.content().extra["body"]

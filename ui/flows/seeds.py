@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
     from signer.keys.accounts import AccountSpec
+    from signer.keys.dice import DiceMethod
     from signer.keys.seed import SeedMaterial
     from signer.keys.slip39 import Candidate
     from signer.keys.vault import SeedEntry
@@ -164,16 +165,32 @@ def create_menu(session: Session, temporary: bool) -> Menu:
 def entropy_menu(session: Session, words: int, temporary: bool) -> Menu:
     items = [
         MenuItem("Device random", lambda: generated(session, words, None, temporary)),
-        MenuItem("Add dice rolls", lambda: Push(dice_entry(session, words, temporary))),
+        MenuItem("Add dice rolls", lambda: Push(dice_menu(session, words, temporary))),
     ]
     if session.camera is not None:
         items.append(MenuItem("Add camera image", lambda: Push(camera_entry(session, words, temporary))))
     return Menu(
-        "Entropy", items, header=["The device's random generator is", "always used; you can add more."]
+        "Entropy", items, header=["Use the device's random generator,", "or add dice rolls or an image."]
     )
 
 
-def dice_entry(session: Session, words: int, temporary: bool) -> Keyboard:
+def dice_menu(session: Session, words: int, temporary: bool) -> Menu:
+    from signer.keys.dice import DiceMethod
+
+    items = [
+        MenuItem(
+            "Mix with device random", lambda: Push(dice_entry(session, words, temporary, DiceMethod.MIXED))
+        ),
+        MenuItem(
+            "Dice only, verifiable", lambda: Push(dice_entry(session, words, temporary, DiceMethod.DICE_ONLY))
+        ),
+    ]
+    return Menu(
+        "Dice rolls", items, header=["Dice only: Coldcard and SeedSigner", "give the same words from them."]
+    )
+
+
+def dice_entry(session: Session, words: int, temporary: bool, method: DiceMethod) -> Keyboard:
     from signer.keys.entropy import MIN_ROLLS, dice_entropy_bits, parse_dice
 
     need = MIN_ROLLS[words]
@@ -188,15 +205,69 @@ def dice_entry(session: Session, words: int, temporary: bool) -> Keyboard:
     def status(value: str) -> str:
         return f"{len(value)} of {need} rolls, {dice_entropy_bits(value):.0f} bits"
 
+    def rolled(value: str) -> Action:
+        from signer.keys.dice import check_rolls
+
+        check = check_rolls(value)
+        if check.suspicious:
+            return Replace(weak_dice(session, words, temporary, method, value, check.problems))
+        return from_dice(session, words, temporary, method, value)
+
     return Keyboard(
         f"Dice rolls ({need}+)",
-        lambda v: generated(session, words, parse_dice(v, words), temporary, replace=True),
+        rolled,
         layout="dice",
         secret=True,
         max_len=4 * need,
         validate=validate,
         status=status,
     )
+
+
+def weak_dice(
+    session: Session, words: int, temporary: bool, method: DiceMethod, rolls: str, problems: tuple[str, ...]
+) -> Message:
+    """The rolls do not look random: say why, and let the person roll again or go on."""
+    from signer.keys.dice import DiceMethod
+
+    found = "; ".join(problems)
+    if method is DiceMethod.DICE_ONLY:
+        advice = (
+            "With dice only, the rolls are the whole secret: rolls that are not random make words "
+            "others can guess. Roll again with a real die."
+        )
+    else:
+        advice = (
+            "The device's random generator still keeps this seed safe, but your die or the way you "
+            "roll may be faulty."
+        )
+    return Message(
+        "Rolls look wrong",
+        f"{found[:1].upper()}{found[1:]}. {advice}",
+        severity="danger" if method is DiceMethod.DICE_ONLY else "warn",
+        back=False,
+        secret=True,
+        buttons=[
+            ("Roll again", lambda: Replace(dice_entry(session, words, temporary, method))),
+            ("Continue", lambda: from_dice(session, words, temporary, method, rolls)),
+        ],
+    )
+
+
+def from_dice(session: Session, words: int, temporary: bool, method: DiceMethod, rolls: str) -> Action:
+    from signer.keys import dice
+    from signer.keys.seed import Bip39Seed
+
+    material = Bip39Seed(dice.new_entropy(rolls, words, method))
+    if method is dice.DiceMethod.DICE_ONLY:
+        count = len("".join(rolls.split()))
+        source = (
+            f"your {count} dice rolls only, as Coldcard and SeedSigner make it: the same rolls give the "
+            "same words there"
+        )
+    else:
+        source = "the device's random generator mixed with your dice rolls"
+    return Replace(write_down(session, material, words, source, temporary))
 
 
 def camera_entry(session: Session, words: int, temporary: bool) -> CameraCapture:
@@ -221,16 +292,20 @@ def generated(
 
     material = Bip39Seed(generate_entropy(words, extra))
     source = "the device's random generator" + (" mixed with your entropy" if extra else "")
+    intro = write_down(session, material, words, source, temporary)
+    return Replace(intro) if replace else Push(intro)
+
+
+def write_down(session: Session, material: Any, words: int, source: str, temporary: bool) -> Message:
     body = (
         f"A new {words}-word seed from {source}. Write the words on paper, in order; a short check "
         "follows. Never photograph them or type them into anything online."
     )
-    intro = Message(
+    return Message(
         "Write the words down",
         body,
         buttons=[("Show words", lambda: Replace(show_new_words(session, material, temporary)))],
     )
-    return Replace(intro) if replace else Push(intro)
 
 
 def show_new_words(session: Session, material: Any, temporary: bool) -> SecretWords:
