@@ -1,4 +1,5 @@
-"""``airlock seed new|check``: make and check BIP-39 mnemonics without storing them."""
+"""``airlock seed new|check|show``: make and check BIP-39 mnemonics; show a stored seed's words or
+SeedQR again (behind the vault password)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import argparse
 import sys
 from typing import Any
 
-from signer.commands._common import read_bytes_file, read_text_file
+from signer.commands._common import add_vault_arg, open_vault, read_bytes_file, read_text_file
 from signer.errors import Refusal, UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("seed", help="make or check a BIP-39 mnemonic (not stored)")
+    parser = sub.add_parser("seed", help="make or check a BIP-39 mnemonic; show a stored seed's words")
     cmds = parser.add_subparsers(dest="seed_command", required=True, metavar="ACTION")
 
     new = cmds.add_parser("new", help="print a new mnemonic from the OS CSPRNG (plus your entropy)")
@@ -23,6 +24,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("words", nargs="*", help="the words (or give none and use --file)")
     check.add_argument("--file", help="file holding the mnemonic (- for stdin)")
     check.set_defaults(func=cmd_check)
+
+    show = cmds.add_parser(
+        "show", help="show the words of a stored seed, or write its SeedQR (standard or compact) as a PNG"
+    )
+    add_vault_arg(show)
+    show.add_argument("--seed", metavar="LABEL", required=True, help="label of the seed in the vault")
+    show.add_argument(
+        "--seedqr", choices=("standard", "compact"), help="write this SeedQR instead of the words (needs -o)"
+    )
+    show.add_argument(
+        "-o",
+        "--output",
+        metavar="PNG",
+        help="the SeedQR picture to write (mode 0600; standard unless --seedqr)",
+    )
+    show.set_defaults(func=cmd_show)
 
 
 def add_entropy_args(parser: argparse.ArgumentParser, when: str = "") -> None:
@@ -121,4 +138,39 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise
     fp = fingerprint(bip39.mnemonic_to_seed(text))
     print(f"valid: {len(entropy) * 3 // 4} words, fingerprint {fp}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """The words to stdout, or the SeedQR to a PNG file: never both, and only for the vault password."""
+    from pathlib import Path
+
+    from signer.atomic_file import atomic_write
+    from signer.keys import reveal
+    from signer.netcheck import warn_if_online
+
+    if args.seedqr and not args.output:
+        raise UsageError("--seedqr writes a picture: say where with -o FILE.png")
+    if args.output == "-":
+        raise UsageError("write the SeedQR to a file (-o FILE.png), not to stdout")
+    vault = open_vault(args)
+    try:
+        entry = vault.get(args.seed)
+        if args.output:
+            fmt = reveal.SeedQrFormat(args.seedqr or "standard")
+            png = reveal.seedqr_png(entry.material, fmt)
+            words = len(reveal.words_of(entry.material))
+        else:
+            words_text = " ".join(reveal.words_of(entry.material))
+    finally:
+        vault.lock()
+    warn_if_online()
+    if args.output:
+        atomic_write(Path(args.output), png)
+        print(f"wrote the {fmt} SeedQR of {args.seed!r} ({words} words) to {args.output}", file=sys.stderr)
+    else:
+        print(words_text)
+    print(
+        "Anyone who sees these words or this SeedQR can take the funds; keep them offline.", file=sys.stderr
+    )
     return 0

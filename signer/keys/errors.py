@@ -23,6 +23,10 @@ class EntropyError(KeyError_):
     """Person-supplied entropy is unusable (bad dice characters, too few rolls, empty frame)."""
 
 
+class NothingToShow(KeyError_):
+    """A seed has no words or no SeedQR of the kind asked for; the message says what it has instead."""
+
+
 class AccountError(KeyError_):
     """An account kind, network, index or path is not one Airlock supports."""
 

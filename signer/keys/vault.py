@@ -244,10 +244,14 @@ class Vault:
     def update_settings(self, **changes: Any) -> None:
         self._mutate(lambda: self.settings.update(changes))
 
+    def verify_password(self, password: str) -> bool:
+        """Whether ``password`` opened this vault (constant time); False once the vault is locked."""
+        return bool(self._password) and hmac.compare_digest(password.encode(), bytes(self._password))
+
     def change_password(
         self, old_password: str, new_password: str, kdf: envelope.KdfParams | None = None
     ) -> None:
-        if not hmac.compare_digest(old_password.encode(), bytes(self._password)):
+        if not self.verify_password(old_password):
             raise WrongPassword("the current password is wrong; the password was not changed")
         old, old_kdf = self._password, self.kdf
         self._password, self.kdf = bytearray(new_password.encode()), kdf or self.kdf
@@ -314,6 +318,7 @@ class Vault:
             entry.material.wipe()
         self.seeds = []
         self._password[:] = bytes(len(self._password))
+        self._password = bytearray()
 
     def __repr__(self) -> str:
         return f"<Vault {self.path} seeds={len(self.seeds)}>"
