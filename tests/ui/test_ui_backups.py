@@ -27,6 +27,7 @@ def split_three_of_five(d: Any) -> None:
     d.choose("Seeds")
     d.choose("main")
     d.choose("SLIP-39 backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     assert d.title == "SLIP-39 of words" and "Trezor" in d.text()  # BIP-39 words: said clearly
     d.choose("Continue")
     d.choose("3 of 5 shares")
@@ -103,6 +104,7 @@ def test_group_split_plan(tmp_path: Path) -> None:
     d.choose("Seeds")
     d.choose("main")
     d.choose("SLIP-39 backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     d.choose("Continue")
     d.choose("Groups")
     assert d.content().extra["value"] == 2  # two groups
@@ -131,6 +133,7 @@ def test_encrypted_backup_export_round_trip(tmp_path: Path) -> None:
     _session, d = unlocked(tmp_path)
     d.choose("Backups")
     d.choose("Encrypted backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     assert d.title == "Seeds to back up"
     d.press(Key.KEY1)
     backup_password = "backup pass 99"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from ui_driver import ABANDON, ABANDON_FP, make_session, start, unlocked
+from ui_driver import ABANDON, ABANDON_FP, PASSWORD, make_session, start, unlocked
 
 from ui.capture import blank_image, capture, safe_frame, should_blank
 from ui.events import Key
@@ -17,6 +17,7 @@ def _show_share_words(d) -> None:  # type: ignore[no-untyped-def]
     d.choose("Seeds")
     d.choose("main")
     d.choose("SLIP-39 backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     d.choose("Continue")
     d.choose("2 of 3 shares")
     d.choose("Share 1 of 3")
@@ -59,6 +60,7 @@ def test_vault_demo_flag_marks_the_demo_seed(tmp_path: Path) -> None:
     d.choose("Seeds")
     d.choose("DEMO")
     d.choose("SLIP-39 backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     d.choose("Continue")
     d.choose("2 of 3 shares")
     d.choose("Share 1 of 3")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ui_driver import Driver, FrameCamera, make_session, start, unlocked
+from ui_driver import PASSWORD, Driver, FrameCamera, make_session, start, unlocked
 
 from signer.keys import bip39
 from ui import text, theme
@@ -58,6 +58,7 @@ def test_a_failing_printer_is_reported(tmp_path: Path) -> None:
     d.choose("Seeds")
     d.choose("main")
     d.choose("SLIP-39 backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     d.choose("Continue")
     d.choose("2 of 3 shares")
     d.choose("Print all cards")

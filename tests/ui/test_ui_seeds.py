@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_ui_layout import check_screen
-from ui_driver import ABANDON, ABANDON_FP, unlocked
+from ui_driver import ABANDON, ABANDON_FP, LEGAL, unlocked
 
 from signer.keys import slip39
 from signer.keys.seed import Slip39Seed
+from ui.events import Key
 
 NATIVE_OF_ABANDON = ("15c918d3", "bc1qsqs4ja3sm84vhtc7k3palld0nwga7tf47azjsq")  # see tests/keys
 
@@ -123,3 +124,142 @@ def test_weak_dice_mixed_in_are_a_warning_not_a_danger(tmp_path: Path) -> None:
     assert "follow a pattern" in body and "random generator still keeps this seed safe" in body
     d.choose("Continue")
     assert d.title == "Write the words down" and "mixed with your dice rolls" in d.content().extra["body"]
+
+
+# -- words and SeedQR of a stored seed --------------------------------------------------------
+def _open_secret(d, label: str, item: str) -> None:  # type: ignore[no-untyped-def]
+    from ui_driver import PASSWORD
+
+    d.choose("Seeds")
+    d.choose(label)
+    d.choose(item)
+    assert d.title == f"{item}" and d.content().extra["severity"] == "warn"
+    assert "can take its funds" in d.content().extra["body"]
+    d.choose("Continue")
+    assert d.title == "Vault password" and d.content().secret
+    d.type_text(PASSWORD)
+
+
+def test_show_words_of_a_stored_seed_after_the_password_while_a_key_is_held(tmp_path: Path) -> None:
+    from ui.capture import should_blank
+
+    session, d = unlocked(tmp_path, capture_allowed=True)
+    _open_secret(d, "main", "Show words")
+    assert d.title == "Words 1-6 of 12" and d.content().lines == []  # nothing shown until a key is held
+    assert should_blank(d.app.screen, session)
+    assert " ".join(d.read_secret_words()) == ABANDON
+    d.press(Key.RIGHT)  # done
+    assert d.title == "main"
+
+
+def test_the_seedqr_on_the_screen_scans_back_to_the_words(tmp_path: Path) -> None:
+    """The real frame (not the blanked capture) is read by zbar and decoded as a SeedQR, standard
+    then compact, and gives back the stored words."""
+    import numpy as np
+
+    from signer.transport import seedqr
+    from signer.transport.frames import decode_qr_image
+    from ui.capture import blank_image, capture
+
+    session, d = unlocked(tmp_path, {"legal": LEGAL}, capture_allowed=True)
+    _open_secret(d, "legal", "Show SeedQR")
+    assert d.title == "SeedQR (standard)" and d.content().lines == ["Hold PRESS to show the code"]
+    check_screen(d.app.screen, "seedqr hidden")
+    assert decode_qr_image(d.frame()) == []
+    for fmt in ("standard", "compact"):
+        d.press(Key.PRESS)  # held: no release yet
+        assert d.content().extra == {"revealed": True, "format": fmt, "formats": ["standard", "compact"]}
+        frame = d.frame()
+        shot = capture(d.app, session)
+        assert shot is not None and np.array_equal(np.asarray(shot), np.asarray(blank_image()))
+        scanned = seedqr.decode(decode_qr_image(frame)[0])
+        assert scanned.mnemonic == LEGAL and scanned.compact == (fmt == "compact")
+        d.release(Key.PRESS)
+        assert not d.content().extra["revealed"] and decode_qr_image(d.frame()) == []
+        d.press(Key.KEY2)
+    d.press(Key.PRESS)
+    d.tick(int(31 / 0.05))  # held with no release reported: hidden again after 30 s
+    assert not d.content().extra["revealed"]
+    d.press(Key.KEY3)
+    assert d.title == "legal"
+
+
+def test_three_wrong_passwords_lock_the_device(tmp_path: Path) -> None:
+    session, d = unlocked(tmp_path)
+    material = session.vault.get("main").material  # type: ignore[union-attr]
+    d.choose("Seeds")
+    d.choose("main")
+    d.choose("Show words")
+    d.choose("Continue")
+    for left in (2, 1):
+        d.type_text("not the password")
+        assert d.title == "Wrong password" and f"{left} more wrong" in d.text()
+        d.choose("OK")
+        assert d.title == "Vault password" and d.content().extra["length"] == 0
+    d.type_text("still not it")
+    assert d.title == "Device locked" and session.vault is None
+    assert material.entropy.wiped  # type: ignore[attr-defined]
+    d.choose("OK")
+    assert d.content().lines == ["Locked"]
+
+
+def _vault_with_native(tmp_path: Path) -> None:
+    from ui_driver import KDF, PASSWORD
+
+    from signer.keys.seed import Bip39Seed
+    from signer.keys.vault import Vault
+
+    vault = Vault.create(tmp_path / "device.vault", PASSWORD, KDF)
+    vault.add_seed("trezor", Slip39Seed.generate(128))
+    vault.add_seed("eighteen", Bip39Seed.from_mnemonic("abandon " * 17 + "agent"))
+    vault.lock()
+
+
+def test_a_native_slip39_wallet_offers_its_shares_instead_of_words(tmp_path: Path) -> None:
+    from ui_driver import PASSWORD, make_session, start
+
+    _vault_with_native(tmp_path)
+    d = start(make_session(tmp_path))
+    d.choose("Unlock")
+    d.type_text(PASSWORD)
+    d.choose("Seeds")
+    d.choose("trezor")
+    assert "Show words" in d.content().items and "Show SeedQR" not in d.content().items
+    d.choose("Show words")
+    assert d.title == "No words" and "native SLIP-39 wallet has no BIP-39 words" in d.content().extra["body"]
+    d.choose("Make shares")
+    assert d.title == "Vault password"  # new shares are the secret too
+    d.type_text(PASSWORD)
+    assert d.title == "How many shares?"
+
+
+def test_a_seed_of_18_words_has_words_but_no_seedqr(tmp_path: Path) -> None:
+    from ui_driver import PASSWORD, make_session, start
+
+    _vault_with_native(tmp_path)
+    d = start(make_session(tmp_path))
+    d.choose("Unlock")
+    d.type_text(PASSWORD)
+    d.choose("Seeds")
+    d.choose("eighteen")
+    d.choose("Show SeedQR")
+    assert d.title == "No SeedQR" and "this seed has 18; show its words" in d.content().extra["body"]
+
+
+def test_new_shares_and_encrypted_backups_ask_the_password_again(tmp_path: Path) -> None:
+    """Shares (a 1-of-1 group is the whole seed) and an encrypted backup under a password of one's
+    choosing give the seed away as surely as its words: the same password gate guards them."""
+    _session, d = unlocked(tmp_path)
+    d.choose("Seeds")
+    d.choose("main")
+    for item in ("SLIP-39 backup", "Encrypted backup"):
+        d.choose(item)
+        assert d.title == "Vault password", item
+        d.press(Key.KEY3)
+        assert d.title == "main"
+    d.go_home()
+    d.choose("Backups")
+    for item in ("SLIP-39 shares", "Encrypted backup"):
+        d.choose(item)
+        assert d.title == "Vault password", item
+        d.press(Key.KEY3)

@@ -66,6 +66,7 @@ def test_auto_lock_wipes_words_on_screen(tmp_path: Path) -> None:
     d.choose("Seeds")
     d.choose("main")
     d.choose("SLIP-39 backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     d.choose("Continue")
     d.choose("2 of 3 shares")
     d.choose("Share 1 of 3")
@@ -216,6 +217,7 @@ def test_the_device_backup_password_follows_the_same_rule(tmp_path: Path) -> Non
     d.choose("Seeds")
     d.choose("main")
     d.choose("Encrypted backup")
+    d.type_text(PASSWORD)  # the vault password again before a secret is shown
     d.choose("Continue")
     d.type_text("short")
     assert d.title == "Backup password"

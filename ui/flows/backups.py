@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from signer.keys.errors import MnemonicError
 from ui import cards, exports
 from ui.events import Input, Key, Kind
-from ui.flows.common import new_password
+from ui.flows.common import new_password, password_again
 from ui.screen import Action, Home, Pop, Push, Redraw, Replace
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message, confirm, error, info
@@ -42,9 +42,19 @@ def backups_menu(session: Session) -> Menu:
             Menu("Which seed?", [MenuItem(s.label, lambda s=s: then(s), detail=s.fingerprint) for s in seeds])
         )
 
-    items = [MenuItem("SLIP-39 shares", lambda: pick_seed(lambda s: Push(split_start(session, s))))]
+    items = [
+        MenuItem(
+            "SLIP-39 shares",
+            lambda: pick_seed(lambda s: Push(password_again(session, lambda: split_start(session, s)))),
+        )
+    ]
     if session.vault is not None:
-        items.append(MenuItem("Encrypted backup", lambda: Push(choose_backup_seeds(session))))
+        items.append(
+            MenuItem(
+                "Encrypted backup",
+                lambda: Push(password_again(session, lambda: choose_backup_seeds(session))),
+            )
+        )
     items.append(MenuItem("Krux encrypted QR", lambda: krux.export_start(session)))
     if session.vault is not None:
         items.append(MenuItem("Restore backup", lambda: Push(vault_flows.restore_scan(session))))
@@ -52,7 +62,7 @@ def backups_menu(session: Session) -> Menu:
 
 
 # -- SLIP-39 split --------------------------------------------------------------------------
-def split_start(session: Session, entry: SeedEntry) -> Action | Menu | Message:
+def split_start(session: Session, entry: SeedEntry) -> Menu | Message:
     plans = plan_menu(session, entry)
     if entry.kind == "bip39":
         body = (

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from signer.keys.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from ui.screen import Action, Replace
+from ui.screen import Action, Home, Push, Replace
 from ui.screens.keyboard import Keyboard
+from ui.screens.message import error
 
 if TYPE_CHECKING:
     from signer.keys.vault import SeedEntry
+    from ui.screen import Screen
     from ui.session import Session
 
 
@@ -36,6 +38,41 @@ def new_password(title: str, on_done: Callable[[str], Action | None], *, what: s
             else f"{len(v)} of at least {MIN_LENGTH} characters"
         ),
     )
+
+
+def password_again(session: Session, then: Callable[[], Screen]) -> Screen:
+    """The vault password once more before a seed's secret is shown (words, SeedQR, new shares), so a
+    device left unlocked does not hand them to whoever picks it up. Three wrong answers lock it.
+    A temporary seed with no vault unlocked has no password to ask: ``then()`` at once."""
+    from signer.keys.reveal import MAX_ATTEMPTS, PasswordGate
+
+    if session.vault is None:
+        return then()
+    gate = PasswordGate(session.vault)
+
+    def attempt(password: str) -> Action:
+        keyboard.value = ""
+        if gate.check(password):
+            return Replace(then())
+        if gate.closed:
+            session.lock()
+            return Home(
+                then=error(
+                    "Device locked",
+                    f"{MAX_ATTEMPTS} wrong passwords: the device locked itself. Unlock it to go on.",
+                )
+            )
+        left = gate.attempts_left
+        return Push(
+            error(
+                "Wrong password",
+                f"That is not the vault password. {left} more wrong {'try' if left == 1 else 'tries'} "
+                "and the device locks.",
+            )
+        )
+
+    keyboard = Keyboard("Vault password", attempt, mask=True, max_len=MAX_LENGTH)
+    return keyboard
 
 
 def seed_words(entry: SeedEntry) -> int | None:

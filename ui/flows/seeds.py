@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
-from signer.keys.errors import EntropyError, MnemonicError, VaultError
+from signer.keys.errors import EntropyError, MnemonicError, NothingToShow, VaultError
 from ui import theme
-from ui.flows.common import default_label, describe_kind
-from ui.screen import Action, Home, Pop, Push, Redraw, Replace
+from ui.flows.common import default_label, describe_kind, password_again
+from ui.screen import Action, Home, Pop, Push, Redraw, Replace, Screen
 from ui.screens.camera import CameraCapture
 from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu, MenuItem
@@ -23,6 +23,7 @@ from ui.screens.message import Message, confirm, error, info
 from ui.screens.pickers import NumberPicker
 from ui.screens.quiz import WordQuiz
 from ui.screens.scan import ScanScreen, frame_bytes
+from ui.screens.secret_qr import SecretQr
 from ui.screens.secret_words import SecretWords
 from ui.screens.words import WordEntry
 from ui.screens.working import Working
@@ -611,8 +612,16 @@ def seed_detail(session: Session, entry: SeedEntry) -> Menu:
             MenuItem("Accounts", lambda: Push(accounts_menu(session, entry))),
             MenuItem("Multisig wallets", lambda: Push(sign.multisig_menu(session, entry))),
             MenuItem("Passphrase", lambda: Push(passphrase_menu(session, entry))),
-            MenuItem("SLIP-39 backup", lambda: Push(backups.split_start(session, entry))),
+            MenuItem("Show words", lambda: show_words(session, entry)),
         ]
+        if entry.kind == "bip39":
+            items.append(MenuItem("Show SeedQR", lambda: show_seedqr(session, entry)))
+        items.append(
+            MenuItem(
+                "SLIP-39 backup",
+                lambda: Push(password_again(session, lambda: backups.split_start(session, entry))),
+            )
+        )
         if temporary:
             if session.vault is not None:
                 items.append(MenuItem("Save to vault", lambda: Push(save_temporary(session, entry))))
@@ -631,7 +640,10 @@ def seed_detail(session: Session, entry: SeedEntry) -> Menu:
             )
         else:
             items += [
-                MenuItem("Encrypted backup", lambda: Push(backups.export_backup(session, [entry]))),
+                MenuItem(
+                    "Encrypted backup",
+                    lambda: Push(password_again(session, lambda: backups.export_backup(session, [entry]))),
+                ),
                 MenuItem("Rename", lambda: Push(rename(session, entry))),
                 MenuItem("Delete", lambda: Push(delete(session, entry)), colour=theme.DANGER),
             ]
@@ -640,6 +652,76 @@ def seed_detail(session: Session, entry: SeedEntry) -> Menu:
     menu = Menu(entry.label, [], rebuild=build)
     build(menu)
     return menu
+
+
+def show_words(session: Session, entry: SeedEntry) -> Action:
+    """A stored seed's words, shown a page at a time while a key is held (after the vault password)."""
+    from signer.keys.reveal import words_of
+
+    def screen() -> Screen:
+        return SecretWords(
+            "Words",
+            words_of(entry.material),
+            lambda: Pop(None),
+            secret_fingerprint=entry.fingerprint,
+            done_label="done",
+        )
+
+    return _show_secret(session, entry, "words", lambda: words_of(entry.material), screen)
+
+
+def show_seedqr(session: Session, entry: SeedEntry) -> Action:
+    """A stored seed's SeedQR (standard; KEY2 compact), shown while a key is held (after the password)."""
+    from signer.keys import reveal
+
+    def screen() -> Screen:
+        codes = [
+            (fmt.value, lambda fmt=fmt: reveal.seedqr_image(entry.material, fmt, canvas_px=theme.WIDTH))
+            for fmt in reveal.SeedQrFormat
+        ]
+        return SecretQr("SeedQR", codes, secret_fingerprint=entry.fingerprint)
+
+    return _show_secret(
+        session,
+        entry,
+        "SeedQR",
+        lambda: reveal.seedqr_content(entry.material, reveal.SeedQrFormat.STANDARD),
+        screen,
+    )
+
+
+def _show_secret(
+    session: Session,
+    entry: SeedEntry,
+    what: str,
+    available: Callable[[], object],
+    screen: Callable[[], Screen],
+) -> Action:
+    """A caution, the vault password again, then ``screen()``; a seed without ``what`` says what it
+    has instead (a native SLIP-39 wallet: shares, made again behind the same password)."""
+    from ui.flows import backups
+
+    try:
+        available()
+    except NothingToShow as exc:
+        body = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        if entry.kind == "slip39":
+            shares = password_again(session, lambda: backups.split_start(session, entry))
+            return Push(Message(f"No {what}", body, buttons=[("Make shares", lambda: Replace(shares))]))
+        return Push(info(f"No {what}", body))
+    passphrase = " Your passphrase is not part of them." if session.has_passphrase(entry) else ""
+    body = (
+        f"Anyone who sees the {what} of {entry.label} can take its funds. Make sure no one and no "
+        f"camera can see the screen. Hold PRESS to show them; let go to hide them.{passphrase}"
+    )
+    return Push(
+        Message(
+            f"Show {what}",
+            body,
+            severity="warn",
+            buttons=[("Continue", lambda: Replace(password_again(session, screen)))],
+        )
+    )
 
 
 def forget(session: Session) -> Action:
