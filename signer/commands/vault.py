@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 
 from signer.commands._common import (
@@ -127,6 +128,14 @@ def cmd_add(args: argparse.Namespace) -> int:
             warn_if_online()
             print(words)
         print(f"stored {entry.kind} seed {entry.label!r} (fingerprint {entry.fingerprint})", file=sys.stderr)
+        seed = shlex.quote(entry.label)
+        if args.generate and not words:
+            print(
+                f"Its words were not shown: write them down from `airlock seed show --seed {seed}`.",
+                file=sys.stderr,
+            )
+        elif args.generate_slip39:
+            print(f"Back it up as shares: `airlock slip39 split --seed {seed}`.", file=sys.stderr)
     finally:
         vault.lock()
     return 0

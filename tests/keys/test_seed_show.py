@@ -127,3 +127,12 @@ def test_the_password_gate_closes_after_three_wrong_answers(tmp_path: Path) -> N
     assert PASSWORD not in repr(gate)
     v.lock()
     assert not reveal.PasswordGate(v).check(PASSWORD)  # a locked vault knows no password
+
+
+def test_a_generated_seed_whose_words_were_not_shown_says_where_to_see_them(
+    vault: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "vault", "add", "--vault", vault, "--label", "new one", "--generate")
+    assert code == 0 and out == "" and "airlock seed show --seed 'new one'" in err
+    code, out, _ = run(capsys, "seed", "show", "--vault", vault, "--seed", "new one")
+    assert code == 0 and len(out.split()) == 24

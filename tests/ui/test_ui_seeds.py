@@ -263,3 +263,30 @@ def test_new_shares_and_encrypted_backups_ask_the_password_again(tmp_path: Path)
         d.choose(item)
         assert d.title == "Vault password", item
         d.press(Key.KEY3)
+
+
+# -- wording that fits what just happened -----------------------------------------------------
+def test_a_new_seed_has_no_records_to_match_an_imported_one_does(tmp_path: Path) -> None:
+    from ui_driver import make_session, start
+
+    d = start(make_session(tmp_path))
+    d.choose("Temporary seed")
+    d.choose("Continue")
+    d.choose("Create new seed")
+    d.choose("12 words")
+    d.choose("Device random")
+    d.choose("Show words")
+    words = d.read_secret_words()
+    d.press(Key.RIGHT)
+    d.answer_quiz(words)
+    body = d.content().extra["body"]
+    assert d.title == "Seed ready" and "Note it beside your words" in body and "records" not in body
+    assert "kept only until the device locks" in body
+    d.choose("Cancel")
+    d.choose("Temporary seed")
+    d.choose("Continue")
+    d.choose("Enter words")
+    d.choose("12 words")
+    d.enter_words(ABANDON.split())
+    body = d.content().extra["body"]
+    assert f"Fingerprint {ABANDON_FP}. Check that it matches your records." in body

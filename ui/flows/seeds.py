@@ -79,11 +79,24 @@ def _fingerprint(material: SeedMaterial) -> str:
 
 
 def finish_seed(
-    session: Session, material: SeedMaterial, temporary: bool, *, label: str | None = None
+    session: Session,
+    material: SeedMaterial,
+    temporary: bool,
+    *,
+    label: str | None = None,
+    created: bool = False,
 ) -> Action:
     """Show the new seed's fingerprint, then keep it: in the vault under a label (``label`` is the
-    suggestion, e.g. a Krux code's ID), or as temporary."""
+    suggestion, e.g. a Krux code's ID), or as temporary.
+
+    A seed brought in (words, SeedQR, shares) is checked against the person's records; a seed just
+    made has no records yet: its fingerprint is one to note down."""
     fp = _fingerprint(material)
+    about = (
+        f"Fingerprint {fp}. Note it beside your words: wallet apps show it for this seed."
+        if created
+        else f"Fingerprint {fp}. Check that it matches your records."
+    )
 
     def cancel() -> Action:
         material.wipe()
@@ -95,10 +108,7 @@ def finish_seed(
             entry = session.set_temp_seed(material)
             return Home(then=seed_detail(session, entry))
 
-        body = (
-            f"Fingerprint {fp}. Check that it matches your records. A temporary seed is kept "
-            "only until the device locks or powers off."
-        )
+        body = f"{about} A temporary seed is kept only until the device locks or powers off."
         return Replace(Message("Seed ready", body, back=False, buttons=[("Use it", use), ("Cancel", cancel)]))
 
     taken = {s.label for s in session.seeds()}
@@ -107,7 +117,7 @@ def finish_seed(
     def save() -> Action:
         return Push(label_keyboard(session, lambda value: _save_new(session, value, material), suggested))
 
-    body = f"Fingerprint {fp}. Check that it matches your records, then give the seed a label."
+    body = f"{about} Then give the seed a label."
     return Replace(Message("Seed ready", body, back=False, buttons=[("Save", save), ("Cancel", cancel)]))
 
 
@@ -316,10 +326,12 @@ def show_new_words(session: Session, material: Any, temporary: bool) -> SecretWo
 
     def quiz() -> Action:
         def wrong(position: int) -> Action:
+            screen.go_to_word(position)
             return Replace(
                 error(
                     "Not quite",
-                    f"That is not word {position}. Look at the words again and check what you wrote down.",
+                    f"That is not word {position}. Next you see the page with word {position}: check "
+                    "what you wrote for it, then take the check again.",
                 )
             )
 
@@ -327,13 +339,14 @@ def show_new_words(session: Session, material: Any, temporary: bool) -> SecretWo
             WordQuiz(
                 words,
                 bip39.wordlist(),
-                lambda: finish_seed(session, material, temporary),
+                lambda: finish_seed(session, material, temporary, created=True),
                 wrong,
                 questions=QUIZ_QUESTIONS,
             )
         )
 
-    return SecretWords("Words", words, quiz, done_label="check")
+    screen = SecretWords("Words", words, quiz, done_label="check")
+    return screen
 
 
 # -- import words ---------------------------------------------------------------------------

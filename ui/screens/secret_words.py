@@ -91,6 +91,12 @@ class SecretWords(Screen):
         self.note = None
         return Redraw()
 
+    def go_to_word(self, number: int) -> None:
+        """Turn to the page holding word ``number`` (1-based), hidden, and say it is there."""
+        self.page = min(max(0, (number - 1) // PAGE), self.pages - 1)
+        self.revealed = False
+        self.note = f"word {number} is on this page"
+
     def on_tick(self, now: float) -> Action | None:
         self.now = now
         if self.revealed and now - self._revealed_at > REVEAL_MAX_S:
