@@ -1,4 +1,5 @@
-"""Vault unlock time at the chosen Argon2id cost, mnemonic -> seed, SLIP-39 split.
+"""Vault unlock time at the chosen Argon2id cost, mnemonic -> seed, SLIP-39 split and candidates, the
+dice check and drawing a SeedQR.
 
 A Pi Zero 2 W is assumed ten times slower than the machine running this.
 """
@@ -48,3 +49,19 @@ def run() -> None:
     print(f"SLIP-39 split 2 of 3 groups, 256-bit native: {split_ms:.1f} ms")
     shares = slip39.split_native(native, plan)[0][:3]
     print(f"SLIP-39 combine 3 shares + decrypt: {best_ms(lambda: slip39.master_secret(shares)):.1f} ms")
+    both = best_ms(lambda: slip39.candidates(shares))
+    print(
+        f"SLIP-39 candidates (both wallets, fingerprint + first address): {both:.1f} ms "
+        f"(~{both * PI_FACTOR:.0f} ms on a Pi)"
+    )
+
+    from signer.keys import dice, reveal
+
+    rolls = "16253443521662534435216625344352166253443521662534" * 2
+    first = best_ms(lambda: (dice.run_limit.cache_clear(), dice.check_rolls(rolls)), repeat=3)
+    print(
+        f"dice check of 100 rolls (run limit not cached): {first:.1f} ms "
+        f"(~{first * PI_FACTOR:.0f} ms on a Pi)"
+    )
+    qr = best_ms(lambda: reveal.seedqr_image(seed, reveal.SeedQrFormat.STANDARD, canvas_px=240))
+    print(f"SeedQR drawn for the screen: {qr:.1f} ms (~{qr * PI_FACTOR:.0f} ms on a Pi)")
