@@ -290,3 +290,22 @@ def test_a_new_seed_has_no_records_to_match_an_imported_one_does(tmp_path: Path)
     d.enter_words(ABANDON.split())
     body = d.content().extra["body"]
     assert f"Fingerprint {ABANDON_FP}. Check that it matches your records." in body
+
+
+def test_a_temporary_seed_without_a_vault_shows_its_words_after_the_caution(tmp_path: Path) -> None:
+    """No vault is unlocked, so there is no password to ask: the caution, then the held-key words."""
+    from ui_driver import make_session, start
+
+    session = make_session(tmp_path)
+    d = start(session)
+    d.choose("Temporary seed")
+    d.choose("Continue")
+    d.choose("Enter words")
+    d.choose("12 words")
+    d.enter_words(ABANDON.split())
+    d.choose("Use it")
+    d.choose("Show words")
+    assert d.title == "Show words" and d.content().extra["severity"] == "warn"
+    d.choose("Continue")
+    assert d.title == "Words 1-6 of 12" and " ".join(d.read_secret_words()) == ABANDON
+    assert session.vault is None and list(tmp_path.iterdir()) == []

@@ -719,8 +719,11 @@ def _show_secret(
     except NothingToShow as exc:
         body = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
         if entry.kind == "slip39":
-            shares = password_again(session, lambda: backups.split_start(session, entry))
-            return Push(Message(f"No {what}", body, buttons=[("Make shares", lambda: Replace(shares))]))
+
+            def shares() -> Action:
+                return Replace(password_again(session, lambda: backups.split_start(session, entry)))
+
+            return Push(Message(f"No {what}", body, buttons=[("Make shares", shares)]))
         return Push(info(f"No {what}", body))
     passphrase = " Your passphrase is not part of them." if session.has_passphrase(entry) else ""
     body = (
