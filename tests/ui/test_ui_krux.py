@@ -96,6 +96,8 @@ def test_a_seed_is_shown_as_a_code_krux_loads(tmp_path: Path) -> None:
     _session, d = unlocked(tmp_path)
     d.choose("Backups")
     d.choose("Krux encrypted QR")
+    assert d.title == "Vault password"  # the words leave the device: asked again, as for shares
+    d.type_text(PASSWORD)
     assert d.title == "Krux encrypted QR" and f"ID {ABANDON_FP}" in said(d)
     d.choose("Continue")
     d.type_text("krux pass 42")

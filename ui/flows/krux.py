@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from signer.errors import AirlockError
 from signer.keys.errors import KefError, NotKef, UnsupportedVersion, WrongPassword
 from ui import exports
-from ui.flows.common import new_password
+from ui.flows.common import new_password, password_again
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu, MenuItem
@@ -84,13 +84,15 @@ def password(session: Session, content: bytes, temporary: bool) -> Keyboard:
 
 # -- making one ---------------------------------------------------------------------------------
 def export_start(session: Session) -> Action:
+    """A seed's words leave the device here: the vault password first, as for words and shares."""
     seeds = session.seeds()
+
+    def gated(entry: SeedEntry) -> Action:
+        return Push(password_again(session, lambda: export_intro(session, entry)))
+
     if len(seeds) == 1:
-        return Push(export_intro(session, seeds[0]))
-    items = [
-        MenuItem(s.label, lambda s=s: Push(export_intro(session, s)), detail=session.fingerprint(s))
-        for s in seeds
-    ]
+        return gated(seeds[0])
+    items = [MenuItem(s.label, lambda s=s: gated(s), detail=session.fingerprint(s)) for s in seeds]
     return Push(Menu("Which seed?", items))
 
 
