@@ -8,9 +8,13 @@ File: the envelope in ``envelope.py`` (magic ``AIRLOCKV``). Plaintext: UTF-8 JSO
                 "secret": {"entropy": hex} | {"ems": hex, "identifier": int,
                                               "extendable": bool, "iteration_exponent": int},
                 "accounts": [{"kind": "btc-84", "network": "main", "index": 0}, ...],
-                "multisig": [{"name": str, "descriptor": str}, ...],
+                "multisig": [{"name": str, "descriptor": str, "fingerprint": "8 hex"}, ...],
                 "history": {...}}],         # addresses signed for (risk rules), opaque here
      "settings": {...}}
+
+A multisig record's ``fingerprint`` is the master fingerprint that registered it (the seed's, or
+the seed's with a passphrase); records written before it existed lack it. The descriptors are
+opaque here: ``signer.btc.multisig_records`` reads them.
 
 Every save is atomic (``atomic_file``) and first copies the current file to ``<name>.prev``
 (itself atomically), so the previous good generation survives whatever happens next.
@@ -40,6 +44,7 @@ MAX_LABEL = 40
 # A decrypted vault or backup document larger than this is not one we wrote (a vault with many
 # seeds, multisig wallets and a long history stays well under it).
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
+MAX_WALLET_NAME = 64
 DEFAULT_ACCOUNTS = (AccountSpec("btc-84"), AccountSpec("eth"))
 
 
@@ -50,6 +55,23 @@ def clean_label(label: str) -> str:
     if len(label) > MAX_LABEL or any(not c.isprintable() for c in label):
         raise VaultError(f"a seed label is at most {MAX_LABEL} printable characters")
     return label
+
+
+def clean_wallet_name(name: str) -> str:
+    """A multisig wallet name: whitespace collapsed, printable, 1 to MAX_WALLET_NAME characters."""
+    cleaned = " ".join(unicodedata.normalize("NFC", name).split())
+    if not cleaned:
+        raise VaultError("a multisig wallet name cannot be empty")
+    if len(cleaned) > MAX_WALLET_NAME or not cleaned.isprintable():
+        raise VaultError(f"a multisig wallet name is at most {MAX_WALLET_NAME} printable characters")
+    return cleaned
+
+
+def _multisig_from_json(data: dict[str, Any]) -> dict[str, str]:
+    record = {"name": str(data["name"]), "descriptor": str(data["descriptor"])}
+    if data.get("fingerprint") is not None:
+        record["fingerprint"] = str(data["fingerprint"])
+    return record
 
 
 @dataclass(eq=False)
@@ -98,12 +120,46 @@ class SeedEntry:
             fingerprint=str(data["fingerprint"]),
             created=str(data["created"]),
             accounts=[AccountSpec.from_json(a) for a in data.get("accounts", [])],
-            multisig=[
-                {"name": str(m["name"]), "descriptor": str(m["descriptor"])} for m in data.get("multisig", [])
-            ],
+            multisig=[_multisig_from_json(m) for m in data.get("multisig", [])],
             history=dict(data.get("history", {})),
             demo=bool(data.get("demo", False)),
         )
+
+    # -- multisig records (the Vault methods below save these changes) ----------------------
+    def multisig_record(self, name: str) -> dict[str, str]:
+        for record in self.multisig:
+            if record["name"] == name:
+                return record
+        raise VaultError(f"no multisig wallet named {name!r} is registered for {self.label!r}")
+
+    def add_multisig(self, name: str, descriptor: str, fingerprint: str | None = None) -> bool:
+        """Add a record; False (and nothing changes) when this descriptor is already registered."""
+        if any(m["descriptor"] == descriptor for m in self.multisig):
+            return False
+        name = clean_wallet_name(name)
+        if any(m["name"] == name for m in self.multisig):
+            raise VaultError(f"a multisig wallet named {name!r} is already registered for this seed")
+        record = {"name": name, "descriptor": descriptor}
+        if fingerprint is not None:
+            record["fingerprint"] = fingerprint
+        self.multisig.append(record)
+        return True
+
+    def rename_multisig(self, name: str, new_name: str) -> str:
+        """Rename a record; returns the name as stored."""
+        record = self.multisig_record(name)
+        new_name = clean_wallet_name(new_name)
+        if new_name != name and any(m["name"] == new_name for m in self.multisig):
+            raise VaultError(f"a multisig wallet named {new_name!r} is already registered for this seed")
+        record["name"] = new_name
+        return new_name
+
+    def delete_multisig(self, name: str, confirm_name: str) -> None:
+        """Remove a record; ``confirm_name`` must repeat its name exactly (typed back by the person)."""
+        record = self.multisig_record(name)
+        if confirm_name != name:
+            raise VaultError("the confirmation does not match the wallet name; nothing was deleted")
+        self.multisig.remove(record)
 
     def __repr__(self) -> str:
         return f"<SeedEntry {self.label!r} {self.kind} {self.fingerprint}>"
@@ -229,13 +285,27 @@ class Vault:
         entry = self.get(label)
         self._mutate(lambda: setattr(entry, "accounts", list(dict.fromkeys(accounts))))
 
-    def add_multisig(self, label: str, name: str, descriptor: str) -> None:
+    def add_multisig(self, label: str, name: str, descriptor: str, fingerprint: str | None = None) -> None:
         entry = self.get(label)
         if any(m["descriptor"] == descriptor for m in entry.multisig):
-            return
-        if any(m["name"] == name for m in entry.multisig):
-            raise VaultError(f"a multisig wallet named {name!r} is already registered for this seed")
-        self._mutate(lambda: entry.multisig.append({"name": name, "descriptor": descriptor}))
+            return  # already there: nothing to save
+        self._mutate(lambda: entry.add_multisig(name, descriptor, fingerprint))
+
+    def rename_multisig(self, label: str, name: str, new_name: str) -> str:
+        """Rename a registered multisig wallet; returns the name as stored."""
+        entry = self.get(label)
+        entry.multisig_record(name)  # a missing wallet is an error before anything is saved
+        new_name = clean_wallet_name(new_name)
+        self._mutate(lambda: entry.rename_multisig(name, new_name))
+        return new_name
+
+    def delete_multisig(self, label: str, name: str, confirm_name: str) -> None:
+        """Unregister a multisig wallet; ``confirm_name`` must repeat its name exactly."""
+        entry = self.get(label)
+        entry.multisig_record(name)
+        if confirm_name != name:
+            raise VaultError("the confirmation does not match the wallet name; nothing was deleted")
+        self._mutate(lambda: entry.delete_multisig(name, confirm_name))
 
     def set_history(self, label: str, history: dict[str, Any]) -> None:
         entry = self.get(label)

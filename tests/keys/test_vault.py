@@ -107,6 +107,49 @@ def test_multisig_and_history_persist(vault_path: Path) -> None:
     assert entry.history == {"eth": ["0xabc"]}
 
 
+def test_multisig_rename_and_delete_save_atomically_with_the_previous_generation(vault_path: Path) -> None:
+    prev = vault_path.with_name(vault_path.name + ".prev")
+    vault = Vault.open(vault_path, PW)
+    vault.add_multisig("main", "family", "wsh(sortedmulti(2,A))", "73c5da0a")
+    vault.add_multisig("main", "savings", "wsh(sortedmulti(2,B))")
+    assert vault.rename_multisig("main", "family", " family\t2of3 ") == "family 2of3"
+    stored = Vault.open(vault_path, PW).get("main").multisig
+    assert stored == [
+        {"name": "family 2of3", "descriptor": "wsh(sortedmulti(2,A))", "fingerprint": "73c5da0a"},
+        {"name": "savings", "descriptor": "wsh(sortedmulti(2,B))"},
+    ]
+    assert [m["name"] for m in Vault.open(prev, PW).get("main").multisig] == ["family", "savings"]
+    vault.delete_multisig("main", "savings", "savings")
+    assert [m["name"] for m in Vault.open(vault_path, PW).get("main").multisig] == ["family 2of3"]
+    assert [m["name"] for m in Vault.open(prev, PW).get("main").multisig] == ["family 2of3", "savings"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda v: v.rename_multisig("main", "family", "savings"), "already registered"),
+        (lambda v: v.rename_multisig("main", "family", " \t"), "cannot be empty"),
+        (lambda v: v.rename_multisig("main", "family", "a\x07b"), "printable"),
+        (lambda v: v.rename_multisig("main", "nope", "x"), "no multisig wallet named 'nope'"),
+        (lambda v: v.rename_multisig("cold", "family", "x"), "registered for 'cold'"),
+        (lambda v: v.delete_multisig("main", "family", "Family"), "does not match"),
+        (lambda v: v.delete_multisig("main", "nope", "nope"), "no multisig wallet named"),
+        (lambda v: v.add_multisig("main", "family", "wsh(sortedmulti(1,C))"), "already registered"),
+        (lambda v: v.add_multisig("main", "", "wsh(sortedmulti(1,C))"), "cannot be empty"),
+    ],
+)
+def test_bad_multisig_changes_are_refused_and_change_nothing(vault_path: Path, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    vault = Vault.open(vault_path, PW)
+    vault.add_multisig("main", "family", "wsh(sortedmulti(2,A))")
+    vault.add_multisig("main", "savings", "wsh(sortedmulti(2,B))")
+    prev = vault_path.with_name(vault_path.name + ".prev")
+    before, prev_before = vault_path.read_bytes(), prev.read_bytes()
+    with pytest.raises(VaultError, match=message):
+        change(vault)
+    assert vault_path.read_bytes() == before and prev.read_bytes() == prev_before
+    assert [m["name"] for m in vault.get("main").multisig] == ["family", "savings"]
+
+
 def test_previous_generation_is_kept(vault_path: Path) -> None:
     prev = vault_path.with_name(vault_path.name + ".prev")
     vault = Vault.open(vault_path, PW)

@@ -148,3 +148,22 @@ def test_a_failed_save_rolls_back_the_same_entry_objects(vault_path: Path) -> No
     assert vault.get("main") is entry and entry.history == {}  # same object, old value
     vault.lock()
     assert entry.material.entropy.wiped  # type: ignore[union-attr]  # lock still reaches its secret
+
+
+@pytest.mark.parametrize("change", ["rename", "delete"])
+def test_a_failed_multisig_save_changes_nothing_on_disk_or_in_memory(vault_path: Path, change: str) -> None:
+    vault = Vault.open(vault_path, PW)
+    vault.add_multisig("main", "family", "wsh(sortedmulti(2,A))")
+    n_steps = len(_steps_of_a_save(vault_path))
+    before = vault_path.read_bytes()
+    for k in range(n_steps - 1):  # every step before the final rename
+        vault = Vault.open(vault_path, PW)
+        _fail_at(k, OSError(28, "No space left on device"))
+        with pytest.raises(OSError):
+            if change == "rename":
+                vault.rename_multisig("main", "family", "renamed")
+            else:
+                vault.delete_multisig("main", "family", "family")
+        atomic_file.FAULT_HOOK = None
+        assert vault.get("main").multisig == [{"name": "family", "descriptor": "wsh(sortedmulti(2,A))"}]
+        assert vault_path.read_bytes() == before, f"step {k}"
