@@ -26,7 +26,7 @@ from embit.transaction import TransactionOutput
 from signer.btc import bip322
 from signer.btc.fees import estimate_size
 from signer.btc.keys import BtcKeys
-from signer.btc.multisig import MultisigWallet
+from signer.btc.multisig import MultisigWallet, ScriptType
 from signer.btc.networks import (
     address_from_script,
     coin_type,
@@ -65,6 +65,11 @@ SIGHASH_NAMES = {
 # so is an index this high on an account or registered wallet that is not being spent (no spent index
 # to compare against).
 CHANGE_GAP = 1000
+MULTISIG_KINDS = {
+    ScriptType.P2WSH: "p2wsh-multisig",
+    ScriptType.P2SH_P2WSH: "p2sh-p2wsh-multisig",
+    ScriptType.P2SH: "p2sh-multisig",
+}
 # Account numbers wallets reach (they add accounts one by one): another account at or past this is danger.
 OTHER_ACCOUNT_LIMIT = 100
 # No wallet scans this far on any branch, whatever index an input claims to come from: a host that
@@ -115,6 +120,13 @@ def review_psbt(
     BIP-322 proof signs (checked against it; see signer.btc.bip322)."""
     f = _Findings()
     net = keys.network
+    for problem in keys.unreadable_multisig:
+        f.warn(
+            "multisig-unreadable",
+            Severity.WARN,
+            f"registered multisig wallet {problem}; it was left out, so its inputs are not signed here "
+            "and its addresses are not recognised",
+        )
     _check_global_xpubs(psbt, net, f)
     _check_duplicate_inputs(psbt, f)
     locktime = psbt.locktime()
@@ -450,7 +462,9 @@ def _input_owner(inp: PsbtInput, utxo: TransactionOutput, keys: BtcKeys, f: _Fin
                 return _Ours("p2tr", origin.path, sec)
         return None
     if kind in ("p2wsh", "p2sh") and inp.witness_script is not None:
-        return _multisig_owner(inp, spk, keys, f)
+        return _multisig_owner(inp, spk, inp.witness_script, keys, f)
+    if kind == "p2sh" and inp.redeem_script is not None and parse_multisig_script(inp.redeem_script):
+        return _multisig_owner(inp, spk, inp.redeem_script, keys, f)  # legacy P2SH multisig
     for pub, origin in inp.bip32.items():
         if origin.fingerprint != fp:
             continue
@@ -471,9 +485,10 @@ def _input_owner(inp: PsbtInput, utxo: TransactionOutput, keys: BtcKeys, f: _Fin
     return None
 
 
-def _multisig_owner(inp: PsbtInput, spk: bytes, keys: BtcKeys, f: _Findings) -> _Ours | None:
-    ws = inp.witness_script or b""
-    parsed = parse_multisig_script(ws)
+def _multisig_owner(inp: PsbtInput, spk: bytes, script: bytes, keys: BtcKeys, f: _Findings) -> _Ours | None:
+    """Ours if a registered wallet re-derives ``script`` (the witness script, or a legacy P2SH
+    redeem script) and ``spk`` exactly at the branch and index our key's origin names."""
+    parsed = parse_multisig_script(script)
     fp = keys.fingerprint
     mine = [(pub, o) for pub, o in inp.bip32.items() if o.fingerprint == fp]
     if not mine:
@@ -484,9 +499,10 @@ def _multisig_owner(inp: PsbtInput, spk: bytes, keys: BtcKeys, f: _Findings) -> 
             if loc is None:
                 continue
             _, branch, index = loc
-            w_spk, w_ws, _ = wallet.scripts_at(branch, index)
-            if w_spk == spk and w_ws == ws and keys.pubkey(origin.path) == pub:
-                kind = "p2wsh-multisig" if wallet.script_type == "p2wsh" else "p2sh-p2wsh-multisig"
+            w_spk, w_ws, w_redeem = wallet.scripts_at(branch, index)
+            w_script = w_ws if w_ws is not None else w_redeem
+            if w_spk == spk and w_script == script and keys.pubkey(origin.path) == pub:
+                kind = MULTISIG_KINDS[wallet.script_type]
                 return _Ours(kind, origin.path, pub, wallet, (branch, index))
     if parsed is not None:
         f.warn(
@@ -650,6 +666,8 @@ def _plan(inp: PsbtInput, owner: _Ours, utxo: TransactionOutput, sighash: int) -
         code = b""
     elif owner.kind in ("p2wsh-multisig", "p2sh-p2wsh-multisig"):
         code = inp.witness_script or b""
+    elif owner.kind == "p2sh-multisig":
+        code = inp.redeem_script or b""  # legacy: the scriptCode is the redeem script
     elif owner.kind in ("p2wpkh", "p2sh-p2wpkh", "p2pkh"):
         code = p2pkh(owner.pubkey)  # BIP-143 scriptCode for P2WPKH is the P2PKH script; legacy uses the spk
     else:  # pragma: no cover - kinds are closed

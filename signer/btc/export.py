@@ -7,8 +7,10 @@
   ``sh(wsh(KEY))`` / ``wsh(KEY)``: Keystone's registry knows no ``cosigner`` tag (410), and
   Sparrow and urtypes read the script type from the wrappers either way.
 * ``output_ur``: ur:crypto-output (BCR-2020-010 v1) with the same output, what BlueWallet reads.
-* ``descriptor_from_output``: descriptor text of a scanned ``wsh(sortedmulti(...))`` or
-  ``sh(wsh(sortedmulti(...)))`` crypto-output, for multisig wallet registration.
+* ``descriptor_from_output``: descriptor text of a scanned sorted-multisig crypto-output (P2WSH,
+  P2SH-P2WSH or legacy P2SH), for multisig wallet registration; ``multisig_wallet_text`` finds the
+  wallet in any scanned payload (that output, or a wallet file's text in a plain QR, BBQr or
+  ur:bytes, as Sparrow exports it).
 
 Only account-level public keys with their origins go out; the key carries its depth, parent
 fingerprint and child number, so a reader rebuilds the exact xpub of ``derive_btc_account``.
@@ -22,6 +24,7 @@ from signer.transport.errors import TransportError
 
 if TYPE_CHECKING:
     from signer.keys.accounts import BtcAccount
+    from signer.transport.payload import Payload
     from signer.transport.ur import UR
     from signer.transport.urtypes import CryptoOutput, HDKey
 
@@ -34,7 +37,11 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
     "btc-48-1": ("sh", "wsh"),
     "btc-48-2": ("wsh",),
 }
-MULTISIG_SCRIPTS = (("wsh", "sortedmulti"), ("sh", "wsh", "sortedmulti"))
+MULTISIG_SCRIPTS = {
+    ("wsh", "sortedmulti"): "wsh({})",
+    ("sh", "wsh", "sortedmulti"): "sh(wsh({}))",
+    ("sh", "sortedmulti"): "sh({})",
+}
 
 
 def account_hdkey(account: BtcAccount) -> HDKey:
@@ -115,13 +122,16 @@ def xpub_from_hdkey(key: HDKey) -> str:
 
 
 def descriptor_from_output(output: object) -> str:
-    """Descriptor text of a crypto-output ``[sh(]wsh(sortedmulti(...))`` with origin-bearing keys."""
+    """Descriptor text of a sorted-multisig crypto-output (P2WSH, P2SH-P2WSH or P2SH) whose keys
+    carry their origins."""
     from signer.transport.urtypes import CryptoOutput, HDKey, MultiKey
 
     if not isinstance(output, CryptoOutput) or not isinstance(output.key, MultiKey):
         raise TransportError("only a multisig output descriptor can be registered")
     if output.scripts not in MULTISIG_SCRIPTS:
-        raise TransportError("only wsh(sortedmulti) and sh(wsh(sortedmulti)) wallets can be registered")
+        raise TransportError(
+            "only wsh(sortedmulti), sh(wsh(sortedmulti)) and sh(sortedmulti) wallets can be registered"
+        )
     parts = []
     for key in output.key.keys:
         if not isinstance(key, HDKey) or key.origin is None or key.origin.source_fingerprint is None:
@@ -129,5 +139,23 @@ def descriptor_from_output(output: object) -> str:
         path = key.origin.to_path_string().replace("'", "h")[1:]
         children = key.children.to_path_string("") if key.children is not None else "<0;1>/*"
         parts.append(f"[{key.origin.source_fingerprint:08x}{path}]{xpub_from_hdkey(key)}/{children}")
-    body = f"sortedmulti({output.key.threshold},{','.join(parts)})"
-    return f"wsh({body})" if output.scripts[0] == "wsh" else f"sh(wsh({body}))"
+    return MULTISIG_SCRIPTS[output.scripts].format(f"sortedmulti({output.key.threshold},{','.join(parts)})")
+
+
+def multisig_wallet_text(payload: Payload) -> str | None:
+    """The multisig wallet a scanned payload holds, as descriptor or wallet-file text; None when it
+    holds something else. Raises TransportError for a multisig output that cannot be registered."""
+    from signer.btc.multisig_formats import looks_like_multisig
+    from signer.errors import AirlockError
+
+    if payload.kind == "output-descriptor":
+        scripts = getattr(payload.obj, "scripts", ())
+        is_multisig = bool(scripts) and scripts[-1] in ("multi", "sortedmulti")
+        return descriptor_from_output(payload.obj) if is_multisig else None
+    if payload.kind not in ("descriptor-text", "json", "text", "bytes"):
+        return None
+    try:
+        text = payload.text()
+    except AirlockError:
+        return None
+    return text if looks_like_multisig(text) else None

@@ -6,39 +6,43 @@ Nothing here ever prints key material: the repr shows the fingerprint and networ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from embit.bip32 import HDKey
 
 from signer.btc.errors import BtcRefusal
+from signer.btc.multisig_records import RecordLike, load_registered
 from signer.btc.networks import check_network, params
+
+if TYPE_CHECKING:
+    from signer.btc.multisig import MultisigWallet
 
 H = 0x80000000
 
 
 class BtcKeys:
-    """A private BIP-32 root for one network plus the multisig wallets registered for it."""
+    """A private BIP-32 root for one network plus the multisig wallets registered for it.
+
+    ``multisig`` takes vault records (``{"name", "descriptor"}``), descriptors or wallets. Those of
+    another network are left out (they can never sign here), and so are records that cannot be
+    read (listed in ``unreadable_multisig`` for the review to mention): neither is an error.
+    """
 
     _CACHE_LIMIT = 4096
 
-    def __init__(self, root: HDKey, network: str, multisig: Iterable[object] = ()) -> None:
-        from signer.btc.multisig import MultisigWallet, parse_wallet
-
+    def __init__(self, root: HDKey, network: str, multisig: Iterable[RecordLike] = ()) -> None:
         if not root.is_private or root.depth != 0:
             raise BtcRefusal("the signing key must be a private BIP-32 root (depth 0)", "bad-root")
         self.network = check_network(network)
         self._root = root
         self.fingerprint: bytes = root.my_fingerprint
         self._cache: dict[tuple[int, ...], HDKey] = {(): root}
-        wallets: list[MultisigWallet] = []
-        for item in multisig:
-            wallet = item if isinstance(item, MultisigWallet) else parse_wallet(str(item), network)
-            if wallet.network_is_main != (self.network == "main"):
-                continue  # a wallet of another network can never sign here
-            wallets.append(wallet)
-        self.multisig: tuple[MultisigWallet, ...] = tuple(wallets)
+        registered = load_registered(multisig, self.network)
+        self.multisig: tuple[MultisigWallet, ...] = registered.wallets
+        self.unreadable_multisig: tuple[str, ...] = registered.unreadable
 
     @classmethod
-    def from_seed(cls, seed: bytes, network: str = "main", multisig: Sequence[object] = ()) -> BtcKeys:
+    def from_seed(cls, seed: bytes, network: str = "main", multisig: Sequence[RecordLike] = ()) -> BtcKeys:
         root = HDKey.from_seed(seed, version=params(network)["xprv"])
         return cls(root, network, multisig)
 

@@ -1,57 +1,90 @@
-"""Multisig wallets (sortedmulti P2WSH / P2SH-P2WSH, BIP-48 style) registered from a descriptor or
-a Coldcard/Sparrow/Specter wallet-export text.
+"""Multisig wallets: sorted multisig (BIP-67) as native segwit P2WSH, nested P2SH-P2WSH or legacy
+P2SH, read from and written as one canonical output descriptor (what the vault stores).
 
-The grammar accepted is deliberately narrow: ``wsh(sortedmulti(M,KEY,...))`` or
-``sh(wsh(sortedmulti(M,KEY,...)))`` with every KEY written ``[fingerprint/path]xpub/<0;1>/*``
-(``/0/*`` and ``/{0,1}/*`` are read as the same receive/change pair). Anything else is refused
-with the reason, since a wallet we cannot fully re-derive is a wallet whose change we cannot prove.
+The grammar read here is deliberately narrow: ``wsh(sortedmulti(M,KEY,...))``,
+``sh(wsh(sortedmulti(M,KEY,...)))`` or ``sh(sortedmulti(M,KEY,...))``, every KEY written
+``[fingerprint/path]xpub/<0;1>/*`` (``/0/*`` and ``/{0,1}/*`` are read as the same receive/change
+pair). A cosigner's origin may be missing (``xpub/<0;1>/*``: coordinators do not always know it);
+this seed's own never may (``registry`` checks that). Anything else is refused with the reason,
+since a wallet we cannot fully re-derive is a wallet whose change we cannot prove. Wallet files of
+other shapes (Coldcard text, Specter, Caravan, BSMS) are read by ``signer.btc.multisig_formats``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import unicodedata
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from embit import base58
 from embit.bip32 import HDKey
 from embit.descriptor.checksum import checksum as descriptor_checksum
 from embit.networks import NETWORKS
 
-from signer.btc.errors import DescriptorError, NotACosigner
-from signer.btc.networks import coin_type, format_path, is_mainnet_xpub_version
+from signer.btc.errors import DescriptorError
+from signer.btc.networks import address_from_script, coin_type, format_path, is_mainnet_xpub_version
 from signer.btc.psbt import KeyOrigin
 from signer.btc.scripts import p2sh, p2wsh, sorted_multisig_script
-
-if TYPE_CHECKING:
-    from signer.btc.keys import BtcKeys
+from signer.keys.vault import MAX_WALLET_NAME, clean_wallet_name
 
 H = 0x80000000
-MAX_COSIGNERS = 15
-SCRIPT_TYPES = {"p2wsh": "wsh", "p2sh-p2wsh": "sh(wsh"}
-_FORMAT_NAMES = {
-    "P2WSH": "p2wsh",
-    "P2SH-P2WSH": "p2sh-p2wsh",
-    "P2WSH-P2SH": "p2sh-p2wsh",
-    "P2SH_P2WSH": "p2sh-p2wsh",
-}
+MAX_COSIGNERS = 15  # a legacy P2SH redeem script of 15 compressed keys is 513 of the 520 bytes allowed
+
+
+class ScriptType(StrEnum):
+    P2WSH = "p2wsh"
+    P2SH_P2WSH = "p2sh-p2wsh"
+    P2SH = "p2sh"
+
+    @property
+    def description(self) -> str:
+        return {
+            ScriptType.P2WSH: "native segwit P2WSH",
+            ScriptType.P2SH_P2WSH: "nested segwit P2SH-P2WSH",
+            ScriptType.P2SH: "legacy P2SH",
+        }[self]
+
+    def wrap(self, body: str) -> str:
+        return {ScriptType.P2WSH: "wsh({})", ScriptType.P2SH_P2WSH: "sh(wsh({}))", ScriptType.P2SH: "sh({})"}[
+            self
+        ].format(body)
+
+
+_SUFFIXES = ("/<0;1>/*", "/0/*", "/{0,1}/*")
 
 
 @dataclass(frozen=True)
 class Cosigner:
-    fingerprint: bytes
-    path: tuple[int, ...]
+    fingerprint: bytes | None  # None: the wallet file does not say where this key comes from
+    path: tuple[int, ...] | None
     xpub: str  # canonical xpub/tpub base58 (SLIP-132 versions normalised)
 
     @property
     def key(self) -> HDKey:
         return HDKey.from_string(self.xpub)
 
+    @property
+    def has_origin(self) -> bool:
+        return self.fingerprint is not None and self.path is not None
+
+    def origin_text(self) -> str:
+        """``73c5da0a m/48h/1h/0h/2h``, or a plain statement that the origin is unknown."""
+        if self.fingerprint is None or self.path is None:
+            return "origin unknown"
+        return f"{self.fingerprint.hex()} {format_path(self.path)}"
+
     def describe(self) -> str:
+        if self.fingerprint is None or self.path is None:
+            return self.xpub
         return f"[{self.fingerprint.hex()}{format_path(self.path)[1:]}]{self.xpub}"
 
-    def to_json(self) -> dict[str, str]:
-        return {"fingerprint": self.fingerprint.hex(), "path": format_path(self.path), "xpub": self.xpub}
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "fingerprint": self.fingerprint.hex() if self.fingerprint is not None else None,
+            "path": format_path(self.path) if self.path is not None else None,
+            "xpub": self.xpub,
+        }
 
 
 @dataclass(frozen=True)
@@ -59,7 +92,7 @@ class MultisigWallet:
     name: str
     m: int
     n: int
-    script_type: str  # "p2wsh" | "p2sh-p2wsh"
+    script_type: ScriptType
     network_is_main: bool
     cosigners: tuple[Cosigner, ...]
     descriptor: str  # canonical, with checksum: store this one
@@ -67,19 +100,32 @@ class MultisigWallet:
         default_factory=dict, repr=False, compare=False, hash=False
     )
 
-    def policy_summary(self, our_fingerprint: bytes | None = None) -> str:
-        kind = "native segwit P2WSH" if self.script_type == "p2wsh" else "nested segwit P2SH-P2WSH"
+    @property
+    def network(self) -> str:
+        """``main`` or ``test`` (testnet, signet and regtest share test keys)."""
+        return "main" if self.network_is_main else "test"
+
+    @property
+    def network_name(self) -> str:
+        return "mainnet" if self.network_is_main else "testnet/signet/regtest"
+
+    def named(self, name: str) -> MultisigWallet:
+        return replace(self, name=clean_wallet_name(name), _branch_keys=self._branch_keys)
+
+    def ours(self, fingerprint: bytes) -> tuple[int, ...]:
+        """Positions (0-based) of the cosigners that name ``fingerprint``."""
+        return tuple(i for i, c in enumerate(self.cosigners) if c.fingerprint == fingerprint)
+
+    def policy_summary(self, our_fingerprint: bytes | None = None, network: str | None = None) -> str:
         lines = [
-            f"{self.name}: {self.m}-of-{self.n} multisig, {kind}, sorted keys",
-            f"network: {'mainnet' if self.network_is_main else 'testnet/signet/regtest'}",
+            f"{self.name}: {self.m}-of-{self.n} multisig, {self.script_type.description}, sorted keys",
+            f"network: {self.network_name}",
+            f"first address: {self.address(0, 0, network)}",
         ]
         for i, c in enumerate(self.cosigners, 1):
-            mark = (
-                "  <- this seed" if our_fingerprint is not None and c.fingerprint == our_fingerprint else ""
-            )
-            lines.append(
-                f"  {i}. {c.fingerprint.hex()} {format_path(c.path)} {c.xpub[:12]}...{c.xpub[-6:]}{mark}"
-            )
+            ours = our_fingerprint is not None and c.fingerprint == our_fingerprint
+            mark = "  <- this seed" if ours else ""
+            lines.append(f"  {i}. {c.origin_text()} {c.xpub}{mark}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, object]:
@@ -87,8 +133,10 @@ class MultisigWallet:
             "name": self.name,
             "m": self.m,
             "n": self.n,
-            "script_type": self.script_type,
+            "script_type": str(self.script_type),
+            "network": self.network,
             "descriptor": self.descriptor,
+            "first_address": self.address(0, 0),
             "cosigners": [c.to_json() for c in self.cosigners],
         }
 
@@ -99,22 +147,31 @@ class MultisigWallet:
             self._branch_keys[(cosigner_index, branch)] = cached
         return cached
 
-    def scripts_at(self, branch: int, index: int) -> tuple[bytes, bytes, bytes | None]:
-        """(scriptPubKey, witness script, redeem script or None) at receive (0) / change (1) index."""
+    def scripts_at(self, branch: int, index: int) -> tuple[bytes, bytes | None, bytes | None]:
+        """(scriptPubKey, witness script or None, redeem script or None) at receive (0) / change (1)
+        ``index``. Legacy P2SH has no witness script: its multisig script is the redeem script."""
         if branch not in (0, 1) or not 0 <= index < H:
             raise DescriptorError("multisig addresses exist only on branches 0 and 1 at unhardened indexes")
         keys = [self._branch_key(i, branch).child(index).key.sec() for i in range(self.n)]
-        ws = sorted_multisig_script(self.m, keys)
-        if self.script_type == "p2wsh":
-            return p2wsh(ws), ws, None
-        redeem = p2wsh(ws)
-        return p2sh(redeem), ws, redeem
+        script = sorted_multisig_script(self.m, keys)
+        if self.script_type == ScriptType.P2WSH:
+            return p2wsh(script), script, None
+        if self.script_type == ScriptType.P2SH_P2WSH:
+            redeem = p2wsh(script)
+            return p2sh(redeem), script, redeem
+        return p2sh(script), None, script
+
+    def address(self, branch: int, index: int, network: str | None = None) -> str:
+        """The address at ``branch``/``index`` (``network`` picks regtest's prefix over testnet's)."""
+        net = network if network is not None and (network == "main") == self.network_is_main else self.network
+        return address_from_script(self.scripts_at(branch, index)[0], net) or "?"
 
     def locate(self, origin: KeyOrigin) -> tuple[int, int, int] | None:
         """(cosigner index, branch, index) if ``origin`` is a cosigner's path plus branch/index."""
         for i, c in enumerate(self.cosigners):
             if (
-                origin.fingerprint == c.fingerprint
+                c.path is not None
+                and origin.fingerprint == c.fingerprint
                 and len(origin.path) == len(c.path) + 2
                 and origin.path[: len(c.path)] == c.path
             ):
@@ -124,31 +181,33 @@ class MultisigWallet:
         return None
 
 
-# --------------------------------------------------------------------------- parsing
-def _normalise_xpub(text: str) -> tuple[str, bool]:
+# --------------------------------------------------------------------------- keys
+def normalise_xpub(text: str) -> tuple[str, bool]:
+    """(canonical xpub/tpub, is mainnet) of an extended public key in any SLIP-132 version."""
+    shown = f"{text[:12]}..." if len(text) > 12 else repr(text)
     try:
         raw = base58.decode_check(text)
     except Exception:
-        raise DescriptorError(f"extended key {text[:12]}... is not valid base58check") from None
+        raise DescriptorError(f"extended key {shown} is not valid base58check") from None
     if len(raw) != 78:
-        raise DescriptorError(f"extended key {text[:12]}... has a wrong length")
+        raise DescriptorError(f"extended key {shown} has a wrong length")
     is_main = is_mainnet_xpub_version(raw[:4])
     if is_main is None:
         raise DescriptorError(
-            f"extended key {text[:12]}... is not a public key of a known network (private keys are refused)"
+            f"extended key {shown} is not a public key of a known network (private keys are refused)"
         )
     canonical = NETWORKS["main" if is_main else "test"]["xpub"] + raw[4:]
     try:
         key = HDKey.parse(canonical)
     except Exception:
-        raise DescriptorError(f"extended key {text[:12]}... does not hold a valid public key") from None
+        raise DescriptorError(f"extended key {shown} does not hold a valid public key") from None
     return key.to_base58(), is_main
 
 
 _PATH_ELEMENT = re.compile(r"^(\d+)(['hH]?)$")
 
 
-def _parse_origin_path(parts: list[str], where: str) -> tuple[int, ...]:
+def parse_origin_path(parts: list[str], where: str) -> tuple[int, ...]:
     path = []
     for part in parts:
         match = _PATH_ELEMENT.match(part)
@@ -161,26 +220,36 @@ def _parse_origin_path(parts: list[str], where: str) -> tuple[int, ...]:
     return tuple(path)
 
 
-def _parse_fingerprint(text: str, where: str) -> bytes:
+def parse_path_text(text: str, where: str) -> tuple[int, ...]:
+    """``m/48'/0'/0'/2'`` (``h``, ``H`` or ``'`` for hardened)."""
+    parts = text.strip().split("/")
+    if parts[0] not in ("m", "M"):
+        raise DescriptorError(f"{where}: derivation {text!r} must start with m/")
+    return parse_origin_path(parts[1:], where)
+
+
+def parse_fingerprint(text: str, where: str) -> bytes:
     if not re.fullmatch(r"[0-9a-fA-F]{8}", text):
         raise DescriptorError(f"{where}: fingerprint {text!r} must be 8 hex digits")
     return bytes.fromhex(text)
 
 
 def _parse_key(text: str) -> tuple[Cosigner, bool]:
-    match = re.fullmatch(r"\[([^\]]*)\]([1-9A-HJ-NP-Za-km-z]+)(/.*)?", text)
+    match = re.fullmatch(r"(?:\[([^\]]*)\])?([1-9A-HJ-NP-Za-km-z]+)(/.*)?", text)
     if not match:
         raise DescriptorError(f"key {text[:24]}... must be written [fingerprint/path]xpub/<0;1>/*")
     origin, xpub_text, suffix = match.group(1), match.group(2), match.group(3) or ""
-    parts = origin.split("/")
-    fingerprint = _parse_fingerprint(parts[0], "key origin")
-    path = _parse_origin_path(parts[1:], "key origin")
-    if suffix not in ("/<0;1>/*", "/0/*", "/{0,1}/*"):
+    fingerprint, path = None, None
+    if origin is not None:
+        parts = origin.split("/")
+        fingerprint = parse_fingerprint(parts[0], "key origin")
+        path = parse_origin_path(parts[1:], "key origin")
+    xpub, is_main = normalise_xpub(xpub_text)
+    if suffix not in _SUFFIXES:
         raise DescriptorError(
             f"key {xpub_text[:12]}...: derivation suffix {suffix or '(none)'!r} is not supported; "
             "use /<0;1>/* (receive and change)"
         )
-    xpub, is_main = _normalise_xpub(xpub_text)
     return Cosigner(fingerprint, path, xpub), is_main
 
 
@@ -198,8 +267,15 @@ def _split_top(text: str) -> list[str]:
     return parts
 
 
-def parse_descriptor(text: str, name: str | None = None) -> MultisigWallet:
-    """A MultisigWallet from a ``wsh(sortedmulti(...))`` / ``sh(wsh(sortedmulti(...)))`` descriptor."""
+_WRAPPERS = (
+    ("wsh(", ")", ScriptType.P2WSH),
+    ("sh(wsh(", "))", ScriptType.P2SH_P2WSH),
+    ("sh(", ")", ScriptType.P2SH),
+)
+
+
+def parse_descriptor(text: str, name: str | None = None, *, require_checksum: bool = False) -> MultisigWallet:
+    """A MultisigWallet from a sorted-multisig descriptor (see the module docstring for the grammar)."""
     desc = "".join(text.split())
     if "#" in desc:
         desc, _, given = desc.partition("#")
@@ -207,16 +283,16 @@ def parse_descriptor(text: str, name: str | None = None) -> MultisigWallet:
             raise DescriptorError(
                 f"descriptor checksum #{given} does not match (expected #{descriptor_checksum(desc)})"
             )
-    if desc.startswith("wsh(") and desc.endswith(")"):
-        script_type, inner = "p2wsh", desc[4:-1]
-    elif desc.startswith("sh(wsh(") and desc.endswith("))"):
-        script_type, inner = "p2sh-p2wsh", desc[7:-2]
-    elif desc.startswith(("sh(sortedmulti(", "sh(multi(")):
-        raise DescriptorError("legacy P2SH multisig is not supported; use wsh() or sh(wsh())")
-    else:
+    elif require_checksum:
+        raise DescriptorError("the descriptor has no #checksum")
+    wrapper = next((w for w in _WRAPPERS if desc.startswith(w[0]) and desc.endswith(w[1])), None)
+    if wrapper is None:
         raise DescriptorError(
-            "only wsh(sortedmulti(...)) and sh(wsh(sortedmulti(...))) multisig descriptors are supported"
+            "only wsh(sortedmulti(...)), sh(wsh(sortedmulti(...))) and sh(sortedmulti(...)) multisig "
+            "descriptors are supported"
         )
+    prefix, suffix, script_type = wrapper
+    inner = desc[len(prefix) : -len(suffix)]
     if inner.startswith("multi("):
         raise DescriptorError(
             "multi() keeps keys in a fixed order; only sortedmulti() (BIP-67) wallets are supported"
@@ -226,75 +302,15 @@ def parse_descriptor(text: str, name: str | None = None) -> MultisigWallet:
     args = _split_top(inner[len("sortedmulti(") : -1])
     if not (args[0].isascii() and args[0].isdigit()):
         raise DescriptorError(f"threshold {args[0]!r} is not a number")
-    m = int(args[0])
     parsed = [_parse_key(k) for k in args[1:]]
-    return _build(name or "Multisig", m, script_type, parsed)
+    return build_wallet(name, int(args[0]), script_type, parsed)
 
 
-def parse_wallet_text(text: str, name: str | None = None) -> MultisigWallet:
-    """A MultisigWallet from the Coldcard-style export that Sparrow, Specter and others write."""
-    fields: dict[str, str] = {}
-    keys: list[tuple[Cosigner, bool]] = []
-    derivation: tuple[int, ...] | None = None
-    for lineno, raw_line in enumerate(text.splitlines(), 1):
-        line = raw_line.strip()
-        if not line or line.startswith("#"):
-            continue
-        label, sep, value = line.partition(":")
-        if not sep:
-            raise DescriptorError(f"line {lineno}: expected 'Label: value'")
-        label, value = label.strip(), value.strip()
-        low = label.lower()
-        if low == "derivation":
-            parts = value.split("/")
-            if parts[0] not in ("m", "M"):
-                raise DescriptorError(f"line {lineno}: derivation must start with m/")
-            derivation = _parse_origin_path(parts[1:], f"line {lineno}")
-        elif low in ("name", "policy", "format"):
-            if low in fields:
-                raise DescriptorError(f"line {lineno}: {label} given twice")
-            fields[low] = value
-        elif re.fullmatch(r"[0-9a-fA-F]{8}", label):
-            if derivation is None:
-                raise DescriptorError(f"line {lineno}: key for {label} comes before any Derivation: line")
-            xpub, is_main = _normalise_xpub(value)
-            keys.append((Cosigner(bytes.fromhex(label), derivation, xpub), is_main))
-        else:
-            raise DescriptorError(f"line {lineno}: unknown field {label!r}")
-    policy = re.fullmatch(r"(\d+)\s*(?:of|/)\s*(\d+)", fields.get("policy", ""), re.IGNORECASE)
-    if not policy:
-        raise DescriptorError("wallet text needs a 'Policy: M of N' line")
-    m, n = int(policy.group(1)), int(policy.group(2))
-    if n != len(keys):
-        raise DescriptorError(f"policy says {n} cosigners but the text lists {len(keys)} keys")
-    fmt = fields.get("format", "P2WSH").upper()
-    if fmt == "P2SH":
-        raise DescriptorError("legacy P2SH multisig is not supported; use P2WSH or P2SH-P2WSH")
-    if fmt not in _FORMAT_NAMES:
-        raise DescriptorError(f"unknown wallet format {fmt!r}")
-    return _build(name or fields.get("name") or "Multisig", m, _FORMAT_NAMES[fmt], keys)
-
-
-def parse_wallet(text: str, network: str | None = None, name: str | None = None) -> MultisigWallet:
-    """Descriptor or wallet-export text; checks the network when ``network`` is given."""
-    stripped = text.strip()
-    if not stripped:
-        raise DescriptorError("empty wallet description")
-    body = "\n".join(ln for ln in stripped.splitlines() if not ln.strip().startswith("#")).strip()
-    wallet = (
-        parse_descriptor(body, name)
-        if body.startswith(("wsh(", "sh("))
-        else parse_wallet_text(stripped, name)
-    )
-    if network is not None and wallet.network_is_main != (network == "main"):
-        raise DescriptorError(
-            f"wallet keys are for {'mainnet' if wallet.network_is_main else 'a test network'}, "
-            f"but this signer is on {network}"
-        )
-    return wallet
-
-
-def _build(name: str, m: int, script_type: str, parsed: list[tuple[Cosigner, bool]]) -> MultisigWallet:
+def build_wallet(
+    name: str | None, m: int, script_type: ScriptType, parsed: list[tuple[Cosigner, bool]]
+) -> MultisigWallet:
+    """Check a policy and its keys, and give it its canonical descriptor and a name: ``name`` without
+    invisible characters, cut to MAX_WALLET_NAME characters, else "M of N multisig"."""
     n = len(parsed)
     if not 1 <= n <= MAX_COSIGNERS:
         raise DescriptorError(f"a multisig wallet needs 1 to {MAX_COSIGNERS} cosigners, got {n}")
@@ -307,54 +323,21 @@ def _build(name: str, m: int, script_type: str, parsed: list[tuple[Cosigner, boo
     cosigners = tuple(c for c, _ in parsed)
     if len({c.xpub for c in cosigners}) != n:
         raise DescriptorError("the same extended key appears twice among the cosigners")
-    if len({(c.fingerprint, c.path) for c in cosigners}) != n:
+    origins = [(c.fingerprint, c.path) for c in cosigners if c.has_origin]
+    if len(set(origins)) != len(origins):
         raise DescriptorError("two cosigners share the same fingerprint and derivation path")
     for c in cosigners:
-        if any(i < H for i in c.path):
-            raise DescriptorError(
-                f"cosigner {c.fingerprint.hex()} path {format_path(c.path)} must be fully hardened"
-            )
         if (
-            len(c.path) >= 2
+            c.path is not None
+            and len(c.path) >= 2
             and c.path[0] == 48 + H
             and c.path[1] != coin_type("main" if is_main else "test") + H
         ):
             raise DescriptorError(
-                f"cosigner {c.fingerprint.hex()} path {format_path(c.path)} has the coin type of "
-                "another network than its key"
+                f"cosigner {c.origin_text()} has the coin type of another network than its key"
             )
-    wrap = "wsh({})" if script_type == "p2wsh" else "sh(wsh({}))"
     keys = ",".join(f"{c.describe()}/<0;1>/*" for c in cosigners)
-    body = wrap.format(f"sortedmulti({m},{keys})")
-    clean_name = " ".join(name.split())[:64] or "Multisig"
-    return MultisigWallet(
-        clean_name, m, n, script_type, is_main, cosigners, f"{body}#{descriptor_checksum(body)}"
-    )
-
-
-def register_multisig(
-    text: str, keys: BtcKeys, name: str | None = None, existing: tuple[MultisigWallet, ...] = ()
-) -> MultisigWallet:
-    """Parse ``text`` and check it is safe to store for this seed: network, our key, no duplicate."""
-    wallet = parse_wallet(text, keys.network, name)
-    ours = [c for c in wallet.cosigners if c.fingerprint == keys.fingerprint]
-    if not ours:
-        raise NotACosigner(
-            f"this seed ({keys.fingerprint.hex()}) is not one of the cosigners of {wallet.name}"
-        )
-    if not any(
-        keys.xpub(c.path).to_base58(NETWORKS["main" if wallet.network_is_main else "test"]["xpub"]) == c.xpub
-        for c in ours
-    ):
-        raise NotACosigner(
-            f"the key listed for this seed's fingerprint {keys.fingerprint.hex()} is not the key this "
-            "seed derives at that path"
-        )
-    for other in existing:
-        if (
-            {c.xpub for c in other.cosigners} == {c.xpub for c in wallet.cosigners}
-            and other.m == wallet.m
-            and other.script_type == wallet.script_type
-        ):
-            raise DescriptorError(f"this wallet is already registered as {other.name}")
-    return wallet
+    body = script_type.wrap(f"sortedmulti({m},{keys})")
+    visible = "".join(c for c in unicodedata.normalize("NFC", name or "") if c.isprintable() or c.isspace())
+    clean = " ".join(visible.split())[:MAX_WALLET_NAME] or f"{m} of {n} multisig"
+    return MultisigWallet(clean, m, n, script_type, is_main, cosigners, f"{body}#{descriptor_checksum(body)}")

@@ -99,11 +99,11 @@ class InputPlan:
     """How one of our inputs will be signed (fixed at review time)."""
 
     index: int
-    kind: str  # p2pkh | p2sh-p2wpkh | p2wpkh | p2tr | p2wsh-multisig | p2sh-p2wsh-multisig
+    kind: str  # p2pkh | p2sh-p2wpkh | p2wpkh | p2tr | p2wsh-multisig | p2sh-p2wsh-multisig | p2sh-multisig
     path: tuple[int, ...]
     pubkey: bytes  # compressed SEC key (for p2tr: the internal key's SEC)
     sighash: int
-    script_code: bytes  # BIP-143 scriptCode / legacy scriptPubKey; unused for p2tr
+    script_code: bytes  # BIP-143 scriptCode / legacy scriptPubKey or redeem script; unused for p2tr
     amount: int
     redeem_script: bytes | None = None
 
@@ -147,6 +147,12 @@ class Review:
     def to_sign(self) -> tuple[int, ...]:
         return tuple(p.index for p in self._plan)
 
+    @property
+    def multisig_wallets(self) -> tuple[str, ...]:
+        """Registered names of the multisig wallets this seed spends from, in input order."""
+        names = (i.wallet for i in self.inputs if i.ours and i.wallet not in (None, "single-sig"))
+        return tuple(dict.fromkeys(n for n in names if n is not None))
+
     def codes(self) -> set[str]:
         return {w.code for w in self.warnings} | {r.code for r in self.refusals}
 
@@ -171,6 +177,7 @@ class Review:
             "sent": self.sent,
             "change": self.change,
             "to_sign": list(self.to_sign),
+            "multisig_wallets": list(self.multisig_wallets),
             "can_sign": self.can_sign,
             "warnings": [w.to_json() for w in self.warnings],
             "refusals": [r.to_json() for r in self.refusals],
@@ -187,6 +194,8 @@ class Review:
             )
             shown = proof.display() if proof.message is not None else "(not included: will not be signed)"
             lines += ["  message:"] + [f"    {line}" for line in shown.split("\n")]
+        for name in self.multisig_wallets:
+            lines.append(f"  wallet: {name}")
         for i in self.inputs:
             who = f"ours {i.path}" if i.ours else "NOT signed by this seed"
             who += f"; {i.note}" if i.note else ""
@@ -197,6 +206,8 @@ class Review:
         for o in self.outputs:
             label = {"change": "CHANGE", "self": "to self", "op_return": "data"}.get(o.kind, "SEND")
             where = f" {o.path}" if o.path else ""
+            if o.wallet not in (None, "single-sig"):
+                where += f" ({o.wallet})"
             lines.append(
                 f"  out #{o.index} {label:7} {fmt_btc(o.amount)} {o.address or o.script_type}{where}"
             )

@@ -135,7 +135,7 @@ class SighashCache:
     def digest(self, plan: InputPlan) -> bytes:
         if plan.kind == "p2tr":
             return self.taproot(plan.index, plan.sighash)
-        if plan.kind == "p2pkh":
+        if plan.kind in ("p2pkh", "p2sh-multisig"):
             return self.legacy(plan.index, plan.script_code, plan.sighash)
         return self.segwit_v0(plan.index, plan.script_code, plan.amount, plan.sighash)
 

@@ -81,20 +81,32 @@ def test_bdk_single_sig(kind: str) -> None:
     _finalize_and_check(wallet, sign_reviewed(review, keys).psbt)
 
 
-def test_bdk_two_of_three_p2wsh() -> None:
+@pytest.mark.parametrize(
+    ("wrap", "account"),
+    [("wsh({})", "btc-48-2"), ("sh(wsh({}))", "btc-48-1"), ("sh({})", "m/45h")],
+    ids=["p2wsh", "p2sh-p2wsh", "legacy-p2sh"],
+)
+def test_bdk_two_of_three(wrap: str, account: str) -> None:
     seeds = [seed_from(m) for m in MNEMONICS]
-    accounts = [derive_btc_account(s, AccountSpec.parse("btc-48-2", "regtest")) for s in seeds]
-    keys_expr = ",".join(a.key_expression for a in accounts)  # already ends in /<0;1>/*
-    body = f"wsh(sortedmulti(2,{keys_expr}))"
+    if account.startswith("m/"):  # BIP-45, where legacy P2SH multisig keys live
+        roots = [root_from(m, "regtest") for m in MNEMONICS]
+        xpubs = [(r.my_fingerprint.hex(), r.derive("m/45h").to_public().to_base58()) for r in roots]
+        keys_expr = ",".join(f"[{fp}/45h]{xpub}/<0;1>/*" for fp, xpub in xpubs)
+    else:
+        accounts = [derive_btc_account(s, AccountSpec.parse(account, "regtest")) for s in seeds]
+        keys_expr = ",".join(a.key_expression for a in accounts)  # already ends in /<0;1>/*
+    body = wrap.format(f"sortedmulti(2,{keys_expr})")
     descriptor = f"{body}#{checksum(body)}"
     wallet = _bdk_wallet(descriptor)
     b64, _, _ = _fund_and_build(wallet, [150_000], 100_000)
     signed_b64 = b64
+    record = {"name": "Family vault", "descriptor": descriptor}
     for seed in seeds:  # every cosigner signs in turn, as with a real multisig round
-        keys = BtcKeys.from_seed(seed, "regtest", [descriptor])
+        keys = BtcKeys.from_seed(seed, "regtest", [record])
         review = review_psbt(load_psbt(signed_b64), keys)
-        assert review.can_sign, review.to_text()
+        assert review.can_sign and not review.has_danger, review.to_text()
         assert [o.kind for o in review.outputs].count("change") == 1
+        assert review.multisig_wallets == ("Family vault",)
         signed_b64 = base64.b64encode(sign_reviewed(review, keys).psbt).decode()
     assert len(load_psbt(signed_b64).inputs[0].partial_sigs) == 3
     _finalize_and_check(wallet, base64.b64decode(signed_b64))

@@ -313,6 +313,15 @@ def test_multisig_output_keeps_given_children() -> None:
     )
 
 
+def test_legacy_p2sh_multisig_output_becomes_a_descriptor() -> None:
+    """SeedSigner and Sparrow export legacy P2SH wallets as crypto-output sh(sortedmulti(...))."""
+    keys = (cosigner_hdkey(ABANDON), cosigner_hdkey(LEGAL))
+    text = descriptor_from_output(scanned(CryptoOutput(("sh", "sortedmulti"), MultiKey(2, keys))))
+    ours = derive_btc_account(mnemonic_to_seed(ABANDON), AccountSpec.parse("btc-48-2"))
+    theirs = derive_btc_account(mnemonic_to_seed(LEGAL), AccountSpec.parse("btc-48-2"))
+    assert text == f"sh(sortedmulti(2,{ours.key_expression},{theirs.key_expression}))"
+
+
 def _variant(key: HDKey, **changes: Any) -> HDKey:
     fields = {
         "key_data": key.key_data,
@@ -329,7 +338,7 @@ def _variant(key: HDKey, **changes: Any) -> HDKey:
     [
         (lambda k: CryptoOutput(("wpkh",), k), "only a multisig output"),
         (lambda k: CryptoOutput(("wsh", "multi"), MultiKey(1, (k,))), "sortedmulti"),
-        (lambda k: CryptoOutput(("sh", "sortedmulti"), MultiKey(1, (k,))), "sortedmulti"),
+        (lambda k: CryptoOutput(("sh", "multi"), MultiKey(1, (k,))), "sortedmulti"),
         (
             lambda k: CryptoOutput(("wsh", "sortedmulti"), MultiKey(1, (_variant(k, origin=None),))),
             "fingerprint and path",

@@ -22,7 +22,8 @@ from txverify import Tx, verify_input
 
 from signer.btc import BtcKeys, load_psbt, parse_psbt, review_psbt, sign_reviewed
 from signer.btc.errors import DescriptorError, NotACosigner, RiskNotAccepted
-from signer.btc.multisig import parse_wallet, register_multisig
+from signer.btc.multisig_formats import parse_wallet
+from signer.btc.multisig_registry import register_multisig
 from signer.review import Severity
 
 MNEMONICS = [
@@ -45,9 +46,11 @@ def key_expr(root, account=ACCOUNT) -> str:
     return f"[{root.my_fingerprint.hex()}/{path}]{xpub}"
 
 
+WRAPS = {"wsh": "wsh({})", "sh": "sh(wsh({}))", "sh-wsh": "sh(wsh({}))", "legacy-sh": "sh({})"}
+
+
 def descriptor(roots, wrap="wsh", m=2, suffix="/<0;1>/*") -> str:
-    body = f"sortedmulti({m},{','.join(key_expr(r) + suffix for r in roots)})"
-    body = f"wsh({body})" if wrap == "wsh" else f"sh(wsh({body}))"
+    body = WRAPS[wrap].format(f"sortedmulti({m},{','.join(key_expr(r) + suffix for r in roots)})")
     return f"{body}#{checksum(body)}"
 
 
@@ -82,7 +85,7 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
     assert "2-of-3" in summary and "this seed" in summary
     # descriptor without checksum and with /0/* keys is the same wallet
     plain = descriptor(roots[:3], suffix="/0/*").split("#")[0]
-    assert parse_wallet(plain, "test").descriptor == a.descriptor
+    assert parse_wallet(plain).descriptor == a.descriptor
 
 
 @pytest.mark.parametrize(
@@ -108,16 +111,16 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
         ),
         (lambda r: descriptor(r[:3], suffix="").split("#")[0], DescriptorError, "suffix"),
         (
-            lambda r: "sh(sortedmulti(2," + ",".join(key_expr(x) + "/<0;1>/*" for x in r[:3]) + "))",
+            lambda r: "sh(multi(2," + ",".join(key_expr(x) + "/<0;1>/*" for x in r[:3]) + "))",
             DescriptorError,
-            "legacy",
+            "sortedmulti",
         ),
         (
             lambda r: wallet_text(r[:3]).replace("Policy: 2 of 3", "Policy: 2 of 4"),
             DescriptorError,
             "lists 3",
         ),
-        (lambda r: wallet_text(r[:3], fmt="P2SH"), DescriptorError, "legacy"),
+        (lambda r: wallet_text(r[:3], fmt="P2TR"), DescriptorError, "unknown wallet format"),
         (lambda r: wallet_text(r[:3]).replace("tpub", "xpub", 1), DescriptorError, "base58check"),
     ],
     ids=[
@@ -128,9 +131,9 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
         "bad-threshold",
         "superscript-threshold",
         "no-suffix",
-        "legacy-p2sh",
+        "legacy-unsorted",
         "policy-count",
-        "format-p2sh",
+        "format-unknown",
         "corrupt-xpub",
     ],
 )
@@ -145,7 +148,7 @@ def test_mixed_networks_are_refused(roots) -> None:
     with pytest.raises(DescriptorError, match="mix mainnet and testnet"):
         parse_wallet(body)
     with pytest.raises(DescriptorError, match="this signer is on main"):
-        parse_wallet(descriptor(roots[:3]), "main")
+        register_multisig(descriptor(roots[:3]), BtcKeys(root_from(MNEMONICS[0], "main"), "main"))
 
 
 def test_already_registered_is_refused(roots) -> None:
@@ -167,7 +170,8 @@ def _ms_psbt(roots, wallet, wrap: str, change_wallet=None, amount=100_000, nwu=T
     for c in wallet.cosigners:
         sec = c.key.derive([0, 4]).key.sec()
         bip32[sec] = origin(c.fingerprint, (*c.path, 0, 4))
-    inp = In(prev, 0, bip32=bip32, witness_script=ws, redeem=redeem, nwu=nwu)
+    # legacy P2SH spends carry only the previous transaction (BIP-174: no witness_utxo)
+    inp = In(prev, 0, bip32=bip32, witness_script=ws, redeem=redeem, nwu=nwu, wu=ws is not None)
     cw = change_wallet or wallet
     cspk, cws, credeem = scripts(cw, 1, 2)
     cb = {c.key.derive([1, 2]).key.sec(): origin(c.fingerprint, (*c.path, 1, 2)) for c in cw.cosigners}
@@ -176,35 +180,58 @@ def _ms_psbt(roots, wallet, wrap: str, change_wallet=None, amount=100_000, nwu=T
     )
 
 
-@pytest.mark.parametrize("wrap", ["wsh", "sh-wsh"])
+@pytest.mark.parametrize("wrap", ["wsh", "sh-wsh", "legacy-sh"])
 def test_two_of_three_each_cosigner_signs_and_tx_verifies(roots, wrap: str) -> None:
-    desc = descriptor(roots[:3], wrap="wsh" if wrap == "wsh" else "sh")
-    wallet = parse_wallet(desc, "test")
+    desc = descriptor(roots[:3], wrap=wrap)
+    wallet = parse_wallet(desc)
     raw = _ms_psbt(roots, wallet, wrap)
     sigs = {}
     for r in roots[:3]:
-        keys = BtcKeys(r, "test", [desc])
+        keys = BtcKeys(r, "test", [{"name": "Family vault", "descriptor": desc}])
         review = review_psbt(load_psbt(raw), keys)
-        assert review.can_sign, review.to_text()
-        assert review.inputs[0].wallet == wallet.name and review.outputs[1].kind == "change"
+        assert review.can_sign and not review.has_danger, review.to_text()
+        assert review.inputs[0].wallet == "Family vault" and review.outputs[1].kind == "change"
+        assert review.multisig_wallets == ("Family vault",) and "wallet: Family vault" in review.to_text()
         signed = parse_psbt(sign_reviewed(review, keys).psbt)
         sigs.update(signed.inputs[0].partial_sigs)
     assert len(sigs) == 3
     # finalize 2-of-3 by hand (keys in script order) and check the signatures independently
     psbt = load_psbt(raw)
     inp = psbt.inputs[0]
-    ws = inp.witness_script
-    keys_in_order = [ws[2 + 34 * k : 35 + 34 * k] for k in range(3)]
+    script = inp.witness_script or inp.redeem_script
+    keys_in_order = [script[2 + 34 * k : 35 + 34 * k] for k in range(3)]
     chosen = [sigs[k] for k in keys_in_order if k in sigs][:2]
     tx = psbt.unsigned_tx()
     from embit.script import Script, Witness
 
-    tx.vin[0].witness = Witness([b"", *chosen, ws])
-    if inp.redeem_script:
-        tx.vin[0].script_sig = Script(bytes([len(inp.redeem_script)]) + inp.redeem_script)
-    spk = inp.witness_utxo.script_pubkey.data
-    assert spk == (p2wsh_spk(ws) if wrap == "wsh" else p2sh_spk(inp.redeem_script))
-    assert verify_input(Tx(tx.serialize()), 0, [inp.witness_utxo.value], [spk])
+    utxo = inp.non_witness_utxo.vout[inp.prev_vout]
+    spk = utxo.script_pubkey.data
+    if wrap == "legacy-sh":  # OP_0 <sig> <sig> <redeem script> in the scriptSig, no witness
+        pushes = b"".join(bytes([len(x)]) + x for x in chosen)
+        tx.vin[0].script_sig = Script(b"\x00" + pushes + b"\x4c" + bytes([len(script)]) + script)
+        assert spk == p2sh_spk(script)
+    else:
+        tx.vin[0].witness = Witness([b"", *chosen, script])
+        if inp.redeem_script:
+            tx.vin[0].script_sig = Script(bytes([len(inp.redeem_script)]) + inp.redeem_script)
+        assert spk == (p2wsh_spk(script) if wrap == "wsh" else p2sh_spk(inp.redeem_script))
+    assert verify_input(Tx(tx.serialize()), 0, [utxo.value], [spk])
+
+
+def test_legacy_p2sh_spend_without_its_previous_transaction_is_refused(roots) -> None:
+    """Legacy sighashes do not commit to the amount: the previous transaction must prove it."""
+    desc = descriptor(roots[:3], wrap="legacy-sh")
+    wallet = parse_wallet(desc)
+    spk, _, redeem = wallet.scripts_at(0, 4)
+    prev = funding_tx([(100_000, spk)], salt=7)
+    bip32 = {c.key.derive([0, 4]).key.sec(): origin(c.fingerprint, (*c.path, 0, 4)) for c in wallet.cosigners}
+    raw = build_psbt([In(prev, 0, bip32=bip32, redeem=redeem, nwu=False, wu=True)], [external(99_000)])
+    review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test", [desc]))
+    assert not review.can_sign and "script-mismatch" in review.codes()
+    raw = build_psbt([In(prev, 0, bip32=bip32, redeem=redeem, nwu=True, wu=False)], [external(99_000)])
+    review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test", [desc]))
+    assert review.can_sign and review.fee == 1_000 and review.inputs[0].amount_proven
+    assert review.inputs[0].script_type == "p2sh" and review.vsize_exact
 
 
 @pytest.mark.parametrize("wrap", ["wsh", "sh-wsh"])
@@ -223,8 +250,8 @@ def test_multisig_input_without_previous_tx_is_an_acceptable_danger(roots, wrap:
 
 def test_multisig_change_with_other_cosigners_is_not_change(roots) -> None:
     desc = descriptor(roots[:3])
-    wallet = parse_wallet(desc, "test")
-    attacker = parse_wallet(descriptor([roots[0], roots[1], roots[3]]), "test")  # one cosigner swapped
+    wallet = parse_wallet(desc)
+    attacker = parse_wallet(descriptor([roots[0], roots[1], roots[3]]))  # one cosigner swapped
     raw = _ms_psbt(roots, wallet, "wsh", change_wallet=attacker)
     keys = BtcKeys(roots[0], "test", [desc])
     review = review_psbt(load_psbt(raw), keys)
@@ -253,7 +280,7 @@ def test_multisig_change_far_past_the_spent_index_is_danger(roots, index: int, d
 
 
 def test_unregistered_multisig_is_not_signed(roots) -> None:
-    wallet = parse_wallet(descriptor(roots[:3]), "test")
+    wallet = parse_wallet(descriptor(roots[:3]))
     raw = _ms_psbt(roots, wallet, "wsh")
     review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test"))  # nothing registered
     assert "multisig-unregistered" in review.codes() and "nothing-to-sign" in review.codes()
@@ -263,14 +290,14 @@ def test_unregistered_multisig_is_not_signed(roots) -> None:
 def test_multisig_threshold_mismatch_is_not_ours(roots) -> None:
     """Same cosigners, other threshold: the witness script differs, so it is not our wallet."""
     registered = descriptor(roots[:3], m=2)
-    other = parse_wallet(descriptor(roots[:3], m=1), "test")
+    other = parse_wallet(descriptor(roots[:3], m=1))
     raw = _ms_psbt(roots, other, "wsh")
     review = review_psbt(load_psbt(raw), BtcKeys(roots[0], "test", [registered]))
     assert "nothing-to-sign" in review.codes()
 
 
 def test_bare_multisig_script_helper_matches_wallet(roots) -> None:
-    wallet = parse_wallet(descriptor(roots[:3]), "test")
+    wallet = parse_wallet(descriptor(roots[:3]))
     secs = [c.key.derive([0, 0]).key.sec() for c in wallet.cosigners]
     assert wallet.scripts_at(0, 0)[1] == multisig_ws(2, secs)
 
@@ -282,7 +309,7 @@ def test_bare_multisig_script_helper_matches_wallet(roots) -> None:
 def test_payment_to_another_registered_wallet_needs_a_findable_index(roots, index: int, kind: str) -> None:
     """A single-sig spend paying a registered multisig wallet: fine at a small index, danger past the gap."""
     desc = descriptor(roots[:3])
-    wallet = parse_wallet(desc, "test")
+    wallet = parse_wallet(desc)
     keys = BtcKeys(roots[0], "test", [desc])
     own = (84 + H, 1 + H, H, 0, 0)
     sec = roots[0].derive(list(own)).key.sec()

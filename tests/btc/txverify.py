@@ -148,10 +148,14 @@ def verify_input(tx: Tx, i: int, amounts: list[int], spks: list[bytes]) -> bool:
         sig, sec = _pushes(script_sig)
         return _h160(sec) == spk[3:23] and _ecdsa_ok(sec, sig, tx.legacy_sighash(i, spk, sig[-1]))
     program = spk
-    if len(spk) == 23 and spk[:2] == b"\xa9\x14":  # P2SH wrapping a witness program
-        (redeem,) = _pushes(script_sig)
+    if len(spk) == 23 and spk[:2] == b"\xa9\x14":  # P2SH: a witness program, or legacy multisig
+        *stack, redeem = _pushes(script_sig)
         if _h160(redeem) != spk[2:22]:
             return False
+        if stack:  # legacy P2SH multisig: OP_0 <signatures in key order> <redeem script>
+            if wit or stack[0] != b"":
+                return False
+            return _multisig_ok(redeem, stack[1:], lambda ht: tx.legacy_sighash(i, redeem, ht))
         program = redeem
     elif script_sig:
         return False
