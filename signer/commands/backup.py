@@ -80,6 +80,7 @@ def _new_backup_password(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from signer.btc.multisig_registry import check_seed_records
     from signer.keys.backup import export_backup
 
     if args.format == "kef":
@@ -88,7 +89,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         labels = [x.strip() for x in args.seeds.split(",")] if args.seeds else vault.labels()
         entries = [vault.get(label) for label in labels]
-        blob = export_backup(entries, _new_backup_password(args))
+        blob = export_backup(entries, _new_backup_password(args), check=check_seed_records)
     finally:
         vault.lock()
     _write(args.output, blob)
@@ -133,6 +134,7 @@ def _export_kef(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from signer.btc.multisig_registry import check_seed_records
     from signer.keys.backup import is_backup, read_backup, restore_into
 
     blob = read_bytes_file(args.file)
@@ -147,7 +149,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 raise
             what = "is neither an Airlock backup nor a Krux encrypted mnemonic"
             raise VaultCorrupt(f"{args.file} {what}") from None
-    entries = read_backup(blob, _backup_password(args))
+    entries = read_backup(blob, _backup_password(args), check=check_seed_records)
     vault = _target_vault(args)
     try:
         restored, skipped = restore_into(vault, entries)

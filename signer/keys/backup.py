@@ -8,11 +8,17 @@ ChaCha20-Poly1305 as the vault). Plaintext: UTF-8 JSON, version 1::
      "seeds": [<seed record exactly as in the vault, see vault.py>, ...]}
 
 About 330 bytes for one 12-word seed with two accounts: a single dense QR, or a few UR frames.
+
+Exporting and reading both take ``check``, the caller's test of each seed record (the Bitcoin layer's
+``multisig_registry.check_seed_records``: every multisig wallet valid and cosigned by its seed). A
+record that fails it stops the export, or the restore before anything is stored; it is a required
+argument so that no caller can forget it (this layer cannot import the Bitcoin one).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from signer import strict_json
@@ -22,11 +28,16 @@ from signer.keys.vault import MAX_CONTENT_BYTES, SeedEntry, Vault
 
 MAGIC = b"AIRLOCKB"
 PLAINTEXT_VERSION = 1
+Check = Callable[[SeedEntry], None]  # raises AirlockError for a record that must not be stored
 
 
-def export_backup(entries: list[SeedEntry], password: str, kdf: envelope.KdfParams | None = None) -> bytes:
+def export_backup(
+    entries: list[SeedEntry], password: str, kdf: envelope.KdfParams | None = None, *, check: Check
+) -> bytes:
     if not entries:
         raise VaultError("choose at least one seed to back up")
+    for entry in entries:
+        check(entry)
     doc = {
         "format": "airlock-backup",
         "version": PLAINTEXT_VERSION,
@@ -44,7 +55,9 @@ def is_backup(blob: bytes) -> bool:
     return blob[:8] == MAGIC
 
 
-def read_backup(blob: bytes, password: str) -> list[SeedEntry]:
+def read_backup(blob: bytes, password: str, *, check: Check) -> list[SeedEntry]:
+    """The backup's seed records, each passed by ``check``; on any error none is returned (and the
+    secrets read are wiped)."""
     plain = envelope.open_sealed(MAGIC, blob, password)
     try:
         doc = strict_json.loads(bytes(plain), what="the backup's contents", max_bytes=MAX_CONTENT_BYTES)
@@ -56,10 +69,19 @@ def read_backup(blob: bytes, password: str) -> list[SeedEntry]:
         raise VaultCorrupt("the backup decrypted but is not an Airlock backup")
     if doc.get("version") != PLAINTEXT_VERSION:
         raise UnsupportedVersion(f"backup contents version {doc.get('version')} is not supported")
+    entries: list[SeedEntry] = []
     try:
-        return [SeedEntry.from_json(s) for s in doc["seeds"]]
-    except (KeyError, TypeError, ValueError):
-        raise VaultCorrupt("the backup decrypted but a seed record is malformed") from None
+        try:
+            entries.extend(SeedEntry.from_json(s) for s in doc["seeds"])
+        except (KeyError, TypeError, ValueError):
+            raise VaultCorrupt("the backup decrypted but a seed record is malformed") from None
+        for entry in entries:
+            check(entry)
+    except BaseException:
+        for entry in entries:
+            entry.material.wipe()
+        raise
+    return entries
 
 
 def restore_into(vault: Vault, entries: list[SeedEntry]) -> tuple[list[str], list[str]]:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from ui_driver import ABANDON, ABANDON_FP, PASSWORD, FrameCamera, collect_qr, decode_frames, unlocked
 
+from signer.btc.multisig_registry import check_seed_records
 from signer.keys import slip39
 from signer.keys.backup import read_backup
 from signer.transport.frames import decode_qr_image
@@ -142,8 +143,8 @@ def test_encrypted_backup_export_round_trip(tmp_path: Path) -> None:
     assert d.title == "Encrypted backup"
     payload = decode_frames(collect_qr(d))
     assert payload.kind == "bytes"
-    entries = read_backup(payload.data, backup_password)
+    entries = read_backup(payload.data, backup_password, check=check_seed_records)
     assert [e.fingerprint for e in entries] == [ABANDON_FP]
     assert entries[0].material.mnemonic() == ABANDON  # type: ignore[union-attr]
     with pytest.raises(Exception, match="wrong password"):
-        read_backup(payload.data, PASSWORD)
+        read_backup(payload.data, PASSWORD, check=check_seed_records)

@@ -19,6 +19,7 @@ from ui_driver import (
     vault_with,
 )
 
+from signer.btc.multisig_registry import check_seed_records
 from signer.keys.backup import export_backup
 from signer.keys.vault import Vault
 from signer.netcheck import Interface
@@ -95,7 +96,7 @@ def _damage(path: Path) -> bytes:
 def test_damaged_vault_is_reported_and_restored_from_backup(tmp_path: Path) -> None:
     path = vault_with(tmp_path, {"main": ABANDON})
     vault = Vault.open(path, PASSWORD)
-    backup = export_backup(vault.seeds, "backup pass 1", KDF)
+    backup = export_backup(vault.seeds, "backup pass 1", KDF, check=check_seed_records)
     vault.lock()
     damaged = _damage(path)
     camera = FrameCamera()

@@ -317,6 +317,7 @@ def export_backup(session: Session, entries: list[SeedEntry]) -> Message:
 
 def backup_password(session: Session, entries: list[SeedEntry]) -> object:
     def make(password: str) -> Action:
+        from signer.btc.multisig_registry import check_seed_records
         from signer.keys.backup import export_backup as seal
 
         def done(blob: bytes) -> Action:
@@ -334,7 +335,7 @@ def backup_password(session: Session, entries: list[SeedEntry]) -> object:
             Working(
                 "Backup",
                 "Encrypting the backup...",
-                lambda: seal(entries, password, session.kdf),
+                lambda: seal(entries, password, session.kdf, check=check_seed_records),
                 done,
                 lambda exc: Replace(error("No backup", str(exc))),
             )

@@ -233,13 +233,16 @@ def restore_scan(session: Session, *, into_new: bool = False) -> ScanScreen:
 
 def backup_password(session: Session, blob: bytes, *, into_new: bool) -> Keyboard:
     def attempt(password: str) -> Action:
+        from signer.btc.multisig_registry import check_seed_records
         from signer.keys import backup
 
         def failed(exc: AirlockError) -> Action:
             keyboard.value = ""
             if isinstance(exc, WrongPassword):
                 return Replace(error("Wrong password", "That password does not open this backup. Try again."))
-            return Replace(error("Backup unreadable", str(exc)))
+            if isinstance(exc, VaultError):
+                return Replace(error("Backup unreadable", str(exc)))
+            return Replace(error("Backup refused", f"Nothing was restored: {exc}."))
 
         def read(entries: list[SeedEntry]) -> Action:
             if into_new:
@@ -257,7 +260,11 @@ def backup_password(session: Session, blob: bytes, *, into_new: bool) -> Keyboar
 
         return Push(
             Working(
-                "Backup", "Decrypting the backup...", lambda: backup.read_backup(blob, password), read, failed
+                "Backup",
+                "Decrypting the backup...",
+                lambda: backup.read_backup(blob, password, check=check_seed_records),
+                read,
+                failed,
             )
         )
 
