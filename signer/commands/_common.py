@@ -111,20 +111,13 @@ class UnlockedSeed:
     fingerprint: str
     _seed: bytearray
     vault: Any = None
-    multisig: list[str] = field(default_factory=list)
+    multisig: list[dict[str, str]] = field(default_factory=list)  # vault records: name, descriptor
     history: dict[str, Any] = field(default_factory=dict)
     accounts: list[Any] = field(default_factory=list)
 
     def seed_bytes(self) -> bytes:
         return bytes(self._seed)
 
-    def add_multisig(self, descriptor: str, name: str | None = None) -> None:
-        """Register a multisig wallet for this seed (persisted when the seed came from the vault)."""
-        if descriptor in self.multisig:
-            return
-        if self.vault is not None:
-            self.vault.add_multisig(self.label, name or f"multisig {len(self.multisig) + 1}", descriptor)
-        self.multisig.append(descriptor)
 
     def save_history(self, history: dict[str, Any]) -> None:
         self.history = history
@@ -167,7 +160,7 @@ def open_seed(args: argparse.Namespace) -> Iterator[UnlockedSeed]:
             fingerprint(bytes(seed)),
             seed,
             vault,
-            [m["descriptor"] for m in entry.multisig],
+            [dict(m) for m in entry.multisig],
             dict(entry.history),
             list(entry.accounts),
         )

@@ -1,8 +1,10 @@
-"""``airlock multisig register|list``: register a multisig wallet for a seed, after showing its policy.
+"""``airlock multisig register|list|rename|delete``: the multisig wallets a seed cosigns.
 
-The wallet comes as a descriptor or a Coldcard/Sparrow/Specter wallet-export text, either in a
-plain file or as QR texts (one per line: a plain QR, BBQr U/J, or ur:bytes of the text). It is
-stored in the vault under the seed, where signing uses it to prove multisig change.
+``register`` reads a wallet file in any format people have (a descriptor, the Coldcard/Sparrow setup
+text, Specter Desktop's or Caravan's wallet JSON, a BSMS 1.0 record), as a plain file or as QR texts
+(one per line: a plain QR, BBQr U/J, or ur:bytes of the text), shows its policy with every cosigner
+key in full and its first address, and stores it in the vault under the seed, where signing uses it
+to prove multisig change. Wallets of another network than the one signed on are left aside there.
 """
 
 from __future__ import annotations
@@ -10,26 +12,55 @@ from __future__ import annotations
 import argparse
 import sys
 
-from signer.commands._common import add_seed_args, open_seed, read_text_file
+from signer.commands._common import (
+    add_seed_args,
+    add_vault_arg,
+    open_seed,
+    open_vault,
+    print_json,
+    read_text_file,
+)
 from signer.errors import UsageError
+
+NETWORKS = ("main", "test", "signet", "regtest")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("multisig", help="register and list multisig wallets of a seed")
+    parser = sub.add_parser("multisig", help="register, list, rename and delete multisig wallets of a seed")
     cmds = parser.add_subparsers(dest="multisig_command", required=True, metavar="ACTION")
 
     reg = cmds.add_parser("register", help="show a wallet's policy and store it under the seed")
-    reg.add_argument("file", help="descriptor or wallet-export text, or its QR texts (- for stdin)")
+    reg.add_argument("file", help="wallet file (descriptor, Coldcard/Specter/Caravan/BSMS), or its QR texts")
     add_seed_args(reg)
-    reg.add_argument("--network", choices=("main", "test", "signet", "regtest"), default="main")
-    reg.add_argument("--name", help="name to store it under (default: the export's Name, else 'Multisig')")
+    reg.add_argument(
+        "--network", choices=NETWORKS, help="network of this signer (default: the one the wallet's keys name)"
+    )
+    reg.add_argument("--name", help="name to store it under (default: the file's, else 'M of N multisig')")
     reg.add_argument("--yes", action="store_true", help="do not ask: the policy was checked elsewhere")
     reg.set_defaults(func=cmd_register)
 
     lst = cmds.add_parser("list", help="registered multisig wallets of a seed")
-    add_seed_args(lst)
-    lst.add_argument("--network", choices=("main", "test", "signet", "regtest"), default="main")
+    _add_stored_seed_args(lst)
+    lst.add_argument("--network", choices=NETWORKS, help="only the wallets of this network")
+    lst.add_argument("--json", action="store_true")
     lst.set_defaults(func=cmd_list)
+
+    ren = cmds.add_parser("rename", help="rename a registered multisig wallet")
+    ren.add_argument("name")
+    ren.add_argument("new_name")
+    _add_stored_seed_args(ren)
+    ren.set_defaults(func=cmd_rename)
+
+    dele = cmds.add_parser("delete", help="unregister a multisig wallet (type its name again to confirm)")
+    dele.add_argument("name")
+    _add_stored_seed_args(dele)
+    dele.add_argument("--confirm", metavar="NAME", help="the name again (else asked interactively)")
+    dele.set_defaults(func=cmd_delete)
+
+
+def _add_stored_seed_args(parser: argparse.ArgumentParser) -> None:
+    add_vault_arg(parser)
+    parser.add_argument("--seed", metavar="LABEL", required=True, help="label of a seed stored in the vault")
 
 
 def wallet_text(path: str) -> str:
@@ -53,36 +84,85 @@ def wallet_text(path: str) -> str:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from signer.btc import BtcKeys
-    from signer.btc.multisig import parse_wallet, register_multisig
+    from signer.btc.multisig_formats import parse_wallet
+    from signer.btc.multisig_registry import admit
 
-    text = wallet_text(args.file)
+    wallet = parse_wallet(wallet_text(args.file), args.name)
     with open_seed(args) as unlocked:
         if unlocked.vault is None:
             raise UsageError("registering needs a stored seed: use --vault PATH --seed LABEL")
-        keys = BtcKeys.from_seed(unlocked.seed_bytes(), args.network, unlocked.multisig)
-        existing = tuple(parse_wallet(d) for d in unlocked.multisig)
-        wallet = register_multisig(text, keys, args.name, existing)
-        print(wallet.policy_summary(keys.fingerprint))
+        network = args.network or wallet.network
+        keys = BtcKeys.from_seed(unlocked.seed_bytes(), network)
+        wallet = admit(wallet, keys, unlocked.multisig)
+        print(wallet.policy_summary(keys.fingerprint, network))
         if not args.yes:
             if not sys.stdin.isatty():
                 raise UsageError("confirm the policy above with --yes (or run interactively)")
             if input("Register this wallet? Type yes: ").strip().lower() != "yes":
                 print("not registered", file=sys.stderr)
                 return 1
-        unlocked.add_multisig(wallet.descriptor, wallet.name)
-    print(f"registered {wallet.name!r} ({wallet.m}-of-{wallet.n})", file=sys.stderr)
+        unlocked.vault.add_multisig(unlocked.label, wallet.name, wallet.descriptor, keys.fingerprint.hex())
+    print(f"registered {wallet.name!r} ({wallet.m}-of-{wallet.n}, {wallet.network_name})", file=sys.stderr)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from signer.btc.multisig import parse_wallet
+    from signer.btc.multisig_records import wallet_of_record
+    from signer.errors import AirlockError
 
-    with open_seed(args) as unlocked:
-        descriptors = list(unlocked.multisig)
-        fp = bytes.fromhex(unlocked.fingerprint)
-    if not descriptors:
+    vault = open_vault(args)
+    try:
+        entry = vault.get(args.seed)
+        records = [dict(m) for m in entry.multisig]
+        seed_fp = entry.fingerprint
+    finally:
+        vault.lock()
+    rows: list[dict[str, object]] = []
+    texts: list[str] = []
+    for record in records:
+        ours = bytes.fromhex(record.get("fingerprint") or seed_fp)
+        try:
+            wallet = wallet_of_record(record)
+        except AirlockError as exc:
+            rows.append({"name": record["name"], "error": str(exc)})
+            texts.append(f"{record['name']}: cannot be read ({exc}); delete it and register it again")
+            continue
+        if args.network and wallet.network_is_main != (args.network == "main"):
+            continue
+        rows.append({**wallet.to_json(), "registered_by": ours.hex()})
+        texts.append(f"{wallet.policy_summary(ours, args.network)}\n{wallet.descriptor}")
+    if args.json:
+        print_json(rows)
+    elif not texts:
         print("no multisig wallets registered for this seed")
-    for descriptor in descriptors:
-        print(parse_wallet(descriptor).policy_summary(fp))
-        print(descriptor)
+    else:
+        print("\n\n".join(texts))
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        new_name = vault.rename_multisig(args.seed, args.name, args.new_name)
+    finally:
+        vault.lock()
+    print(f"renamed multisig wallet {args.name!r} to {new_name!r}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    confirm = args.confirm
+    if confirm is None:
+        if not sys.stdin.isatty():
+            raise UsageError("deleting needs --confirm NAME (the wallet name typed again)")
+        confirm = input(f"Type the wallet name {args.name!r} again to unregister it: ")
+    vault = open_vault(args)
+    try:
+        vault.delete_multisig(args.seed, args.name, confirm)
+    finally:
+        vault.lock()
+    print(
+        f"unregistered multisig wallet {args.name!r} from {args.seed!r}; its coins are untouched and it "
+        "can be registered again from its wallet file"
+    )
     return 0

@@ -1,7 +1,9 @@
-"""``airlock multisig register|list``: policy shown, stored under the seed, hostile wallets refused."""
+"""``airlock multisig register|list|rename|delete``: policy shown with every key in full, stored under
+the seed with its name, hostile wallets refused, renames and deletes atomic and confirmed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +132,97 @@ def test_register_needs_confirmation_and_a_stored_seed(
         "--yes",
     )
     assert code == 2 and "stored seed" in err
+
+
+def register_ok(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, vault: Path, text: str, *extra: str
+) -> str:
+    wallet = tmp_path / "wallet-file"
+    wallet.write_text(text)
+    code, out, err = run(capsys, "multisig", "register", str(wallet), "--vault", str(vault), "--seed", "main",
+                         "--yes", *extra)  # fmt: skip
+    assert code == 0, err
+    return out
+
+
+def test_register_reads_every_format_and_stores_the_name_and_who_registered(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from multisig_files import caravan_json, cosigner
+    from multisig_files import descriptor as make_descriptor
+
+    keys = [cosigner(m, "p2sh") for m in (ABANDON, LEGAL, ZOO24)]
+    out = register_ok(capsys, tmp_path, vault, caravan_json(keys, 2, "p2sh", name="Caravan legacy"))
+    assert "Caravan legacy: 2-of-3 multisig, legacy P2SH" in out and "first address: 2" in out
+    assert all(k.xpub in out for k in keys)  # every cosigner key in full, to compare
+    (stored,) = Vault.open(vault, PW).get("main").multisig
+    expected = make_descriptor(keys, 2, "p2sh")
+    assert stored == {"name": "Caravan legacy", "descriptor": expected, "fingerprint": "73c5da0a"}
+
+
+def test_register_without_network_takes_the_wallets_and_refuses_a_contradiction(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wallet = tmp_path / "wallet.txt"
+    wallet.write_text(descriptor(ABANDON, LEGAL, ZOO24))
+    base = ("multisig", "register", str(wallet), "--vault", str(vault), "--seed", "main", "--yes")
+    code, _, err = run(capsys, *base, "--network", "main")
+    assert code == 1 and "wallet keys are for testnet/signet/regtest, but this signer is on main" in err
+    assert Vault.open(vault, PW).get("main").multisig == []
+    code, out, err = run(capsys, *base)
+    assert code == 0 and "network: testnet/signet/regtest" in out and "testnet" in err
+
+
+def two_networks(capsys: pytest.CaptureFixture[str], tmp_path: Path, vault: Path) -> None:
+    register_ok(capsys, tmp_path, vault, descriptor(ABANDON, LEGAL, ZOO24), "--name", "Practice")
+    from embit.descriptor.checksum import add_checksum
+
+    main_keys = ",".join(cosigner_key(m, "main") for m in (ABANDON, LEGAL, ZOO24))
+    savings = add_checksum(f"wsh(sortedmulti(2,{main_keys}))")
+    register_ok(capsys, tmp_path, vault, savings, "--name", "Savings")
+
+
+def test_list_shows_every_wallet_by_name_with_network_and_full_keys(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two_networks(capsys, tmp_path, vault)
+    base = ("--vault", str(vault), "--seed", "main")
+    code, out, _ = run(capsys, "multisig", "list", *base)
+    assert code == 0 and out.index("Practice: 2-of-3") < out.index("Savings: 2-of-3")
+    assert "network: mainnet" in out and "network: testnet/signet/regtest" in out
+    assert cosigner_key(LEGAL).split("]")[1].split("/")[0] in out  # a cosigner's xpub, whole
+    code, out, _ = run(capsys, "multisig", "list", *base, "--network", "main")
+    assert code == 0 and "Savings" in out and "Practice" not in out
+    code, out, _ = run(capsys, "multisig", "list", *base, "--json")
+    rows = json.loads(out)
+    assert [(r["name"], r["network"], r["registered_by"]) for r in rows] == [
+        ("Practice", "test", "73c5da0a"),
+        ("Savings", "main", "73c5da0a"),
+    ]
+
+
+def test_rename_and_delete_keep_the_previous_generation_and_confirm_by_name(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_networks(capsys, tmp_path, vault)
+    base = ("--vault", str(vault), "--seed", "main")
+    prev = vault.with_name(vault.name + ".prev")
+    code, out, _ = run(capsys, "multisig", "rename", "Practice", "  Practice   2024 ", *base)
+    assert code == 0 and "to 'Practice 2024'" in out
+    names = lambda path: [m["name"] for m in Vault.open(path, PW).get("main").multisig]  # noqa: E731
+    assert names(vault) == ["Practice 2024", "Savings"] and names(prev) == ["Practice", "Savings"]
+    refused = (("Savings", "already registered"), ("", "cannot be empty"), ("x" * 65, "at most 64"))
+    for bad, message in refused:
+        code, _, err = run(capsys, "multisig", "rename", "Practice 2024", bad, *base)
+        assert code == 1 and message in err
+    code, _, err = run(capsys, "multisig", "rename", "Nope", "Other", *base)
+    assert code == 1 and "no multisig wallet named 'Nope'" in err
+    before = vault.read_bytes()
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, _, err = run(capsys, "multisig", "delete", "Savings", *base)
+    assert code == 2 and "--confirm NAME" in err
+    code, _, err = run(capsys, "multisig", "delete", "Savings", *base, "--confirm", "savings")
+    assert code == 1 and "does not match" in err and vault.read_bytes() == before
+    code, out, _ = run(capsys, "multisig", "delete", "Savings", *base, "--confirm", "Savings")
+    assert code == 0 and "unregistered multisig wallet 'Savings'" in out
+    assert names(vault) == ["Practice 2024"] and names(prev) == ["Practice 2024", "Savings"]
