@@ -17,8 +17,6 @@ from signer import strict_json
 from signer.errors import UsageError
 from signer.eth.errors import EthRefusal
 
-HISTORY_KEY = "eth"  # where the address history lives in the vault record's history dict
-
 
 def raw_text_payload(text: str) -> Any | None:
     """A plain file holding an Ethereum raw request (0x-hex transaction/message or EIP-712 JSON)."""
@@ -36,13 +34,6 @@ def raw_text_payload(text: str) -> Any | None:
     if s[:2].lower() == "0x" and len(s) > 2 and all(c in "0123456789abcdefABCDEF" for c in s[2:]):
         return Payload("text", "plain", s.encode())
     return None
-
-
-def _history(unlocked: Any) -> Any:
-    from signer.risk.history import AddressHistory
-
-    data = (unlocked.history or {}).get(HISTORY_KEY)
-    return AddressHistory.from_json(data) if data else AddressHistory()
 
 
 def _reply_texts(result: Any, payload: Any, fmt: str | None) -> list[str]:
@@ -68,13 +59,14 @@ def handle_eth(args: argparse.Namespace, payload: Any) -> int:
     from signer.commands._common import open_seed
     from signer.commands.sign import write_review_json
     from signer.eth.request import parse_payload, review_request, sign_request
+    from signer.risk.history import HISTORY_KEY, seed_history
     from signer.risk.library import builtin_library
     from signer.risk.rules import RiskContext
 
     request = parse_payload(payload)
     with open_seed(args) as unlocked:
         seed = unlocked.seed_bytes()
-        history = _history(unlocked)
+        history = seed_history(unlocked.history)
         ctx = RiskContext(history=history, library=builtin_library(), now=int(time.time()))
         review = review_request(request, seed, ctx)
         print(review.to_text(), file=sys.stderr)

@@ -16,6 +16,7 @@ from typing import Any
 from signer.risk.errors import RiskDataError
 
 DEFAULT_MAX_SIZE = 1000
+HISTORY_KEY = "eth"  # where a seed record's ``history`` dict keeps its Ethereum address history
 MIN_PREFIX = 4  # MetaMask's findSimilarAddresses: >= 4 leading and >= 4 trailing hex characters
 MIN_SUFFIX = 4
 _HEX40 = re.compile(r"^(0x)?[0-9a-fA-F]{40}$")
@@ -119,3 +120,16 @@ class AddressHistory:
 
     def __repr__(self) -> str:
         return f"AddressHistory({len(self)} of {self.max_size})"
+
+
+def seed_history(history: dict[str, Any] | None) -> AddressHistory:
+    """The address history kept in a seed record's ``history``. None stored, or one that cannot be
+    read, gives an empty history: a damaged history only weakens the lookalike check, and must never
+    stop the seed from signing (the next save replaces it)."""
+    data = (history or {}).get(HISTORY_KEY)
+    if not data:
+        return AddressHistory()
+    try:
+        return AddressHistory.from_json(data)
+    except RiskDataError:
+        return AddressHistory()

@@ -102,3 +102,25 @@ def test_request_for_another_seed_is_refused_even_with_override(run) -> None:
 def test_erc4527_reply_cannot_be_bbqr(run) -> None:
     code, out, _ = run(ur_request(b"hello", 3, chain_id=None), "--format", "bbqr")
     assert code == 2 and out == ""
+
+
+def test_a_damaged_address_history_does_not_stop_signing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One bad record (here the seed's address history) never stops unrelated work; the next
+    signature replaces it with a readable history."""
+    from signer.keys.envelope import TEST_KDF
+    from signer.keys.seed import Bip39Seed
+    from signer.keys.vault import Vault
+
+    monkeypatch.setenv("AIRLOCK_PASSWORD", "pw")
+    vault = Vault.create(tmp_path / "vault", "pw", TEST_KDF)
+    vault.add_seed("main", Bip39Seed.from_mnemonic(ABANDON))
+    vault.set_history("main", {"eth": {"version": 7, "addresses": "damaged"}})
+    vault.lock()
+    request = tmp_path / "request.txt"
+    request.write_text("0x" + tx(USDC, calldata("transfer(address,uint256)", BOB, 10**6)).raw.hex() + "\n")
+    code = main(["sign", str(request), "--vault", str(tmp_path / "vault"), "--seed", "main"])
+    assert code == 0, capsys.readouterr().err
+    history = Vault.open(tmp_path / "vault", "pw").get("main").history["eth"]
+    assert history["version"] == 1 and history["addresses"] == [BOB.lower()]

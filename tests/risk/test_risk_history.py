@@ -76,3 +76,13 @@ def test_lookalikes_match_the_definition(known: list[str], candidate: str) -> No
         {k for k in known if k != candidate and k[:4] == candidate[:4] and k[-4:] == candidate[-4:]}
     )
     assert sorted(m.known[2:] for m in h.lookalikes("0x" + candidate)) == expected
+
+
+def test_a_seeds_damaged_history_reads_as_empty_not_as_an_error() -> None:
+    from signer.risk.history import HISTORY_KEY, seed_history
+
+    kept = AddressHistory()
+    kept.add(FRIEND)
+    assert list(seed_history({HISTORY_KEY: kept.to_json()})) == [FRIEND.lower()]
+    for damaged in ({HISTORY_KEY: {"version": 9}}, {HISTORY_KEY: ["0x12"]}, None, {}, {"other": 1}):
+        assert len(seed_history(damaged)) == 0  # type: ignore[arg-type]
