@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_driver import ABANDON, KDF, PASSWORD, Driver, FrameCamera, make_session, start
+from ui_driver import ABANDON, KDF, LEGAL, PASSWORD, Driver, FrameCamera, make_session, start
+from ui_txbuilders import multisig_descriptor
 
 from signer.keys import bip39, slip39
 from signer.keys.accounts import AccountSpec
 from signer.keys.seed import Bip39Seed
-from signer.keys.vault import MAX_LABEL, Vault
+from signer.keys.vault import MAX_LABEL, MAX_WALLET_NAME, Vault
 from signer.netcheck import Interface
 from signer.review import ReviewWarning, Severity
 from ui import text, theme
@@ -101,6 +102,9 @@ def _vault(tmp_path: Path) -> Path:
         accounts = [AccountSpec.parse(k) for k in ("btc-84", "btc-86", "btc-49", "btc-44", "btc-48-2", "eth")]
         accounts.append(AccountSpec.parse("btc-84", "regtest", 99))
         vault.add_seed(LONG_LABEL, Bip39Seed.from_mnemonic(ABANDON), accounts)
+        # a multisig wallet with the longest name, and a record that cannot be read
+        vault.add_multisig(LONG_LABEL, "W" * MAX_WALLET_NAME, multisig_descriptor([ABANDON, LEGAL], "test"))
+        vault.add_multisig(LONG_LABEL, "M" * MAX_WALLET_NAME, "wsh(sortedmulti(1,x))")
         vault.update_settings(device={"networks": ["main", "test", "signet", "regtest"]})
         vault.lock()
     return path

@@ -37,7 +37,7 @@ def test_register_multisig_wallet(tmp_path: Path) -> None:
     content = d.content()
     assert content.title.startswith("Multisig"), d.text()
     facts = dict(content.extra["facts"])
-    assert facts["Policy"] == "2 of 2, p2wsh"
+    assert facts["Policy"] == "2 of 2, native segwit P2WSH"
     assert any("(this seed)" in label for label, _ in content.extra["facts"])
     while not d.content().extra["seen_all"]:
         d.press(Key.DOWN)
@@ -61,7 +61,7 @@ def test_multisig_without_our_key_is_refused(tmp_path: Path) -> None:
     other = " ".join(["zoo"] * 23 + ["vote"])
     descriptor = f"wsh(sortedmulti(1,{cosigner(LEGAL, LEGAL_FP)},{cosigner(other, '12345678')}))"
     scan(d, camera, [render_qr(descriptor, module_px=3)])
-    assert d.title == "Not registered" and "not one of the cosigners" in d.text()
+    assert d.title == "Not registered" and "seeds (73c5da0a) is a cosigner" in d.text()
 
 
 def test_address_check(tmp_path: Path) -> None:
@@ -78,6 +78,7 @@ def test_address_check(tmp_path: Path) -> None:
 
 
 def test_backup_scanned_from_home_restores_into_the_vault(tmp_path: Path) -> None:
+    from signer.btc.multisig_registry import check_seed_records
     from signer.keys.backup import export_backup
     from signer.keys.seed import Bip39Seed
     from signer.keys.vault import SeedEntry
@@ -85,7 +86,7 @@ def test_backup_scanned_from_home_restores_into_the_vault(tmp_path: Path) -> Non
     camera = FrameCamera()
     session, d = unlocked(tmp_path, camera=camera)
     entry = SeedEntry("legal", Bip39Seed.from_mnemonic(LEGAL), LEGAL_FP, "2025-01-01T00:00:00+00:00")
-    scan(d, camera, qr_images(export_backup([entry], "backup pw 77", KDF)))
+    scan(d, camera, qr_images(export_backup([entry], "backup pw 77", KDF, check=check_seed_records)))
     assert d.title == "Backup password"
     d.type_text("backup pw 77")
     assert d.title == "Backup restored" and "legal" in d.text()

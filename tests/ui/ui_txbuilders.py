@@ -11,7 +11,7 @@ from embit.psbt import PSBT
 from embit.script import Script
 from ui_driver import ABANDON
 
-from app.person import CHANGE, SEND, SPEND_IN, demo_psbt  # noqa: F401 - the tests import them from here
+from app.person import CHANGE, SEND, SPEND_IN, demo_psbt  # the tests import them from here too
 
 H = 0x80000000
 ABANDON_ETH = "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"  # m/44'/60'/0'/0/0 of ABANDON (well known)
@@ -144,3 +144,59 @@ def recover_eth_signer(unsigned: bytes, signature: bytes) -> str:
     r, s, v = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"), signature[64]
     sig = keys.Signature(vrs=(v, r, s))
     return sig.recover_public_key_from_msg_hash(keccak(unsigned)).to_checksum_address()
+
+
+# -- Bitcoin multisig ---------------------------------------------------------------------------
+def multisig_descriptor(mnemonics: list[str], network: str = "main", m: int = 2) -> str:
+    """``wsh(sortedmulti(m, ...))`` of the seeds' BIP-48 P2WSH keys (account 0), with its checksum."""
+    from embit.bip32 import HDKey
+    from embit.bip39 import mnemonic_to_seed
+    from embit.descriptor.checksum import add_checksum
+    from embit.networks import NETWORKS
+
+    coin = "0h" if network == "main" else "1h"
+    keys = []
+    for words in mnemonics:
+        root = HDKey.from_seed(mnemonic_to_seed(words))
+        xpub = root.derive(f"m/48h/{coin}/0h/2h").to_public().to_base58(NETWORKS[network]["xpub"])
+        keys.append(f"[{root.my_fingerprint.hex()}/48h/{coin}/0h/2h]{xpub}/<0;1>/*")
+    return add_checksum(f"wsh(sortedmulti({m},{','.join(keys)}))")
+
+
+def multisig_psbt(descriptor: str, index: int = 3) -> tuple[bytes, bytes]:
+    """A spend of the wallet's receive ``index`` coin: 0.0006 out, change to change #0, fee 1000 sats,
+    built with embit's descriptors. Returns (psbt bytes, our (ABANDON's) public key of the input)."""
+    from embit.descriptor import Descriptor
+    from embit.psbt import PSBT, DerivationPath
+    from embit.transaction import Transaction, TransactionInput, TransactionOutput
+
+    wallet = Descriptor.from_string(descriptor.split("#")[0])
+    spent, change = wallet.derive(index, branch_index=0), wallet.derive(0, branch_index=1)
+    funding = Transaction(
+        vin=[TransactionInput(bytes(32), 1)], vout=[TransactionOutput(SPEND_IN, spent.script_pubkey())]
+    )
+    tx = Transaction(
+        vin=[TransactionInput(funding.txid(), 0, sequence=0xFFFFFFFD)],
+        vout=[
+            TransactionOutput(SEND, Script(EXTERNAL_SPK)),
+            TransactionOutput(CHANGE, change.script_pubkey()),
+        ],
+    )
+    psbt = PSBT(tx)
+    psbt.inputs[0].non_witness_utxo = funding
+    psbt.inputs[0].witness_utxo = funding.vout[0]
+    psbt.inputs[0].witness_script = spent.witness_script()
+    ours = None
+    for key in spent.keys:  # each key's origin already ends in the derived branch/index
+        psbt.inputs[0].bip32_derivations[key.get_public_key()] = DerivationPath(
+            key.origin.fingerprint, key.origin.derivation
+        )
+        if key.origin.fingerprint.hex() == "73c5da0a":
+            ours = key.get_public_key().sec()
+    psbt.outputs[1].witness_script = change.witness_script()
+    for key in change.keys:
+        psbt.outputs[1].bip32_derivations[key.get_public_key()] = DerivationPath(
+            key.origin.fingerprint, key.origin.derivation
+        )
+    assert ours is not None
+    return psbt.serialize(), ours

@@ -611,7 +611,7 @@ def seed_list(session: Session) -> Menu:
 
 
 def seed_detail(session: Session, entry: SeedEntry) -> Menu:
-    from ui.flows import backups, export, sign
+    from ui.flows import backups, export, multisig
 
     temporary = session.is_temporary(entry)
 
@@ -623,7 +623,7 @@ def seed_detail(session: Session, entry: SeedEntry) -> Menu:
             MenuItem("Export accounts", lambda: Push(export.choose_account(session, entry, "export"))),
             MenuItem("Addresses", lambda: Push(export.choose_account(session, entry, "addresses"))),
             MenuItem("Accounts", lambda: Push(accounts_menu(session, entry))),
-            MenuItem("Multisig wallets", lambda: Push(sign.multisig_menu(session, entry))),
+            MenuItem("Multisig wallets", lambda: Push(multisig.wallets_menu(session, entry))),
             MenuItem("Passphrase", lambda: Push(passphrase_menu(session, entry))),
             MenuItem("Show words", lambda: show_words(session, entry)),
         ]

@@ -1,6 +1,6 @@
 """Scan anything, then do what it asks: review and sign a Bitcoin PSBT, a Bitcoin message or an
-Ethereum request, register a multisig wallet, check whether an address is ours, import a SeedQR,
-restore a backup.
+Ethereum request, register a multisig wallet (``ui.flows.multisig``), check whether an address is
+ours, import a SeedQR, restore a backup.
 
 Signing always goes scan -> review (warnings first, danger needs a long hold) -> sign -> animated
 QR of the result. Nothing is signed without a review of exactly what is signed.
@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
 from signer.review import ReviewWarning, Severity
+from signer.risk.history import HISTORY_KEY, seed_history
 from ui import exports, text
-from ui.flows.export import AddressList, qr_screen
+from ui.flows import multisig
+from ui.flows.export import qr_screen
 from ui.screen import Action, Home, Pop, Push, Replace, Screen
 from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu, MenuItem
@@ -25,7 +27,6 @@ from ui.screens.scan import ScanScreen, kind_name
 from ui.screens.working import Working
 
 if TYPE_CHECKING:
-    from signer.btc.multisig import MultisigWallet
     from signer.btc.review import Review
     from signer.eth.request import EthRequest
     from signer.eth.review import EthReview
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 ADDRESS_GAP = 500
 ETH_ADDRESS_GAP = 100
-HISTORY_KEY = "eth"
 BTC_NETWORKS = ("main", "test", "signet", "regtest")
 
 
@@ -72,10 +72,15 @@ def dispatch(session: Session, payload: Payload) -> Action:
         from ui.flows.sign_message import sign_message
 
         return sign_message(session, message)
+    if kind in multisig.WALLET_KINDS:
+        try:
+            is_wallet = multisig.wallet_text(payload) is not None
+        except AirlockError as exc:
+            return Replace(error("Not a wallet", str(exc)))
+        if is_wallet:
+            return multisig.register(session, payload)
     if kind in ("eth-sign-request", "json", "text", "bytes", "binary"):
         return eth_sign(session, payload)
-    if kind in ("descriptor-text", "output-descriptor") and _is_multisig(payload):
-        return multisig_register(session, payload)
     if kind in ("bitcoin-address", "bip21"):
         return btc_address_check(session, payload)
     if kind == "eth-address":
@@ -143,9 +148,8 @@ def find_btc_signer(session: Session, psbt: Any) -> BtcCandidate | None:
     fallback: BtcCandidate | None = None
     for entry in session.seeds():
         seed = session.seed_bytes(entry)
-        multisig = [m["descriptor"] for m in entry.multisig]
         for network in _networks_for(session, entry, psbt):
-            keys = BtcKeys.from_seed(seed, network, multisig)
+            keys = BtcKeys.from_seed(seed, network, entry.multisig)
             review = review_psbt(psbt, keys)
             candidate = BtcCandidate(entry, network, keys, review)
             if review.to_sign or any(i.ours for i in review.inputs):
@@ -256,6 +260,8 @@ def _payment_facts(review: Review) -> list[tuple[str, str]]:
             facts.append((f"{label} (output {o.index})", f"{_btc(o.amount)}\n{o.path or ''}".strip()))
     ours = sum(1 for i in review.inputs if i.ours)
     facts.append(("Inputs", f"{len(review.inputs)} ({ours} of this seed), {_btc(review.total_in)}"))
+    if review.multisig_wallets:
+        facts.append(("Wallet", ", ".join(review.multisig_wallets)))
     return facts
 
 
@@ -314,22 +320,11 @@ def eth_sign(session: Session, payload: Payload) -> Action:
     return Replace(Menu("Sign with", items))
 
 
-def _history(entry: SeedEntry) -> Any:
-    from signer.risk.errors import RiskDataError
-    from signer.risk.history import AddressHistory
-
-    data = (entry.history or {}).get(HISTORY_KEY)
-    try:
-        return AddressHistory.from_json(data) if data else AddressHistory()
-    except RiskDataError:
-        return AddressHistory()
-
-
 def _eth_context(entry: SeedEntry) -> Any:
     from signer.risk.library import builtin_library
     from signer.risk.rules import RiskContext
 
-    return RiskContext(history=_history(entry), library=builtin_library(), now=int(time.time()))
+    return RiskContext(history=seed_history(entry.history), library=builtin_library(), now=int(time.time()))
 
 
 def eth_review(
@@ -500,7 +495,7 @@ def _eth_sign(
     result = sign_request(request, review, session.seed_bytes(entry), accept_risk=accepted)
     recipients = review.recipients()
     if recipients:
-        history = _history(entry)
+        history = seed_history(entry.history)
         for address in recipients:
             history.add(address)
         updated = {**(entry.history or {}), HISTORY_KEY: history.to_json()}
@@ -534,179 +529,6 @@ def eth_result(session: Session, result: Any, payload: Payload) -> Screen:
     return qr_screen(session, "Signed", encoders, "Scan with your wallet")
 
 
-# -- multisig -------------------------------------------------------------------------------
-def multisig_text(payload: Payload) -> str:
-    if payload.kind == "descriptor-text":
-        return payload.text()
-    return exports.descriptor_from_output(payload.obj)
-
-
-def _is_multisig(payload: Payload) -> bool:
-    """A wallet to register: a multisig descriptor, or a Coldcard-style wallet file (Policy: M of N)."""
-    if payload.kind == "output-descriptor":
-        scripts = getattr(payload.obj, "scripts", ())
-        return bool(scripts) and scripts[-1] in ("multi", "sortedmulti")
-    try:
-        body = payload.text()
-    except AirlockError:
-        return False
-    return "multi(" in body or "Policy:" in body
-
-
-def multisig_register(session: Session, payload: Payload, only: SeedEntry | None = None) -> Action:
-    from signer.btc import BtcKeys
-    from signer.btc.multisig import parse_wallet, register_multisig
-
-    try:
-        descriptor = multisig_text(payload)
-    except AirlockError as exc:
-        return Replace(error("Not a wallet", str(exc)))
-    problem = "none of the loaded seeds is a cosigner of this wallet"
-    for entry in [only] if only is not None else session.seeds():
-        seed = session.seed_bytes(entry)
-        existing = []
-        for item in entry.multisig:
-            try:
-                existing.append(parse_wallet(item["descriptor"]))
-            except AirlockError:
-                continue
-        for network in _descriptor_networks(descriptor):
-            try:
-                keys = BtcKeys.from_seed(seed, network)
-                wallet = register_multisig(descriptor, keys, existing=tuple(existing))
-            except AirlockError as exc:
-                problem = str(exc)
-                continue
-            return Replace(ReviewScreen(multisig_model(session, entry, wallet, keys.fingerprint)))
-    return Replace(error("Not registered", problem))
-
-
-def _descriptor_networks(descriptor: str) -> tuple[str, ...]:
-    """The network a wallet's keys name (tpub/upub/vpub... are test keys), so errors name the real problem."""
-    import re
-
-    return ("test",) if re.search(r"(?<![0-9A-Za-z])[tuvUV]pub", descriptor) else ("main",)
-
-
-def multisig_model(session: Session, entry: SeedEntry, wallet: MultisigWallet, ours: bytes) -> ReviewModel:
-    from signer.btc.networks import format_path
-
-    facts = [
-        ("Policy", f"{wallet.m} of {wallet.n}, {wallet.script_type}"),
-        ("Network", "mainnet" if wallet.network_is_main else "testnet"),
-    ]
-    for i, c in enumerate(wallet.cosigners, 1):
-        mark = " (this seed)" if c.fingerprint == ours else ""
-        facts.append(
-            (
-                f"Key {i}{mark}",
-                f"{c.fingerprint.hex()} {format_path(c.path)}\n{text.middle_ellipsize(c.xpub, 200)}",
-            )
-        )
-    facts.append(("Seed", f"{entry.label} {entry.fingerprint}"))
-
-    def approve(_: bool) -> Action:
-        def job() -> None:
-            if session.vault is not None and not session.is_temporary(entry):
-                session.vault.add_multisig(entry.label, wallet.name, wallet.descriptor)
-            elif not any(m["descriptor"] == wallet.descriptor for m in entry.multisig):
-                entry.multisig.append({"name": wallet.name, "descriptor": wallet.descriptor})
-
-        return Push(
-            Working(
-                "Registering",
-                "Saving the wallet...",
-                job,
-                lambda _: Home(
-                    then=info(
-                        "Registered",
-                        f"{wallet.name} is registered for "
-                        f"{entry.label}. Its change can now be "
-                        "verified and its inputs signed.",
-                    )
-                ),
-                lambda exc: Replace(error("Not registered", str(exc))),
-            )
-        )
-
-    return ReviewModel(
-        "Multisig",
-        facts,
-        approve,
-        headline=f"Register {wallet.name}",
-        approve_label="register",
-        extra={"name": wallet.name, "descriptor": wallet.descriptor},
-    )
-
-
-def multisig_menu(session: Session, entry: SeedEntry) -> Menu:
-    def build(menu: Menu) -> None:
-        menu.items = [
-            MenuItem(m["name"], lambda m=m: Push(multisig_detail(session, entry, m))) for m in entry.multisig
-        ]
-        menu.items.append(
-            MenuItem(
-                "Register (scan)",
-                lambda: Push(
-                    ScanScreen(
-                        session,
-                        "Scan wallet",
-                        lambda p: multisig_register(session, p, only=entry),
-                        expect=frozenset({"descriptor-text", "output-descriptor"}),
-                        expect_label="a multisig wallet",
-                    )
-                ),
-            )
-        )
-
-    menu = Menu("Multisig wallets", [], rebuild=build)
-    build(menu)
-    return menu
-
-
-@dataclass
-class MultisigAddresses:
-    """Adapter giving a registered wallet the shape AddressList expects."""
-
-    wallet: Any
-    network: str
-
-    @property
-    def path(self) -> str:
-        return self.wallet.name
-
-    def address(self, change: int, index: int) -> str:
-        from signer.btc.networks import address_from_script
-
-        return address_from_script(self.wallet.scripts_at(change, index)[0], self.network) or "?"
-
-
-def multisig_detail(session: Session, entry: SeedEntry, record: dict[str, str]) -> Menu | Message:
-    from signer.btc.multisig import parse_wallet
-
-    try:
-        wallet = parse_wallet(record["descriptor"])
-    except AirlockError as exc:
-        return error("Unreadable", str(exc))
-    network = "main" if wallet.network_is_main else "test"
-    adapter = MultisigAddresses(wallet, network)
-    items = [
-        MenuItem("Receive addresses", lambda: Push(AddressList(session, wallet.name, adapter, 0))),
-        MenuItem("Change addresses", lambda: Push(AddressList(session, wallet.name, adapter, 1))),
-        MenuItem(
-            "Policy",
-            lambda: Push(Message(wallet.name, wallet.policy_summary(bytes.fromhex(entry.fingerprint)))),
-        ),
-        MenuItem(
-            "Descriptor QR",
-            lambda: Push(
-                qr_screen(session, wallet.name, [("text", exports.text_encoder(wallet.descriptor))])
-            ),
-        ),
-    ]
-    return Menu(wallet.name, items, header=[f"{wallet.m} of {wallet.n} {wallet.script_type}"])
-
-
 # -- address checks -------------------------------------------------------------------------
 def btc_address_check(session: Session, payload: Payload) -> Action:
     from signer.btc import BtcKeys
@@ -721,7 +543,7 @@ def btc_address_check(session: Session, payload: Payload) -> Action:
             seed = session.seed_bytes(entry)
             for network in BTC_NETWORKS:
                 try:
-                    keys = BtcKeys.from_seed(seed, network, [m["descriptor"] for m in entry.multisig])
+                    keys = BtcKeys.from_seed(seed, network, entry.multisig)
                     accounts = [
                         parse_path(a.path)
                         for a in entry.accounts
