@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--network",
         choices=("main", "test", "signet", "regtest"),
-        help="Bitcoin network of this signer (default: the vault's accounts, else main)",
+        help="Bitcoin network of this signer (default: as the PSBT's key paths and the seed's accounts say)",
     )
     parser.add_argument(
         "--accept-risk", action="store_true", help="sign despite danger warnings (never refusals)"
@@ -129,14 +129,6 @@ def _proof_message(args: argparse.Namespace) -> bytes | None:
     return None
 
 
-def _network(args: argparse.Namespace, accounts: list[Any]) -> str:
-    if args.network:
-        return str(args.network)
-    nets = {getattr(a, "network", None) for a in accounts if getattr(a, "is_bitcoin", False)}
-    nets.discard(None)
-    return str(nets.pop()) if len(nets) == 1 else "main"
-
-
 def write_review_json(path: str | None, data: dict[str, Any]) -> None:
     if not path:
         return
@@ -167,13 +159,25 @@ def encode_result(data: bytes, payload: Any, fmt: str | None, bbqr_type: str = "
 def handle_psbt(args: argparse.Namespace, payload: Any) -> int:
     from signer.btc import BtcKeys, load_psbt, review_psbt, sign_reviewed
     from signer.btc.errors import BtcRefusal, RiskNotAccepted
+    from signer.btc.network_choice import review_for_seed
     from signer.commands._common import open_seed
 
     psbt = load_psbt(payload.data)
     with open_seed(args) as unlocked:
-        keys = BtcKeys.from_seed(unlocked.seed_bytes(), _network(args, unlocked.accounts), unlocked.multisig)
         message = getattr(args, "proof_message", None)
-        review = review_psbt(psbt, keys, tip_height=args.tip_height, message=message)
+        if args.network:
+            keys = BtcKeys.from_seed(unlocked.seed_bytes(), args.network, unlocked.multisig)
+            review = review_psbt(psbt, keys, tip_height=args.tip_height, message=message)
+        else:
+            accounts = [a.network for a in unlocked.accounts if a.is_bitcoin]
+            keys, review = review_for_seed(
+                psbt,
+                unlocked.seed_bytes(),
+                unlocked.multisig,
+                accounts,
+                tip_height=args.tip_height,
+                message=message,
+            )
         print(review.to_text(), file=sys.stderr)
         write_review_json(args.review_json, review.to_json())
         if review.refusals:

@@ -117,3 +117,18 @@ def test_an_unreadable_record_is_named_in_the_review_and_stops_nothing() -> None
     test_keys = BtcKeys(root_from(ABANDON, "test"), "test", records)
     assert [w.name for w in test_keys.multisig] == [NAMES["test"]]
     assert review_psbt(load_psbt(multisig_psbt("test")), test_keys).can_sign
+
+
+@pytest.mark.parametrize("network", ["main", "test"])
+@pytest.mark.parametrize("kind", ["single-sig", "multisig"])
+def test_without_network_the_psbt_picks_it_for_a_seed_with_accounts_on_both(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], network: str, kind: str
+) -> None:
+    """The seed has accounts on mainnet and testnet: neither may shadow the other."""
+    raw = single_sig_psbt(network) if kind == "single-sig" else multisig_psbt(network)
+    request = tmp_path / "request.txt"
+    request.write_text(base64.b64encode(raw).decode())
+    review_file = tmp_path / "review.json"
+    args = ["sign", str(request), "--vault", str(vault), "--seed", "main", "--review-json", str(review_file)]
+    assert main(args) == 0, capsys.readouterr().err
+    assert json.loads(review_file.read_text())["network"] == network

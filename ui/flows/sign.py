@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 ADDRESS_GAP = 500
 ETH_ADDRESS_GAP = 100
-BTC_NETWORKS = ("main", "test", "signet", "regtest")
 
 
 def scan_anything(session: Session) -> ScanScreen:
@@ -118,43 +117,18 @@ class BtcCandidate:
     review: Review
 
 
-def _coin_types(psbt: Any) -> set[int]:
-    """Coin types (0 main, 1 test) named by the PSBT's key origins."""
-    found = set()
-    maps = [i.bip32 for i in psbt.inputs] + [o.bip32 for o in psbt.outputs]
-    maps += [{k: origin for k, (_, origin) in i.tap_bip32.items()} for i in psbt.inputs]
-    for mapping in maps:
-        for origin in mapping.values():
-            if len(origin.path) >= 2:
-                found.add(origin.path[1] & 0x7FFFFFFF)
-    return found
-
-
-def _networks_for(session: Session, entry: SeedEntry, psbt: Any) -> list[str]:
-    coins = _coin_types(psbt)
-    preferred = [a.network for a in entry.accounts if a.is_bitcoin] + list(session.setting("networks"))
-    ordered = list(dict.fromkeys([*preferred, *BTC_NETWORKS]))
-    if coins == {0}:
-        return ["main"]
-    if coins and 0 not in coins:
-        return [n for n in ordered if n != "main"]
-    return ordered
-
-
 def find_btc_signer(session: Session, psbt: Any) -> BtcCandidate | None:
     """The first seed (and network) for which the PSBT has inputs to sign; else the best refusal."""
-    from signer.btc import BtcKeys, review_psbt
+    from signer.btc.network_choice import review_for_seed
 
     fallback: BtcCandidate | None = None
     for entry in session.seeds():
-        seed = session.seed_bytes(entry)
-        for network in _networks_for(session, entry, psbt):
-            keys = BtcKeys.from_seed(seed, network, entry.multisig)
-            review = review_psbt(psbt, keys)
-            candidate = BtcCandidate(entry, network, keys, review)
-            if review.to_sign or any(i.ours for i in review.inputs):
-                return candidate
-            fallback = fallback or candidate
+        preferred = [a.network for a in entry.accounts if a.is_bitcoin] + list(session.setting("networks"))
+        keys, review = review_for_seed(psbt, session.seed_bytes(entry), entry.multisig, preferred)
+        candidate = BtcCandidate(entry, keys.network, keys, review)
+        if review.to_sign or any(i.ours for i in review.inputs):
+            return candidate
+        fallback = fallback or candidate
     return fallback
 
 
@@ -534,14 +508,14 @@ def btc_address_check(session: Session, payload: Payload) -> Action:
     from signer.btc import BtcKeys
     from signer.btc.address_check import check_address, default_accounts
     from signer.btc.errors import AddressError
-    from signer.btc.networks import parse_path
+    from signer.btc.networks import NETWORK_NAMES, parse_path
 
     address = str(getattr(payload.obj, "address", "") or payload.text().strip())
 
     def job() -> tuple[SeedEntry, Any] | None:
         for entry in session.seeds():
             seed = session.seed_bytes(entry)
-            for network in BTC_NETWORKS:
+            for network in NETWORK_NAMES:
                 try:
                     keys = BtcKeys.from_seed(seed, network, entry.multisig)
                     accounts = [
