@@ -63,25 +63,29 @@ def multisig_psbt(network: str) -> bytes:
     return build_psbt([inp], [external(60_000), Out(39_000, cspk, bip32=cb, witness_script=cws)])
 
 
+def sign(tmp_path: Path, vault: Path, raw: bytes, *extra: str) -> tuple[int, dict[str, object]]:
+    """``airlock sign`` of ``raw`` (base64) with the vault's seed "main": exit code and review JSON."""
+    request, review = tmp_path / "request.txt", tmp_path / "review.json"
+    request.write_text(base64.b64encode(raw).decode())
+    args = ["sign", str(request), "--vault", str(vault), "--seed", "main", "--review-json", str(review)]
+    return main([*args, *extra]), json.loads(review.read_text())
+
+
 @pytest.mark.parametrize("network", ["main", "test"])
 @pytest.mark.parametrize("kind", ["single-sig", "multisig"])
 def test_both_networks_sign_single_and_multisig(
     vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], network: str, kind: str
 ) -> None:
     raw = single_sig_psbt(network) if kind == "single-sig" else multisig_psbt(network)
-    request = tmp_path / "request.txt"
-    request.write_text(base64.b64encode(raw).decode())
-    review_file = tmp_path / "review.json"
-    code = main(["sign", str(request), "--vault", str(vault), "--seed", "main", "--network", network,
-                 "--review-json", str(review_file)])  # fmt: skip
+    code, review = sign(tmp_path, vault, raw, "--network", network)
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert load_psbt(captured.out.strip()).inputs[0].partial_sigs
-    review = json.loads(review_file.read_text())
-    assert [o["kind"] for o in review["outputs"]] == ["external", "change"]
+    assert [o["kind"] for o in review["outputs"]] == ["external", "change"]  # type: ignore[union-attr]
     if kind == "multisig":  # the registered name, everywhere the wallet is named
         assert review["multisig_wallets"] == [NAMES[network]]
-        assert review["inputs"][0]["wallet"] == NAMES[network] and f"wallet: {NAMES[network]}" in captured.err
+        assert review["inputs"][0]["wallet"] == NAMES[network]  # type: ignore[index]
+        assert f"wallet: {NAMES[network]}" in captured.err
 
 
 @pytest.mark.parametrize("network", ["main", "test"])
@@ -126,9 +130,6 @@ def test_without_network_the_psbt_picks_it_for_a_seed_with_accounts_on_both(
 ) -> None:
     """The seed has accounts on mainnet and testnet: neither may shadow the other."""
     raw = single_sig_psbt(network) if kind == "single-sig" else multisig_psbt(network)
-    request = tmp_path / "request.txt"
-    request.write_text(base64.b64encode(raw).decode())
-    review_file = tmp_path / "review.json"
-    args = ["sign", str(request), "--vault", str(vault), "--seed", "main", "--review-json", str(review_file)]
-    assert main(args) == 0, capsys.readouterr().err
-    assert json.loads(review_file.read_text())["network"] == network
+    code, review = sign(tmp_path, vault, raw)
+    assert code == 0, capsys.readouterr().err
+    assert review["network"] == network

@@ -31,6 +31,16 @@ def _without_comments(text: str) -> str:
     return "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("#")).strip()
 
 
+def _json_object(text: str) -> dict[str, object]:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        raise DescriptorError("the wallet file looks like JSON but does not parse") from None
+    if not isinstance(doc, dict):
+        raise DescriptorError("the wallet file's JSON is not an object")
+    return doc
+
+
 def parse_wallet(text: str, name: str | None = None) -> MultisigWallet:
     """The wallet described by ``text`` in any of the formats above; ``name`` overrides the file's."""
     stripped = text.strip()
@@ -39,12 +49,7 @@ def parse_wallet(text: str, name: str | None = None) -> MultisigWallet:
     if len(stripped) > MAX_TEXT:
         raise DescriptorError(f"a wallet description of {len(stripped)} characters is too long")
     if stripped.startswith("{"):
-        try:
-            doc = json.loads(stripped)
-        except (ValueError, RecursionError):
-            raise DescriptorError("the wallet file looks like JSON but does not parse") from None
-        if not isinstance(doc, dict):
-            raise DescriptorError("the wallet file's JSON is not an object")
+        doc = _json_object(stripped)
         if is_specter_json(doc):
             return parse_specter_json(doc, name)
         if is_caravan_json(doc):
@@ -75,10 +80,8 @@ def looks_like_multisig(text: str) -> bool:
     stripped = text.strip()
     if stripped.startswith("{"):
         try:
-            doc = json.loads(stripped)
-        except (ValueError, RecursionError):
-            return False
-        if not isinstance(doc, dict):
+            doc = _json_object(stripped)
+        except DescriptorError:
             return False
         if is_caravan_json(doc):
             return True
