@@ -30,8 +30,7 @@ def _spend(wallet, n: int) -> bytes:  # type: ignore[no-untyped-def]
     for i in range(n):
         spk, ws, redeem = wallet.scripts_at(0, i)
         bip32 = {
-            c.key.derive([0, i]).key.sec(): origin(c.fingerprint, (*c.path, 0, i))
-            for c in wallet.cosigners
+            c.key.derive([0, i]).key.sec(): origin(c.fingerprint, (*c.path, 0, i)) for c in wallet.cosigners
         }
         prev = funding_tx([(100_000, spk)], salt=i)
         ins.append(In(prev, 0, bip32=bip32, witness_script=ws, redeem=redeem, wu=ws is not None))

@@ -118,7 +118,6 @@ class UnlockedSeed:
     def seed_bytes(self) -> bytes:
         return bytes(self._seed)
 
-
     def save_history(self, history: dict[str, Any]) -> None:
         self.history = history
         if self.vault is not None:
