@@ -10,10 +10,22 @@ from pathlib import Path
 
 from embit.bip32 import HDKey
 from embit.bip39 import mnemonic_to_seed
-from ui_driver import ABANDON, LEGAL, PASSWORD, FrameCamera, collect_qr, decode_frames, qr_images, unlocked
+from ui_driver import (
+    ABANDON,
+    LEGAL,
+    PASSWORD,
+    FrameCamera,
+    collect_qr,
+    decode_frames,
+    make_session,
+    qr_images,
+    start,
+    unlocked,
+)
 from ui_txbuilders import btc_psbt, multisig_descriptor, multisig_psbt
 
 from signer.btc.multisig_records import wallet_of_record
+from signer.keys.seed import Bip39Seed
 from signer.keys.vault import Vault
 from signer.transport.frames import render_qr
 from ui.events import Key
@@ -197,3 +209,30 @@ def test_address_check_names_the_registered_wallet(tmp_path: Path) -> None:
         assert d.title == "Address is ours", d.text()
         assert f"main: {name}, receive #3" in d.content().extra["body"]
         d.choose("OK")
+
+
+def test_a_temporary_seed_keeps_its_wallets_in_memory(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    session = make_session(tmp_path, camera=camera)
+    entry = session.set_temp_seed(Bip39Seed.from_mnemonic(ABANDON))
+    d = start(session)
+    scan(d, camera, [render_qr(SAVINGS, module_px=3)])
+    assert d.content().extra.get("headline") == "Register 2 of 2 multisig", d.text()
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    d.settle()
+    assert d.title == "Registered" and [m["name"] for m in entry.multisig] == ["2 of 2 multisig"]
+    d.choose("OK")
+    d.go_home()
+    d.choose("Seeds")
+    d.choose("Temporary seed")
+    d.choose("Multisig wallets")
+    d.choose("2 of 2 multisig")
+    d.choose("Rename")
+    for _ in range(len("2 of 2 multisig")):
+        d.press(Key.KEY1)
+    d.type_text("Trip")
+    assert d.title == "Trip" and entry.multisig[0]["name"] == "Trip"
+    d.choose("Delete")
+    d.choose("Delete")
+    assert d.title == "Deleted" and entry.multisig == [] and not (tmp_path / "device.vault").exists()

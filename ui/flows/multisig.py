@@ -84,18 +84,14 @@ def register_model(session: Session, entry: SeedEntry, wallet: MultisigWallet, o
         facts.append((f"Key {i} of {wallet.n}{mark}", _key_text(c)))
     facts.append(("Seed", f"{entry.label} {ours.hex()}"))
 
-    def approve(_: bool) -> Action:
-        def job() -> None:
-            if session.vault is not None and not session.is_temporary(entry):
-                session.vault.add_multisig(entry.label, wallet.name, wallet.descriptor, ours.hex())
-            else:
-                entry.add_multisig(wallet.name, wallet.descriptor, ours.hex())
+    record = (wallet.name, wallet.descriptor, ours.hex())
 
+    def approve(_: bool) -> Action:
         return Push(
             Working(
                 "Registering",
                 "Saving the wallet...",
-                job,
+                lambda: _change_records(session, entry, "add_multisig", *record),
                 lambda _: Home(
                     then=info(
                         "Registered",
@@ -218,6 +214,15 @@ def cosigner_page(wallet: MultisigWallet, ours: bytes, index: int) -> Message:
     return Message(title, "\n".join(lines), buttons=buttons)
 
 
+def _change_records(session: Session, entry: SeedEntry, change: str, *args: str) -> Any:
+    """A change to the seed's multisig records (``add_multisig``, ``rename_multisig`` or
+    ``delete_multisig``): saved in the vault for a stored seed, kept in memory for a temporary one.
+    The vault and the seed record offer the same changes, the vault's also naming the seed."""
+    if session.vault is not None and not session.is_temporary(entry):
+        return getattr(session.vault, change)(entry.label, *args)
+    return getattr(entry, change)(*args)
+
+
 def _manage_items(session: Session, entry: SeedEntry, current: dict[str, str]) -> list[MenuItem]:
     return [
         MenuItem("Rename", lambda: Push(rename(session, entry, current))),
@@ -230,11 +235,6 @@ def rename(session: Session, entry: SeedEntry, current: dict[str, str]) -> Keybo
 
     old = current["name"]
 
-    def job(new_name: str) -> str:
-        if session.vault is not None and not session.is_temporary(entry):
-            return session.vault.rename_multisig(entry.label, old, new_name)
-        return entry.rename_multisig(old, new_name)
-
     def done(new_name: str) -> Action:
         def renamed(stored: str) -> Action:
             current["name"] = stored
@@ -244,7 +244,7 @@ def rename(session: Session, entry: SeedEntry, current: dict[str, str]) -> Keybo
             Working(
                 "Renaming",
                 "Saving the vault...",
-                lambda: job(new_name),
+                lambda: _change_records(session, entry, "rename_multisig", old, new_name),
                 renamed,
                 lambda exc: Replace(error("Not renamed", str(exc))),
             )
@@ -254,18 +254,12 @@ def rename(session: Session, entry: SeedEntry, current: dict[str, str]) -> Keybo
 
 
 def delete(session: Session, entry: SeedEntry, name: str) -> Message:
-    def job() -> None:
-        if session.vault is not None and not session.is_temporary(entry):
-            session.vault.delete_multisig(entry.label, name, name)
-        else:
-            entry.delete_multisig(name, name)
-
     def yes() -> Action:
         return Replace(
             Working(
                 "Deleting",
                 "Saving the vault...",
-                job,
+                lambda: _change_records(session, entry, "delete_multisig", name, name),
                 lambda _: Home(then=info("Deleted", f"{name} is no longer registered for {entry.label}.")),
                 lambda exc: Replace(error("Not deleted", str(exc))),
             )
