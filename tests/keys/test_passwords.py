@@ -106,12 +106,14 @@ def test_backup_export_refuses_a_short_backup_password(
 def test_restore_into_a_new_vault_refuses_a_short_vault_password(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from signer.btc.multisig_registry import check_seed_records
     from signer.keys.backup import export_backup
 
     source = Vault.create(tmp_path / "source", GOOD, envelope.TEST_KDF)
     source.add_seed("main", Bip39Seed.from_mnemonic(ABANDON))
     blob = tmp_path / "backup.bin"
-    blob.write_bytes(export_backup(source.seeds, "backup password", envelope.TEST_KDF))
+    sealed = export_backup(source.seeds, "backup password", envelope.TEST_KDF, check=check_seed_records)
+    blob.write_bytes(sealed)
     monkeypatch.setenv("AIRLOCK_BACKUP_PASSWORD", "backup password")
     monkeypatch.setenv("AIRLOCK_PASSWORD", "short")
     target = tmp_path / "new" / "v.airlock"
