@@ -1,17 +1,19 @@
 """Turn decoded QR frames, one at a time and in any format, into one typed :class:`Payload`.
 
-The first readable frame fixes the format (UR, BBQr, SeedQR or a plain single QR) and the message.
-After that:
+The first readable frame fixes the format (UR, BBQr, Specter's ``pMofN`` parts, SeedQR or a plain
+single QR) and the message. After that:
 
-* parts of the same message are taken in any order, repeats are harmless;
-* a frame of *another* message (another UR or BBQr, or any other recognised QR) is refused and
-  reported, never merged; call :meth:`Assembler.reset` to start over on purpose;
+* parts of the same message are taken in any order, repeats are harmless; a message is complete
+  only when every part is there;
+* a frame of *another* message (another UR, BBQr or pMofN message, or any other recognised QR) is
+  refused and reported, never merged; call :meth:`Assembler.reset` to start over on purpose;
 * unreadable frames (garbage, malformed parts) are counted, ignored and reported.
 
 ``add`` returns an :class:`AssemblyStatus` for every frame. It raises :class:`TransportError`
-only for faults of the whole message: over the size limit, or a message that fails its checks once
-complete (UR checksum, BBQr decompression, a PSBT that is no PSBT...). After such an error the
-assembler is reset, ready for a new scan.
+only for faults of the whole message: over the size limit, two messages mixed (a BBQr or pMofN part
+number read twice with different content: these formats carry no checksum), or a message that fails
+its checks once complete (UR checksum, BBQr decompression, a PSBT that does not parse...). After such
+an error the assembler is reset, ready for a new scan.
 
 Binary QR content (a CompactSeedQR) must be passed as the exact ``bytes`` of the symbol; text as
 ``str`` or UTF-8 ``bytes``.
@@ -21,11 +23,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from signer import strict_json
-from signer.transport import bbqr, plain, seedqr
-from signer.transport.errors import ForeignPartError, TransportError
+from signer.transport import bbqr, plain, seedqr, specter_parts
+from signer.transport.errors import ForeignPartError, MessageTooLarge, PartConflictError, TransportError
 from signer.transport.payload import Payload
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -106,6 +108,7 @@ class Assembler:
         self._format: str | None = None
         self._ur: URDecoder | None = None
         self._bbqr: bbqr.BBQrCollector | None = None
+        self._specter: specter_parts.SpecterCollector | None = None
         self._single_key: str | bytes | None = None
         self._result: Payload | None = None
         self._garbage = 0
@@ -139,6 +142,8 @@ class Assembler:
             outcome = self._add_ur(frame.text or "")
         elif frame.kind == "bbqr" and self._format == "bbqr":
             outcome = self._add_bbqr(frame.text or "")
+        elif frame.kind == "specter" and self._format == "specter":
+            outcome = self._add_specter(frame.text or "")
         elif self._format == "single" and frame.key == self._single_key:
             outcome = "duplicate"
         else:
@@ -153,6 +158,8 @@ class Assembler:
             return self._start_ur(frame.text or "")
         if frame.kind == "bbqr":
             return self._start_bbqr(frame.text or "")
+        if frame.kind == "specter":
+            return self._start_specter(frame.text or "")
         try:
             payload = _recognise_single(frame)
         except TransportError as exc:
@@ -176,6 +183,9 @@ class Assembler:
             if frame.kind == "bbqr":
                 bbqr.parse_part(frame.text or "")
                 return _Rejected("foreign", f"a BBQr part of another message while {current}; not merging")
+            if frame.kind == "specter":
+                specter_parts.parse_part(frame.text or "")
+                return _Rejected("foreign", f"a pMofN part of another message while {current}; not merging")
             other = _recognise_single(frame)
         except TransportError as exc:
             return _Rejected("garbage", str(exc))
@@ -234,7 +244,7 @@ class Assembler:
         collector = bbqr.BBQrCollector(self.max_bytes)
         try:
             collector.add(text)
-        except bbqr.BBQrTooLarge:
+        except MessageTooLarge:
             raise
         except TransportError as exc:
             return _Rejected("garbage", str(exc))
@@ -248,7 +258,7 @@ class Assembler:
             new = collector.add(text)
         except ForeignPartError as exc:
             return _Rejected("foreign", str(exc))
-        except bbqr.BBQrTooLarge:
+        except (PartConflictError, MessageTooLarge):
             self.reset()
             raise
         except TransportError as exc:
@@ -261,6 +271,43 @@ class Assembler:
         if collector.is_complete and self._result is None:
             try:
                 self._result = _payload_from_bbqr(collector.result())
+            except TransportError:
+                self.reset()
+                raise
+        return "new" if new else "duplicate"
+
+    # -- Specter pMofN ------------------------------------------------------------------------
+    def _start_specter(self, text: str) -> str | _Rejected:
+        collector = specter_parts.SpecterCollector(_max_chars(self.max_bytes))
+        try:
+            collector.add(text)
+        except MessageTooLarge:
+            raise
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        self._format, self._specter = "specter", collector
+        return self._after_specter(new=True)
+
+    def _add_specter(self, text: str) -> str | _Rejected:
+        collector = self._specter
+        assert collector is not None
+        try:
+            new = collector.add(text)
+        except ForeignPartError as exc:
+            return _Rejected("foreign", str(exc))
+        except (PartConflictError, MessageTooLarge):
+            self.reset()
+            raise
+        except TransportError as exc:
+            return _Rejected("garbage", str(exc))
+        return self._after_specter(new)
+
+    def _after_specter(self, new: bool) -> str:
+        collector = self._specter
+        assert collector is not None
+        if collector.is_complete and self._result is None:
+            try:
+                self._result = _payload_from_specter(collector.result())
             except TransportError:
                 self.reset()
                 raise
@@ -281,11 +328,15 @@ class Assembler:
                 return 1.0, self._ur.solved_fragments, self._ur.expected_parts
             if self._bbqr is not None:
                 return 1.0, self._bbqr.received, self._bbqr.total
+            if self._specter is not None:
+                return 1.0, self._specter.received, self._specter.total
             return 1.0, 1, 1
         if self._ur is not None:
             return self._ur.progress, self._ur.solved_fragments, self._ur.expected_parts
         if self._bbqr is not None:
             return self._bbqr.progress, self._bbqr.received, self._bbqr.total
+        if self._specter is not None:
+            return self._specter.progress, self._specter.received, self._specter.total
         return 0.0, 0, None
 
     def _status(self, outcome: str, reason: str | None = None) -> AssemblyStatus:
@@ -326,7 +377,7 @@ class _Frame:
     """One frame, classified by its shape only: ``ur``, ``bbqr`` or ``single``."""
 
     kind: str
-    text: str | None  # the stripped text, None for binary content
+    text: str | None  # the stripped text (pMofN: only the scanner's line end removed), None for binary
     raw: bytes | None  # the exact bytes when given bytes
     key: str | bytes  # identity for duplicate detection
     error: str | None = None
@@ -339,38 +390,46 @@ class _Frame:
             if len(content) > MAX_FRAME_CHARS:
                 return cls("single", None, None, b"", "longer than any QR code holds")
             try:
-                text: str | None = content.decode("utf-8").strip()
+                full: str | None = content.decode("utf-8")
             except UnicodeDecodeError:
-                text = None
+                full = None
             raw: bytes | None = content
         elif isinstance(content, str):
             if len(content) > MAX_FRAME_CHARS:
                 return cls("single", None, None, "", "longer than any QR code holds")
-            text, raw = content.strip(), None
+            full, raw = content, None
         else:
             return cls("single", None, None, "", "a frame must be text or bytes")
+        text = full.strip() if full is not None else None
         if text is not None and not text and (raw is None or not raw):
             return cls("single", None, None, "", "empty QR code")
         kind = "single"
-        if text is not None:
+        if full is not None and text is not None:
             if text[:3].lower() == "ur:":
                 kind = "ur"
             elif bbqr.is_bbqr(text):
                 kind = "bbqr"
+            elif specter_parts.is_specter_part(full.lstrip()):
+                kind = "specter"
+                text = full.lstrip().rstrip("\r\n")  # a chunk may end with a space: keep it
         key: str | bytes = text if text is not None else (raw or b"")
         if kind == "single" and raw is not None and len(raw) in (16, 32):
             key = raw  # binary identity matters for a CompactSeedQR
         return cls(kind, text, raw, key)
 
 
-def _recognise_single(frame: _Frame) -> Payload | None:
-    """SeedQR or a plain QR; None if the frame is neither. TransportError if it breaks its format."""
-    text = frame.text
-    if text is not None and len(text) in (48, 96) and text.isascii() and text.isdigit():
+def _recognise_text(text: str) -> Payload | None:
+    """A Standard SeedQR or a plain text format; None if it is neither (TransportError if it breaks one)."""
+    if len(text) in (48, 96) and text.isascii() and text.isdigit():
         seed = seedqr.decode(text)
         return Payload("seed", "seedqr", seed.entropy, obj=seed)
-    if text is not None:
-        payload = plain.recognise(text)
+    return plain.recognise(text)
+
+
+def _recognise_single(frame: _Frame) -> Payload | None:
+    """SeedQR or a plain QR; None if the frame is neither. TransportError if it breaks its format."""
+    if frame.text is not None:
+        payload = _recognise_text(frame.text)
         if payload is not None:
             return payload
     if frame.raw is not None and _could_be_compact_seedqr(frame.raw):
@@ -386,6 +445,22 @@ def _could_be_compact_seedqr(raw: bytes) -> bool:
     printed token or password, on the other hand, is common and must not be offered as a seed.
     """
     return len(raw) in (16, 32) and not all(0x20 <= b < 0x7F for b in raw)
+
+
+def _max_chars(max_bytes: int) -> int:
+    """Characters of text carrying at most ``max_bytes`` bytes (base64 is the widest form read)."""
+    return max_bytes * 4 // 3 + 4
+
+
+def _check_psbt_parses(raw: bytes, where: str) -> None:
+    """Formats without a checksum (BBQr, pMofN) could join parts of two PSBTs: require a complete parse."""
+    from signer.btc.errors import PsbtError
+    from signer.btc.psbt import parse_psbt  # embit: lazily, only when a PSBT arrived this way
+
+    try:
+        parse_psbt(raw)
+    except PsbtError as exc:
+        raise TransportError(f"{where} does not parse ({exc}); if it was animated, scan it again") from None
 
 
 def _ur_message_len(text: str) -> int | None:
@@ -434,6 +509,7 @@ def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
                 raise TransportError("BBQr PSBT is neither binary nor valid base64") from None
         if not data.startswith(plain.PSBT_MAGIC):
             raise TransportError("BBQr file of type P does not hold a PSBT (magic bytes missing)")
+        _check_psbt_parses(data, "the PSBT in this BBQr")
         return Payload("psbt", "bbqr", data, bbqr_type=file_type)
     if file_type == "T":
         stripped = data.strip()
@@ -457,3 +533,21 @@ def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
     if file_type == "C":
         return Payload("cbor", "bbqr", data, bbqr_type=file_type)
     return Payload("binary", "bbqr", data, bbqr_type=file_type)
+
+
+def _payload_from_specter(text: str) -> Payload:
+    """What a joined pMofN message carries: a base64 PSBT, any other plain QR text, or plain text."""
+    body = text.strip()
+    if not body:
+        raise TransportError("pMofN message is empty")
+    if body.startswith("cHNidP8"):
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise TransportError("pMofN PSBT is not valid base64; scan it again") from None
+        _check_psbt_parses(raw, "the PSBT in these pMofN parts")
+        return Payload("psbt", "specter", raw)
+    payload = _recognise_text(body)
+    if payload is not None:
+        return replace(payload, format="specter")
+    return Payload("text", "specter", body.encode(), obj=body)

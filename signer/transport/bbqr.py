@@ -6,7 +6,8 @@ DEFLATE with a 1 KiB window (zlib wbits -10) then base32. Spec: coinkite/BBQr ``
 
 BBQr carries no checksum, so the collector is strict about everything it can check: the same
 6-character header on every part, identical content for repeated indexes, equal length for all
-non-final parts, and a bounded output size (a deflate stream can expand ~1000-fold).
+non-final parts, and a bounded output size (a deflate stream can expand ~1000-fold). See
+:meth:`BBQrCollector._check` for what cannot be detected.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from math import ceil
 
-from signer.transport.errors import ForeignPartError, TransportError
+from signer.transport.errors import ForeignPartError, MessageTooLarge, PartConflictError, TransportError
 from signer.transport.qrcapacity import alnum_capacity
 
 PREFIX = "B$"
@@ -45,7 +46,7 @@ _WBITS = -10
 _ZLEVEL = 9  # BBQr.md recommends the best compression
 
 
-class BBQrTooLarge(TransportError):
+class BBQrTooLarge(MessageTooLarge):
     """The message is (or would decode to) more than the size limit allows."""
 
 
@@ -243,8 +244,9 @@ def split(
 class BBQrCollector:
     """Collect the parts of one BBQr message in any order, with duplicates, and join them.
 
-    ``add`` raises :class:`ForeignPartError` for a part that cannot belong to the message being
-    collected and :class:`TransportError` for a malformed part; neither changes the state.
+    ``add`` raises :class:`ForeignPartError` for a part of another message, :class:`PartConflictError`
+    for a part that contradicts the parts collected (two files mixed: start over) and
+    :class:`TransportError` for a malformed part; none of them changes the state.
     """
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -301,7 +303,18 @@ class BBQrCollector:
         return new
 
     def _check(self, header: BBQrHeader, body: str) -> bool:
-        """Validate ``header``/``body`` against what was collected; True if the part is new."""
+        """Validate ``header``/``body`` against what was collected; True if the part is new.
+
+        BBQr has no checksum and no message identifier: two files of the same type, encoding and
+        part count share every header. What gives them away is checked here: a part number read
+        twice with different content, or part lengths that cannot belong to one split (every part
+        but the last has the same length, the last is not longer). Those raise PartConflictError:
+        the scan must start over. A different header is simply another message (ForeignPartError).
+        What still cannot be seen here (same-length parts of two files that never repeat a number)
+        is caught when the joined file fails its type's checks: Z data that does not inflate, a
+        PSBT or transaction that does not parse, JSON that does not load. Types without structure
+        (U, B, C) cannot be protected.
+        """
         if self._header is not None and header.message_key != self._header.message_key:
             raise ForeignPartError(
                 f"BBQr part {header.message_key} belongs to another message than {self._header.message_key}"
@@ -309,22 +322,29 @@ class BBQrCollector:
         seen = self._bodies.get(header.index)
         if seen is not None:
             if seen != body:
-                raise ForeignPartError(
-                    f"BBQr part {header.index} was seen before with different content: two messages mixed"
+                raise PartConflictError(
+                    f"BBQr part {header.index + 1} of {header.total} was read twice with different content: "
+                    "two QR codes with the same header are mixed; scan again"
                 )
             return False
         last_index = header.total - 1
         if header.index == last_index:
             if self._part_len is not None and len(body) > self._part_len:
-                raise ForeignPartError(f"BBQr part {header.index} is longer than the other parts")
+                raise PartConflictError(
+                    f"BBQr part {header.index + 1} of {header.total} is longer than the other parts: "
+                    "two QR codes with the same header are mixed; scan again"
+                )
             return True
         if len(body) % _SPLIT_MOD[header.encoding]:
             raise TransportError(f"BBQr part {header.index} does not hold whole encoded bytes")
-        if self._part_len is not None and len(body) != self._part_len:
-            raise ForeignPartError(f"BBQr part {header.index} has another length than the other parts")
         final = self._bodies.get(last_index)
-        if final is not None and len(final) > len(body):
-            raise ForeignPartError(f"BBQr part {header.index} is shorter than the final part")
+        if (self._part_len is not None and len(body) != self._part_len) or (
+            final is not None and len(final) > len(body)
+        ):
+            raise PartConflictError(
+                f"BBQr part {header.index + 1} of {header.total} has another length than the other parts: "
+                "two QR codes with the same header are mixed; scan again"
+            )
         self._check_size(header, len(body))
         return True
 

@@ -7,3 +7,11 @@ class TransportError(AirlockError):
 
 class ForeignPartError(TransportError):
     """A part belongs to a different message than the one being assembled (never merged)."""
+
+
+class PartConflictError(TransportError):
+    """Two parts with the same number but different content: two messages were mixed. Start over."""
+
+
+class MessageTooLarge(TransportError):
+    """The message is (or would decode to) more than the size limit allows."""

@@ -5,7 +5,8 @@
 
 * UR: the inner byte string for ``bytes`` and ``(crypto-)psbt``, the CBOR body for other types;
 * BBQr: the joined file; SeedQR: the BIP-39 entropy; plain: the PSBT / transaction bytes, or the
-  UTF-8 text of an address, URI, descriptor or JSON document.
+  UTF-8 text of an address, URI, descriptor or JSON document; specter (``pMofN`` parts): the PSBT
+  bytes of a base64 PSBT, else what the joined text holds, as for plain.
 
 ``obj`` holds the decoded object where there is one (a ``urtypes`` object, :class:`SeedQR`,
 :class:`~signer.transport.plain.BIP21`, ...). A seed payload is a secret: its repr hides the content.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from signer.transport.errors import TransportError
 
-FORMATS = frozenset({"ur", "bbqr", "seedqr", "plain"})
+FORMATS = frozenset({"ur", "bbqr", "specter", "seedqr", "plain"})  # specter: pMofN animated parts
 
 KINDS = frozenset(
     {

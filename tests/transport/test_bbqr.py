@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shared_vectors import cases, load_json, path
 
 from signer.transport import bbqr
-from signer.transport.errors import ForeignPartError, TransportError
+from signer.transport.errors import ForeignPartError, PartConflictError, TransportError
 from signer.transport.qrcapacity import alnum_capacity
 
 # --- embedded vectors --------------------------------------------------------------------------
@@ -257,18 +257,21 @@ def test_part_of_another_message_is_foreign_and_changes_nothing() -> None:
     assert collector.result().data == random.Random(4).randbytes(400)
 
 
-def test_same_header_different_content_is_foreign() -> None:
+def test_same_header_different_content_is_a_conflict() -> None:
     a = _parts(random.Random(5).randbytes(300), encoding="H", max_version=5)
     b = _parts(random.Random(6).randbytes(300), encoding="H", max_version=5)
     assert a[0][:8] == b[0][:8]
     collector = bbqr.BBQrCollector()
     assert collector.add(a[0]) is True
     assert collector.add(a[0]) is False  # identical repeat is fine
-    with pytest.raises(ForeignPartError, match="different content"):
+    with pytest.raises(PartConflictError, match="different content"):
         collector.add(b[0])
     short = a[1][:-2]  # same header, another part length: cannot be the same message
-    with pytest.raises(ForeignPartError, match="length"):
+    with pytest.raises(PartConflictError, match="length"):
         collector.add(short)
+    with pytest.raises(ForeignPartError, match="another message"):  # another header: another message
+        collector.add(_parts(random.Random(6).randbytes(300), encoding="2", max_version=5)[1])
+    assert collector.received == 1
 
 
 def test_final_part_longer_than_the_others_is_refused() -> None:
@@ -276,11 +279,11 @@ def test_final_part_longer_than_the_others_is_refused() -> None:
     last = a[-1][:6] + a[-1][6:8] + a[1][8:] + "AB"
     collector = bbqr.BBQrCollector()
     collector.add(a[0])
-    with pytest.raises(ForeignPartError):
+    with pytest.raises(PartConflictError, match="longer than the other parts"):
         collector.add(last)
     other = bbqr.BBQrCollector()
     other.add(last)
-    with pytest.raises(ForeignPartError):
+    with pytest.raises(PartConflictError, match="another length"):
         other.add(a[0])
 
 
