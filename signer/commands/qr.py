@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--parts",
         type=int,
         metavar="K",
-        help="UR: print K parts in all (at least every fragment once); BBQr: split into exactly K parts",
+        help="UR: print K parts in all (at least every fragment once); BBQr: split into exactly K parts "
+        "(in base32 or hex when the compressed form cannot make K parts)",
     )
     enc.add_argument("--png-dir", metavar="DIR", help="also write each QR code as DIR/frame-NNNN.png")
     enc.set_defaults(func=cmd_encode)

@@ -217,20 +217,35 @@ def split(
     min_version: int = 5,
     max_version: int = 40,
 ) -> BBQrSplit:
-    """Split ``data`` into BBQr parts sized for QR alphanumeric mode at ECC level L."""
+    """Split ``data`` into BBQr parts sized for QR alphanumeric mode at ECC level L.
+
+    ``encoding`` None or ``"Z"`` compresses when that helps. When the compressed text cannot be cut
+    into ``min_split``..``max_split`` parts because it is too short (a small file asked for many
+    parts), the longer encodings are tried in turn, ``2`` (base32) then ``H`` (hex), as Coinkite's
+    encoder does. An explicit ``"2"`` or ``"H"`` is used as asked.
+    """
     if file_type not in FILE_TYPES:
         raise TransportError(f"BBQr file type {file_type!r} is unknown or unsupported")
     if not data:
         raise TransportError("nothing to encode: the BBQr payload is empty")
     used, chars = encode_data(bytes(data), encoding)
-    version, count, per_part = find_best_version(
-        len(chars),
-        _SPLIT_MOD[used],
-        min_split=min_split,
-        max_split=max_split,
-        min_version=min_version,
-        max_version=max_version,
-    )
+    options = {
+        "min_split": min_split,
+        "max_split": max_split,
+        "min_version": min_version,
+        "max_version": max_version,
+    }
+    tried = [(used, chars)]
+    for longer in _LONGER_ENCODINGS.get(used, ()) if encoding in (None, "Z") else ():
+        if _counts_at(used, chars, min_version, max_version)[-1] > max_split:
+            break  # too long already: a longer encoding cannot help
+        if _fits(used, chars, options):
+            break
+        used, chars = encode_data(bytes(data), longer)
+        tried.append((used, chars))
+    if not _fits(used, chars, options):
+        raise _no_fit(tried, len(data), options)
+    version, count, per_part = find_best_version(len(chars), _SPLIT_MOD[used], **options)
     head = f"{PREFIX}{used}{file_type}{to_base36(count)}"
     parts = tuple(
         head + to_base36(n) + chars[offset : offset + per_part]
@@ -239,6 +254,48 @@ def split(
     if len(parts) != count:  # pragma: no cover - guarded by _parts_needed
         raise TransportError("internal error: BBQr split produced an unexpected number of parts")
     return BBQrSplit(used, file_type, version, parts)
+
+
+_LONGER_ENCODINGS = {"Z": ("2", "H"), "2": ("H",)}
+
+
+def _counts_at(encoding: str, chars: str, min_version: int, max_version: int) -> list[int]:
+    """Part counts the version search can give, one per version from ``min_version`` (most parts)."""
+    low = min(min_version, max_version)
+    return [
+        _parts_needed(version, len(chars), _SPLIT_MOD[encoding])[0]
+        for version in range(max(low, 1), min(max_version, 40) + 1)
+    ]
+
+
+def _fits(encoding: str, chars: str, options: dict[str, int]) -> bool:
+    try:
+        find_best_version(len(chars), _SPLIT_MOD[encoding], **options)
+    except TransportError:
+        return False
+    return True
+
+
+def _no_fit(tried: list[tuple[str, str]], size: int, options: dict[str, int]) -> TransportError:
+    low, high = options["min_split"], options["max_split"]
+    possible = sorted(
+        {
+            count
+            for encoding, chars in tried
+            for count in _counts_at(encoding, chars, options["min_version"], options["max_version"])
+        }
+    )
+    wanted = f"exactly {low}" if low == high else f"{low} to {high}"
+    if possible and max(possible) < low:
+        most = max(possible)
+        reason = f"it is too short: at most {most} part{'s' if most > 1 else ''}"
+    elif possible and min(possible) > high:
+        reason = f"it is too long: at least {min(possible)} parts"
+    else:
+        near = sorted(possible, key=lambda c: (abs(c - low), c))[:3]
+        reason = "the part counts possible near it are " + ", ".join(map(str, sorted(near)))
+    versions = f"QR versions {options['min_version']}..{options['max_version']}"
+    return TransportError(f"{size} bytes cannot be split into {wanted} BBQr parts with {versions}: {reason}")
 
 
 class BBQrCollector:

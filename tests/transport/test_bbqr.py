@@ -190,6 +190,48 @@ def test_incompressible_data_falls_back_to_base32() -> None:
     assert bbqr.split(b"A" * 600, "U").encoding == "Z"
 
 
+CREATOR_PSBT_PARTS = {"Z": (1, 2, 3, 4, 8, 15), "2": (1, 2, 3, 5, 9, 17), "H": (1, 2, 3, 4, 5, 9, 21)}
+
+
+def test_part_counts_of_the_creator_psbt() -> None:
+    """The counts the reference version search gives for each encoding (v1..v40): the facts the
+    fallback tests below stand on."""
+    for encoding, counts in CREATOR_PSBT_PARTS.items():
+        for k in range(1, 25):
+            options = {"min_split": k, "max_split": k, "min_version": 1}
+            fits = bbqr._fits(*bbqr.encode_data(CREATOR_PSBT, encoding), options)
+            assert fits == (k in counts), (encoding, k)
+
+
+@pytest.mark.parametrize(
+    ("parts", "encoding"), [(3, "Z"), (8, "Z"), (15, "Z"), (5, "2"), (17, "2"), (21, "H")]
+)
+def test_exact_part_count_falls_back_to_longer_encodings(parts: int, encoding: str) -> None:
+    """Issue 9.6: when the compressed text cannot make exactly K parts (too short, or no QR version
+    gives that count), base32 and then hex are used, as Coinkite's encoder does. The parts are then
+    exactly the reference split of that encoding (verified byte for byte by the generated vectors)."""
+    options = {"min_split": parts, "max_split": parts, "min_version": 1}
+    result = bbqr.split(CREATOR_PSBT, "P", **options)  # type: ignore[arg-type]
+    assert (result.encoding, len(result.parts)) == (encoding, parts)
+    if encoding != "Z":  # Z bytes depend on the deflate implementation; H and 2 are exact
+        assert result == bbqr.split(CREATOR_PSBT, "P", encoding=encoding, **options)  # type: ignore[arg-type]
+    assert bbqr.join(result.parts).data == CREATOR_PSBT
+
+
+def test_explicit_encodings_do_not_fall_back() -> None:
+    with pytest.raises(TransportError, match=r"exactly 4 BBQr parts .* near it are 2, 3, 5"):
+        bbqr.split(CREATOR_PSBT, "P", encoding="2", min_split=4, max_split=4, min_version=1)
+    in_hex = bbqr.split(CREATOR_PSBT, "P", encoding="H", min_split=4, max_split=4, min_version=1)
+    assert (in_hex.encoding, len(in_hex.parts)) == ("H", 4)
+
+
+def test_too_many_parts_for_any_encoding_says_so() -> None:
+    with pytest.raises(TransportError, match=r"exactly 22 BBQr parts .* too short: at most 21 parts"):
+        bbqr.split(CREATOR_PSBT, "P", min_split=22, max_split=22, min_version=1)
+    with pytest.raises(TransportError, match=r"exactly 6 BBQr parts .* near it are 4, 5, 8"):
+        bbqr.split(CREATOR_PSBT, "P", min_split=6, max_split=6, min_version=1)
+
+
 def test_split_refuses_bad_arguments() -> None:
     with pytest.raises(TransportError, match="empty"):
         bbqr.split(b"", "B")
@@ -197,7 +239,7 @@ def test_split_refuses_bad_arguments() -> None:
         bbqr.split(b"x", "Q")
     with pytest.raises(TransportError, match="encoding"):
         bbqr.split(b"x", "B", encoding="X")
-    with pytest.raises(TransportError, match="do not fit"):
+    with pytest.raises(TransportError, match=r"cannot be split into 1 to 3 BBQr parts .* too long"):
         bbqr.split(random.Random(2).randbytes(5000), "B", max_version=5, max_split=3)
 
 

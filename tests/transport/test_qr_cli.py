@@ -127,6 +127,22 @@ def test_bbqr_round_trip_and_options(tmp_path: Path, capsysbinary: pytest.Captur
     ) == PSBT
 
 
+@pytest.mark.parametrize(("parts", "header"), [(3, "B$ZP03"), (5, "B$2P05"), (17, "B$2P0H"), (21, "B$HP0L")])
+def test_bbqr_parts_fall_back_to_longer_encodings(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], parts: int, header: str
+) -> None:
+    """Issue 9.6: --parts K where the compressed PSBT cannot make K parts uses base32, then hex."""
+    source = write(tmp_path, "tx.psbt", PSBT)
+    code, out, err = run(
+        capsysbinary, "qr", "encode", source, "--format", "bbqr", "--type", "P", "--parts", str(parts)
+    )
+    lines = out.decode().splitlines()
+    assert (code, err) == (0, "") and len(lines) == parts and all(p.startswith(header) for p in lines)
+    random.Random(parts).shuffle(lines)
+    code, out, _ = run(capsysbinary, "qr", "decode", write(tmp_path, "parts.txt", "\n".join(lines)))
+    assert (code, out) == (0, PSBT)
+
+
 def test_png_frames_decode_back(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     data = random.Random(4).randbytes(600)
     source = write(tmp_path, "in.bin", data)
@@ -213,7 +229,7 @@ def test_seedqr_is_never_printed(tmp_path: Path, capsysbinary: pytest.CaptureFix
         (["--max-fragment-len", "5"], b"data", 2, "at least 10"),
         (["--format", "bbqr", "--max-fragment-len", "20"], b"data", 2, "at least 25"),
         (["--parts", "0"], b"data", 2, "at least 1"),
-        (["--format", "bbqr", "--parts", "9"], b"tiny", 1, "do not fit"),
+        (["--format", "bbqr", "--parts", "9"], b"tiny", 1, "too short: at most 1 part"),
         ([], b"", 2, "empty"),
     ],
 )
