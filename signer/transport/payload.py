@@ -4,9 +4,10 @@
 ``data`` is the payload proper:
 
 * UR: the inner byte string for ``bytes`` and ``(crypto-)psbt``, the CBOR body for other types;
-* BBQr: the joined file; SeedQR: the BIP-39 entropy; plain: the PSBT / transaction bytes, or the
-  UTF-8 text of an address, URI, descriptor or JSON document; specter (``pMofN`` parts): the PSBT
-  bytes of a base64 PSBT, else what the joined text holds, as for plain.
+* BBQr: the joined file; SeedQR and mnemonic words as text: the BIP-39 entropy;
+* plain: the PSBT / transaction bytes, or the UTF-8 text of an address, URI, descriptor or JSON;
+* specter (``pMofN`` parts): the PSBT bytes of a base64 PSBT, else what the joined text holds, as
+  for plain.
 
 ``obj`` holds the decoded object where there is one (a ``urtypes`` object, :class:`SeedQR`,
 :class:`~signer.transport.plain.BIP21`, ...). A seed payload is a secret: its repr hides the content.
@@ -76,6 +77,8 @@ class Payload:
             return self.bbqr_type
         if self.format == "seedqr":
             return "compact" if getattr(self.obj, "compact", False) else "standard"
+        if self.kind == "seed":
+            return "mnemonic"  # words as text
         return self.kind
 
     def text(self) -> str:

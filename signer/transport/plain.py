@@ -8,7 +8,8 @@ Formats: base64 PSBT (``cHNidP8``), hex PSBT (``70736274ff``), hex raw Bitcoin t
 address / BIP-21 URI, Ethereum address (EIP-55 checked when mixed case) / EIP-681 URI, a
 SeedSigner/Sparrow sign-message request (``signmessage.py``), and key text
 (xpub family, output descriptors, Sparrow/Specter/Nunchuk/Coldcard wallet files, JSON exports),
-which is only classified here; the Bitcoin layer parses it.
+which is only classified here; the Bitcoin layer parses it; and BIP-39 mnemonic words as text
+(a seed: :mod:`signer.transport.mnemonic_text`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import binascii
 import re
 
 from signer import strict_json
+from signer.transport import mnemonic_text
 from signer.transport.addresses import (
     BitcoinAddress,
     EthAddress,
@@ -184,4 +186,7 @@ def recognise(content: str | bytes) -> Payload | None:
     kind = classify_text(text)
     if kind is not None:
         return Payload(kind, "plain", text.encode(), obj=text)
+    if mnemonic_text.looks_like_mnemonic(text):
+        words = mnemonic_text.decode(text)
+        return Payload("seed", "plain", words.entropy, obj=words)
     return None

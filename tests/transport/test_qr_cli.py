@@ -7,6 +7,7 @@ import io
 import json
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,21 @@ def test_seedqr_is_never_printed(tmp_path: Path, capsysbinary: pytest.CaptureFix
     target = tmp_path / "entropy.bin"
     code, out, _ = run(capsysbinary, "qr", "decode", source, "-o", str(target))
     assert (code, out) == (0, b"") and target.read_bytes().hex() == "f0837875ecf4ef190bd6ea503ef2854b"
+
+
+def test_mnemonic_text_qr_is_a_seed_never_printed(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], secret_input: Callable[[str, str], Path]
+) -> None:
+    words = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+    source = str(secret_input("words.txt", words.upper() + "\n"))
+    code, out, err = run(capsysbinary, "qr", "decode", source)
+    assert code == 3 and out == b"" and "holds a mnemonic seed" in err and "LEGAL" not in err
+    target = tmp_path / "entropy.bin"
+    code, _, _ = run(capsysbinary, "qr", "decode", source, "-o", str(target))
+    assert code == 0 and target.read_bytes().hex() == "7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f"
+    bad = str(secret_input("bad.txt", words.replace("yellow", "winner")))
+    code, out, err = run(capsysbinary, "qr", "decode", bad)
+    assert code == 1 and out == b"" and "checksum does not match" in err and "winner" not in err
 
 
 @pytest.mark.parametrize(

@@ -112,3 +112,26 @@ def test_a_wallet_with_a_unicode_digit_threshold_is_an_error_not_a_crash(tmp_pat
     descriptor = f"wsh(sortedmulti(²,{cosigner(ABANDON, ABANDON_FP)},{cosigner(LEGAL, LEGAL_FP)}))"
     scan(d, camera, [render_qr(descriptor, module_px=3)])  # int("²") used to escape the scan loop
     assert d.title == "Not registered" and "is not a number" in d.text()
+
+
+def test_mnemonic_words_as_text_import_a_seed(tmp_path: Path) -> None:
+    """A SeedSigner/Krux word QR (words as plain text, here 4-letter prefixes in upper case) scanned
+    from home goes to the seed import, like a SeedQR."""
+    camera = FrameCamera()
+    session, d = unlocked(tmp_path, camera=camera)
+    scan(d, camera, [render_qr(" ".join(w[:4] for w in LEGAL.split()).upper(), module_px=3)])
+    assert d.title == "Seed ready" and LEGAL_FP in d.text()
+    d.choose("Save")
+    d.type_text("words")
+    assert sorted(s.fingerprint for s in Vault.open(session.vault_path, PASSWORD).seeds) == sorted(
+        [ABANDON_FP, LEGAL_FP]
+    )
+
+
+def test_mnemonic_text_with_a_bad_checksum_is_refused_on_the_scan_screen(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _, d = unlocked(tmp_path, camera=camera)
+    scan(d, camera, [render_qr(LEGAL.replace("yellow", "winner"), module_px=3)])
+    assert d.title == "Scan"
+    (severity, message), = d.content().warnings
+    assert severity == "danger" and "checksum does not match" in message and "winner" not in message

@@ -444,7 +444,8 @@ def material_from_seed_payload(payload: Payload) -> SeedMaterial | None:
     from signer.keys.secret import SecretBytes
     from signer.keys.seed import Bip39Seed
 
-    entropy = payload.data if payload.format == "seedqr" else getattr(payload.obj, "payload", None)
+    # SeedQR and mnemonic text carry the entropy itself; ur:crypto-seed carries it in its payload field
+    entropy = getattr(payload.obj, "payload", None) if payload.format == "ur" else payload.data
     if not isinstance(entropy, bytes) or len(entropy) not in ENTROPY_BYTES.values():
         return None
     return Bip39Seed(SecretBytes(entropy))
