@@ -71,18 +71,18 @@ def bbqr_encoder(data: bytes, file_type: str) -> Encoder:
     return lambda density: encode_frames(data, format="bbqr", bbqr_type=file_type, density=density)
 
 
-def text_encoder(value: str) -> Encoder:
-    """One QR code holding ``value`` as text (the densest mode it allows), ECC M."""
+def text_encoder(value: str, ecc: str = "M") -> Encoder:
+    """One QR code holding ``value`` as text (the densest mode it allows), ECC M unless told."""
 
     def encode(density: int) -> FrameSet:
         from signer.transport.frames import DENSITY_MODULE_PX, FrameSet, plan_frames, qr_matrix
 
-        size = qr_matrix(value, ecc="M").shape[0]
+        size = qr_matrix(value, ecc=ecc).shape[0]
         version = (size - 17) // 4
         for level in range(density, len(DENSITY_MODULE_PX)):  # a single code: go denser if it must
             plan = plan_frames(240, level)
             if version <= plan.max_version:
-                return FrameSet((value,), format="plain", version=version, ecc="M", plan=plan)
+                return FrameSet((value,), format="plain", version=version, ecc=ecc, plan=plan)
         raise TransportError("too long for one QR code on this screen")
 
     return encode

@@ -6,6 +6,7 @@
 * UR: the inner byte string for ``bytes`` and ``(crypto-)psbt``, the CBOR body for other types;
 * BBQr: the joined file; SeedQR and mnemonic words as text: the BIP-39 entropy;
 * plain: the PSBT / transaction bytes, or the UTF-8 text of an address, URI, descriptor or JSON;
+* base43 (Electrum): the PSBT or transaction bytes;
 * specter (``pMofN`` parts): the PSBT bytes of a base64 PSBT, else what the joined text holds, as
   for plain.
 
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 
 from signer.transport.errors import TransportError
 
-FORMATS = frozenset({"ur", "bbqr", "specter", "seedqr", "plain"})  # specter: pMofN animated parts
+# specter: Specter's pMofN animated parts; base43: Electrum's PSBT / transaction QR
+FORMATS = frozenset({"ur", "bbqr", "specter", "seedqr", "plain", "base43"})
 
 KINDS = frozenset(
     {

@@ -8,8 +8,9 @@ Formats: base64 PSBT (``cHNidP8``), hex PSBT (``70736274ff``), hex raw Bitcoin t
 address / BIP-21 URI, Ethereum address (EIP-55 checked when mixed case) / EIP-681 URI, a
 SeedSigner/Sparrow sign-message request (``signmessage.py``), and key text
 (xpub family, output descriptors, Sparrow/Specter/Nunchuk/Coldcard wallet files, JSON exports),
-which is only classified here; the Bitcoin layer parses it; and BIP-39 mnemonic words as text
-(a seed: :mod:`signer.transport.mnemonic_text`).
+which is only classified here; the Bitcoin layer parses it; BIP-39 mnemonic words as text (a seed:
+:mod:`signer.transport.mnemonic_text`); and Electrum's base43 PSBT or transaction (format
+``base43``: :mod:`signer.transport.base43`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import binascii
 import re
 
 from signer import strict_json
-from signer.transport import mnemonic_text
+from signer.transport import base43, mnemonic_text
 from signer.transport.addresses import (
     BitcoinAddress,
     EthAddress,
@@ -51,6 +52,7 @@ __all__ = [  # the address and URI parsers live in their own modules; these name
 ]
 
 PSBT_MAGIC = b"psbt\xff"
+_MIN_BASE43_CHARS = 80  # shorter is no PSBT or transaction: 60 bytes take 89 base43 characters
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _EXTENDED_PUBKEY = re.compile(r"(?<![0-9A-Za-z])[xyzYZtuvUV]pub[1-9A-HJ-NP-Za-km-z]{100,112}(?![0-9A-Za-z])")
@@ -182,6 +184,14 @@ def recognise(content: str | bytes) -> Payload | None:
     if looks_like_bitcoin_address(text):
         btc = parse_bitcoin_address(text)
         return Payload("bitcoin-address", "plain", btc.address.encode(), obj=btc)
+
+    if len(text) >= _MIN_BASE43_CHARS and base43.is_base43(text):
+        raw = base43.decode(text)
+        if raw.startswith(PSBT_MAGIC):
+            return Payload("psbt", "base43", raw)
+        if is_transaction(raw):
+            return Payload("bitcoin-tx", "base43", raw)
+        return None
 
     kind = classify_text(text)
     if kind is not None:

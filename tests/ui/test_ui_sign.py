@@ -161,6 +161,50 @@ def test_btc_psbt_for_another_seed_cannot_be_signed(tmp_path: Path) -> None:
     assert d.title.startswith("Bitcoin") and d.content().extra["note"] == "this cannot be signed"
 
 
+def _small_psbt() -> tuple[bytes, bytes]:
+    """The test PSBT without the change derivation: its signed form (411 bytes, 606 base43
+    characters) fits one QR code on the 240-pixel screen."""
+    from embit.psbt import PSBT
+
+    raw, pubkey = btc_psbt()
+    psbt = PSBT.parse(raw)
+    psbt.outputs[1].bip32_derivations = {}
+    return psbt.serialize(), pubkey
+
+
+def _review_and_sign(d) -> None:  # type: ignore[no-untyped-def]
+    read_all_pages(d)
+    if d.content().extra["needs_hold"]:
+        d.hold(Key.KEY1, 3.0)
+    else:
+        d.press(Key.KEY1)
+    d.settle()
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_electrum_base43_psbt_is_signed_and_offered_back(tmp_path: Path, small: bool) -> None:
+    """Electrum shows a PSBT as one base43 QR and reads only that form back: the signed PSBT is offered
+    in it, first when it fits one code on this screen, else after UR and BBQr."""
+    from signer.transport import base43
+    from signer.transport.frames import render_qr
+
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    raw, pubkey = _small_psbt() if small else btc_psbt()
+    camera.show([render_qr(base43.encode(raw), module_px=2)])
+    d.choose("Scan")
+    d.tick(6)
+    d.settle()
+    assert d.title.startswith("Bitcoin"), d.text()
+    _review_and_sign(d)
+    assert d.title == "Signed PSBT"
+    formats = d.content().extra["formats"]
+    assert formats == (["Electrum", "UR", "BBQr"] if small else ["UR", "BBQr", "Electrum"])
+    payload = decode_frames(collect_qr(d))
+    assert (payload.kind, payload.format) == (("psbt", "base43") if small else ("psbt", "ur"))
+    check_btc_signature(payload.data, pubkey)
+
+
 def test_eth_eip1559_sign_request(tmp_path: Path) -> None:
     camera = FrameCamera()
     _session, d = unlocked(tmp_path, camera=camera)

@@ -250,6 +250,16 @@ def btc_result(session: Session, signed: bytes, payload: Payload) -> Screen:
     ur = ("UR", exports.bytes_encoder(signed, ur_type))
     bbqr = ("BBQr", exports.bbqr_encoder(signed, "P"))
     encoders = [bbqr, ur] if payload.format == "bbqr" else [ur, bbqr]
+    if payload.format == "base43":  # Electrum reads only its own base43 form: first when it fits
+        from signer.transport import base43
+        from signer.transport.errors import TransportError
+
+        electrum = exports.text_encoder(base43.encode(signed), ecc="L")  # as dense as one code can be
+        try:
+            electrum(session.setting("qr_density"))
+            encoders.insert(0, ("Electrum", electrum))
+        except TransportError:  # too long for one code on this screen: still offered, last
+            encoders.append(("Electrum", electrum))
     return qr_screen(session, "Signed PSBT", encoders, "Scan with your wallet")
 
 
