@@ -122,6 +122,55 @@ def test_address_check_account_index_takes_ascii_digits_only(mnemonic_file, caps
     assert "the index must be a number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        "bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=0.5&label=Rent%20May",
+        "bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?foo",  # a parameter without a value
+        "BITCOIN:BC1QCR8TE4KR609GCAWUTMRZA0J4XV80JY8Z306FYU?AMOUNT=0.5",
+        "BC1QCR8TE4KR609GCAWUTMRZA0J4XV80JY8Z306FYU",
+    ],
+)
+def test_address_check_cli_reads_every_bitcoin_form(mnemonic_file, capsys, form: str) -> None:
+    """Issue 9.5: bitcoin: URIs were refused as addresses."""
+    assert main(["address", "check", form, "--mnemonic-file", mnemonic_file, "--gap", "3"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert (doc["address"], doc["ours"], doc["path"]) == (
+        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
+        True,
+        "m/84h/0h/0h/0/0",
+    )
+    assert err.splitlines() == [
+        "Address is ours: bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
+        "This is your address.",
+        "Seed: mnemonic file",
+        "Account: BIP-84 native segwit account 0",
+        "Receive address #0",
+        "Path: m/84h/0h/0h/0/0",
+    ]
+
+
+def test_address_check_cli_ethereum_and_not_found(mnemonic_file, capsys) -> None:
+    eth = "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    argv = ["--mnemonic-file", mnemonic_file, "--gap", "3"]
+    assert main(["address", "check", eth.lower(), f"ethereum:{eth}@1", *argv]) == 0
+    docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = ("ethereum", eth, "m/44h/60h/0h/0/0")
+    assert [(d["chain"], d["address"], d["path"]) for d in docs] == [expected, expected]
+    stranger = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+    assert main(["address", "check", f"bitcoin:{stranger}?amount=1", *argv]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["ours"] is False
+    assert err.splitlines() == [
+        f"Not found: {stranger}",
+        "Not found in the first 3 receive and change addresses of BIP-84 native segwit account 0 of the "
+        "seed 'mnemonic file'.",
+    ]
+    assert main(["address", "check", "bitcoin:?lightning=lnbc1", *argv]) == 1
+    assert "no on-chain address" in capsys.readouterr().err
+
+
 def test_message_sign_and_verify_cli(mnemonic_file, capsys) -> None:
     assert (
         main(

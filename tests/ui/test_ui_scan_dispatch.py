@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from embit.bip32 import HDKey
 from embit.bip39 import mnemonic_to_seed
 from ui_driver import ABANDON, ABANDON_FP, KDF, LEGAL, PASSWORD, FrameCamera, qr_images, unlocked
@@ -12,6 +13,7 @@ from ui_txbuilders import ABANDON_ETH
 
 from signer.keys.vault import Vault
 from signer.transport.frames import render_qr
+from ui import text
 from ui.events import Key
 
 LEGAL_FP = "b8688df1"
@@ -68,13 +70,69 @@ def test_address_check(tmp_path: Path) -> None:
     camera = FrameCamera()
     _, d = unlocked(tmp_path, camera=camera)
     scan(d, camera, [render_qr("bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el", module_px=4)])
-    assert d.title == "Address is ours" and "change #0" in d.text()
+    assert d.title == "Address is ours" and "Change address #0" in d.text()
     d.choose("OK")
     scan(d, camera, [render_qr("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", module_px=4)])
     assert d.title == "Not found"
     d.choose("OK")
     scan(d, camera, [render_qr(ABANDON_ETH, module_px=4)])
     assert d.title == "Address is ours" and "m/44h/60h/0h/0/0" in d.text()
+
+
+BIP84_0 = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+
+
+@pytest.mark.parametrize(
+    "qr",
+    [
+        f"bitcoin:{BIP84_0}?amount=0.001&label=Coffee",
+        f"bitcoin:{BIP84_0}?foo",
+        f"BITCOIN:{BIP84_0.upper()}?AMOUNT=0.001",
+        BIP84_0.upper(),
+    ],
+)
+def test_address_check_of_every_bitcoin_form_shows_the_address_and_says_it_is_ours(
+    tmp_path: Path, qr: str
+) -> None:
+    """Issue 9.5: a bitcoin: URI showed a Python repr and 'Not found' for our own address."""
+    from signer.address_lookup import SeedToSearch, check, parse_address_query
+    from signer.keys.bip39 import mnemonic_to_seed
+
+    camera = FrameCamera()
+    _, d = unlocked(tmp_path, camera=camera)
+    scan(d, camera, [render_qr(qr, module_px=3)])
+    assert d.title == "Address is ours", d.text()
+    body = d.content().extra["body"]
+    assert body.startswith(text.chunked(BIP84_0) + "\n") and "BitcoinAddress(" not in body
+    # the same words as airlock address check
+    cli = check(parse_address_query(qr), [SeedToSearch("main", lambda: mnemonic_to_seed(ABANDON))])
+    assert body.split("\n")[1:] == cli.lines()
+
+
+def test_address_check_of_an_eip681_request(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _, d = unlocked(tmp_path, camera=camera)
+    scan(d, camera, [render_qr(f"ethereum:{ABANDON_ETH.lower()}@1", module_px=3)])
+    assert d.title == "Address is ours" and d.content().extra["body"].startswith(text.chunked(ABANDON_ETH))
+    d.choose("OK")
+    scan(
+        d,
+        camera,
+        [render_qr(f"ethereum:{ABANDON_ETH}@1/approve?address={ABANDON_ETH}&uint256=1", module_px=3)],
+    )
+    assert d.title == "Not an address" and "calls 'approve'" in d.text()
+
+
+def test_not_found_says_what_was_searched_with_the_address_in_full(tmp_path: Path) -> None:
+    camera = FrameCamera()
+    _, d = unlocked(tmp_path, camera=camera)
+    stranger = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+    scan(d, camera, [render_qr(f"bitcoin:{stranger}?amount=1", module_px=3)])
+    assert d.title == "Not found"
+    assert d.content().extra["body"] == (
+        f"{text.chunked(stranger)}\nNot found in the first 1000 receive and change addresses of "
+        "BIP-84 native segwit account 0 of the seed 'main'."
+    )
 
 
 def test_backup_scanned_from_home_restores_into_the_vault(tmp_path: Path) -> None:
@@ -133,5 +191,5 @@ def test_mnemonic_text_with_a_bad_checksum_is_refused_on_the_scan_screen(tmp_pat
     _, d = unlocked(tmp_path, camera=camera)
     scan(d, camera, [render_qr(LEGAL.replace("yellow", "winner"), module_px=3)])
     assert d.title == "Scan"
-    (severity, message), = d.content().warnings
+    ((severity, message),) = d.content().warnings
     assert severity == "danger" and "checksum does not match" in message and "winner" not in message

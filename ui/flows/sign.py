@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from signer.transport.payload import Payload
     from ui.session import Session
 
-ADDRESS_GAP = 500
-ETH_ADDRESS_GAP = 100
 
 
 def scan_anything(session: Session) -> ScanScreen:
@@ -80,10 +78,8 @@ def dispatch(session: Session, payload: Payload) -> Action:
             return multisig.register(session, payload)
     if kind in ("eth-sign-request", "json", "text", "bytes", "binary"):
         return eth_sign(session, payload)
-    if kind in ("bitcoin-address", "bip21"):
-        return btc_address_check(session, payload)
-    if kind == "eth-address":
-        return eth_address_check(session, payload)
+    if kind in ("bitcoin-address", "bip21", "eth-address", "eip681"):
+        return address_check(session, payload)
     what = kind_name(kind)
     hint = {
         "hdkey": "It is a public key export; there is nothing to sign.",
@@ -514,97 +510,35 @@ def eth_result(session: Session, result: Any, payload: Payload) -> Screen:
 
 
 # -- address checks -------------------------------------------------------------------------
-def btc_address_check(session: Session, payload: Payload) -> Action:
-    from signer.btc import BtcKeys
-    from signer.btc.address_check import check_address, default_accounts
-    from signer.btc.errors import AddressError
-    from signer.btc.networks import NETWORK_NAMES, parse_path
+def address_check(session: Session, payload: Payload) -> Action:
+    """Scanned an address (any form): say whether it is one of ours, and where, as the CLI does."""
+    from signer.address_lookup import SeedToSearch, check, parse_address_query
 
-    address = str(getattr(payload.obj, "address", "") or payload.text().strip())
-
-    def job() -> tuple[SeedEntry, Any] | None:
-        for entry in session.seeds():
-            seed = session.seed_bytes(entry)
-            for network in NETWORK_NAMES:
-                try:
-                    keys = BtcKeys.from_seed(seed, network, entry.multisig)
-                    accounts = [
-                        parse_path(a.path)
-                        for a in entry.accounts
-                        if a.is_bitcoin and a.network == network and not a.kind.startswith("btc-48")
-                    ]
-                    accounts += [a for a in default_accounts(network) if a not in accounts]
-                    match = check_address(address, keys, accounts=accounts, gap=ADDRESS_GAP)
-                except AddressError:
-                    continue
-                if match is not None:
-                    return entry, match
-        return None
-
-    def done(found: tuple[SeedEntry, Any] | None) -> Action:
-        shown = text.chunked(address)
-        if found is None:
-            return Replace(
-                Message(
-                    "Not found",
-                    f"{shown}\nis not among the first {ADDRESS_GAP} receive and change "
-                    "addresses of the loaded seeds.",
-                    severity="warn",
-                )
-            )
-        entry, match = found
-        branch = "change" if match.change else "receive"
-        return Replace(
-            info(
-                "Address is ours",
-                f"{shown}\n{entry.label}: {match.wallet}, {branch} #{match.index}\n{match.path}",
-            )
+    try:
+        query = parse_address_query(payload)
+    except AirlockError as exc:
+        return Replace(error("Not an address", str(exc)))
+    seeds = [
+        SeedToSearch(
+            entry.label,
+            lambda entry=entry: session.seed_bytes(entry),
+            tuple(entry.accounts),
+            tuple((m["name"], m["descriptor"]) for m in entry.multisig),
         )
+        for entry in session.seeds()
+    ]
+
+    def done(result: Any) -> Action:
+        body = "\n".join([text.chunked(result.query.address), *result.lines()])
+        if result.found:
+            return Replace(info(result.title, body))
+        return Replace(Message(result.title, body, severity="warn"))
 
     return Replace(
         Working(
             "Address",
             "Searching your addresses...",
-            job,
-            done,
-            lambda exc: Replace(error("Not checked", str(exc))),
-        )
-    )
-
-
-def eth_address_check(session: Session, payload: Payload) -> Action:
-    from signer.keys.accounts import derive_eth_account
-
-    address = str(getattr(payload.obj, "address", "") or payload.text().strip())
-
-    def job() -> tuple[SeedEntry, Any, int] | None:
-        for entry in session.seeds():
-            for spec in (a for a in entry.accounts if not a.is_bitcoin):
-                account = derive_eth_account(session.seed_bytes(entry), spec)
-                for index in range(ETH_ADDRESS_GAP):
-                    if account.address(index).lower() == address.lower():
-                        return entry, account, index
-        return None
-
-    def done(found: tuple[SeedEntry, Any, int] | None) -> Action:
-        shown = text.chunked(address)
-        if found is None:
-            return Replace(
-                Message(
-                    "Not found",
-                    f"{shown}\nis not among the first {ETH_ADDRESS_GAP} addresses of the "
-                    "loaded seeds' Ethereum accounts.",
-                    severity="warn",
-                )
-            )
-        entry, account, index = found
-        return Replace(info("Address is ours", f"{shown}\n{entry.label}, {account.path(index)}"))
-
-    return Replace(
-        Working(
-            "Address",
-            "Searching your addresses...",
-            job,
+            lambda: check(query, seeds),
             done,
             lambda exc: Replace(error("Not checked", str(exc))),
         )
