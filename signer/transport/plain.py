@@ -32,6 +32,7 @@ from signer.transport.addresses import (
 from signer.transport.bip21 import BIP21, is_bip21, parse_bip21
 from signer.transport.eip681 import EIP681, is_eip681, parse_eip681, parse_eip681_number
 from signer.transport.errors import TransportError
+from signer.transport.key_text import EXTENDED_PUBKEY, check_key_text
 from signer.transport.payload import Payload
 
 __all__ = [  # the address and URI parsers live in their own modules; these names stay importable here
@@ -55,7 +56,6 @@ PSBT_MAGIC = b"psbt\xff"
 _MIN_BASE43_CHARS = 80  # shorter is no PSBT or transaction: 60 bytes take 89 base43 characters
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_EXTENDED_PUBKEY = re.compile(r"(?<![0-9A-Za-z])[xyzYZtuvUV]pub[1-9A-HJ-NP-Za-km-z]{100,112}(?![0-9A-Za-z])")
 _EXTENDED_PRVKEY = re.compile(r"(?<![0-9A-Za-z])[xyzYZtuvUV]prv[1-9A-HJ-NP-Za-km-z]{100,112}")
 _DESCRIPTOR = re.compile(
     r"^\s*(sh|wsh|wpkh|pkh|tr|rawtr|combo|addr|raw|multi|sortedmulti|multi_a|sortedmulti_a)\(", re.MULTILINE
@@ -95,7 +95,7 @@ def _json_mentions_keys(doc: object) -> bool:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str) and (_EXTENDED_PUBKEY.search(item) or _DESCRIPTOR.search(item)):
+        elif isinstance(item, str) and (EXTENDED_PUBKEY.search(item) or _DESCRIPTOR.search(item)):
             return True
     return False
 
@@ -103,23 +103,26 @@ def _json_mentions_keys(doc: object) -> bool:
 def classify_text(text: str) -> str | None:
     """``"descriptor-text"`` for key/descriptor/wallet-file text, ``"json"`` for other JSON, else None.
 
-    Raises TransportError for text holding an extended *private* key (never read from a QR here).
+    Raises TransportError for text holding an extended *private* key (never read from a QR here), and
+    for key text that is broken: an extended key failing its checksum, a malformed key origin, a
+    descriptor whose ``#checksum`` does not match.
     """
     if _EXTENDED_PRVKEY.search(text):
         raise TransportError("this QR holds an extended private key; Airlock does not read keys this way")
     stripped = text.strip()
+    kind = None
     if stripped[:1] in ("{", "["):
         try:
             doc = strict_json.loads(stripped, what="the JSON text")
         except strict_json.JsonRejected:
             doc = None
         if isinstance(doc, dict | list):
-            return "descriptor-text" if _json_mentions_keys(doc) else "json"
-    if _DESCRIPTOR.search(stripped):
-        return "descriptor-text"
-    if _EXTENDED_PUBKEY.search(stripped):
-        return "descriptor-text"
-    return None
+            kind = "descriptor-text" if _json_mentions_keys(doc) else "json"
+    if kind is None and (_DESCRIPTOR.search(stripped) or EXTENDED_PUBKEY.search(stripped)):
+        kind = "descriptor-text"
+    if kind == "descriptor-text":
+        check_key_text(stripped)
+    return kind
 
 
 # --- Entry point -----------------------------------------------------------------------------------

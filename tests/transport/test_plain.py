@@ -270,6 +270,51 @@ def test_key_text_is_classified(text: str) -> None:
     assert payload.obj == text.strip() and payload.data == text.strip().encode()
 
 
+def _account_key(version: str, path: str) -> str:
+    from embit.bip32 import HDKey
+    from embit.bip39 import mnemonic_to_seed
+    from embit.networks import NETWORKS
+
+    seed = mnemonic_to_seed(
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+    )
+    return HDKey.from_seed(seed).derive(path).to_public().to_base58(version=NETWORKS["main"][version])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _account_key("zpub", "m/84h/0h/0h"),
+        _account_key("ypub", "m/49h/0h/0h"),
+        _account_key("xpub", "m/44h/0h/0h"),
+        "[73c5da0a/84h/0h/0h]" + _account_key("zpub", "m/84h/0h/0h"),
+        "[73C5DA0A/84'/0'/0']" + _account_key("xpub", "m/84h/0h/0h"),
+        f"[73c5da0a/48h/0h/0h/2h]{_account_key('Zpub', 'm/48h/0h/0h/2h')}",
+    ],
+)
+def test_account_keys_with_or_without_origin(text: str) -> None:
+    payload = plain.recognise(text)
+    assert payload is not None and payload.kind == "descriptor-text"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (TPUB[:50] + ("B" if TPUB[50] != "B" else "C") + TPUB[51:], "public key 1 fails its checksum"),
+        (f"[65fb43fe/84h/1h/0h]{TPUB}/0/*,{TPUB[:-1]}X", "extended public key 2 fails its checksum"),
+        (DESCRIPTOR[:-1] + ("9" if DESCRIPTOR[-1] != "9" else "8"), "descriptor checksum #.* does not match"),
+        (DESCRIPTOR.replace("84h/1h", "84h/2h"), "does not match"),  # altered, checksum kept
+        (DESCRIPTOR[:-3], "not 8 checksum characters"),
+        (f"[65fb43fg/84h/1h/0h]{TPUB}", "key origin is malformed"),
+        (f"[65fb43fe/84x/1h/0h]{TPUB}", "key origin is malformed"),
+        (f"[65fb43/84h/1h/0h]{TPUB}", "key origin is malformed"),
+    ],
+)
+def test_broken_key_text_is_refused_with_the_reason(text: str, reason: str) -> None:
+    with pytest.raises(TransportError, match=reason):
+        plain.recognise(text)
+
+
 def test_other_json_and_unknown_text() -> None:
     payload = plain.recognise('{"hello": [1, 2, 3]}')
     assert payload is not None and payload.kind == "json"
