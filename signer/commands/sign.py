@@ -85,7 +85,7 @@ def read_request(path: str) -> Any:
             raise UsageError(f"{path}: {exc}") from None
         if payload is not None:
             return payload
-    if lines[0].lower().startswith("ur:") or lines[0].startswith("B$"):
+    if _is_qr_text(lines[0]):
         from signer.transport.assembler import Assembler
 
         assembler = Assembler()
@@ -102,6 +102,15 @@ def read_request(path: str) -> Any:
     from signer.btc.psbt_io import decode_psbt_bytes
 
     return Payload("psbt", "plain", decode_psbt_bytes(text))
+
+
+def _is_qr_text(line: str) -> bool:
+    """UR or BBQr parts, Specter's pMofN parts, or Electrum's base43: the assembler reads those."""
+    from signer.transport import base43, specter_parts
+
+    if line.lower().startswith("ur:") or line.startswith("B$") or specter_parts.is_specter_part(line):
+        return True
+    return base43.is_base43(line) and not all(c in "0123456789ABCDEF" for c in line)  # hex: below
 
 
 def cmd_sign(args: argparse.Namespace) -> int:

@@ -100,6 +100,27 @@ def test_danger_needs_accept_risk(tmp_path, mnemonic_file, capsys) -> None:
     assert load_psbt(capsys.readouterr().out.strip()).inputs[0].partial_sigs
 
 
+def _specter_parts(text: str, count: int) -> list[str]:
+    size = -(-len(text) // count)
+    return [f"p{n + 1}of{count} {text[n * size : (n + 1) * size]}" for n in range(count)]
+
+
+@pytest.mark.parametrize("form", ["specter", "electrum"])
+def test_sign_reads_specter_parts_and_electrum_base43(tmp_path, mnemonic_file, capsys, form: str) -> None:
+    """Texts saved from a Specter animated QR (pMofN parts, any order) or Electrum's base43 QR."""
+    from signer.transport import base43
+
+    raw = _psbt()
+    if form == "specter":
+        lines = _specter_parts(base64.b64encode(raw).decode(), 4)[::-1]
+    else:
+        lines = [base43.encode(raw)]
+    req = tmp_path / "req.txt"
+    req.write_text("\n".join(lines) + "\n")
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file]) == 0
+    assert load_psbt(capsys.readouterr().out.strip()).inputs[0].partial_sigs
+
+
 def test_malformed_request_is_a_clean_error(tmp_path, mnemonic_file, capsys) -> None:
     req = tmp_path / "req.txt"
     req.write_text("cHNidP8BAAoCAAAAAAAAAAAAAA==garbage")
