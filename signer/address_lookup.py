@@ -187,7 +187,7 @@ def _check_bitcoin(
     explicit: Sequence[tuple[int, ...]] | None,
 ) -> AddressCheck:
     from signer.btc import BtcKeys
-    from signer.btc.networks import parse_path, script_from_address, script_type
+    from signer.btc.networks import coin_type, parse_path, script_from_address, script_type
 
     spk = script_from_address(query.address, network)  # AddressError for another network
     kind = script_type(spk)
@@ -197,10 +197,10 @@ def _check_bitcoin(
         if explicit is not None:
             paths = list(explicit)
         else:
-            stored = [
+            stored = [  # testnet, signet and regtest accounts share coin type 1: the same keys
                 parse_path(a.path)
                 for a in entry.accounts
-                if a.is_bitcoin and a.network == network and not a.kind.startswith("btc-48")
+                if a.is_bitcoin and a.coin_type == coin_type(network) and not a.kind.startswith("btc-48")
             ]
             paths = list(dict.fromkeys([*stored, *default_accounts(network)]))
         paths = [p for p in paths if _can_hold(p, kind)]

@@ -249,3 +249,19 @@ def test_another_network_is_refused_when_one_is_named() -> None:
             [seed()],
             network="main",
         )
+
+
+def test_signet_accounts_are_searched_for_testnet_addresses() -> None:
+    """tb1 addresses serve testnet and signet alike (coin type 1): a stored signet account is searched."""
+    address = independent(Bip84Coins.BITCOIN_TESTNET, Bip84, 0, 1)
+    assert parse_address_query(address).network == "test"
+    root = HDKey.from_seed(SEED)
+    from signer.btc.networks import address_from_script
+    from signer.btc.scripts import single_sig_script
+
+    sec = root.derive("m/84h/1h/2h/1/3").key.sec()
+    deeper = address_from_script(single_sig_script("p2wpkh", sec), "signet")
+    assert deeper is not None and deeper.startswith("tb1")
+    stored = seed(accounts=(AccountSpec("btc-84", "signet", 2),))
+    result = check(parse_address_query(deeper), [stored], gap=5)
+    assert result.found and result.path == "m/84h/1h/2h/1/3" and result.change
