@@ -161,6 +161,31 @@ def test_btc_psbt_for_another_seed_cannot_be_signed(tmp_path: Path) -> None:
     assert d.title.startswith("Bitcoin") and d.content().extra["note"] == "this cannot be signed"
 
 
+def test_specter_animated_psbt_is_assembled_then_reviewed(tmp_path: Path) -> None:
+    """Specter's pMofN animation: progress counts parts, the review starts only with every part."""
+    import base64
+
+    from signer.transport.frames import render_qr
+
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    raw, pubkey = btc_psbt()
+    text = base64.b64encode(raw).decode()
+    size = -(-len(text) // 4)
+    parts = [f"p{n + 1}of4 {text[n * size : (n + 1) * size]}" for n in range(4)]
+    camera.show([render_qr(p, module_px=3) for p in (parts[2], parts[0], parts[2])])
+    d.choose("Scan")
+    d.tick(4)
+    assert d.title == "Scan" and d.content().lines == ["2 of 4 parts"]
+    camera.show([render_qr(p, module_px=3) for p in (parts[3], parts[1])])
+    d.tick(4)
+    d.settle()
+    assert d.title.startswith("Bitcoin"), d.text()
+    _review_and_sign(d)
+    assert d.title == "Signed PSBT"
+    check_btc_signature(decode_frames(collect_qr(d)).data, pubkey)
+
+
 def _small_psbt() -> tuple[bytes, bytes]:
     """The test PSBT without the change derivation: its signed form (411 bytes, 606 base43
     characters) fits one QR code on the 240-pixel screen."""
