@@ -21,7 +21,6 @@ from typing import Any
 
 from signer.btc.address_check import DEFAULT_GAP, KIND_BY_PURPOSE, H, check_address, default_accounts
 from signer.btc.errors import AddressError
-from signer.errors import AirlockError
 from signer.keys.accounts import AccountSpec
 from signer.transport.errors import TransportError
 from signer.transport.payload import Payload
@@ -71,6 +70,7 @@ class AddressCheck:
     change: bool = False
     index: int | None = None
     note: str = ""  # why nothing could be searched (no account or wallet makes such addresses)
+    wallet: str | None = None  # Bitcoin: the registered multisig wallet's name, or "single-sig"
 
     @property
     def found(self) -> bool:
@@ -101,7 +101,7 @@ class AddressCheck:
         if self.found:
             doc.update(seed=self.seed, account=self.account, path=self.path, index=self.index)
             if self.query.chain == "bitcoin":
-                doc.update(change=self.change, script_type=self.query.script_type)
+                doc.update(change=self.change, script_type=self.query.script_type, wallet=self.wallet)
         else:
             doc.update(searched=self.searched or self.note)
         doc.update(gap=self.gap, message=" ".join(self.lines()))
@@ -216,7 +216,8 @@ def _check_bitcoin(
                 account = _describe_account(parse_path(match.path)[:3], network)
             else:
                 account = f"multisig wallet {match.wallet!r}"
-            return AddressCheck(query, gap, "", entry.label, account, match.path, match.change, match.index)
+            where = (match.path, match.change, match.index)
+            return AddressCheck(query, gap, "", entry.label, account, *where, wallet=match.wallet)
     searched = _join(searched_accounts + searched_wallets)
     seeds_named = _seed_names(seeds)
     if searched:
@@ -264,17 +265,9 @@ def _can_hold(path: tuple[int, ...], kind: str) -> bool:
 
 def _wallets(records: Iterable[tuple[str, str]], network: str) -> list[Any]:
     """The registered multisig wallets of ``network``; a record that does not parse is skipped."""
-    from signer.btc.multisig import parse_wallet
+    from signer.btc.multisig_records import load_registered
 
-    wallets = []
-    for name, descriptor in records:
-        try:
-            wallet = parse_wallet(descriptor, name=name)
-        except AirlockError:
-            continue
-        if wallet.network_is_main == (network == "main"):
-            wallets.append(wallet)
-    return wallets
+    return list(load_registered([{"name": n, "descriptor": d} for n, d in records], network).wallets)
 
 
 def _describe_account(path: tuple[int, ...], network: str) -> str:

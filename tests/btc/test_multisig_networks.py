@@ -96,7 +96,8 @@ def test_address_check_names_the_registered_wallet_on_each_network(
     code = main(["address", "check", address, "--vault", str(vault), "--seed", "main", "--network", network,
                  "--gap", "20"])  # fmt: skip
     out = capsys.readouterr().out
-    assert code == 0 and json.loads(out) == {
+    doc = json.loads(out)
+    expected = {
         "address": address,
         "ours": True,
         "wallet": NAMES[network],
@@ -105,6 +106,8 @@ def test_address_check_names_the_registered_wallet_on_each_network(
         "change": True,
         "index": 7,
     }
+    assert code == 0 and {key: doc.get(key) for key in expected} == expected, doc
+    assert f"multisig wallet '{NAMES[network]}'" in doc["message"]
 
 
 def test_an_unreadable_record_is_named_in_the_review_and_stops_nothing() -> None:

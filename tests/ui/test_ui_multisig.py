@@ -207,7 +207,8 @@ def test_address_check_names_the_registered_wallet(tmp_path: Path) -> None:
         address = wallet_of_record(descriptor).address(0, 3)
         scan(d, camera, [render_qr(address.upper(), module_px=3)])
         assert d.title == "Address is ours", d.text()
-        assert f"main: {name}, receive #3" in d.content().extra["body"]
+        body = d.content().extra["body"]
+        assert f"Account: multisig wallet '{name}'" in body and "Receive address #3" in body
         d.choose("OK")
 
 
