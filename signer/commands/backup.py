@@ -109,7 +109,8 @@ def _write(output: str, blob: bytes) -> None:
 def _export_kef(args: argparse.Namespace) -> int:
     import base64
 
-    from signer.keys import kef, kef_mnemonic, kef_text
+    from signer.keys import kef, kef_mnemonic
+    from signer.transport import base43
 
     labels = [x.strip() for x in (args.seeds or "").split(",") if x.strip()]
     if len(labels) != 1:
@@ -123,7 +124,7 @@ def _export_kef(args: argparse.Namespace) -> int:
     finally:
         vault.lock()
     encoded = {
-        "base43": lambda: kef_text.base43_encode(blob).encode() + b"\n",
+        "base43": lambda: base43.encode(blob).encode() + b"\n",
         "base64": lambda: base64.b64encode(blob) + b"\n",
         "hex": lambda: blob.hex().encode() + b"\n",
         "binary": lambda: blob,

@@ -21,6 +21,7 @@ from signer.keys.bip39 import ENTROPY_BYTES
 from signer.keys.errors import KefError, MnemonicError, WrongPassword
 from signer.keys.secret import SecretBytes
 from signer.keys.seed import Bip39Seed, SeedMaterial
+from signer.transport import base43
 
 DEFAULT_ROUNDS = 100_000
 ROUNDS_DELTA = 10_000  # as Krux: up to 10% more, so one password gives another key each time
@@ -110,4 +111,4 @@ def export_mnemonic(
 def qr_content(envelope: bytes) -> str | bytes:
     """What the QR code holds, as Krux shows it: base43 text, or the raw bytes for versions 0 and 1."""
     version = kef.unwrap(envelope).version
-    return envelope if version in (0, 1) else kef_text.base43_encode(envelope)
+    return envelope if version in (0, 1) else base43.encode(envelope)

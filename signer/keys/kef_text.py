@@ -18,33 +18,9 @@ from typing import NoReturn
 
 from signer.keys import kef
 from signer.keys.errors import NotKef
+from signer.transport import base43
 
-BASE43 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:"
-_BASE43_INDEX = {c: i for i, c in enumerate(BASE43)}
 MAX_TEXT = 8 * 1024  # far above any envelope of a mnemonic; bounds the base43 big-integer work
-
-
-def base43_encode(data: bytes) -> str:
-    zeros = len(data) - len(data.lstrip(b"\x00"))
-    number = int.from_bytes(data, "big")
-    digits = []
-    while number:
-        number, rest = divmod(number, 43)
-        digits.append(BASE43[rest])
-    return "0" * zeros + "".join(reversed(digits))
-
-
-def base43_decode(text: str) -> bytes | None:
-    """The bytes of base43 ``text``, or None when it holds a character outside the alphabet."""
-    number = 0
-    for char in text:
-        value = _BASE43_INDEX.get(char)
-        if value is None:
-            return None
-        number = number * 43 + value
-    zeros = len(text) - len(text.lstrip("0"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\x00" * zeros + body
 
 
 def sd_card_entries(raw: bytes) -> dict[str, bytes]:
@@ -76,9 +52,8 @@ def readings(raw: bytes) -> list[bytes]:
     if not text:
         return [raw] if raw else []
     found: list[bytes] = []
-    decoded = base43_decode(text)
-    if decoded:
-        found.append(decoded)
+    if len(text) <= base43.MAX_CHARS and base43.is_base43(text):
+        found.append(base43.decode(text))
     if len(text) % 2 == 0:
         with contextlib.suppress(ValueError):
             found.append(bytes.fromhex(text))

@@ -10,6 +10,9 @@ from __future__ import annotations
 from signer.transport.errors import TransportError
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:"
+# Base43 lives in one QR code, and turning it into bytes costs the square of its length: text
+# longer than the largest QR code holds (version 40, alphanumeric) is not decoded.
+MAX_CHARS = 4296
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _CHARS = frozenset(ALPHABET)
 
@@ -19,6 +22,8 @@ def is_base43(text: str) -> bool:
 
 
 def decode(text: str) -> bytes:
+    if len(text) > MAX_CHARS:
+        raise TransportError(f"base43 text of {len(text)} characters is longer than one QR code holds")
     if any(c not in _CHARS for c in text):
         raise TransportError("not base43 text (Electrum): only 0-9, A-Z and $*+-./: are allowed")
     zeros = len(text) - len(text.lstrip("0"))

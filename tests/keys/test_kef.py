@@ -18,6 +18,7 @@ import pytest
 from signer.keys import bip39, kef, kef_mnemonic, kef_text
 from signer.keys.errors import KefError, NotKef, UnsupportedVersion, WrongPassword
 from signer.keys.seed import Bip39Seed, Slip39Seed
+from signer.transport import base43
 
 KEY = "test key"
 I_VECTOR = b"OR\xa1\x93l>2q \x9e\x9dd\x05\x9e\xd7\x8e"
@@ -120,15 +121,15 @@ def test_our_encryption_is_krux_byte_for_byte(version: int) -> None:
 
 @pytest.mark.parametrize(("hex_", "text"), BASE43)
 def test_base43_matches_krux(hex_: str, text: str) -> None:
-    assert kef_text.base43_encode(bytes.fromhex(hex_)) == text
-    assert kef_text.base43_decode(text) == bytes.fromhex(hex_)
+    assert base43.encode(bytes.fromhex(hex_)) == text
+    assert base43.decode(text) == bytes.fromhex(hex_)
 
 
 def test_qr_content_is_base43_text_as_krux_shows_it() -> None:
     # Krux's QR-length test: 45, 70 and 64 base43 characters for its ECB, CBC and GCM codes
     assert [len(kef_mnemonic.qr_content(KRUX_QR[v])) for v in (5, 10, 20)] == [45, 70, 64]
     assert kef_mnemonic.qr_content(KRUX_QR[1]) == KRUX_QR[1]  # legacy versions stay binary
-    for blob in (KRUX_QR[20], kef_text.base43_encode(KRUX_QR[20]).encode(), base64.b64encode(KRUX_QR[20])):
+    for blob in (KRUX_QR[20], base43.encode(KRUX_QR[20]).encode(), base64.b64encode(KRUX_QR[20])):
         assert kef_text.candidates(blob) == [KRUX_QR[20]]
     assert kef_text.candidates(KRUX_QR[20].hex().encode()) == [KRUX_QR[20]]
 
@@ -263,7 +264,7 @@ def test_mnemonic_round_trip_as_krux_writes_it() -> None:
     envelope = kef.unwrap(blob)
     assert envelope.version == 20 and 100_000 <= envelope.rounds < 110_000 and envelope.id == b"73c5da0a"
     text = kef_mnemonic.qr_content(blob)
-    assert isinstance(text, str) and set(text) <= set(kef_text.BASE43)
+    assert isinstance(text, str) and set(text) <= set(base43.ALPHABET)
     found = kef_mnemonic.read_mnemonic(text.encode(), "a long password")
     assert found.material.mnemonic() == GCM_WORDS and found.label_hint == "73c5da0a"
     with pytest.raises(WrongPassword):

@@ -75,3 +75,10 @@ def test_other_text_is_not_taken_for_base43() -> None:
     assert truncated is None
     with pytest.raises(TransportError, match="not base43"):
         base43.decode("ABC abc")
+
+
+def test_text_longer_than_one_qr_code_is_not_decoded() -> None:
+    """Decoding costs the square of the length: base43 longer than a QR code holds is refused."""
+    assert len(base43.decode("Z" * base43.MAX_CHARS)) > 0
+    with pytest.raises(TransportError, match="longer than one QR code holds"):
+        base43.decode("Z" * (base43.MAX_CHARS + 1))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ui_driver import ABANDON, ABANDON_FP, PASSWORD, FrameCamera, collect_qr, unlocked
 
-from signer.keys import bip39, kef_mnemonic, kef_text
+from signer.keys import bip39, kef_mnemonic
 from signer.keys.vault import Vault
+from signer.transport import base43
 from signer.transport.frames import decode_qr_image, render_qr
 from ui.events import Key
 
@@ -49,7 +50,7 @@ def scan_krux(d, camera: FrameCamera, content: str | bytes) -> None:  # type: ig
 def test_a_krux_code_loads_into_the_vault(tmp_path: Path) -> None:
     camera = FrameCamera()
     session, d = unlocked(tmp_path, camera=camera)
-    scan_krux(d, camera, kef_text.base43_encode(KRUX_GCM))
+    scan_krux(d, camera, base43.encode(KRUX_GCM))
     assert d.title == "Krux encrypted QR" and "ID test ID, AES-GCM, 100,000 key rounds" in said(d)
     d.choose("Password")
     d.type_text("test kex")  # a typo: nothing is stored
@@ -110,6 +111,6 @@ def test_a_seed_is_shown_as_a_code_krux_loads(tmp_path: Path) -> None:
     assert d.title == "Krux encrypted QR" and d.content().extra["format"] == "Krux"
     (frame,) = collect_qr(d)
     (content,) = decode_qr_image(frame)
-    assert set(content.decode()) <= set(kef_text.BASE43)  # base43 text, as Krux shows it
+    assert set(content.decode()) <= set(base43.ALPHABET)  # base43 text, as Krux shows it
     found = kef_mnemonic.read_mnemonic(content, "krux pass 42")
     assert found.material.mnemonic() == ABANDON and found.envelope.id_text == ABANDON_FP
