@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import json
 from typing import NoReturn
 
+from signer import strict_json
 from signer.keys import kef
 from signer.keys.errors import NotKef
 from signer.transport import base43
@@ -29,8 +29,8 @@ def sd_card_entries(raw: bytes) -> dict[str, bytes]:
     if raw.lstrip()[:1] != b"{" or len(raw) > 1024 * 1024:
         return {}
     try:
-        doc = json.loads(raw)
-    except (ValueError, RecursionError):
+        doc = strict_json.loads(raw, what="seeds.json")
+    except strict_json.JsonRejected:
         return {}
     found: dict[str, bytes] = {}
     if isinstance(doc, dict):

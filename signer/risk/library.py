@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from signer import strict_json
 from signer.risk.errors import RiskDataError
 
 MAGIC = b"ALRISK01"
@@ -151,9 +152,9 @@ def parse_library(blob: bytes) -> RiskLibrary:
         raise RiskDataError("risk library header is truncated or too large")
     start = len(MAGIC) + 4
     try:
-        header = json.loads(blob[start : start + hlen].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise RiskDataError(f"risk library header is not JSON: {exc}") from exc
+        header = strict_json.loads(blob[start : start + hlen], what="the risk library header")
+    except strict_json.JsonRejected as exc:
+        raise RiskDataError(str(exc)) from None
     if (
         not isinstance(header, dict)
         or header.get("format") != "airlock-risk-addresses"

@@ -241,3 +241,20 @@ def test_a_header_announcing_more_contents_than_any_vault_is_refused(tmp_path: P
     struct.pack_into(">I", blob, 64, 0xFFFFFFF0)
     with pytest.raises(VaultCorrupt, match="announces 4294967280 bytes"):
         envelope.read_kdf(b"AIRLOCKV", bytes(blob))
+
+
+def test_every_reader_of_outside_json_bounds_its_nesting() -> None:
+    """Wallet files, Krux's seeds.json and a risk-library update read through the one strict reader."""
+    from signer.btc.errors import DescriptorError
+    from signer.btc.multisig_formats import parse_wallet
+    from signer.keys import kef_text
+    from signer.risk.errors import RiskDataError
+    from signer.risk.library import MAGIC, parse_library
+
+    deep = "[" * 5000 + "]" * 5000
+    with pytest.raises(DescriptorError, match="nests more than"):
+        parse_wallet('{"label": ' + deep + "}")
+    assert kef_text.sd_card_entries(('{"x": ' + deep + "}").encode()) == {}
+    header = deep.encode()
+    with pytest.raises(RiskDataError, match="nests more than"):
+        parse_library(MAGIC + struct.pack(">I", len(header)) + header)

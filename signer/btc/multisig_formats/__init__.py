@@ -12,8 +12,7 @@ with the reason.
 
 from __future__ import annotations
 
-import json
-
+from signer import strict_json
 from signer.btc.errors import DescriptorError
 from signer.btc.multisig import MultisigWallet, parse_descriptor
 from signer.btc.multisig_formats.bsms import is_bsms, is_encrypted_bsms, parse_bsms
@@ -33,9 +32,9 @@ def _without_comments(text: str) -> str:
 
 def _json_object(text: str) -> dict[str, object]:
     try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
-        raise DescriptorError("the wallet file looks like JSON but does not parse") from None
+        doc = strict_json.loads(text, what="the wallet file's JSON", max_bytes=MAX_TEXT)
+    except strict_json.JsonRejected as exc:
+        raise DescriptorError(str(exc)) from None
     if not isinstance(doc, dict):
         raise DescriptorError("the wallet file's JSON is not an object")
     return doc
