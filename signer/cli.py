@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TextIO
 
 from signer import __version__
 from signer.errors import AirlockError
+from signer.safe_text import visible
 
 # One module per sub-command group under signer/commands; each has register(subparsers).
 INTERNAL_ERROR = 70  # EX_SOFTWARE
@@ -45,8 +47,39 @@ def main(argv: list[str] | None = None) -> int:
     return run(build_parser(), argv)
 
 
+class _VisibleText:
+    """A text stream that prints hidden characters as their codes (``signer.safe_text.visible``):
+    whatever a command prints, a request's string can neither send escape codes to the terminal
+    nor reorder or hide text. Bytes written to ``.buffer`` (binary output) pass untouched."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _visible_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleText(sys.stdout), _VisibleText(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
+    with _visible_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except AirlockError as exc:

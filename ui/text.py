@@ -1,7 +1,13 @@
-"""Text measuring and wrapping, so every screen can prove its text fits 240x240."""
+"""Text measuring and wrapping, so every screen can prove its text fits 240x240.
+
+Text laid out here is first made visible (``signer.safe_text.visible``): a control, bidi or
+invisible character that reached a screen from a request shows as its code, so it can neither
+reorder the line (the font layout applies bidi) nor hide inside an address or a name.
+"""
 
 from __future__ import annotations
 
+from signer.safe_text import visible
 from ui import theme
 
 
@@ -16,7 +22,7 @@ def line_height(size: int = theme.BODY) -> int:
 def wrap(text: str, max_width: float, size: int = theme.BODY) -> list[str]:
     """Greedy word wrap; words longer than the line (addresses, xpubs) are split by character."""
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in visible(text).split("\n"):
         current = ""
         for word in paragraph.split(" "):
             candidate = f"{current} {word}" if current else word
@@ -41,6 +47,7 @@ def fits(text: str, max_width: float, size: int = theme.BODY) -> bool:
 
 
 def ellipsize(text: str, max_width: float, size: int = theme.BODY) -> str:
+    text = visible(text, keep="")
     if fits(text, max_width, size):
         return text
     while text and not fits(text + "…", max_width, size):
@@ -50,6 +57,7 @@ def ellipsize(text: str, max_width: float, size: int = theme.BODY) -> str:
 
 def middle_ellipsize(text: str, max_width: float, size: int = theme.BODY) -> str:
     """Keep both ends of an address or key visible: ``bc1qcr8t…306fyu``."""
+    text = visible(text, keep="")
     if fits(text, max_width, size):
         return text
     keep = len(text) // 2

@@ -351,6 +351,14 @@ def _check_message_proof(
         f"This is not a payment: it signs a message as the owner of {address} (BIP-322), and it "
         f"cannot move coins.{also}",
     )
+    escaped = proof.shown().escaped
+    if escaped:
+        f.warn(
+            "message-escaped",
+            Severity.WARN,
+            f"The message has {escaped} character(s) that are not plain ASCII text; they are shown "
+            "as \\x, \\u or \\U codes. Read them before signing.",
+        )
 
 
 # --------------------------------------------------------------------------- global checks

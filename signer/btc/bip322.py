@@ -23,6 +23,7 @@ from embit.hashes import tagged_hash
 from embit.script import Script
 from embit.transaction import Transaction, TransactionInput, TransactionOutput
 
+from signer import safe_text
 from signer.btc.networks import address_from_script
 from signer.btc.psbt import PROPRIETARY, Psbt
 
@@ -92,17 +93,13 @@ class MessageProof:
     def address(self, network: str) -> str | None:
         return address_from_script(self.challenge, network) if self.challenge is not None else None
 
+    def shown(self) -> safe_text.Escaped:
+        """The message as it is shown: printable ASCII and line breaks as they are, every other
+        character as its code (as for a sign-message request), so nothing can hide or reorder."""
+        return safe_text.escape_bytes(self.message or b"", ascii_only=True)
+
     def display(self) -> str:
-        """The message as text when it is plain printable text, else as hex (never hides characters)."""
-        if self.message is None:
-            return "(unknown)"
-        try:
-            text = self.message.decode("utf-8")
-        except UnicodeDecodeError:
-            return "hex " + self.message.hex()
-        if all(ch.isprintable() or ch == "\n" for ch in text):
-            return text
-        return "hex " + self.message.hex()
+        return self.shown().text if self.message is not None else "(unknown)"
 
     def to_json(self, network: str) -> dict[str, object]:
         hashed = self.committed or (message_hash(self.message) if self.message is not None else None)

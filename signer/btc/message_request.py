@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from signer import safe_text
 from signer.btc.address_check import DEFAULT_GAP, default_accounts
 from signer.btc.errors import BtcRefusal, PathError
 from signer.btc.keys import BtcKeys
@@ -82,31 +83,13 @@ class MessageReview:
 def shown_message(message: bytes) -> tuple[str, int]:
     """``message`` as safe display text, and how many characters had to be escaped.
 
-    Printable ASCII and line breaks are shown as they are; a backslash is doubled (so an escape
-    code cannot be faked by typing one); bytes that are no UTF-8 become ``\\xNN``; every other
-    character (controls, tabs, zero-width and bidirectional marks, lookalike letters of other
-    scripts, emoji) becomes ``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN``.
+    Printable ASCII and line breaks are shown as they are, a backslash is doubled (so an escape
+    code cannot be faked by typing one), and every other character (controls, tabs, zero-width and
+    bidirectional marks, lookalike letters of other scripts, emoji, bytes that are no UTF-8) is
+    shown as its code: a message signed for Bitcoin is read character by character.
     """
-    text = message.decode("utf-8", "surrogateescape")
-    out: list[str] = []
-    escaped = 0
-    for ch in text:
-        code = ord(ch)
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n" or 0x20 <= code < 0x7F:
-            out.append(ch)
-        else:
-            escaped += 1
-            if 0xDC80 <= code <= 0xDCFF:  # a byte that was no UTF-8
-                out.append(f"\\x{code - 0xDC00:02x}")
-            elif code < 0x100:
-                out.append(f"\\x{code:02x}")
-            elif code < 0x10000:
-                out.append(f"\\u{code:04x}")
-            else:
-                out.append(f"\\U{code:08x}")
-    return "".join(out), escaped
+    shown = safe_text.escape_bytes(message, ascii_only=True)
+    return shown.text, shown.escaped
 
 
 # --------------------------------------------------------------------------- review

@@ -232,11 +232,12 @@ def test_proof_whose_first_input_claims_an_amount_is_refused(root, keys) -> None
     refused(raw, keys, "utxo-mismatch", message=SECRET)
 
 
-def test_message_that_is_not_plain_text_is_shown_as_hex(root, keys) -> None:
+def test_message_that_is_not_plain_text_is_shown_with_codes_and_a_warning(root, keys) -> None:
     """A right-to-left override could make a message read differently from what it says."""
-    message = "pay to \u202eevil".encode()
+    message = "pay to \u202eevil \\u202e".encode()
     review = review_psbt(load_psbt(proof_psbt(Wallet(root, "p2wpkh"), message)), keys, message=message)
-    assert review.message_proof.display() == "hex " + message.hex()
+    assert review.message_proof.display() == "pay to \\u202eevil \\\\u202e"  # the typed one doubled
+    assert "message-escaped" in review.codes() and "\u202e" not in review.to_text()
 
 
 # ------------------------------------------------------------------ the CLI

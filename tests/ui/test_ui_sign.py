@@ -115,7 +115,7 @@ def test_bip322_proof_psbt_shows_its_message_then_signs_a_valid_proof(tmp_path: 
     assert verify_message(address, message, "smp" + base64.b64encode(witness).decode()).valid
 
 
-def test_bip322_message_the_font_cannot_draw_is_shown_as_hex(tmp_path: Path) -> None:
+def test_bip322_message_the_font_cannot_draw_is_shown_with_codes(tmp_path: Path) -> None:
     message = "Sign-in \U0001f510 ok".encode()
     raw, _ = btc_message_proof(message, carried=True)
     camera = FrameCamera()
@@ -124,7 +124,8 @@ def test_bip322_message_the_font_cannot_draw_is_shown_as_hex(tmp_path: Path) -> 
     d.choose("Scan")
     d.tick(12)
     d.settle()
-    assert dict(d.content().extra["facts"])["Message"] == "hex " + message.hex(), d.text()
+    assert dict(d.content().extra["facts"])["Message"] == "Sign-in \\U0001f510 ok", d.text()
+    assert "message-escaped" in d.content().extra["codes"]
 
 
 def test_bip322_proof_psbt_without_its_message_cannot_be_signed(tmp_path: Path) -> None:

@@ -206,9 +206,7 @@ def _message_proof_facts(review: Review) -> list[tuple[str, str]]:
     proof = review.message_proof
     assert proof is not None
     address = proof.address(review.network)
-    shown = proof.display() if proof.message is not None else "(not included)"
-    if proof.message is not None and text.missing_glyphs(shown):  # never show a message it cannot draw
-        shown = "hex " + proof.message.hex()
+    shown = proof.display() if proof.message is not None else "(not included)"  # ASCII, codes for the rest
     return [("Message", shown), ("Signed as the owner of", text.chunked(address) if address else "?")]
 
 
