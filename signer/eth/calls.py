@@ -16,8 +16,8 @@ from signer.eth.effects import (
     Approval,
     Effect,
     Transfer,
+    allowance_is_unlimited,
     format_amount,
-    is_unlimited,
 )
 from signer.eth.errors import AbiError
 from signer.eth.primitives import checksum, keccak256
@@ -150,7 +150,8 @@ def _transfer(ctx: _Ctx, v: list[Any]) -> Interpretation:
 def _approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
     spender, amount = _addr(v[0]), v[1]
     standard = "erc20" if _token_is_erc20(ctx) else "erc20-or-721"
-    eff = Approval(standard, ctx.target, spender, amount, unlimited=is_unlimited(amount), revoke=amount == 0)
+    unlimited = allowance_is_unlimited(ctx.chain_id, ctx.target, amount)
+    eff = Approval(standard, ctx.target, spender, amount, unlimited=unlimited, revoke=amount == 0)
     notes = (
         []
         if standard == "erc20"
@@ -161,7 +162,8 @@ def _approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
 
 def _increase(ctx: _Ctx, v: list[Any]) -> Interpretation:
     spender, amount = _addr(v[0]), v[1]
-    eff = Approval("erc20", ctx.target, spender, amount, unlimited=is_unlimited(amount), increase=True)
+    unlimited = allowance_is_unlimited(ctx.chain_id, ctx.target, amount)
+    eff = Approval("erc20", ctx.target, spender, amount, unlimited=unlimited, increase=True)
     return f"Increase allowance: {eff.describe(ctx.chain_id)}", [eff], [], []
 
 
@@ -244,7 +246,7 @@ def _eip2612_permit(ctx: _Ctx, v: list[Any]) -> Interpretation:
         ctx.target,
         spender,
         value,
-        unlimited=is_unlimited(value),
+        unlimited=allowance_is_unlimited(ctx.chain_id, ctx.target, value),
         revoke=value == 0,
         owner=owner,
         deadline=deadline,
@@ -299,21 +301,21 @@ def _permit2_approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
         token,
         spender,
         amount,
-        unlimited=is_unlimited(amount),
+        unlimited=allowance_is_unlimited(ctx.chain_id, token, amount),
         revoke=amount == 0,
         expiration=_p2_expiration(expiration),
     )
     return f"Permit2 approve: {eff.describe(ctx.chain_id)}", [eff], [], _permit2_note(ctx)
 
 
-def _p2_details(owner: bytes, spender: bytes, d: Any, sig_deadline: int) -> Approval:
+def _p2_details(chain_id: int, owner: bytes, spender: bytes, d: Any, sig_deadline: int) -> Approval:
     token, amount, expiration = _addr(d[0]), d[1], d[2]
     return Approval(
         "permit2",
         token,
         spender,
         amount,
-        unlimited=is_unlimited(amount),
+        unlimited=allowance_is_unlimited(chain_id, token, amount),
         revoke=amount == 0,
         owner=owner,
         expiration=_p2_expiration(expiration),
@@ -324,7 +326,7 @@ def _p2_details(owner: bytes, spender: bytes, d: Any, sig_deadline: int) -> Appr
 
 def _permit2_permit(ctx: _Ctx, v: list[Any]) -> Interpretation:
     owner, (details, spender, sig_deadline) = _addr(v[0]), v[1]
-    eff = _p2_details(owner, _addr(spender), details, sig_deadline)
+    eff = _p2_details(ctx.chain_id, owner, _addr(spender), details, sig_deadline)
     return (
         f"Submit a Permit2 permit for {checksum(owner)}: {eff.describe(ctx.chain_id)}",
         [eff],
@@ -335,7 +337,7 @@ def _permit2_permit(ctx: _Ctx, v: list[Any]) -> Interpretation:
 
 def _permit2_permit_batch(ctx: _Ctx, v: list[Any]) -> Interpretation:
     owner, (details, spender, sig_deadline) = _addr(v[0]), v[1]
-    effs: list[Effect] = [_p2_details(owner, _addr(spender), d, sig_deadline) for d in details]
+    effs: list[Effect] = [_p2_details(ctx.chain_id, owner, _addr(spender), d, sig_deadline) for d in details]
     return (
         f"Submit a Permit2 batch permit for {checksum(owner)} over {len(effs)} tokens",
         effs,

@@ -16,27 +16,49 @@ from signer.eth.primitives import checksum, format_units
 UINT256_MAX = 2**256 - 1
 UINT160_MAX = 2**160 - 1
 UINT48_MAX = 2**48 - 1
-# Amounts at or above this are "practically unlimited": it is uint96 max, the sentinel tokens such as
-# UNI and COMP use for infinite approval, and ~7.9e10 whole tokens at 18 decimals.
-UNLIMITED_THRESHOLD = 2**96 - 1
+# "Unlimited" is defined by what it means: an allowance larger than anyone could hold. Either
+#  - it needs 96 bits or more (>= 2^95 base units): within a factor of two of type(uint96).max, the
+#    smallest "infinite approval" sentinel in use (UNI, COMP), and ~4e10 whole tokens even at 18
+#    decimals; or
+#  - the token's decimals are known and it is at least a trillion whole tokens, more than the total
+#    supply of any major token (USDT, the largest stablecoin, has ~1.6e11).
+# Exact sentinels (2^256-1, 2^160-1) are only the most common case; 2^96-2 USDC is just as unlimited.
+UNLIMITED_BITS_FLOOR = 2**95
+UNLIMITED_WHOLE_TOKENS = 10**12
+_SENTINELS = (UINT256_MAX, UINT160_MAX, 2**96 - 1, 2**255)
 
 
-def is_unlimited(amount: int | None) -> bool:
-    return amount is not None and amount >= UNLIMITED_THRESHOLD
+def allowance_is_unlimited(chain_id: int, token: bytes | None, amount: int | None) -> bool:
+    """True when an allowance of ``amount`` base units of ``token`` is unlimited in practice."""
+    if amount is None:
+        return False
+    if amount >= UNLIMITED_BITS_FLOOR:
+        return True
+    known = registry.token(chain_id, token) if token is not None else None
+    return known is not None and amount >= UNLIMITED_WHOLE_TOKENS * 10**known.decimals
 
 
 def format_amount(chain_id: int, token: bytes | None, amount: int) -> str:
-    """``1,000.5 USDC``; unknown tokens show raw units; huge amounts say unlimited."""
+    """The exact amount: ``1,000.5 USDC``, native units for ``token=None``, raw units when unknown."""
     if token is None:
         info = registry.chain(chain_id)
         return f"{format_units(amount, info.decimals)} {info.symbol}"
     known = registry.token(chain_id, token)
-    if amount >= 2**255 or amount in (UINT256_MAX, UINT160_MAX):
-        label = known.symbol if known else f"of token {checksum(token)}"
-        return f"UNLIMITED {label}"
     if known is None:
         return f"{amount} raw units of unknown token {checksum(token)}"
     return f"{format_units(amount, known.decimals)} {known.symbol}"
+
+
+def describe_allowance(chain_id: int, token: bytes | None, amount: int) -> str:
+    """An allowance as the person should read it: UNLIMITED when it is, with the exact figure
+    unless it is one of the usual 'infinite' sentinels (where the figure says nothing more)."""
+    if not allowance_is_unlimited(chain_id, token, amount):
+        return format_amount(chain_id, token, amount)
+    known = registry.token(chain_id, token) if token is not None else None
+    label = known.symbol if known else f"of token {checksum(token)}" if token else "units"
+    if amount in _SENTINELS:
+        return f"UNLIMITED {label}"
+    return f"UNLIMITED {label} ({format_amount(chain_id, token, amount)}, more than anyone holds)"
 
 
 @dataclass(frozen=True)
@@ -73,7 +95,7 @@ class Approval:
         elif self.token is not None and self.standard == "erc20-or-721" and not self.unlimited:
             amount = f"{self.amount} units (or NFT #{self.amount}) of {checksum(self.token)}"
         else:
-            amount = format_amount(chain_id, self.token, self.amount)
+            amount = describe_allowance(chain_id, self.token, self.amount)
         return f"{who} may spend {amount}" + (" more" if self.increase else "")
 
     def to_json(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from signer import strict_json
-from signer.eth.effects import UINT48_MAX, Approval, Effect, format_amount, is_unlimited
+from signer.eth.effects import UINT48_MAX, Approval, Effect, allowance_is_unlimited, describe_allowance
 from signer.eth.errors import EthError, TypedDataError
 from signer.eth.primitives import checksum, parse_address
 
@@ -445,7 +445,7 @@ def recognise(td: TypedData) -> TypedMeaning:
             token,
             _a(m["spender"]),
             m["value"],
-            unlimited=is_unlimited(m["value"]),
+            unlimited=allowance_is_unlimited(chain, token, m["value"]),
             revoke=m["value"] == 0,
             owner=_a(m["owner"]),
             deadline=m["deadline"],
@@ -498,7 +498,7 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning:
                         _a(d["token"]),
                         _a(m["spender"]),
                         amount,
-                        unlimited=is_unlimited(amount),
+                        unlimited=allowance_is_unlimited(chain, _a(d["token"]), amount),
                         revoke=amount == 0,
                         expiration=None if exp >= UINT48_MAX else exp,
                         deadline=m["sigDeadline"],
@@ -515,14 +515,14 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning:
                     _a(p["token"]),
                     _a(m["spender"]),
                     p["amount"],
-                    unlimited=is_unlimited(p["amount"]),
+                    unlimited=allowance_is_unlimited(chain, _a(p["token"]), p["amount"]),
                     deadline=m["deadline"],
                     signature=True,
                 )
                 for p in permitted
             ]
             title = "Permit2 signature transfer: " + "; ".join(
-                f"{checksum(_a(m['spender']))} may take {format_amount(chain, e.token, e.amount or 0)}"
+                f"{checksum(_a(m['spender']))} may take {describe_allowance(chain, e.token, e.amount or 0)}"
                 for e in effs
             )
             return TypedMeaning("permit2-transfer", title, tuple(effs), fake_permit2=fake, notes=notes)
