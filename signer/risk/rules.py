@@ -97,11 +97,15 @@ class _Out:
         return sorted(self.items, key=lambda w: rank[w.severity])
 
 
-def _when(ts: int | None) -> str:
-    if ts is None:
-        return "never"
-    if ts >= 2**40:
-        return "practically never"
+NO_REAL_END = 100 * 365 * 24 * 3600  # an end date more than a century away is no end at all
+
+
+def _never(ts: int | None, now: int) -> bool:
+    """True when ``ts`` is no deadline in practice: absent, or more than a century from now."""
+    return ts is None or ts - now > NO_REAL_END
+
+
+def _when(ts: int) -> str:
     try:
         return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
     except (OverflowError, ValueError, OSError):
@@ -140,27 +144,29 @@ def _approval_rules(out: _Out, e: Approval, chain_id: int, now: int, *, offchain
         out.add(
             UNLIMITED_APPROVAL, Severity.DANGER, f"Unlimited approval: {what}. Set an exact amount if you can"
         )
+    never_expires = _never(e.expiration, now)
     if e.standard in ("erc20", "erc20-or-721", "erc20-permit", "dai-permit") or (
-        e.standard == "permit2" and e.expiration is None
+        e.standard == "permit2" and never_expires
     ):
         out.add(
             APPROVAL_NO_EXPIRY, Severity.WARN, f"The allowance never expires: {what}. Revoke it when done"
         )
     long_lived = False
-    if e.standard == "permit2" and e.expiration is not None and e.expiration > now + LONG_EXPIRY:
+    expiration = e.expiration if e.standard == "permit2" and not never_expires else None
+    if expiration is not None and expiration > now + LONG_EXPIRY:
         long_lived = True
-        out.add(PERMIT_LONG_EXPIRY, Severity.WARN, f"Permit2 allowance lasts until {_when(e.expiration)}")
-    if e.signature and (e.deadline is None or e.deadline > now + LONG_EXPIRY):
+        out.add(PERMIT_LONG_EXPIRY, Severity.WARN, f"Permit2 allowance lasts until {_when(expiration)}")
+    if e.signature and (_never(e.deadline, now) or (e.deadline or 0) > now + LONG_EXPIRY):
         long_lived = True
         out.add(
             PERMIT_LONG_EXPIRY,
             Severity.WARN,
             "The permit signature never expires"
-            if e.deadline is None
-            else f"The permit signature can be used until {_when(e.deadline)}",
+            if _never(e.deadline, now)
+            else f"The permit signature can be used until {_when(e.deadline or 0)}",
         )
     if offchain and e.signature:
-        if e.standard == "permit2" and e.expiration is None:
+        if e.standard == "permit2" and never_expires:
             long_lived = True
         severity = Severity.DANGER if e.unlimited or long_lived else Severity.WARN
         kind = "a one-time transfer" if e.standard == "permit2-transfer" else "an approval"

@@ -155,3 +155,23 @@ def test_lookalike_of_own_address() -> None:
     review = review_request(parse_raw(tx(a(poison), value=10**17).raw), seed(), RiskContext(now=NOW))
     assert codes(review)["lookalike-address"] == {"danger"}
     assert all(w.severity == Severity.DANGER for w in review.warnings if w.code == "lookalike-address")
+
+
+def messages(review, code: str) -> list[str]:
+    return [w.message for w in review.warnings if w.code == code]
+
+
+def test_far_future_deadlines_say_never_not_practically_never() -> None:
+    """A deadline centuries away is no deadline: say 'never expires', never 'until practically never'."""
+    for deadline in (2**40, 2**48 - 2, 2**256 - 1, NOW + 200 * 365 * DAY):
+        review = review_typed_data(parse_typed_data(eip2612_permit(10**6, deadline)), CTX)
+        texts = " ".join(w.message for w in review.warnings)
+        assert "practically never" not in texts
+        assert "The permit signature never expires" in messages(review, "permit-long-expiry")
+    p2 = review_typed_data(parse_typed_data(permit2_single(10, 2**48 - 2, NOW + 600)), CTX)
+    assert "practically" not in " ".join(w.message for w in p2.warnings)
+    assert any("never expires" in m for m in messages(p2, "approval-no-expiry"))
+    dated = review_typed_data(parse_typed_data(eip2612_permit(10**6, NOW + 365 * DAY)), CTX)
+    assert messages(dated, "permit-long-expiry") == [
+        "The permit signature can be used until 2026-10-09 08:53 UTC"
+    ]
