@@ -29,8 +29,23 @@ class PersonalMessage:
         return text
 
     @property
+    def is_sentence(self) -> bool:
+        """Words a person wrote: letters, digits, spaces and punctuation only, at least three
+        words, mostly letters. 32 random bytes pass with odds below 2^-55, so a hash cannot be
+        ground into looking like one at any useful cost (printable alone would be ~2^-46)."""
+        text = self.text
+        if text is None or text.count(" ") < 2:
+            return False
+        kinds = [unicodedata.category(ch)[0] for ch in text]
+        if any(k not in "LNP" and ch != " " for k, ch in zip(kinds, text, strict=True)):
+            return False
+        return kinds.count("L") * 2 >= len(text)
+
+    @property
     def is_bare_hash(self) -> bool:
-        return len(self.data) == 32
+        """32 bytes that are not a readable sentence: what eth_sign and contract 'signed hash'
+        schemes (a Safe's personal_sign over safeTxHash) take, so possibly a transaction in disguise."""
+        return len(self.data) == 32 and not self.is_sentence
 
     @property
     def looks_like_transaction(self) -> bool:

@@ -34,7 +34,11 @@ from signer.review import ReviewWarning, Severity
 
 DATA_LEGACY_TX, DATA_TYPED_DATA, DATA_PERSONAL_MESSAGE, DATA_TYPED_TX = 1, 2, 3, 4
 ORIGIN = "airlock"
-TX_TYPE_BYTES = (0x01, 0x02, 0x04)
+TX_TYPE_BYTES = (0x01, 0x02, 0x03, 0x04)  # EIP-2718 types Ethereum has (3, blob, is not signed here)
+# BIP-43 purposes of Bitcoin keys: single-sig 44' (with coin type 0' or 1'), 49', 84', 86';
+# multisig 45' (BIP-45) and 48' (BIP-48).
+BITCOIN_PURPOSES = (49, 84, 86, 45, 48)
+BITCOIN_COIN_TYPES = (0, 1)
 
 Payload_ = UnsignedTx | TypedData | PersonalMessage
 
@@ -96,6 +100,18 @@ def parse_eth_sign_request(req: Any) -> EthRequest:
     )
 
 
+def looks_like_tx_bytes(raw: bytes) -> bool:
+    """The first byte is a transaction type (EIP-2718) or an RLP list (a legacy transaction)."""
+    return bool(raw) and (raw[0] in TX_TYPE_BYTES or raw[0] >= 0xC0)
+
+
+def _raw_transaction(raw: bytes) -> EthRequest:
+    try:
+        return EthRequest("eth-tx", parse_unsigned_tx(raw))
+    except TxFormatError as exc:
+        raise TxFormatError(f"not a valid transaction: {exc}") from exc
+
+
 def parse_raw(data: bytes, *, text: bool = False) -> EthRequest:
     """A raw request: unsigned tx bytes or hex, EIP-712 JSON, or a personal message."""
     if text:
@@ -107,18 +123,16 @@ def parse_raw(data: bytes, *, text: bool = False) -> EthRequest:
             return EthRequest("eth-typed-data", parse_typed_data(s))
         if s[:2].lower() == "0x":  # as personal_sign: 0x-prefixed text is hex bytes, anything else is text
             raw = parse_hex(s, "request", max_bytes=128 * 1024)
-            if raw and (raw[0] in TX_TYPE_BYTES or raw[0] >= 0xC0):
-                return EthRequest("eth-tx", parse_unsigned_tx(raw))
+            if looks_like_tx_bytes(raw):
+                return _raw_transaction(raw)
             return EthRequest("eth-message", parse_personal_message(raw))
         return EthRequest("eth-message", parse_personal_message(s.encode()))
     if not data:
         raise RequestError("empty request")
-    if data[0] in TX_TYPE_BYTES or data[0] >= 0xC0:
-        return EthRequest("eth-tx", parse_unsigned_tx(data))
+    if looks_like_tx_bytes(data):
+        return _raw_transaction(data)
     if data[:1] == b"{":
         return EthRequest("eth-typed-data", parse_typed_data(data))
-    if data[0] == 0x03:
-        raise TxFormatError("blob transactions (type 3, EIP-4844) are not supported")
     raise RequestError(
         "raw bytes are neither an unsigned transaction nor EIP-712 JSON; send a message as text"
     )
@@ -139,9 +153,32 @@ def parse_payload(payload: Any) -> EthRequest:
 # -- review --------------------------------------------------------------------------------------
 
 
+def _path_numbers(path: str) -> list[int] | None:
+    """The indexes of a path, hardened or not (``m/84'/0'/0'`` -> [84, 0, 0]); None if unreadable."""
+    parts = path.strip().removeprefix("m").strip("/").split("/")
+    numbers = []
+    for part in parts:
+        digits = part.rstrip("'hH")
+        if not digits.isdigit():
+            return None
+        numbers.append(int(digits))
+    return numbers
+
+
 def _path_warnings(path: str) -> list[ReviewWarning]:
-    norm = path.replace("h", "'").replace("H", "'")
-    if not norm.removeprefix("m/").startswith("44'/60'/"):
+    numbers = _path_numbers(path) or []
+    purpose, coin = [*numbers, -1, -1][:2]
+    if purpose in BITCOIN_PURPOSES or (purpose == 44 and coin in BITCOIN_COIN_TYPES):
+        return [
+            ReviewWarning(
+                "key-purpose-mismatch",
+                Severity.DANGER,
+                f"The request asks for the key at {path}, a Bitcoin key path: a Bitcoin key must not "
+                "sign for Ethereum (the wallet sending this is misconfigured or hostile)",
+            )
+        ]
+    hardened = [p.endswith(("'", "h", "H")) for p in path.strip().removeprefix("m").strip("/").split("/")]
+    if numbers[:2] != [44, 60] or hardened[:2] != [True, True]:
         return [
             ReviewWarning(
                 "unusual-derivation-path",

@@ -138,7 +138,7 @@ def test_data_type_must_match_transaction_kind() -> None:
 
 def test_unusual_path_warns_and_signs_with_that_key() -> None:
     t = tx(a(SPENDER), value=1)
-    parsed = parse_eth_sign_request(erc4527(t.raw, 4, path="m/44'/1'/0'/0/0"))
+    parsed = parse_eth_sign_request(erc4527(t.raw, 4, path="m/44'/61'/0'/0/0"))  # Ethereum Classic's
     review = review_request(parsed, SEED)
     assert "unusual-derivation-path" in review.codes()
     result = sign_request(parsed, review, SEED)
