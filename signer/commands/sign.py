@@ -10,8 +10,8 @@ answered with its base64 signature, the text Sparrow reads back.
 A refusal, or a danger warning without ``--accept-risk``, signs nothing and exits 3.
 
 A PSBT that is a BIP-322 signed-message proof (its one output an empty OP_RETURN of value 0) is
-signed only when its message is known: carried in the PSBT, or given with ``--message`` /
-``--message-file`` (checked against what the proof commits to).
+signed only when its message is known: carried in the PSBT, or given with ``--proof-message`` /
+``--proof-message-file`` (checked against what the proof commits to).
 
 Request kinds are dispatched through ``HANDLERS`` (payload kind -> handler), so other chains add
 their kinds with one line: ``HANDLERS["eth-sign-request"] = handle_eth``.
@@ -34,7 +34,19 @@ HANDLERS: dict[str, Handler] = {}
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sign", help="review and sign a request (PSBT as QR texts or a raw file)")
-    parser.add_argument("file", metavar="FILE", help="QR texts one per line, or a raw PSBT (- for stdin)")
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="QR texts one per line, or a raw PSBT (- for stdin)"
+    )
+    message = parser.add_mutually_exclusive_group()
+    message.add_argument(
+        "--message",
+        action="store_true",
+        help="FILE is plain text to sign as an Ethereum message (personal_sign), exactly as written "
+        "(one final line ending is not part of it)",
+    )
+    message.add_argument(
+        "--message-text", metavar="TEXT", help="sign TEXT as an Ethereum message (personal_sign); no FILE"
+    )
     add_seed_args(parser)
     parser.add_argument(
         "--network",
@@ -52,11 +64,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--tip-height", type=int, metavar="H", help="current block height, for locktime checks"
     )
-    message = parser.add_mutually_exclusive_group()
-    message.add_argument(
-        "--message", metavar="TEXT", help="BIP-322 proof PSBTs: the message it signs (checked, then shown)"
+    proof = parser.add_mutually_exclusive_group()
+    proof.add_argument(
+        "--proof-message",
+        metavar="TEXT",
+        help="BIP-322 proof PSBTs: the message it signs (checked, then shown)",
     )
-    message.add_argument("--message-file", metavar="F", help="as --message, the exact message bytes from F")
+    proof.add_argument(
+        "--proof-message-file", metavar="F", help="as --proof-message, the exact message bytes from F"
+    )
     parser.set_defaults(func=cmd_sign)
 
 
@@ -101,6 +117,12 @@ def read_request(path: str) -> Any:
         return eth_raw
     from signer.btc.psbt_io import decode_psbt_bytes
 
+    compact = "".join(text.split())
+    if not (compact.startswith("cHNidP") or compact.lower().startswith("70736274")):
+        raise UsageError(
+            f"{path} holds text that is neither a PSBT, QR texts nor an Ethereum request; to sign the "
+            "text as an Ethereum message (personal_sign), pass --message"
+        )
     return Payload("psbt", "plain", decode_psbt_bytes(text))
 
 
@@ -116,25 +138,31 @@ def _is_qr_text(line: str) -> bool:
 def cmd_sign(args: argparse.Namespace) -> int:
     from signer.transport.signmessage import from_payload
 
+    if getattr(args, "message", False) or getattr(args, "message_text", None) is not None:
+        from signer.eth.cli_sign import handle_message
+
+        return handle_message(args)
+    if args.file is None:
+        raise UsageError("give the FILE to sign (or --message-text TEXT)")
     payload = read_request(args.file)
     payload = from_payload(payload) or payload  # a sign-message request inside ur:bytes or BBQr text
     handler = HANDLERS.get(payload.kind)
     if handler is None:
         known = ", ".join(sorted(HANDLERS))
         raise UsageError(f"cannot sign a {payload.kind} payload here (signable kinds: {known})")
-    args.proof_message = _proof_message(args)  # read once: FILE or F may be stdin
-    if payload.kind != "psbt" and args.proof_message is not None:
-        raise UsageError("--message and --message-file are for BIP-322 proof PSBTs only")
+    args.proof_bytes = _proof_message(args)  # read once: FILE or F may be stdin
+    if payload.kind != "psbt" and args.proof_bytes is not None:
+        raise UsageError("--proof-message and --proof-message-file are for BIP-322 proof PSBTs only")
     return handler(args, payload)
 
 
 def _proof_message(args: argparse.Namespace) -> bytes | None:
-    if getattr(args, "message", None) is not None:
-        return str(args.message).encode("utf-8")
-    if getattr(args, "message_file", None):
+    if args.proof_message is not None:
+        return str(args.proof_message).encode("utf-8")
+    if args.proof_message_file:
         from signer.commands._common import read_bytes_file
 
-        return read_bytes_file(args.message_file)
+        return read_bytes_file(args.proof_message_file)
     return None
 
 
@@ -173,7 +201,7 @@ def handle_psbt(args: argparse.Namespace, payload: Any) -> int:
 
     psbt = load_psbt(payload.data)
     with open_seed(args) as unlocked:
-        message = getattr(args, "proof_message", None)
+        message = getattr(args, "proof_bytes", None)
         if args.network:
             keys = BtcKeys.from_seed(unlocked.seed_bytes(), args.network, unlocked.multisig)
             review = review_psbt(psbt, keys, tip_height=args.tip_height, message=message)

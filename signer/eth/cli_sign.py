@@ -55,7 +55,42 @@ def _reply_texts(result: Any, payload: Any, fmt: str | None) -> list[str]:
     return encode_result(data, payload, fmt, bbqr_type="B", ur_default="bytes")
 
 
-def handle_eth(args: argparse.Namespace, payload: Any) -> int:
+def message_text(args: argparse.Namespace) -> str:
+    """The text of ``--message-text``, or of the ``--message`` FILE without its final line ending."""
+    from signer.errors import UsageError
+
+    if args.message_text is not None:
+        if args.file is not None:
+            raise UsageError("give either FILE with --message, or --message-text, not both")
+        return str(args.message_text)
+    if args.file is None:
+        raise UsageError("--message needs the FILE holding the message text")
+    from signer.commands._common import read_bytes_file
+
+    raw = read_bytes_file(args.file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{args.file} is not UTF-8 text (byte {exc.start}); a binary message is given as 0x-hex "
+            "without --message"
+        ) from None
+    first = text.strip().split("\n", 1)[0].strip()
+    if first.lower().startswith("ur:") or first.startswith("B$"):
+        raise UsageError(f"{args.file} holds QR texts, not a message: sign it without --message")
+    return text.removesuffix("\n").removesuffix("\r")
+
+
+def handle_message(args: argparse.Namespace) -> int:
+    """``airlock sign --message FILE`` / ``--message-text TEXT``: personal_sign of plain text."""
+    from signer.eth.request import text_message_request
+    from signer.transport.payload import Payload
+
+    text = message_text(args)
+    return handle_eth(args, Payload("text", "plain", text.encode("utf-8")), text_message_request(text))
+
+
+def handle_eth(args: argparse.Namespace, payload: Any, request: Any = None) -> int:
     from signer.commands._common import open_seed
     from signer.commands.sign import write_review_json
     from signer.eth.request import parse_payload, review_request, sign_request
@@ -63,7 +98,7 @@ def handle_eth(args: argparse.Namespace, payload: Any) -> int:
     from signer.risk.library import builtin_library
     from signer.risk.rules import RiskContext
 
-    request = parse_payload(payload)
+    request = request if request is not None else parse_payload(payload)
     with open_seed(args) as unlocked:
         seed = unlocked.seed_bytes()
         history = seed_history(unlocked.history)

@@ -138,6 +138,11 @@ def parse_raw(data: bytes, *, text: bool = False) -> EthRequest:
     )
 
 
+def text_message_request(text: str) -> EthRequest:
+    """A personal_sign request for ``text`` exactly as given (never read as hex)."""
+    return EthRequest("eth-message", parse_personal_message(text.encode("utf-8")))
+
+
 def parse_payload(payload: Any) -> EthRequest:
     """From a transport Payload: eth-sign-request, bytes, json, text or binary."""
     kind = payload.kind

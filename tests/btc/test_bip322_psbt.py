@@ -255,11 +255,11 @@ def test_cli_refuses_a_hidden_message_and_signs_a_given_one(tmp_path, mnemonic_f
     assert main([*base, "--accept-risk"]) == 3
     captured = capsys.readouterr()
     assert captured.out == "" and "bip322-message-unknown" in captured.err
-    assert main([*base, "--message", "Login to example.com"]) == 3
+    assert main([*base, "--proof-message", "Login to example.com"]) == 3
     assert "bip322-message-mismatch" in capsys.readouterr().err
     msg = tmp_path / "message.txt"
     msg.write_bytes(SECRET)
-    assert main([*base, "--message-file", str(msg)]) == 0
+    assert main([*base, "--proof-message-file", str(msg)]) == 0
     captured = capsys.readouterr()
     assert SECRET.decode() in captured.err and load_psbt(captured.out.strip()).inputs[0].partial_sigs
 
@@ -269,5 +269,5 @@ def test_cli_message_option_is_only_for_psbts(tmp_path, mnemonic_file, capsys) -
     req.write_text(
         "0x02e80180843b9aca00850ba43b7400825208940000000000000000000000000000000000000000880de0b6b3a764000080c0\n"
     )
-    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file, "--message", "hi"]) == 2
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file, "--proof-message", "hi"]) == 2
     assert "BIP-322 proof PSBTs only" in capsys.readouterr().err

@@ -124,3 +124,60 @@ def test_a_damaged_address_history_does_not_stop_signing(
     assert code == 0, capsys.readouterr().err
     history = Vault.open(tmp_path / "vault", "pw").get("main").history["eth"]
     assert history["version"] == 1 and history["addresses"] == [BOB.lower()]
+
+
+@pytest.fixture
+def sign_cli(tmp_path: Path, secret_input: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]):
+    """Run ``airlock sign`` with any arguments; (exit code, stdout, stderr, review JSON or None)."""
+    mnemonic = secret_input("words.txt", ABANDON + "\n")
+
+    def go(*args: str) -> tuple[int, str, str, dict | None]:
+        review = tmp_path / "review.json"
+        review.unlink(missing_ok=True)
+        code = main(["sign", *args, "--mnemonic-file", str(mnemonic), "--review-json", str(review)])
+        captured = capsys.readouterr()
+        doc = json.loads(review.read_text()) if review.exists() else None
+        return code, captured.out, captured.err, doc
+
+    return go
+
+
+def test_plain_text_file_signs_as_personal_message_with_message_flag(sign_cli, tmp_path: Path) -> None:
+    from eth_account.messages import encode_defunct
+
+    msg = tmp_path / "msg.txt"
+    msg.write_text("hello world\n")  # the file's final newline ends the line; it is not signed
+    code, out, _, review = sign_cli("--message", str(msg))
+    assert code == 0 and review["kind"] == "eth-message"
+    assert review["message"]["text"] == "hello world" and review["message"]["length"] == 11
+    signature = bytes.fromhex(out.strip()[2:])
+    assert Account.recover_message(encode_defunct(b"hello world"), signature=signature) == ABANDON_ADDR0
+
+
+def test_plain_text_without_message_flag_says_how(sign_cli, tmp_path: Path) -> None:
+    msg = tmp_path / "msg.txt"
+    msg.write_text("hello world\n")
+    code, out, err, review = sign_cli(str(msg))
+    assert code == 2 and out == "" and review is None
+    assert "--message" in err and "Traceback" not in err
+
+
+def test_message_text_is_signed_literally_even_when_it_looks_like_hex(sign_cli) -> None:
+    from eth_account.messages import encode_defunct
+
+    code, out, _, review = sign_cli("--message-text", "0x02f8")
+    assert code == 0 and review["message"]["text"] == "0x02f8"
+    signature = bytes.fromhex(out.strip()[2:])
+    assert Account.recover_message(encode_defunct(text="0x02f8"), signature=signature) == ABANDON_ADDR0
+
+
+def test_message_flag_refuses_what_is_not_plain_text(sign_cli, tmp_path: Path) -> None:
+    ur = tmp_path / "ur.txt"
+    ur.write_text(ur_request(b"hello", 3, chain_id=None) + "\n")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\xff\xfe\x00hello")
+    for path, expected in ((ur, "QR text"), (binary, "UTF-8")):
+        code, out, err, review = sign_cli("--message", str(path))
+        assert code == 2 and out == "" and review is None and expected in err
+    assert sign_cli()[0] == 2  # neither FILE nor --message-text
+    assert sign_cli(str(ur), "--message-text", "hi")[0] == 2  # both
