@@ -17,7 +17,8 @@ from signer.eth.effects import Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum
 from signer.eth.tx import UnsignedTx
-from signer.eth.typed_data import TypedData, TypedMeaning, recognise
+from signer.eth.typed_data import TypedData
+from signer.eth.typed_meaning import TypedMeaning, recognise
 from signer.review import ReviewWarning, Severity
 
 KINDS = ("eth-tx", "eth-typed-data", "eth-message")

@@ -20,7 +20,8 @@ from signer.eth.effects import Approval, Effect, Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum, parse_address
 from signer.eth.tx import Authorization, UnsignedTx
-from signer.eth.typed_data import TypedData, TypedMeaning, _Address
+from signer.eth.typed_data import TypedData, typed_addresses
+from signer.eth.typed_meaning import TypedMeaning
 from signer.review import ReviewWarning, Severity
 from signer.risk.history import AddressHistory
 from signer.risk.library import RiskLibrary
@@ -442,21 +443,11 @@ def typed_data_warnings(td: TypedData, meaning: TypedMeaning, ctx: RiskContext) 
         _seaport_rule(out, meaning, effective_chain)
     _effect_rules(out, list(meaning.effects), effective_chain, ctx, offchain=True)
     counterparties, _ = _collect(list(meaning.effects))
-    involved = _typed_addresses(td.message) + counterparties
+    involved = typed_addresses(td.message) + counterparties
     if td.verifying_contract:
         involved.append(td.verifying_contract)
     _address_rules(out, effective_chain, ctx, counterparties, [], involved)
     return out.sorted()
-
-
-def _typed_addresses(value: object) -> list[bytes]:
-    if isinstance(value, _Address):
-        return [value.raw]
-    if isinstance(value, dict):
-        return [a for v in value.values() for a in _typed_addresses(v)]
-    if isinstance(value, list):
-        return [a for v in value for a in _typed_addresses(v)]
-    return []
 
 
 def _seaport_rule(out: _Out, meaning: TypedMeaning, chain_id: int) -> None:

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signer.eth.errors import EthError, TypedDataError
-from signer.eth.typed_data import parse_typed_data, recognise
+from signer.eth.typed_data import parse_typed_data
+from signer.eth.typed_meaning import recognise
 
 # Published Permit2 DOMAIN_SEPARATOR values (RISK.md section 6; Uniswap/permit2 tests).
 PERMIT2_DOMAIN_SEPARATORS = {
