@@ -148,4 +148,67 @@ class Transfer:
         }
 
 
-Effect = Approval | Transfer
+@dataclass(frozen=True)
+class Leg:
+    """One asset in a trade. asset: native | erc20 | erc721 | erc1155. ``amount`` is the worst case
+    for the signer: the most given, the least received (Dutch auctions move between two amounts)."""
+
+    asset: str
+    token: bytes | None
+    amount: int
+    token_id: int | None = None
+    any_id: bool = False  # a criteria item: any token of the collection, the taker picks which
+    recipient: bytes | None = None  # who receives it (received legs and third-party payments)
+
+    def describe(self, chain_id: int) -> str:
+        if self.asset in ("erc721", "erc1155"):
+            collection = checksum(self.token or bytes(20))
+            count = f"{self.amount} x " if self.asset == "erc1155" else ""
+            which = "ANY NFT (the taker picks)" if self.any_id else f"NFT #{self.token_id}"
+            return f"{count}{which} of {collection}"
+        return format_amount(chain_id, self.token if self.asset == "erc20" else None, self.amount)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "asset": self.asset,
+            "token": checksum(self.token) if self.token else None,
+            "amount": str(self.amount),
+            "token_id": str(self.token_id) if self.token_id is not None else None,
+            "any_id": self.any_id,
+            "recipient": checksum(self.recipient) if self.recipient else None,
+        }
+
+
+@dataclass(frozen=True)
+class Trade:
+    """An order signed off-chain: ``maker`` gives ``given`` when someone fills it and gets
+    ``received`` (sent to ``receiver``, the maker when None); ``others`` are payments the filler
+    makes to third parties (marketplace fees, royalties)."""
+
+    venue: str  # seaport | limit-order
+    name: str  # "Seaport", "1inch limit order"...
+    maker: bytes | None
+    given: tuple[Leg, ...]
+    received: tuple[Leg, ...]
+    receiver: bytes | None = None
+    others: tuple[Leg, ...] = ()
+
+    def describe(self, chain_id: int) -> str:
+        give = ", ".join(leg.describe(chain_id) for leg in self.given) or "nothing"
+        get = ", ".join(leg.describe(chain_id) for leg in self.received) or "NOTHING"
+        to = f" (paid to {checksum(self.receiver)})" if self.receiver else ""
+        return f"{self.name}: you give {give}; you receive {get}{to}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "venue": self.venue,
+            "name": self.name,
+            "maker": checksum(self.maker) if self.maker else None,
+            "given": [leg.to_json() for leg in self.given],
+            "received": [leg.to_json() for leg in self.received],
+            "receiver": checksum(self.receiver) if self.receiver else None,
+            "others": [leg.to_json() for leg in self.others],
+        }
+
+
+Effect = Approval | Transfer | Trade

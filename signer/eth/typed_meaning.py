@@ -8,6 +8,7 @@ from typing import Any
 
 from signer.eth.effects import UINT48_MAX, Approval, Effect, allowance_is_unlimited, describe_allowance
 from signer.eth.errors import TypedDataError
+from signer.eth.orders import seaport_trades
 from signer.eth.primitives import checksum
 from signer.eth.typed_data import TypedData, typed_address
 
@@ -23,24 +24,11 @@ PERMIT2_TYPES = {
 
 
 @dataclass(frozen=True)
-class SeaportItem:
-    item_type: int
-    token: bytes
-    identifier: int
-    start_amount: int
-    end_amount: int
-    recipient: bytes | None = None
-
-
-@dataclass(frozen=True)
 class TypedMeaning:
     kind: str  # permit | dai-permit | permit2 | permit2-transfer | seaport-order | generic
     title: str
     effects: tuple[Effect, ...] = ()
     fake_permit2: bool = False
-    seaport_offer: tuple[SeaportItem, ...] = ()
-    seaport_consideration: tuple[SeaportItem, ...] = ()
-    seaport_offerer: bytes | None = None
     notes: tuple[str, ...] = field(default=())
 
 
@@ -98,8 +86,11 @@ def recognise(td: TypedData) -> TypedMeaning:
         return TypedMeaning("dai-permit", f"DAI-style permit: {eff.describe(chain)}", (eff,))
     if td.name == "Permit2" or td.primary_type in PERMIT2_TYPES:
         return _permit2(td, chain)
-    if td.name == "Seaport" and td.primary_type == "OrderComponents":
-        return _seaport(td, chain)
+    trades = seaport_trades(td)
+    if trades is not None:
+        if len(trades) == 1:
+            return TypedMeaning("seaport-order", trades[0].describe(chain), trades)
+        return TypedMeaning("seaport-order", f"Seaport bulk order: {len(trades)} orders", trades)
     return TypedMeaning("generic", f"Sign typed data: {td.primary_type}")
 
 
@@ -153,32 +144,3 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning:
     except (KeyError, TypeError) as exc:
         raise TypedDataError(f"Permit2 message {td.primary_type} lacks the standard fields: {exc}") from exc
     return TypedMeaning("permit2", f"Permit2 message {td.primary_type}", fake_permit2=fake, notes=notes)
-
-
-def _seaport_item(i: dict[str, Any], recipient: bytes | None = None) -> SeaportItem:
-    return SeaportItem(
-        int(i["itemType"]),
-        _a(i["token"]),
-        int(i["identifierOrCriteria"]),
-        int(i["startAmount"]),
-        int(i["endAmount"]),
-        recipient,
-    )
-
-
-def _seaport(td: TypedData, chain: int) -> TypedMeaning:
-    m = td.message
-    try:
-        offer = tuple(_seaport_item(i) for i in m["offer"])
-        consideration = tuple(_seaport_item(i, _a(i["recipient"])) for i in m["consideration"])
-        offerer = _a(m["offerer"])
-    except (KeyError, TypeError) as exc:
-        raise TypedDataError(f"Seaport order lacks the standard fields: {exc}") from exc
-    return TypedMeaning(
-        "seaport-order",
-        f"Seaport order: offer {len(offer)} item(s), receive {len(consideration)}",
-        (),
-        seaport_offer=offer,
-        seaport_consideration=consideration,
-        seaport_offerer=offerer,
-    )

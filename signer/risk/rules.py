@@ -16,7 +16,7 @@ from importlib import resources
 
 from signer.eth import registry
 from signer.eth.calls import Call
-from signer.eth.effects import Approval, Effect, Transfer, format_amount
+from signer.eth.effects import Approval, Effect, Trade, Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum, parse_address
 from signer.eth.tx import Authorization, UnsignedTx
@@ -59,6 +59,8 @@ SCAM_CALL = "suspected-scam-call"
 BATCH_APPROVALS = "batch-approvals"
 BURN_ADDRESS = "burn-address"
 SEAPORT_ORDER = "seaport-order"
+LIMIT_ORDER = "limit-order"
+FOREIGN_RECIPIENT = "foreign-recipient"
 SIGN_IN = "sign-in-request"
 
 
@@ -128,6 +130,8 @@ def _effect_rules(
             _approval_rules(out, e, chain_id, now, offchain=offchain)
         elif isinstance(e, Transfer):
             _transfer_rules(out, e, chain_id)
+        else:
+            _trade_rules(out, e, chain_id, ctx)
 
 
 def _approval_rules(out: _Out, e: Approval, chain_id: int, now: int, *, offchain: bool) -> None:
@@ -262,6 +266,8 @@ def _collect(effects: list[Effect]) -> tuple[list[bytes], list[bytes]]:
         if isinstance(e, Transfer):
             counterparties.append(e.recipient)
             recipients.append(e.recipient)
+        elif isinstance(e, Trade):
+            counterparties += [a for a in (e.receiver, *(leg.recipient for leg in e.others)) if a]
         elif not e.revoke:
             counterparties.append(e.spender)
     return counterparties, recipients
@@ -439,8 +445,6 @@ def typed_data_warnings(td: TypedData, meaning: TypedMeaning, ctx: RiskContext) 
             f"{len(td.ignored_fields)} field(s) are not part of the signed types "
             f"and are not shown: {', '.join(td.ignored_fields[:5])}",
         )
-    if meaning.kind == "seaport-order":
-        _seaport_rule(out, meaning, effective_chain)
     _effect_rules(out, list(meaning.effects), effective_chain, ctx, offchain=True)
     counterparties, _ = _collect(list(meaning.effects))
     involved = typed_addresses(td.message) + counterparties
@@ -450,23 +454,34 @@ def typed_data_warnings(td: TypedData, meaning: TypedMeaning, ctx: RiskContext) 
     return out.sorted()
 
 
-def _seaport_rule(out: _Out, meaning: TypedMeaning, chain_id: int) -> None:
-    offerer = meaning.seaport_offerer
-    to_offerer = [i for i in meaning.seaport_consideration if i.recipient == offerer]
-    others = [i for i in meaning.seaport_consideration if i.recipient != offerer]
-    if meaning.seaport_offer and not any(i.start_amount or i.end_amount for i in to_offerer):
+def _trade_rules(out: _Out, trade: Trade, chain_id: int, ctx: RiskContext) -> None:
+    """An order judged by value: what comes back against what is given (signer.risk.trades)."""
+    from signer.risk.trades import judge
+
+    code = SEAPORT_ORDER if trade.venue == "seaport" else LIMIT_ORDER
+    what = trade.describe(chain_id)
+    verdict = judge(trade, chain_id)
+    if verdict.nothing:
+        kind = "an NFT-drain listing" if trade.venue == "seaport" else "a drain order"
+        out.add(code, Severity.DANGER, f"{what}. {verdict.nothing[0].upper()}{verdict.nothing[1:]}: {kind}")
+    for shortfall in verdict.shortfalls:
+        out.add(code, Severity.DANGER, f"{trade.name}: {shortfall}")
+    for leg in verdict.any_nft:
+        out.add(code, Severity.WARN, f"{trade.name}: you offer {leg.describe(chain_id)}, not one chosen NFT")
+    receiver = trade.receiver
+    if receiver is not None and receiver != trade.maker and receiver not in ctx.own_addresses:
         out.add(
-            SEAPORT_ORDER,
+            FOREIGN_RECIPIENT,
             Severity.DANGER,
-            f"Seaport order: you give {len(meaning.seaport_offer)} item(s) and "
-            "receive NOTHING in return (a classic NFT-drain listing)",
+            f"{trade.name}: what you receive goes to {checksum(receiver)}, not to you",
         )
-    else:
+    if not verdict.nothing and not verdict.shortfalls:
+        paid_out = f"; {len(trade.others)} payment(s) go to other addresses" if trade.others else ""
         out.add(
-            SEAPORT_ORDER,
+            code,
             Severity.WARN,
-            f"Seaport order: a marketplace listing that moves your assets when "
-            f"someone fills it; {len(others)} payment(s) go to other addresses",
+            f"{what}. It moves your assets whenever someone fills it, until it expires or is "
+            f"cancelled{paid_out}",
         )
 
 

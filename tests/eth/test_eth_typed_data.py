@@ -195,8 +195,9 @@ def test_recognise_permit2_and_fake() -> None:
 
 def test_recognise_seaport() -> None:
     m = recognise(parse_typed_data(seaport(1, 10**18)))
-    assert m.kind == "seaport-order" and m.seaport_offer[0].identifier == 7
-    assert m.seaport_consideration[0].recipient == bytes.fromhex(SPENDER[2:])
+    (trade,) = m.effects
+    assert m.kind == "seaport-order" and trade.given[0].token_id == 7 and trade.given[0].asset == "erc721"
+    assert trade.received[0].recipient == bytes.fromhex(SPENDER[2:]) and trade.received[0].amount == 10**18
 
 
 json_values = st.recursive(
