@@ -4,7 +4,7 @@ multicalls and smart-account batches, recursively) and unknown calls as selector
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +21,7 @@ from signer.eth.effects import (
 )
 from signer.eth.errors import AbiError
 from signer.eth.primitives import checksum, keccak256
+from signer.eth.safe import CALL, DELEGATECALL, EXEC_TRANSACTION, gas_refund
 
 PERMIT2 = bytes.fromhex("000000000022d473030f116ddee9f6b43ac78ba3")
 MAX_DEPTH = 4  # multicall nesting levels decoded
@@ -67,6 +68,7 @@ class Call:
     known: bool = True
     opaque: bool = False  # a known entry point whose payload is not decoded (router commands)
     suspicious: bool = False  # a selector used by "claim"/"security update" scams
+    delegatecall: bool = False  # run with DELEGATECALL: the target's code acts as the caller
     problem: str | None = None
     trailing: int = 0
     depth: int = 0
@@ -91,6 +93,7 @@ class Call:
             "effects": [e.to_json() for e in self.effects],
             "calls": [c.to_json() for c in self.inner],
             "known": self.known,
+            "delegatecall": self.delegatecall,
             "problem": self.problem,
             "trailing_bytes": self.trailing,
             "notes": list(self.notes),
@@ -396,12 +399,19 @@ def _permit_transfer_batch(ctx: _Ctx, v: list[Any]) -> Interpretation:
     )
 
 
-def _inner(ctx: _Ctx, items: list[tuple[bytes | None, int, bytes]], how: str) -> tuple[list[Call], list[str]]:
+# (target, value, data) or (target, value, data, run with DELEGATECALL)
+Item = tuple[bytes | None, int, bytes] | tuple[bytes | None, int, bytes, bool]
+
+
+def _inner(ctx: _Ctx, items: list[Item], how: str) -> tuple[list[Call], list[str]]:
     if ctx.depth + 1 > MAX_DEPTH:
         raise AbiError(f"calls nested deeper than {MAX_DEPTH} levels are not decoded")
     if len(items) > MAX_INNER_CALLS:
         raise AbiError(f"a batch of {len(items)} calls is more than the {MAX_INNER_CALLS} decoded")
-    calls = [decode_call(ctx.chain_id, t, val, d, ctx.depth + 1) for t, val, d in items]
+    calls = [
+        decode_call(ctx.chain_id, i[0], i[1], i[2], ctx.depth + 1, delegatecall=len(i) > 3 and bool(i[3]))
+        for i in items
+    ]
     return calls, [how]
 
 
@@ -450,11 +460,13 @@ def _smart_account_execute(ctx: _Ctx, v: list[Any]) -> Interpretation:
             raise AbiError("single execution data is shorter than target + value")
         items = [(payload[:20], int.from_bytes(payload[20:52], "big"), payload[52:])]
     elif call_type == 0xFF:
-        raise AbiError("delegatecall execution: foreign code would run as your account")
+        if len(payload) < 20:
+            raise AbiError("delegatecall execution data is shorter than a target address")
+        items = [(payload[:20], 0, payload[20:], True)]
     else:
         raise AbiError(f"unknown execution mode call type 0x{call_type:02x}")
     calls, notes = _inner(ctx, items, "your smart account makes each call as you")
-    return f"Smart-account batch of {len(calls)} calls", [], calls, notes
+    return f"Smart-account batch of {len(calls)} call(s)", [], calls, notes
 
 
 def _safe_multisend(ctx: _Ctx, v: list[Any]) -> Interpretation:
@@ -464,16 +476,27 @@ def _safe_multisend(ctx: _Ctx, v: list[Any]) -> Interpretation:
         if pos + 85 > len(packed):
             raise AbiError("Safe multiSend payload is truncated")
         op = packed[pos]
-        if op != 0:
-            raise AbiError("Safe multiSend contains a delegatecall: foreign code would run as the Safe")
+        if op not in (CALL, DELEGATECALL):
+            raise AbiError(f"Safe multiSend operation {op} is neither CALL (0) nor DELEGATECALL (1)")
         to, val = packed[pos + 1 : pos + 21], int.from_bytes(packed[pos + 21 : pos + 53], "big")
         size = int.from_bytes(packed[pos + 53 : pos + 85], "big")
         if pos + 85 + size > len(packed):
             raise AbiError("Safe multiSend call data runs past the end")
-        items.append((to, val, packed[pos + 85 : pos + 85 + size]))
+        items.append((to, val, packed[pos + 85 : pos + 85 + size], op == DELEGATECALL))
         pos += 85 + size
     calls, notes = _inner(ctx, items, "the Safe makes each call")
     return f"Safe multiSend of {len(calls)} calls", [], calls, notes
+
+
+def _safe_exec(ctx: _Ctx, v: list[Any]) -> Interpretation:
+    """Safe execTransaction: an owner submits a Safe transaction (signatures attached)."""
+    to, value, data, operation = _addr(v[0]), v[1], v[2], v[3]
+    if operation not in (CALL, DELEGATECALL):
+        raise AbiError(f"Safe operation {operation} is neither CALL (0) nor DELEGATECALL (1)")
+    calls, notes = _inner(ctx, [(to, value, data, operation == DELEGATECALL)], "the Safe makes this call")
+    refund = gas_refund(ctx.target, v[4], v[5], v[6], _addr(v[7]), _addr(v[8]))
+    safe = checksum(ctx.target or bytes(20))
+    return f"Safe {safe} executes: {calls[0].title}", [refund] if refund else [], calls, notes
 
 
 def _router(ctx: _Ctx, v: list[Any]) -> Interpretation:
@@ -580,6 +603,22 @@ _SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("aggregate3Value((address,bool,uint256,bytes)[])", ("calls",), _aggregate3_value),
     FunctionSpec("execute(bytes32,bytes)", ("mode", "executionData"), _smart_account_execute),
     FunctionSpec("multiSend(bytes)", ("transactions",), _safe_multisend),
+    FunctionSpec(
+        EXEC_TRANSACTION,
+        (
+            "to",
+            "value",
+            "data",
+            "operation",
+            "safeTxGas",
+            "baseGas",
+            "gasPrice",
+            "gasToken",
+            "refundReceiver",
+            "signatures",
+        ),
+        _safe_exec,
+    ),
     FunctionSpec("execute(bytes,bytes[],uint256)", ("commands", "inputs", "deadline"), _router, opaque=True),
     FunctionSpec("execute(bytes,bytes[])", ("commands", "inputs"), _router, opaque=True),
     # revoke.cash browser extension potentialScamSignatures: no-argument "claim" bait taking native value.
@@ -626,9 +665,20 @@ def _raw_words(body: bytes) -> tuple[Arg, ...]:
     )
 
 
-def decode_call(chain_id: int, target: bytes | None, value: int, data: bytes, depth: int = 0) -> Call:
+def decode_call(
+    chain_id: int,
+    target: bytes | None,
+    value: int,
+    data: bytes,
+    depth: int = 0,
+    *,
+    delegatecall: bool = False,
+) -> Call:
     """Decode one call. Never raises for bad calldata: problems are reported on the Call."""
-    data = bytes(data)
+    return replace(_decode(chain_id, target, value, bytes(data), depth), delegatecall=delegatecall)
+
+
+def _decode(chain_id: int, target: bytes | None, value: int, data: bytes, depth: int) -> Call:
     if not data:
         effects: tuple[Effect, ...] = ()
         if value and target is not None:

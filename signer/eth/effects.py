@@ -67,7 +67,8 @@ class Approval:
 
     standard: erc20 | erc20-or-721 (same selector, contract not in the token list) | nft-all
     (setApprovalForAll) | permit2 (Permit2 allowance) | erc20-permit (EIP-2612) | dai-permit |
-    permit2-transfer (Permit2 signature transfer: spender may pull the tokens once, now).
+    permit2-transfer (Permit2 signature transfer: spender may pull the tokens once, now) |
+    nft-permit (ERC-4494 / Uniswap V3 positions: spender may take NFT ``token_id``).
     """
 
     standard: str
@@ -88,6 +89,8 @@ class Approval:
         if self.standard == "nft-all":
             what = f"ALL NFTs of collection {checksum(self.token or bytes(20))}"
             return f"{who} may no longer move {what}" if self.revoke else f"{who} may move {what}"
+        if self.standard == "nft-permit":
+            return f"{who} may take NFT #{self.token_id} of {checksum(self.token or bytes(20))}"
         if self.revoke:
             return f"{who} may no longer spend ({self.standard} allowance set to 0)"
         if self.amount is None:
@@ -111,6 +114,7 @@ class Approval:
             "deadline": self.deadline,
             "signature": self.signature,
             "increase": self.increase,
+            "token_id": str(self.token_id) if self.token_id is not None else None,
         }
 
 
@@ -121,12 +125,24 @@ class Transfer:
     asset: str
     token: bytes | None
     recipient: bytes
-    amount: int | None = None
+    amount: int | None = None  # None: no bound (a Safe gas refund without safeTxGas)
     token_id: int | None = None
     sender: bytes | None = None  # None: the signer
+    purpose: str = "send"  # send | gas-refund (a Safe paying its executor)
+    signature: bool = False  # authorised by an off-chain signature (EIP-3009) anyone holding it submits
+    valid_until: int | None = None  # for a signature: unix time it stops working; None = never
 
     def describe(self, chain_id: int) -> str:
         to = checksum(self.recipient)
+        if self.purpose == "gas-refund":
+            payer = checksum(self.sender) if self.sender else "the Safe"
+            cap = (
+                f"of up to {format_amount(chain_id, self.token, self.amount)}"
+                if self.amount is not None
+                else "with NO upper limit (safeTxGas is 0)"
+            )
+            who = "whoever executes it" if self.recipient == bytes(20) else to
+            return f"{payer} pays a gas refund {cap} to {who}"
         if self.asset in ("erc721", "erc1155") or (
             self.asset == "erc20-or-721" and self.token_id is not None
         ):
@@ -145,6 +161,9 @@ class Transfer:
             "amount": str(self.amount) if self.amount is not None else None,
             "token_id": str(self.token_id) if self.token_id is not None else None,
             "sender": checksum(self.sender) if self.sender else None,
+            "purpose": self.purpose,
+            "signature": self.signature,
+            "valid_until": self.valid_until,
         }
 
 

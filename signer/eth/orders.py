@@ -1,5 +1,6 @@
 """Off-chain orders in EIP-712 typed data, as Trade effects: Seaport listings and offers
-(``OrderComponents``, and ``BulkOrder`` trees of them).
+(``OrderComponents``, and ``BulkOrder`` trees of them), 1inch limit orders (v3 and v4 ``Order``)
+and 0x limit / RFQ orders, recognised by their fields.
 
 Amounts are taken at the signer's worst case: the most given and the least received, since a
 Dutch auction moves between its start and end amounts while the order is open.
@@ -84,3 +85,43 @@ def seaport_trades(td: TypedData) -> tuple[Trade, ...] | None:
         _flatten_tree(td.message["tree"], orders)
         return tuple(seaport_trade(o) for o in orders)
     return None
+
+
+# Placeholders some protocols use for the native coin instead of a token address.
+NATIVE_PLACEHOLDERS = (bytes(20), bytes.fromhex("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"))
+# (maker asset, taker asset, making amount, taking amount) field names per protocol family.
+_LIMIT_ORDER_FIELDS = (
+    ("makerAsset", "takerAsset", "makingAmount", "takingAmount"),  # 1inch v3 / v4
+    ("makerToken", "takerToken", "makerAmount", "takerAmount"),  # 0x v4 LimitOrder / RfqOrder
+)
+
+
+def _token_leg(token: bytes, amount: int, recipient: bytes | None = None) -> Leg:
+    if token in NATIVE_PLACEHOLDERS:
+        return Leg("native", None, amount, recipient=recipient)
+    return Leg("erc20", token, amount, recipient=recipient)
+
+
+def limit_order_trade(td: TypedData) -> Trade | None:
+    """A token-for-token limit order: the maker gives the maker asset, the receiver gets the taker
+    asset (the maker when the order names no receiver or the zero address)."""
+    shape = dict(td.types[td.primary_type])
+    for maker_asset, taker_asset, making, taking in _LIMIT_ORDER_FIELDS:
+        wanted = {maker_asset: "address", taker_asset: "address", "maker": "address"}
+        if all(shape.get(k) == v for k, v in wanted.items()) and all(
+            shape.get(k, "").startswith("uint") for k in (making, taking)
+        ):
+            break
+    else:
+        return None
+    m = td.message
+    maker = _address(m["maker"], "order maker")
+    receiver = typed_address(m.get("receiver")) if "receiver" in shape else None
+    receiver = None if receiver in (None, bytes(20), maker) else receiver
+    if "1inch" in (td.name or ""):
+        name = "1inch limit order"
+    else:
+        name = "0x order" if maker_asset == "makerToken" else "limit order"
+    given = (_token_leg(_address(m[maker_asset], "maker asset"), int(m[making])),)
+    received = (_token_leg(_address(m[taker_asset], "taker asset"), int(m[taking]), receiver or maker),)
+    return Trade("limit-order", name, maker, given, received, receiver)

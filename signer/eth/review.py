@@ -56,11 +56,10 @@ class EthReview:
 
     def recipients(self) -> list[bytes]:
         """Addresses this request sends value to: what to remember in the signer's history once signed."""
-        out: list[bytes] = []
-        if self.call is not None:
-            out += [e.recipient for e in self.call.all_effects() if isinstance(e, Transfer)]
+        effects = list(self.call.all_effects()) if self.call is not None else []
         if self.meaning is not None:
-            out += [e.recipient for e in self.meaning.effects if isinstance(e, Transfer)]
+            effects += [e for e in self.meaning.effects if e not in effects]
+        out = [e.recipient for e in effects if isinstance(e, Transfer) and e.purpose == "send"]
         return list(dict.fromkeys(a for a in out if a != bytes(20)))
 
     def with_extra(
@@ -230,7 +229,15 @@ def review_typed_data(td: TypedData, ctx: Any = None, **meta: Any) -> EthReview:
     warnings = typed_data_warnings(td, meaning, ctx)
     chain = registry.chain(td.chain_id) if td.chain_id else None
     return EthReview(
-        "eth-typed-data", meaning.title, chain, tuple(warnings), typed_data=td, meaning=meaning, **meta
+        "eth-typed-data",
+        meaning.title,
+        chain,
+        tuple(warnings),
+        call=meaning.call,
+        typed_data=td,
+        meaning=meaning,
+        notes=meaning.notes,
+        **meta,
     )
 
 

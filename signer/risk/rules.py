@@ -62,6 +62,10 @@ SEAPORT_ORDER = "seaport-order"
 LIMIT_ORDER = "limit-order"
 FOREIGN_RECIPIENT = "foreign-recipient"
 SIGN_IN = "sign-in-request"
+UNKNOWN_TYPED_DATA = "unknown-typed-data"
+TRANSFER_SIGNATURE = "transfer-signature"
+DELEGATECALL = "delegatecall"
+SAFE_GAS_REFUND = "safe-gas-refund"
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +133,7 @@ def _effect_rules(
         if isinstance(e, Approval):
             _approval_rules(out, e, chain_id, now, offchain=offchain)
         elif isinstance(e, Transfer):
-            _transfer_rules(out, e, chain_id)
+            _transfer_rules(out, e, chain_id, ctx, offchain=offchain)
         else:
             _trade_rules(out, e, chain_id, ctx)
 
@@ -173,14 +177,29 @@ def _approval_rules(out: _Out, e: Approval, chain_id: int, now: int, *, offchain
     if offchain and e.signature:
         if e.standard == "permit2" and never_expires:
             long_lived = True
-        severity = Severity.DANGER if e.unlimited or long_lived else Severity.WARN
+        whole_nft = e.standard == "nft-permit"  # all or nothing: the whole NFT (a position, a collectible)
+        severity = Severity.DANGER if e.unlimited or long_lived or whole_nft else Severity.WARN
         kind = "a one-time transfer" if e.standard == "permit2-transfer" else "an approval"
         out.add(
             PERMIT_SIGNATURE, severity, f"This signature is {kind} that anyone holding it can submit: {what}"
         )
 
 
-def _transfer_rules(out: _Out, e: Transfer, chain_id: int) -> None:
+def _transfer_rules(out: _Out, e: Transfer, chain_id: int, ctx: RiskContext, *, offchain: bool) -> None:
+    if e.purpose == "gas-refund":
+        _gas_refund_rule(out, e, chain_id, ctx)
+        return
+    if e.signature and offchain:
+        now = ctx.clock
+        lasting = _never(e.valid_until, now) or (e.valid_until or 0) > now + LONG_EXPIRY
+        until = "at any time, it never expires" if _never(e.valid_until, now) else (
+            f"until {_when(e.valid_until or 0)}"
+        )
+        out.add(
+            TRANSFER_SIGNATURE,
+            Severity.DANGER if lasting else Severity.WARN,
+            f"This signature is a payment: {e.describe(chain_id)}. Whoever holds it can submit it {until}",
+        )
     if e.recipient in BURN_ADDRESSES:
         out.add(
             BURN_ADDRESS,
@@ -212,6 +231,16 @@ def _transfer_rules(out: _Out, e: Transfer, chain_id: int) -> None:
             f"The recipient {checksum(e.recipient)} is the {token.symbol} "
             "token contract, not a wallet: tokens sent there are lost",
         )
+
+
+def _gas_refund_rule(out: _Out, e: Transfer, chain_id: int, ctx: RiskContext) -> None:
+    stranger = e.recipient != bytes(20) and e.recipient not in ctx.own_addresses
+    out.add(
+        SAFE_GAS_REFUND,
+        Severity.DANGER if stranger else Severity.WARN,
+        f"{e.describe(chain_id)[0].upper()}{e.describe(chain_id)[1:]}"
+        + (": a third party is paid from the Safe" if stranger else ""),
+    )
 
 
 # -- address rules (history, library) ------------------------------------------------------------
@@ -263,7 +292,9 @@ def _collect(effects: list[Effect]) -> tuple[list[bytes], list[bytes]]:
     """(counterparties to check for lookalikes, recipients of value)."""
     counterparties, recipients = [], []
     for e in effects:
-        if isinstance(e, Transfer):
+        if isinstance(e, Transfer) and e.purpose == "gas-refund":
+            counterparties += [e.recipient] if e.recipient != bytes(20) else []
+        elif isinstance(e, Transfer):
             counterparties.append(e.recipient)
             recipients.append(e.recipient)
         elif isinstance(e, Trade):
@@ -302,7 +333,7 @@ def transaction_warnings(tx: UnsignedTx, call: Call | None, ctx: RiskContext) ->
         )
     effects = call.all_effects() if call is not None else []
     if call is not None and not tx.is_contract_creation:
-        _call_rules(out, call, tx)
+        _call_rules(out, call, tx.chain_id, tx.value)
     _effect_rules(out, effects, tx.chain_id, ctx, offchain=False)
     for auth in tx.authorization_list:
         _authorization_rule(out, auth, tx.chain_id, ctx)
@@ -343,9 +374,19 @@ def _fee_rules(out: _Out, tx: UnsignedTx, call: Call | None, chain: registry.Cha
         out.add(FEE_HIGH, Severity.WARN, f"Gas limit {tx.gas_limit:,} is far more than an approval needs")
 
 
-def _call_rules(out: _Out, call: Call, tx: UnsignedTx) -> None:
+def _call_rules(out: _Out, call: Call, chain_id: int, value: int) -> None:
+    """Rules on a call tree: blind calls, unreadable calldata, delegatecalls, scam selectors."""
+    from signer.eth.safe import SAFE_BATCH_CONTRACTS
+
     for c in call.walk():
         where = f" (inside a batch, level {c.depth})" if c.depth else ""
+        if c.delegatecall and c.target not in SAFE_BATCH_CONTRACTS:
+            out.add(
+                DELEGATECALL,
+                Severity.DANGER,
+                f"DELEGATECALL to {checksum(c.target or bytes(20))}{where}: its code runs as the account "
+                "itself and can take every asset it holds",
+            )
         if c.problem:
             out.add(
                 MALFORMED_CALLDATA,
@@ -368,11 +409,11 @@ def _call_rules(out: _Out, call: Call, tx: UnsignedTx) -> None:
                 f"{c.trailing} extra byte(s) after the arguments of "
                 f"{c.signature}{where} (ignored by most contracts)",
             )
-        if c.suspicious and (c.value or (c.depth == 0 and tx.value)):
+        if c.suspicious and (c.value or (c.depth == 0 and value)):
             out.add(
                 SCAM_CALL,
                 Severity.DANGER,
-                f"{c.signature} with {format_amount(tx.chain_id, None, tx.value)} "
+                f"{c.signature} with {format_amount(chain_id, None, c.value or value)} "
                 "attached: a common 'claim / security update' scam that just takes the coins",
             )
 
@@ -445,12 +486,22 @@ def typed_data_warnings(td: TypedData, meaning: TypedMeaning, ctx: RiskContext) 
             f"{len(td.ignored_fields)} field(s) are not part of the signed types "
             f"and are not shown: {', '.join(td.ignored_fields[:5])}",
         )
-    _effect_rules(out, list(meaning.effects), effective_chain, ctx, offchain=True)
-    counterparties, _ = _collect(list(meaning.effects))
+    if meaning.kind == "unknown":
+        out.add(
+            UNKNOWN_TYPED_DATA,
+            Severity.WARN,
+            f"Airlock does not know this kind of signature ({td.primary_type}"
+            f"{' for ' + td.name if td.name else ''}): what it allows cannot be shown. "
+            "Read every field below and sign only if you know the app",
+        )
+    if meaning.call is not None:  # a Safe transaction: its call is judged like a transaction's
+        _call_rules(out, meaning.call, effective_chain, meaning.call.value)
+    _effect_rules(out, list(meaning.effects), effective_chain, ctx, offchain=meaning.call is None)
+    counterparties, recipients = _collect(list(meaning.effects))
     involved = typed_addresses(td.message) + counterparties
     if td.verifying_contract:
         involved.append(td.verifying_contract)
-    _address_rules(out, effective_chain, ctx, counterparties, [], involved)
+    _address_rules(out, effective_chain, ctx, counterparties, recipients, involved)
     return out.sorted()
 
 

@@ -210,11 +210,14 @@ def test_multicalls_decode_nested_calls() -> None:
     assert c.inner[0].signature == "approve(address,uint256)"
 
 
-def test_dangerous_batches_are_problems() -> None:
+def test_delegatecalls_in_batches_are_decoded_and_marked() -> None:
     delegate = b"\x01" + USDC + (0).to_bytes(32, "big") + (4).to_bytes(32, "big") + b"\x12\x34\x56\x78"
-    assert "delegatecall" in decode_call(1, a(NFT), 0, calldata("multiSend(bytes)", delegate)).problem
+    (inner,) = decode_call(1, a(NFT), 0, calldata("multiSend(bytes)", delegate)).inner
+    assert inner.delegatecall and inner.target == USDC and inner.selector == bytes.fromhex("12345678")
     c = decode_call(1, a(BOB), 0, calldata("execute(bytes32,bytes)", b"\xff" + bytes(31), USDC + b"\x00"))
-    assert "delegatecall" in c.problem
+    assert c.problem is None and c.inner[0].delegatecall and c.inner[0].target == USDC
+    bad_op = b"\x02" + USDC + (0).to_bytes(32, "big") + (0).to_bytes(32, "big")
+    assert "neither CALL" in decode_call(1, a(NFT), 0, calldata("multiSend(bytes)", bad_op)).problem
 
 
 def test_nesting_depth_limit() -> None:
@@ -337,6 +340,6 @@ def test_well_formed_known_calls_decode_without_problems(call: tuple[str, bytes]
     c = decode_call(chain, USDC, 0, data)
     assert c.signature == signature and c.trailing == 0
     # Only nested payloads (batches, delegatecalls) may carry problems; the call itself always decodes.
-    assert c.problem is None or "execute" in signature or "multiSend" in signature
+    assert c.problem is None or any(k in signature for k in ("execute", "multiSend", "execTransaction"))
     assert len(c.args) == len(functions()[data[:4]].types) or c.problem
     c.to_json()

@@ -342,15 +342,18 @@ def eth_facts(review: EthReview) -> list[tuple[str, str]]:
 
         facts.append(("To", text.chunked(checksum(tx.to)) if tx.to else "(a new contract)"))
         facts.append(("Value", format_amount(tx.chain_id, None, tx.value)))
-        if review.call is not None:
-            chain_id = tx.chain_id
-            for call in review.call.walk():
-                if call.depth or call.title != review.title:  # the headline already says it
-                    facts.append(("Call" if call.depth == 0 else f"Inner call {call.depth}", call.title))
-                for effect in call.effects:
-                    described = effect.describe(chain_id)
-                    if described not in review.title:
-                        facts.append(("Effect", described))
+    chain_id = review.chain.chain_id if review.chain else 1
+    shown: list[object] = []
+    if review.call is not None:  # a transaction's call, or the call a Safe transaction makes
+        for call in review.call.walk():
+            if call.depth or call.title not in review.title:  # the headline already says it
+                facts.append(("Call" if call.depth == 0 else f"Inner call {call.depth}", call.title))
+            for effect in call.effects:
+                shown.append(effect)
+                described = effect.describe(chain_id)
+                if described not in review.title:
+                    facts.append(("Effect", described))
+    if tx is not None:
         facts.append(("Max fee", format_amount(tx.chain_id, None, tx.max_fee)))
         facts.append(("Nonce / gas limit", f"{tx.nonce} / {tx.gas_limit}"))
         for auth in tx.authorization_list:
@@ -358,9 +361,9 @@ def eth_facts(review: EthReview) -> list[tuple[str, str]]:
         if tx.data:
             facts.append(("Data", f"{len(tx.data)} bytes"))
     if review.meaning is not None:
-        chain_id = review.chain.chain_id if review.chain else 1
         for effect in review.meaning.effects:
-            facts.append(("Effect", effect.describe(chain_id)))
+            if effect not in shown:
+                facts.append(("Effect", effect.describe(chain_id)))
     if review.typed_data is not None:
         for field in review.typed_data.fields():
             facts.append((field.path, field.display))
