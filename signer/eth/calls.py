@@ -11,16 +11,18 @@ from typing import Any
 from signer.eth import registry
 from signer.eth.abi import decode_args, split_signature
 from signer.eth.effects import (
-    UINT48_MAX,
     UINT160_MAX,
     Approval,
     Effect,
     Transfer,
     allowance_is_unlimited,
     format_amount,
+    permit2_approval,
+    permit2_expiration,
 )
 from signer.eth.errors import AbiError
 from signer.eth.primitives import checksum, keccak256
+from signer.eth.router import decode_commands
 from signer.eth.safe import CALL, DELEGATECALL, EXEC_TRANSACTION, gas_refund
 
 PERMIT2 = bytes.fromhex("000000000022d473030f116ddee9f6b43ac78ba3")
@@ -66,7 +68,7 @@ class Call:
     effects: tuple[Effect, ...] = ()
     inner: tuple[Call, ...] = ()
     known: bool = True
-    opaque: bool = False  # a known entry point whose payload is not decoded (router commands)
+    opaque: bool = False  # a step this device names but does not decode (some router commands)
     suspicious: bool = False  # a selector used by "claim"/"security update" scams
     delegatecall: bool = False  # run with DELEGATECALL: the target's code acts as the caller
     problem: str | None = None
@@ -117,7 +119,6 @@ class FunctionSpec:
     signature: str
     arg_names: tuple[str, ...]
     interpret: Interpreter
-    opaque: bool = False
     suspicious: bool = False
 
     @property
@@ -293,10 +294,6 @@ def _permit2_note(ctx: _Ctx) -> list[str]:
     )
 
 
-def _p2_expiration(expiration: int) -> int | None:
-    return None if expiration >= UINT48_MAX else expiration
-
-
 def _permit2_approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
     token, spender, amount, expiration = _addr(v[0]), _addr(v[1]), v[2], v[3]
     eff = Approval(
@@ -306,30 +303,14 @@ def _permit2_approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
         amount,
         unlimited=allowance_is_unlimited(ctx.chain_id, token, amount),
         revoke=amount == 0,
-        expiration=_p2_expiration(expiration),
+        expiration=permit2_expiration(expiration),
     )
     return f"Permit2 approve: {eff.describe(ctx.chain_id)}", [eff], [], _permit2_note(ctx)
 
 
-def _p2_details(chain_id: int, owner: bytes, spender: bytes, d: Any, sig_deadline: int) -> Approval:
-    token, amount, expiration = _addr(d[0]), d[1], d[2]
-    return Approval(
-        "permit2",
-        token,
-        spender,
-        amount,
-        unlimited=allowance_is_unlimited(chain_id, token, amount),
-        revoke=amount == 0,
-        owner=owner,
-        expiration=_p2_expiration(expiration),
-        deadline=sig_deadline,
-        signature=True,
-    )
-
-
 def _permit2_permit(ctx: _Ctx, v: list[Any]) -> Interpretation:
     owner, (details, spender, sig_deadline) = _addr(v[0]), v[1]
-    eff = _p2_details(ctx.chain_id, owner, _addr(spender), details, sig_deadline)
+    eff = permit2_approval(ctx.chain_id, owner, _addr(spender), details, sig_deadline)
     return (
         f"Submit a Permit2 permit for {checksum(owner)}: {eff.describe(ctx.chain_id)}",
         [eff],
@@ -340,7 +321,9 @@ def _permit2_permit(ctx: _Ctx, v: list[Any]) -> Interpretation:
 
 def _permit2_permit_batch(ctx: _Ctx, v: list[Any]) -> Interpretation:
     owner, (details, spender, sig_deadline) = _addr(v[0]), v[1]
-    effs: list[Effect] = [_p2_details(ctx.chain_id, owner, _addr(spender), d, sig_deadline) for d in details]
+    effs: list[Effect] = [
+        permit2_approval(ctx.chain_id, owner, _addr(spender), d, sig_deadline) for d in details
+    ]
     return (
         f"Submit a Permit2 batch permit for {checksum(owner)} over {len(effs)} tokens",
         effs,
@@ -500,7 +483,24 @@ def _safe_exec(ctx: _Ctx, v: list[Any]) -> Interpretation:
 
 
 def _router(ctx: _Ctx, v: list[Any]) -> Interpretation:
-    return f"Uniswap Universal Router: {len(v[1])} commands (not decoded)", [], [], []
+    """Universal Router execute: one inner call per command (signer.eth.router)."""
+    steps = decode_commands(ctx.chain_id, v[0], list(v[1]))
+    calls = [
+        Call(
+            ctx.target,
+            0,
+            step.data,
+            step.title,
+            signature=f"Universal Router command {step.name}",
+            effects=step.effects,
+            opaque=step.opaque,
+            problem=step.problem,
+            depth=ctx.depth + 1,
+        )
+        for step in steps
+    ]
+    notes = ["commands run in order; the router pays out and takes in as you"]
+    return f"Uniswap Universal Router: {len(calls)} command(s)", [], calls, notes
 
 
 def _claim_like(ctx: _Ctx, v: list[Any]) -> Interpretation:
@@ -619,8 +619,8 @@ _SPECS: tuple[FunctionSpec, ...] = (
         ),
         _safe_exec,
     ),
-    FunctionSpec("execute(bytes,bytes[],uint256)", ("commands", "inputs", "deadline"), _router, opaque=True),
-    FunctionSpec("execute(bytes,bytes[])", ("commands", "inputs"), _router, opaque=True),
+    FunctionSpec("execute(bytes,bytes[],uint256)", ("commands", "inputs", "deadline"), _router),
+    FunctionSpec("execute(bytes,bytes[])", ("commands", "inputs"), _router),
     # revoke.cash browser extension potentialScamSignatures: no-argument "claim" bait taking native value.
     *(
         FunctionSpec(f"{name}()", (), _claim_like, suspicious=True)
@@ -727,7 +727,6 @@ def _decode(chain_id: int, target: bytes | None, value: int, data: bytes, depth:
             args=_raw_words(body),
             problem=str(exc),
             depth=depth,
-            opaque=spec.opaque,
             suspicious=spec.suspicious,
         )
     return Call(
@@ -740,7 +739,6 @@ def _decode(chain_id: int, target: bytes | None, value: int, data: bytes, depth:
         args=args,
         effects=tuple(effects_list),
         inner=tuple(inner),
-        opaque=spec.opaque,
         suspicious=spec.suspicious,
         trailing=trailing,
         depth=depth,

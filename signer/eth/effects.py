@@ -128,7 +128,9 @@ class Transfer:
     amount: int | None = None  # None: no bound (a Safe gas refund without safeTxGas)
     token_id: int | None = None
     sender: bytes | None = None  # None: the signer
-    purpose: str = "send"  # send | gas-refund (a Safe paying its executor)
+    # send | gas-refund (a Safe paying its executor) | proceeds (a swap's or router's output) |
+    # pull (taken from you through an allowance, e.g. a router's Permit2 transfer)
+    purpose: str = "send"
     signature: bool = False  # authorised by an off-chain signature (EIP-3009) anyone holding it submits
     valid_until: int | None = None  # for a signature: unix time it stops working; None = never
 
@@ -231,3 +233,27 @@ class Trade:
 
 
 Effect = Approval | Transfer | Trade
+
+
+def permit2_expiration(expiration: int) -> int | None:
+    """A Permit2 expiration, None for never (type(uint48).max)."""
+    return None if expiration >= UINT48_MAX else expiration
+
+
+def permit2_approval(
+    chain_id: int, owner: bytes | None, spender: bytes, details: Any, sig_deadline: int
+) -> Approval:
+    """The allowance a Permit2 PermitSingle / PermitBatch entry (token, amount, expiration, nonce) grants."""
+    token, amount, expiration = bytes.fromhex(details[0][2:]), details[1], details[2]
+    return Approval(
+        "permit2",
+        token,
+        spender,
+        amount,
+        unlimited=allowance_is_unlimited(chain_id, token, amount),
+        revoke=amount == 0,
+        owner=owner,
+        expiration=permit2_expiration(expiration),
+        deadline=sig_deadline,
+        signature=True,
+    )

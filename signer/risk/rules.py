@@ -189,6 +189,18 @@ def _transfer_rules(out: _Out, e: Transfer, chain_id: int, ctx: RiskContext, *, 
     if e.purpose == "gas-refund":
         _gas_refund_rule(out, e, chain_id, ctx)
         return
+    if e.purpose in ("proceeds", "pull") and e.recipient not in ctx.own_addresses:
+        what = e.describe(chain_id).removeprefix("send ")
+        out.add(
+            FOREIGN_RECIPIENT,
+            Severity.DANGER,
+            f"{what[0].upper()}{what[1:]}: "
+            + (
+                "your tokens are taken and sent to someone else"
+                if e.purpose == "pull"
+                else "what you get (at least this much) goes to someone else, not to you"
+            ),
+        )
     if e.signature and offchain:
         now = ctx.clock
         lasting = _never(e.valid_until, now) or (e.valid_until or 0) > now + LONG_EXPIRY
