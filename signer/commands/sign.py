@@ -73,6 +73,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     proof.add_argument(
         "--proof-message-file", metavar="F", help="as --proof-message, the exact message bytes from F"
     )
+    parser.add_argument(
+        "--approval-limit",
+        metavar="AMOUNT",
+        help="Ethereum: lower the request's token approval to AMOUNT, review and sign only that "
+        "(token units: 250.5 or '250.5 USDC'; base units: 250500000raw). An edited ERC-4527 request "
+        "is answered with the signed transaction, for you to broadcast",
+    )
     parser.set_defaults(func=cmd_sign)
 
 

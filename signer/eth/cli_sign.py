@@ -37,6 +37,12 @@ def raw_text_payload(text: str) -> Any | None:
 
 
 def _reply_texts(result: Any, payload: Any, fmt: str | None) -> list[str]:
+    if result.source == "erc4527" and result.edited:  # see signer.eth.approval_limit
+        if fmt in (None, "base64"):
+            return ["0x" + result.raw_reply().hex()]
+        from signer.commands.sign import encode_result
+
+        return encode_result(result.raw_reply(), payload, fmt, bbqr_type="B", ur_default="bytes")
     if result.source == "erc4527":
         from signer.errors import UsageError
         from signer.transport.ur import UR, UREncoder
@@ -99,6 +105,9 @@ def handle_eth(args: argparse.Namespace, payload: Any, request: Any = None) -> i
     from signer.risk.rules import RiskContext
 
     request = request if request is not None else parse_payload(payload)
+    limit = getattr(args, "approval_limit", None)
+    if limit is not None:
+        request = _limited(request, limit)
     with open_seed(args) as unlocked:
         seed = unlocked.seed_bytes()
         history = seed_history(unlocked.history)
@@ -123,4 +132,26 @@ def handle_eth(args: argparse.Namespace, payload: Any, request: Any = None) -> i
     texts = _reply_texts(result, payload, getattr(args, "format", None))
     sys.stdout.write("".join(t + "\n" for t in texts))
     print(f"signed with {review.path}", file=sys.stderr)
+    if result.source == "erc4527" and result.edited:
+        from signer.eth.approval_limit import BROADCAST_NOTE
+
+        print(f"{BROADCAST_NOTE}.", file=sys.stderr)
     return 0
+
+
+def _limited(request: Any, text: str) -> Any:
+    """``--approval-limit``: the request with its approval lowered (a usage error if it has none)."""
+    from signer.errors import UsageError
+    from signer.eth.approval_limit import apply_limit, editable_approval, parse_limit
+    from signer.eth.errors import EthError
+
+    approval = editable_approval(request.payload if request.kind == "eth-tx" else None)
+    if approval is None:
+        raise UsageError(
+            "--approval-limit: the request has no approve / increaseAllowance (or Permit2 approve) call "
+            "to limit; nothing was signed"
+        )
+    try:
+        return apply_limit(request, parse_limit(text, approval))
+    except EthError as exc:
+        raise UsageError(f"--approval-limit: {exc}; nothing was signed") from None

@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from signer.errors import AirlockError
-from signer.eth.abi import encode_args
-from signer.eth.calls import decode_call
 from signer.eth.errors import EthError, EthRefusal, RequestError, TypedDataError
 from signer.eth.message import PersonalMessage, parse_personal_message
 from signer.eth.primitives import checksum, parse_hex
@@ -56,18 +54,18 @@ class EthRequest:
     address: bytes | None = None
     origin: str | None = None
 
+    edited: bool = False  # the transaction was changed on this device (approval limit)
+    edit_notes: tuple[str, ...] = ()
+
     @property
     def signing_path(self) -> str:
         return self.path or DEFAULT_PATH
 
-    def with_transaction(self, tx: UnsignedTx) -> EthRequest:
-        """The same raw request carrying an edited transaction (to be reviewed again)."""
-        if self.source != "raw" or self.kind != "eth-tx":
-            raise RequestError(
-                "only a raw transaction request can be edited: a wallet's ERC-4527 request expects "
-                "a signature over its own transaction"
-            )
-        return replace(self, payload=tx)
+    @property
+    def replies_signed_tx(self) -> bool:
+        """The reply is the whole signed transaction, not an ERC-4527 eth-signature: always for raw
+        requests; for an ERC-4527 request whose transaction was edited here (see approval_limit)."""
+        return self.kind == "eth-tx" and (self.source == "raw" or self.edited)
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -247,7 +245,8 @@ def review_request(req: EthRequest, seed: bytes | None = None, ctx: Any = None) 
         review = review_typed_data(p, ctx, **meta)
     else:
         review = review_message(p, ctx, **meta)
-    return review.with_extra(_path_warnings(req.signing_path), refusals)
+    review = review.with_extra(_path_warnings(req.signing_path), refusals)
+    return replace(review, notes=(*req.edit_notes, *review.notes)) if req.edit_notes else review
 
 
 # -- signing -------------------------------------------------------------------------------------
@@ -260,11 +259,21 @@ class EthSignResult:
     signed_tx: bytes | None = None  # raw transaction requests
     request_id: bytes | None = None
     source: str = "raw"
+    edited: bool = False  # an edited transaction: only the whole signed transaction is any use
+
+    @property
+    def replies_signed_tx(self) -> bool:
+        return self.signed_tx is not None and (self.source == "raw" or self.edited)
 
     def response(self, origin: str | None = ORIGIN) -> Any:
         """ERC-4527: a signer.transport.urtypes.EthSignature (request id echoed)."""
         from signer.transport.urtypes import EthSignature
 
+        if self.edited:
+            raise EthError(
+                "the transaction was edited here: the wallet cannot use an eth-signature for it; "
+                "reply with the signed transaction"
+            )
         return EthSignature(self.signature, self.request_id, origin)
 
     def response_ur(self) -> str:
@@ -299,7 +308,9 @@ def sign_request(
     p = req.payload
     if isinstance(p, UnsignedTx):
         signed = sign_transaction(p, key)
-        return EthSignResult(signed.erc4527_signature(), address, signed.raw, req.request_id, req.source)
+        return EthSignResult(
+            signed.erc4527_signature(), address, signed.raw, req.request_id, req.source, req.edited
+        )
     if isinstance(p, TypedData):
         return EthSignResult(sign_typed_data(p, key), address, None, req.request_id, req.source)
     return EthSignResult(sign_personal_message(p, key), address, None, req.request_id, req.source)
@@ -315,26 +326,6 @@ def _payload_of(review: EthReview) -> Any:
     )
 
 
-# -- custom approval amount ----------------------------------------------------------------------
-
-
-def edit_approval_amount(tx: UnsignedTx, new_amount: int) -> UnsignedTx:
-    """Replace the amount of a top-level ERC-20 approve / increaseAllowance; review the result again."""
-    if tx.to is None:
-        raise EthError("a contract creation has no approval to edit")
-    if not 0 <= new_amount < 2**256:
-        raise EthError("the amount must fit in a uint256")
-    call = decode_call(tx.chain_id, tx.to, tx.value, tx.data)
-    if (
-        call.signature not in ("approve(address,uint256)", "increaseAllowance(address,uint256)")
-        or call.problem
-    ):
-        raise EthError("only a plain approve / increaseAllowance call can have its amount edited")
-    spender = call.args[0].value
-    data = tx.data[:4] + encode_args(["address", "uint256"], [spender, new_amount])
-    return tx.with_data(data)
-
-
 def typed_data_json(td: TypedData) -> str:
     """The normalised typed data as JSON text (for logs and tests)."""
     return json.dumps(td._eth_account_message(), sort_keys=True)
@@ -344,7 +335,6 @@ __all__ = [
     "EthRequest",
     "EthSignResult",
     "TypedDataError",
-    "edit_approval_amount",
     "key_checks",
     "parse_eth_sign_request",
     "parse_payload",

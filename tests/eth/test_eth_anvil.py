@@ -136,3 +136,42 @@ def test_eip7702_delegation_is_applied(node: Node) -> None:
     )
     send(node, tx)
     assert node.call("eth_getCode", ABANDON_ADDR0, "latest") == "0xef0100" + delegate.hex()
+
+
+def test_limited_wallet_request_is_broadcast_as_signed_and_its_signature_fits_nothing_else(
+    node: Node,
+) -> None:
+    """An ERC-4527 approval lowered on the device: the signed transaction Airlock returns is mined as
+    ours; the same r, s, v put on the wallet's own (unlimited) transaction, as MetaMask would do with
+    an eth-signature, is a transaction from some other account, which the node refuses."""
+    import rlp
+    from eth_builders import MAX, SPENDER, calldata, erc4527
+
+    from signer.eth.approval_limit import apply_limit
+    from signer.eth.request import parse_eth_sign_request
+
+    token = a("0x" + "70" * 20)  # no code there: the call succeeds and the calldata stays on chain
+    fee = int(node.call("eth_gasPrice"), 16) * 2
+    wallet_tx = UnsignedTx(
+        DYNAMIC_FEE,
+        CHAIN,
+        nonce(node),
+        100_000,
+        token,
+        0,
+        calldata("approve(address,uint256)", SPENDER, MAX - 1),
+        max_fee_per_gas=fee,
+        max_priority_fee_per_gas=10**9,
+    )
+    request = apply_limit(parse_eth_sign_request(erc4527(wallet_tx.encode(), 4, chain_id=CHAIN)), 5)
+    result = sign_request(request, review_request(request, SEED, RiskContext()), SEED, accept_risk=True)
+    fields = rlp.decode(wallet_tx.encode()[1:])
+    y, r, s = result.signature[64], result.signature[:32].lstrip(b"\0"), result.signature[32:64].lstrip(b"\0")
+    forged = b"\x02" + rlp.encode([*fields, y.to_bytes(1, "big").lstrip(b"\0"), r, s])
+    with pytest.raises(AssertionError, match=r"(?i)insufficient funds"):
+        node.call("eth_sendRawTransaction", "0x" + forged.hex())  # a random sender with no funds: refused
+    tx_hash = node.call("eth_sendRawTransaction", "0x" + result.signed_tx.hex())
+    receipt = node.receipt(tx_hash)
+    assert receipt["status"] == "0x1" and receipt["from"].lower() == ABANDON_ADDR0.lower()
+    mined = node.call("eth_getTransactionByHash", tx_hash)
+    assert int(mined["input"][-64:], 16) == 5

@@ -23,16 +23,15 @@ from eth_builders import (
 )
 from eth_keys import keys
 
-from signer.eth.errors import EthError, EthRefusal, RequestError
+from signer.eth.errors import EthRefusal, RequestError
 from signer.eth.request import (
-    edit_approval_amount,
     parse_eth_sign_request,
     parse_payload,
     parse_raw,
     review_request,
     sign_request,
 )
-from signer.eth.tx import LEGACY, parse_unsigned_tx
+from signer.eth.tx import LEGACY
 from signer.transport.payload import Payload
 from signer.transport.ur import decode_single
 from signer.transport.urtypes import EthSignature, decode_ur
@@ -170,25 +169,6 @@ def test_raw_requests() -> None:
         parse_raw(b"\x10\x11")
     with pytest.raises(RequestError, match="not an Ethereum"):
         parse_payload(Payload("psbt", "plain", b"psbt\xff"))
-
-
-def test_edit_unlimited_approval_to_exact_amount() -> None:
-    t = tx(USDC, calldata("approve(address,uint256)", SPENDER, MAX))
-    req = parse_raw(t.raw)
-    assert "unlimited-approval" in review_request(req, SEED).codes()
-    edited = edit_approval_amount(t, 25 * 10**6)
-    assert parse_unsigned_tx(edited.raw) == edited and edited.nonce == t.nonce and edited.to == t.to
-    req2 = req.with_transaction(edited)
-    review = review_request(req2, SEED)
-    assert "unlimited-approval" not in review.codes() and "25 USDC" in review.title
-    result = sign_request(req2, review, SEED)
-    assert Account.recover_transaction(result.signed_tx) == ABANDON_ADDR0
-    with pytest.raises(RequestError, match="ERC-4527"):
-        parse_eth_sign_request(erc4527(t.raw, 4)).with_transaction(edited)
-    with pytest.raises(EthError, match="only a plain approve"):
-        edit_approval_amount(tx(USDC, calldata("transfer(address,uint256)", SPENDER, 1)), 1)
-    with pytest.raises(EthError, match="uint256"):
-        edit_approval_amount(t, 2**256)
 
 
 def test_review_json_shape() -> None:

@@ -269,7 +269,7 @@ def test_unlimited_approval_needs_a_long_hold(tmp_path: Path) -> None:
     d.settle()
     content = d.content()
     assert content.warnings[0][0] == "danger" and "Unlimited approval" in content.warnings[0][1]
-    assert content.extra["needs_hold"] and content.extra["edit"] is None  # a wallet's request: not editable
+    assert content.extra["needs_hold"] and content.extra["edit"] == "limit"  # it can be lowered (not here)
     read_all_pages(d)
     d.press(Key.KEY1)  # a short press
     d.release(Key.KEY1, 0.2)
@@ -311,6 +311,39 @@ def test_raw_unlimited_approval_can_be_limited(tmp_path: Path) -> None:
     fields = rlp.decode(signed[1:])
     assert int.from_bytes(fields[7][-32:], "big") == 250_500_000  # 250.5 USDC (6 decimals)
     assert len(fields) == 12  # the 9 fields plus y-parity, r, s
+
+
+def test_wallet_request_limited_on_the_device_returns_the_signed_transaction(tmp_path: Path) -> None:
+    """MetaMask would put an eth-signature on its own (unlimited) transaction, where it is invalid:
+    a limited ERC-4527 request is answered with the whole signed transaction, to broadcast."""
+    import rlp
+    from eth_account import Account
+
+    camera = FrameCamera()
+    _session, d = unlocked(tmp_path, camera=camera)
+    unsigned = eip1559(USDC, 0, approve_data(SPENDER, MAX))
+    camera.show(qr_images(eth_sign_request(unsigned), ur_type="eth-sign-request"))
+    d.choose("Scan")
+    d.tick(12)
+    d.settle()
+    d.press(Key.KEY2)
+    assert d.title.startswith("Limit in USDC")
+    d.type_text("40")
+    content = d.content()
+    assert not content.extra["needs_hold"] and "may spend 40 USDC" in content.extra["headline"]
+    assert any(label == "Note" and "broadcast" in value.lower() for label, value in content.extra["facts"])
+    read_all_pages(d)
+    d.press(Key.KEY1)
+    d.settle()
+    assert d.title == "Signed transaction"
+    from signer.transport.frames import decode_qr_image
+
+    (text,) = decode_qr_image(collect_qr(d)[0])  # one plain QR: 0x-hex, what broadcast pages take
+    signed = bytes.fromhex(text.decode()[2:] if isinstance(text, bytes) else text[2:])
+    assert Account.recover_transaction(signed) == ABANDON_ETH
+    assert int.from_bytes(rlp.decode(signed[1:])[7][-32:], "big") == 40 * 10**6
+    d.press(Key.KEY2)  # the other format: ur:bytes
+    assert decode_frames(collect_qr(d)).data == signed
 
 
 @pytest.mark.parametrize("fmt", ["ur", "bbqr"])

@@ -409,14 +409,12 @@ def eth_model(
 
 
 def _editable_approval(request: EthRequest, review: EthReview) -> bool:
-    from signer.eth.effects import Approval
+    """Offer the 'limit' key for an unlimited approval the signer can lower (raw or ERC-4527)."""
+    from signer.eth.approval_limit import editable_approval
+    from signer.eth.effects import allowance_is_unlimited
 
-    if request.source != "raw" or review.tx is None or review.call is None:
-        return False
-    return any(
-        isinstance(e, Approval) and e.unlimited and e.standard in ("erc20", "erc20-or-721")
-        for e in review.call.effects
-    )
+    approval = editable_approval(review.tx)
+    return approval is not None and allowance_is_unlimited(approval.chain_id, approval.token, approval.amount)
 
 
 def approval_limit(
@@ -427,31 +425,27 @@ def approval_limit(
     payload: Payload,
     screen: ReviewScreen,
 ) -> Keyboard:
-    """Lower an unlimited ERC-20 approval to an amount typed in token units; the edited
-    transaction is reviewed again from the first page."""
-    from signer.eth import registry
-    from signer.eth.effects import Approval
-    from signer.eth.errors import EthError
-    from signer.eth.primitives import parse_units
-    from signer.eth.request import edit_approval_amount, review_request
+    """Type a limit for the approval (token units, or base units for unlisted tokens); the signer
+    edits the transaction and the review starts again from the first page."""
+    from signer.eth.approval_limit import RAW_SUFFIX, apply_limit, editable_approval, parse_limit
+    from signer.eth.request import review_request
 
-    approval = next(e for e in review.call.effects if isinstance(e, Approval))  # type: ignore[union-attr]
-    tx = review.tx
-    assert tx is not None
-    token = registry.token(tx.chain_id, approval.token) if approval.token else None
-    decimals = token.decimals if token else 0
-    unit = token.symbol if token else "raw units"
+    approval = editable_approval(review.tx)
+    assert approval is not None
+
+    def amount_of(value: str) -> int:
+        return parse_limit(value + (RAW_SUFFIX if approval.decimals is None else ""), approval)
 
     def validate(value: str) -> str | None:
         try:
-            parse_units(value, decimals)
-        except EthError as exc:
+            amount_of(value)
+        except AirlockError as exc:
             return str(exc)
         return None
 
     def done(value: str) -> Action:
         try:
-            edited = request.with_transaction(edit_approval_amount(tx, parse_units(value, decimals)))
+            edited = apply_limit(request, amount_of(value))
             new_review = review_request(edited, session.seed_bytes(entry), _eth_context(entry))
         except AirlockError as exc:
             return Replace(error("Not changed", str(exc)))
@@ -459,12 +453,12 @@ def approval_limit(
         return Pop(None)
 
     return Keyboard(
-        f"Limit in {unit}"[:40],
+        f"Limit in {approval.unit}"[:40],
         done,
         layout="digits",
         validate=validate,
         max_len=40,
-        status=lambda v: f"approve at most {v or '0'} {unit}",
+        status=lambda v: f"approve at most {v or '0'} {approval.unit}",
     )
 
 
@@ -495,6 +489,10 @@ def _eth_sign(
 
 
 def eth_result(session: Session, result: Any, payload: Payload) -> Screen:
+    if result.source == "erc4527" and result.edited:  # the wallet cannot use a signature: see approval_limit
+        data = result.raw_reply()
+        encoders = [("text", exports.text_encoder("0x" + data.hex())), ("UR", exports.bytes_encoder(data))]
+        return qr_screen(session, "Signed transaction", encoders, "Broadcast it; reject it in the wallet")
     if result.source == "erc4527":
         from signer.transport.ur import UR
 
