@@ -13,6 +13,7 @@ from signer.eth.abi import decode_args, split_signature
 from signer.eth.effects import (
     UINT160_MAX,
     Approval,
+    Control,
     Effect,
     Transfer,
     allowance_is_unlimited,
@@ -503,6 +504,22 @@ def _router(ctx: _Ctx, v: list[Any]) -> Interpretation:
     return f"Uniswap Universal Router: {len(calls)} command(s)", [], calls, notes
 
 
+def _nft_permit(ctx: _Ctx, v: list[Any]) -> Interpretation:
+    """ERC-4494 / Uniswap V3 positions permit(spender, tokenId, deadline, v, r, s), submitted."""
+    eff = Approval("nft-permit", ctx.target, _addr(v[0]), None, token_id=v[1], deadline=v[2], signature=True)
+    return f"Submit an NFT permit: {eff.describe(ctx.chain_id)}", [eff], [], []
+
+
+def _control(what: Callable[[list[Any]], str], grantee: int | None = 0) -> Interpreter:
+    """An interpreter for a call that changes who controls ``ctx.target`` (Safe owners, modules...)."""
+
+    def interpret(ctx: _Ctx, v: list[Any]) -> Interpretation:
+        eff = Control(ctx.target, what(v), _addr(v[grantee]) if grantee is not None else None)
+        return eff.describe(ctx.chain_id), [eff], [], []
+
+    return interpret
+
+
 def _claim_like(ctx: _Ctx, v: list[Any]) -> Interpretation:
     return "Call a no-argument 'claim / security update' style function", [], [], []
 
@@ -594,6 +611,50 @@ _SPECS: tuple[FunctionSpec, ...] = (
         ("permit", "transferDetails", "owner", "witness", "witnessTypeString", "signature"),
         _permit_transfer_batch,
     ),
+    FunctionSpec(
+        "permit(address,uint256,uint256,uint8,bytes32,bytes32)",
+        ("spender", "tokenId", "deadline", "v", "r", "s"),
+        _nft_permit,
+    ),
+    # Who controls a Safe (OwnerManager, ModuleManager, GuardManager, FallbackManager) or a contract.
+    FunctionSpec(
+        "enableModule(address)",
+        ("module",),
+        _control(lambda v: "becomes a module: it may make any transaction as the Safe"),
+    ),
+    FunctionSpec(
+        "addOwnerWithThreshold(address,uint256)",
+        ("owner", "threshold"),
+        _control(lambda v: f"becomes an owner ({v[1]} signature(s) needed)"),
+    ),
+    FunctionSpec(
+        "swapOwner(address,address,address)",
+        ("prevOwner", "oldOwner", "newOwner"),
+        _control(lambda v: f"replaces owner {checksum(_addr(v[1]))}", grantee=2),
+    ),
+    FunctionSpec(
+        "removeOwner(address,address,uint256)",
+        ("prevOwner", "owner", "threshold"),
+        _control(
+            lambda v: f"owner {checksum(_addr(v[1]))} is removed ({v[2]} signature(s) needed)", grantee=None
+        ),
+    ),
+    FunctionSpec(
+        "changeThreshold(uint256)",
+        ("threshold",),
+        _control(lambda v: f"{v[0]} signature(s) will be needed", grantee=None),
+    ),
+    FunctionSpec(
+        "setGuard(address)",
+        ("guard",),
+        _control(lambda v: "becomes the guard: it can block every transaction"),
+    ),
+    FunctionSpec(
+        "setFallbackHandler(address)",
+        ("handler",),
+        _control(lambda v: "becomes the fallback handler: it answers calls made to the Safe"),
+    ),
+    FunctionSpec("transferOwnership(address)", ("newOwner",), _control(lambda v: "becomes the owner")),
     FunctionSpec("multicall(bytes[])", ("data",), _self_multicall),
     FunctionSpec("multicall(uint256,bytes[])", ("deadline", "data"), _self_multicall),
     FunctionSpec("multicall(bytes32,bytes[])", ("previousBlockhash", "data"), _self_multicall),

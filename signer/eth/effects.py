@@ -232,7 +232,29 @@ class Trade:
         }
 
 
-Effect = Approval | Transfer | Trade
+@dataclass(frozen=True)
+class Control:
+    """A change of who controls an account or contract: a Safe's owners, threshold, modules, guard
+    or fallback handler, or a contract's owner. ``grantee`` is who gains power (None: nobody new)."""
+
+    target: bytes | None  # the Safe or contract whose control changes
+    what: str  # the change, in words ("becomes an owner (2 signature(s) needed)")
+    grantee: bytes | None = None
+
+    def describe(self, chain_id: int) -> str:
+        whose = checksum(self.target) if self.target else "the account"
+        who = f"{checksum(self.grantee)} " if self.grantee else ""
+        return f"Control of {whose}: {who}{self.what}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "control_of": checksum(self.target) if self.target else None,
+            "change": self.what,
+            "grantee": checksum(self.grantee) if self.grantee else None,
+        }
+
+
+Effect = Approval | Transfer | Trade | Control
 
 
 def permit2_expiration(expiration: int) -> int | None:

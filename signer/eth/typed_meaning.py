@@ -46,7 +46,7 @@ PERMIT2_TYPES = {
 @dataclass(frozen=True)
 class TypedMeaning:
     kind: str  # permit | dai-permit | nft-permit | permit2 | permit2-transfer | transfer-authorization |
-    # cancel-authorization | seaport-order | limit-order | safe-tx | unknown
+    # cancel-authorization | permit-for-all | seaport-order | limit-order | safe-tx | unknown
     title: str
     effects: tuple[Effect, ...] = ()
     fake_permit2: bool = False
@@ -156,6 +156,29 @@ def _nft_permit(td: TypedData, chain: int) -> TypedMeaning | None:
     )
     what = "liquidity position" if (td.name or "").startswith("Uniswap V3 Positions") else "NFT"
     return TypedMeaning("nft-permit", f"Permit for your {what}: {eff.describe(chain)}", (eff,))
+
+
+def _permit_for_all(td: TypedData, chain: int) -> TypedMeaning | None:
+    """A signed setApprovalForAll (ERC-721 / ERC-1155 'PermitForAll'): operator, approved, deadline."""
+    shape = _shape(td)
+    operator = _first(shape, ("operator", "spender"), "address")
+    deadline = _first(shape, ("deadline", "expiry"))
+    if not (operator and deadline and _fits(shape, owner="address", approved="bool")):
+        return None
+    m = td.message
+    approved = bool(m["approved"])
+    eff = Approval(
+        "nft-all",
+        td.verifying_contract,
+        _a(m[operator]),
+        None,
+        unlimited=approved,
+        revoke=not approved,
+        owner=_a(m["owner"]),
+        deadline=m[deadline],
+        signature=True,
+    )
+    return TypedMeaning("permit-for-all", f"Signed approval for all NFTs: {eff.describe(chain)}", (eff,))
 
 
 def _transfer_authorization(td: TypedData, chain: int) -> TypedMeaning | None:
@@ -276,5 +299,6 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _dai_permit,
     _erc20_permit,
     _nft_permit,
+    _permit_for_all,
     _transfer_authorization,
 )

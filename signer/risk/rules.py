@@ -16,7 +16,7 @@ from importlib import resources
 
 from signer.eth import registry
 from signer.eth.calls import Call
-from signer.eth.effects import Approval, Effect, Trade, Transfer, format_amount
+from signer.eth.effects import Approval, Control, Effect, Trade, Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum, parse_address
 from signer.eth.tx import Authorization, UnsignedTx
@@ -30,7 +30,14 @@ LONG_EXPIRY = 30 * 24 * 3600  # permits usable for longer than this are "long-li
 FEE_SHARE = 0.10  # fee above this share of the value sent is high
 FEE_DANGER_FACTOR = 10  # fee above this many times the chain's cap is danger
 APPROVAL_GAS_LIMIT = 1_000_000  # Rabby rule 1118: an approve/revoke needing more is suspicious
-BURN_ADDRESSES = {bytes(20), bytes.fromhex("000000000000000000000000000000000000dead")}
+# Where anything sent is lost: the zero address, the precompiles and other addresses below 0x10000
+# (0x...dEaD among them), and the other burn address in common use.
+BURN_ADDRESSES = {bytes.fromhex("dead000000000000000042069420694206942069")}
+LOW_ADDRESS_LIMIT = 2**16
+
+
+def is_burn_address(address: bytes) -> bool:
+    return int.from_bytes(address, "big") < LOW_ADDRESS_LIMIT or address in BURN_ADDRESSES
 
 # Codes (stable).
 UNLIMITED_APPROVAL = "unlimited-approval"
@@ -52,6 +59,7 @@ TYPED_NO_CHAIN = "typed-data-no-chain"
 TYPED_IGNORED = "typed-data-ignored-fields"
 FEE_HIGH = "fee-high"
 CONTRACT_CREATION = "contract-creation"
+CONTROL_CHANGE = "control-change"
 UNKNOWN_CALL = "unknown-call"
 MALFORMED_CALLDATA = "malformed-calldata"
 TRAILING_CALLDATA = "calldata-trailing-bytes"
@@ -134,8 +142,14 @@ def _effect_rules(
             _approval_rules(out, e, chain_id, now, offchain=offchain)
         elif isinstance(e, Transfer):
             _transfer_rules(out, e, chain_id, ctx, offchain=offchain)
-        else:
+        elif isinstance(e, Trade):
             _trade_rules(out, e, chain_id, ctx)
+        else:
+            out.add(
+                CONTROL_CHANGE,
+                Severity.DANGER,
+                f"{e.describe(chain_id)}. Whoever controls it can move everything it holds",
+            )
 
 
 def _approval_rules(out: _Out, e: Approval, chain_id: int, now: int, *, offchain: bool) -> None:
@@ -148,6 +162,13 @@ def _approval_rules(out: _Out, e: Approval, chain_id: int, now: int, *, offchain
             Severity.DANGER,
             f"setApprovalForAll: {what} (every present and future NFT of the collection, until revoked)",
         )
+        if offchain and e.signature:
+            out.add(
+                PERMIT_SIGNATURE,
+                Severity.DANGER,
+                f"This signature is an approval for ALL your NFTs of the collection that anyone holding it "
+                f"can submit: {what}",
+            )
         return
     if e.unlimited:
         out.add(
@@ -212,11 +233,12 @@ def _transfer_rules(out: _Out, e: Transfer, chain_id: int, ctx: RiskContext, *, 
             Severity.DANGER if lasting else Severity.WARN,
             f"This signature is a payment: {e.describe(chain_id)}. Whoever holds it can submit it {until}",
         )
-    if e.recipient in BURN_ADDRESSES:
+    if is_burn_address(e.recipient):
         out.add(
             BURN_ADDRESS,
             Severity.DANGER,
-            f"Recipient {checksum(e.recipient)} is a burn address: anything sent there is lost",
+            f"Recipient {checksum(e.recipient)} is a burn address (or a precompile): anything sent there "
+            "is lost",
         )
     if e.asset == "native":
         token = registry.token(chain_id, e.recipient)
@@ -311,6 +333,8 @@ def _collect(effects: list[Effect]) -> tuple[list[bytes], list[bytes]]:
             recipients.append(e.recipient)
         elif isinstance(e, Trade):
             counterparties += [a for a in (e.receiver, *(leg.recipient for leg in e.others)) if a]
+        elif isinstance(e, Control):
+            counterparties += [e.grantee] if e.grantee else []
         elif not e.revoke:
             counterparties.append(e.spender)
     return counterparties, recipients
@@ -350,7 +374,7 @@ def transaction_warnings(tx: UnsignedTx, call: Call | None, ctx: RiskContext) ->
     for auth in tx.authorization_list:
         _authorization_rule(out, auth, tx.chain_id, ctx)
     counterparties, recipients = _collect(effects)
-    involved = [e.token for e in effects if e.token] + counterparties
+    involved = [e.token for e in effects if isinstance(e, Approval | Transfer) and e.token] + counterparties
     if call is not None:
         involved += [c.target for c in call.walk() if c.target]
     involved += [a.address for a in tx.authorization_list]
