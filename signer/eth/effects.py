@@ -213,6 +213,7 @@ class Trade:
     received: tuple[Leg, ...]
     receiver: bytes | None = None
     others: tuple[Leg, ...] = ()
+    valid_until: int | None = None  # unix time the order stops being fillable; None = not stated
 
     def describe(self, chain_id: int) -> str:
         give = ", ".join(leg.describe(chain_id) for leg in self.given) or "nothing"
@@ -229,6 +230,7 @@ class Trade:
             "received": [leg.to_json() for leg in self.received],
             "receiver": checksum(self.receiver) if self.receiver else None,
             "others": [leg.to_json() for leg in self.others],
+            "valid_until": self.valid_until,
         }
 
 

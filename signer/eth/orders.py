@@ -61,7 +61,8 @@ def seaport_trade(order: dict[str, Any]) -> Trade:
         raise TypedDataError(f"Seaport order lacks the standard fields: {exc}") from exc
     received = tuple(leg for leg in consideration if leg.recipient == offerer)
     others = tuple(leg for leg in consideration if leg.recipient != offerer)
-    return Trade("seaport", "Seaport order", offerer, given, received, None, others)
+    end = int(order["endTime"]) if "endTime" in order else None
+    return Trade("seaport", "Seaport order", offerer, given, received, None, others, end)
 
 
 def _flatten_tree(node: Any, out: list[dict[str, Any]]) -> None:
@@ -124,4 +125,5 @@ def limit_order_trade(td: TypedData) -> Trade | None:
         name = "0x order" if maker_asset == "makerToken" else "limit order"
     given = (_token_leg(_address(m[maker_asset], "maker asset"), int(m[making])),)
     received = (_token_leg(_address(m[taker_asset], "taker asset"), int(m[taking]), receiver or maker),)
-    return Trade("limit-order", name, maker, given, received, receiver)
+    expiry = int(m["expiry"]) if shape.get("expiry", "").startswith("uint") else None  # 0x orders
+    return Trade("limit-order", name, maker, given, received, receiver, valid_until=expiry)

@@ -564,11 +564,16 @@ def _trade_rules(out: _Out, trade: Trade, chain_id: int, ctx: RiskContext) -> No
         )
     if not verdict.nothing and not verdict.shortfalls:
         paid_out = f"; {len(trade.others)} payment(s) go to other addresses" if trade.others else ""
+        if trade.valid_until is None:
+            until = "until it expires or is cancelled"
+        elif _never(trade.valid_until, ctx.clock):
+            until = "until cancelled: it never expires"
+        else:
+            until = f"until {_when(trade.valid_until)} unless cancelled"
         out.add(
             code,
             Severity.WARN,
-            f"{what}. It moves your assets whenever someone fills it, until it expires or is "
-            f"cancelled{paid_out}",
+            f"{what}. It moves your assets whenever someone fills it, {until}{paid_out}",
         )
 
 

@@ -163,3 +163,14 @@ def test_bulk_listing_is_judged_order_by_order() -> None:
     review = review_request(parse_raw(json.dumps(doc).encode()), seed(), CTX)
     assert "Seaport" in review.title and "4" in review.title
     assert any(w.code == "seaport-order" and w.severity == Severity.DANGER for w in review.warnings)
+
+
+def test_order_end_time_is_worded_like_every_deadline() -> None:
+    def message(end: int) -> str:
+        doc = components([nft()], [eth(10**18)]) | {"endTime": end}
+        (w,) = seaport_warnings(typed("OrderComponents", ORDER_TYPES, DOMAIN, doc))
+        return w.message
+
+    assert "until 2025-10-10" in message(NOW + 86_400)
+    for far in (2**40, 2**256 - 1):
+        assert "never expires" in message(far) and "practically" not in message(far)
