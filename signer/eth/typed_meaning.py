@@ -55,8 +55,11 @@ class TypedMeaning:
 
 
 def _a(v: Any) -> bytes:
+    """An address field's 20 bytes; a value declared with another type is refused, never passed on."""
     address = typed_address(v)
-    return address if address is not None else v
+    if address is None:
+        raise TypedDataError(f"{str(v)[:42]!r} is not declared as an address")
+    return address
 
 
 def _shape(td: TypedData) -> dict[str, str]:
@@ -227,7 +230,8 @@ def _safe_tx(td: TypedData, chain: int) -> TypedMeaning | None:
         raise TypedDataError(f"SafeTx operation {operation} is neither CALL (0) nor DELEGATECALL (1)")
     call = decode_call(chain, _a(m["to"]), m["value"], m["data"], delegatecall=operation == DELEGATECALL)
     effects = list(call.all_effects())
-    gas_token, receiver = _a(m.get("gasToken", bytes(20))), _a(m.get("refundReceiver", bytes(20)))
+    gas_token = typed_address(m.get("gasToken")) or bytes(20)  # absent or not an address: none
+    receiver = typed_address(m.get("refundReceiver")) or bytes(20)
     refund = gas_refund(safe, m["safeTxGas"], m[base], m["gasPrice"], gas_token, receiver)
     if refund is not None:
         effects.append(refund)
@@ -287,7 +291,7 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning | None:
             if "Witness" in td.primary_type:
                 notes += ("the witness (what the order promises in return) is shown below, not checked",)
             return TypedMeaning("permit2-transfer", title, tuple(effs), fake_permit2=fake, notes=notes)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, TypedDataError) as exc:
         raise TypedDataError(f"Permit2 message {td.primary_type} lacks the standard fields: {exc}") from exc
     return TypedMeaning("unknown", f"Permit2 message {td.primary_type}", fake_permit2=fake, notes=notes)
 

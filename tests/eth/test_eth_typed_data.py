@@ -225,3 +225,25 @@ def test_mutated_mail_parses_or_fails_cleanly(key: str, value: object) -> None:
         return
     td.digest()
     recognise(td)
+
+
+@pytest.mark.parametrize(
+    ("struct", "field", "wrong"),
+    [
+        ("PermitDetails", "token", "uint160"),  # found by fuzzing: crashed the review with a TypeError
+        ("PermitSingle", "spender", "uint160"),
+        ("PermitDetails", "amount", "address"),
+    ],
+)
+@pytest.mark.parametrize("amount", [0, 5])
+def test_permit2_with_wrongly_typed_fields_is_refused_cleanly(
+    struct: str, field: str, wrong: str, amount: int
+) -> None:
+    doc = json.loads(permit2_single(amount, 2**40, 2**40))
+    for f in doc["types"][struct]:
+        if f["name"] == field:
+            f["type"] = wrong
+    value = doc["message"] if struct == "PermitSingle" else doc["message"]["details"]
+    value[field] = str(int(value[field], 16)) if wrong.startswith("uint") else SPENDER
+    with pytest.raises(TypedDataError, match="Permit2"):
+        recognise(parse_typed_data(json.dumps(doc)))

@@ -4,6 +4,7 @@ limit orders and Safe transactions are decoded and judged like their on-chain eq
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -24,7 +25,10 @@ from eth_builders import (
     tx,
     typed,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from signer.eth.errors import EthError
 from signer.eth.request import parse_raw, review_request
 from signer.risk.rules import RiskContext
 
@@ -279,3 +283,67 @@ def test_safe_exec_transaction_calldata_is_decoded() -> None:
     args[3] = 1
     r = review_request(parse_raw(tx(a(SAFE), bytes.fromhex("6a761202") + encode(types, args)).raw), SEED, CTX)
     assert severities(r, "delegatecall") == {"danger"}
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**300)
+    | st.text(max_size=8)
+    | st.just("0x" + "11" * 20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=12,
+)
+TYPE_NAMES = st.sampled_from(["address", "uint256", "uint8", "bool", "bytes", "string", "bytes32", "int256"])
+
+
+def recognised_docs() -> list[dict[str, Any]]:
+    transfer = calldata("transfer(address,uint256)", BOB, 1)
+    safe = json.loads(
+        typed(
+            "SafeTx",
+            {"SafeTx": SAFE_TX},
+            {"chainId": 1, "verifyingContract": SAFE},
+            {
+                "to": "0x" + USDC.hex(),
+                "value": 0,
+                "data": "0x" + transfer.hex(),
+                "operation": 0,
+                "safeTxGas": 0,
+                "baseGas": 0,
+                "gasPrice": 0,
+                "gasToken": "0x" + "00" * 20,
+                "refundReceiver": "0x" + "00" * 20,
+                "nonce": 1,
+            },
+        )
+    )
+    return [safe, json.loads(oneinch(BOB, 5))]
+
+
+@pytest.fixture(scope="module")
+def reviewed_once() -> None:
+    """Review each kind once first: the key code's lazy imports (py_ecc raises the recursion limit)
+    must not happen inside the hypothesis run."""
+    for doc in recognised_docs():
+        review_request(parse_raw(json.dumps(doc).encode()), SEED, CTX)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 1), st.data())
+def test_mutated_recognised_kinds_review_or_fail_cleanly(
+    reviewed_once: None, which: int, data: st.DataObject
+) -> None:
+    doc = recognised_docs()[which]
+    primary = doc["primaryType"]
+    fields = doc["types"][primary]
+    index = data.draw(st.integers(0, len(fields) - 1))
+    if data.draw(st.booleans()):
+        fields[index]["type"] = data.draw(TYPE_NAMES)  # the same name with another type
+    doc["message"][fields[index]["name"]] = data.draw(json_values)
+    try:
+        request = parse_raw(json.dumps(doc).encode())
+    except EthError:
+        return
+    with contextlib.suppress(EthError):
+        review_request(request, SEED, CTX).to_json()

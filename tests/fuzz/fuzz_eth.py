@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eth"))
 
-from eth_builders import MAIL, SPENDER, USDC, calldata, permit2_single, tx
+from eth_builders import MAIL, SPENDER, USDC, calldata, permit2_single, tx, typed
 
 from signer.errors import AirlockError
 from signer.eth.calls import decode_call
@@ -37,7 +37,56 @@ def seeds() -> list[bytes]:
         b"\x01" + permit2_single(5, 2**40, 2**40),
         b"\x02" + b"0x" + b"ab" * 32,
         b"\x03" + approve,
+        # Universal Router: a Permit2 transfer of USDC to a stranger
+        b"\x03"
+        + calldata(
+            "execute(bytes,bytes[])",
+            b"\x02",
+            [bytes(12) + USDC + bytes(12) + bytes.fromhex(SPENDER[2:]) + (10**6).to_bytes(32, "big")],
+        ),
+        # Safe execTransaction carrying the unlimited approve, then a SafeTx asking for the same
+        b"\x03"
+        + calldata(
+            "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
+            "0x" + USDC.hex(),
+            0,
+            approve,
+            0,
+            0,
+            0,
+            0,
+            "0x" + "00" * 20,
+            "0x" + "00" * 20,
+            b"",
+        ),
+        b"\x01"
+        + typed(
+            "SafeTx",
+            {"SafeTx": SAFE_TX_FIELDS},
+            {"chainId": 1, "verifyingContract": "0x" + "5a" * 20},
+            {
+                **{n: 0 for n, _ in SAFE_TX_FIELDS},
+                "to": "0x" + USDC.hex(),
+                "data": "0x" + approve.hex(),
+                "gasToken": "0x" + "00" * 20,
+                "refundReceiver": "0x" + "00" * 20,
+            },
+        ),
     ]
+
+
+SAFE_TX_FIELDS = [
+    ("to", "address"),
+    ("value", "uint256"),
+    ("data", "bytes"),
+    ("operation", "uint8"),
+    ("safeTxGas", "uint256"),
+    ("baseGas", "uint256"),
+    ("gasPrice", "uint256"),
+    ("gasToken", "address"),
+    ("refundReceiver", "address"),
+    ("nonce", "uint256"),
+]
 
 
 def test_one_input(data: bytes) -> None:
@@ -64,6 +113,9 @@ def main() -> None:
     if corpus is not None:
         for i, s in enumerate(seeds()):
             (corpus / f"seed-{i}").write_bytes(s)
+    for s in seeds():  # load the lazily imported decoders before instrumenting them
+        test_one_input(s)
+    atheris.instrument_all()  # coverage feedback for the already imported signer code
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
 
