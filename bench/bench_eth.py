@@ -3,6 +3,7 @@ multicall, and the risk-library lookup. ``.venv/bin/python -m bench eth``"""
 
 from __future__ import annotations
 
+import json
 import time
 
 from eth_abi import encode
@@ -58,6 +59,68 @@ def run() -> None:
 
     print(f"   EIP-1559 approve: decode + all rules   {_per_call(lambda: review(approve)) * 1e3:8.2f} ms")
     print(f"   50-call multicall: decode + all rules  {_per_call(lambda: review(multicall)) * 1e3:8.2f} ms")
+
+    # A Universal Router swap (V3 swap, fee portion, unwrap) and a Safe transaction as typed data.
+    weth = "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"
+    path = usdc + (500).to_bytes(3, "big") + bytes.fromhex(weth[2:])
+    commands = [
+        encode(
+            ["address", "uint256", "uint256", "bytes", "bool"],
+            ["0x" + "00" * 19 + "02", 10**9, 0, path, True],
+        ),
+        encode(["address", "address", "uint256"], [weth, "0x" + "fe" * 20, 25]),
+        encode(["address", "uint256"], ["0x" + "00" * 19 + "01", 4 * 10**17]),
+    ]
+    router = _calldata(
+        "execute(bytes,bytes[],uint256)", ["bytes", "bytes[]", "uint256"], [b"\x00\x06\x0c", commands, 2**40]
+    )
+    print(f"   Universal Router swap: decode + rules  {_per_call(lambda: review(router)) * 1e3:8.2f} ms")
+    safe_fields = [
+        "to",
+        "value",
+        "data",
+        "operation",
+        "safeTxGas",
+        "baseGas",
+        "gasPrice",
+        "gasToken",
+        "refundReceiver",
+        "nonce",
+    ]
+    safe_types = ["address", "uint256", "bytes", "uint8"] + ["uint256"] * 3 + ["address"] * 2 + ["uint256"]
+    safe_tx = json.dumps(
+        {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "SafeTx": [{"name": n, "type": t} for n, t in zip(safe_fields, safe_types, strict=True)],
+            },
+            "primaryType": "SafeTx",
+            "domain": {"chainId": 1, "verifyingContract": "0x" + "5a" * 20},
+            "message": dict(
+                zip(
+                    safe_fields,
+                    [
+                        "0x" + usdc.hex(),
+                        0,
+                        "0x" + approve.hex(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        "0x" + "00" * 20,
+                        "0x" + "00" * 20,
+                        1,
+                    ],
+                    strict=True,
+                )
+            ),
+        }
+    ).encode()
+    safe_ms = _per_call(lambda: review_request(parse_raw(safe_tx), None, ctx)) * 1e3
+    print(f"   Safe SafeTx (typed data): parse + rules {safe_ms:8.2f} ms")
 
     lib = builtin_library()
     probe = bytes.fromhex("722122dF12D4e14e13Ac3b6895a86e84145b6967")
