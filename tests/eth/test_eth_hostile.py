@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from eth_account import Account
 from eth_builders import (
     ABANDON_ADDR0,
     BOB,
+    MAIL,
     MAX,
     NFT,
     NOW,
@@ -160,6 +162,60 @@ CASES = [
         "malformed-calldata",
     ),
     Case("Seaport listing for nothing", lambda: parse_raw(seaport(1, 0)), "seaport-order"),
+    Case(
+        "approve 2^96-2 USDC: unlimited in practice",
+        raw_tx(USDC, calldata("approve(address,uint256)", SPENDER, 2**96 - 2)),
+        "unlimited-approval",
+    ),
+    Case("Seaport listing for 1 wei", lambda: parse_raw(seaport(1, 1)), "seaport-order"),
+    Case(
+        "Ethereum request for a Bitcoin key",
+        lambda: parse_eth_sign_request(erc4527(tx(a(BOB), value=1).raw, 4, path="m/84'/0'/0'/0/0")),
+        "key-purpose-mismatch",
+    ),
+    Case(
+        "Universal Router pulls your USDC to a stranger",
+        raw_tx(
+            a("0x66a9893cC07D91D95644AEDD05D03f95e1dBA8Af"),
+            calldata(
+                "execute(bytes,bytes[])",
+                b"\x02",
+                [bytes(12) + USDC + bytes(12) + a(SPENDER) + (10**9).to_bytes(32, "big")],
+            ),
+        ),
+        "foreign-recipient",
+    ),
+    Case(
+        "Safe execTransaction with DELEGATECALL",
+        raw_tx(
+            a("0x" + "5a" * 20),
+            calldata(
+                "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)",
+                SPENDER,
+                0,
+                b"\xde\xad\xbe\xef",
+                1,
+                0,
+                0,
+                0,
+                "0x" + "00" * 20,
+                "0x" + "00" * 20,
+                b"",
+            ),
+        ),
+        "delegatecall",
+    ),
+    Case(
+        "Safe module enabled for a stranger",
+        raw_tx(a("0x" + "5a" * 20), calldata("enableModule(address)", SPENDER)),
+        "control-change",
+    ),
+    Case(
+        "unknown typed data",
+        lambda: parse_raw(json.dumps(MAIL).encode()),
+        "unknown-typed-data",
+        Severity.WARN,
+    ),
     Case(
         "unknown function (blind signing)",
         raw_tx(a(NFT), bytes.fromhex("deadbeef") + bytes(32)),
