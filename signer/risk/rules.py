@@ -19,12 +19,14 @@ from signer.eth.calls import Call
 from signer.eth.effects import Approval, Control, Effect, Trade, Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum, parse_address
+from signer.eth.safe import SAFE_BATCH_CONTRACTS
 from signer.eth.tx import Authorization, UnsignedTx
 from signer.eth.typed_data import TypedData, typed_addresses
 from signer.eth.typed_meaning import TypedMeaning
 from signer.review import ReviewWarning, Severity
 from signer.risk.history import AddressHistory
 from signer.risk.library import RiskLibrary
+from signer.risk.trades import judge
 
 LONG_EXPIRY = 30 * 24 * 3600  # permits usable for longer than this are "long-lived"
 FEE_SHARE = 0.10  # fee above this share of the value sent is high
@@ -225,9 +227,10 @@ def _transfer_rules(out: _Out, e: Transfer, chain_id: int, ctx: RiskContext, *, 
     if e.signature and offchain:
         now = ctx.clock
         lasting = _never(e.valid_until, now) or (e.valid_until or 0) > now + LONG_EXPIRY
-        until = "at any time, it never expires" if _never(e.valid_until, now) else (
-            f"until {_when(e.valid_until or 0)}"
-        )
+        if _never(e.valid_until, now):
+            until = "at any time: it never expires"
+        else:
+            until = f"until {_when(e.valid_until or 0)}"
         out.add(
             TRANSFER_SIGNATURE,
             Severity.DANGER if lasting else Severity.WARN,
@@ -412,8 +415,6 @@ def _fee_rules(out: _Out, tx: UnsignedTx, call: Call | None, chain: registry.Cha
 
 def _call_rules(out: _Out, call: Call, chain_id: int, value: int) -> None:
     """Rules on a call tree: blind calls, unreadable calldata, delegatecalls, scam selectors."""
-    from signer.eth.safe import SAFE_BATCH_CONTRACTS
-
     for c in call.walk():
         where = f" (inside a batch, level {c.depth})" if c.depth else ""
         if c.delegatecall and c.target not in SAFE_BATCH_CONTRACTS:
@@ -543,8 +544,6 @@ def typed_data_warnings(td: TypedData, meaning: TypedMeaning, ctx: RiskContext) 
 
 def _trade_rules(out: _Out, trade: Trade, chain_id: int, ctx: RiskContext) -> None:
     """An order judged by value: what comes back against what is given (signer.risk.trades)."""
-    from signer.risk.trades import judge
-
     code = SEAPORT_ORDER if trade.venue == "seaport" else LIMIT_ORDER
     what = trade.describe(chain_id)
     verdict = judge(trade, chain_id)
