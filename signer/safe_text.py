@@ -12,7 +12,7 @@ character is shown as a visible code instead:
 * :func:`escape` is for what is *signed* (a message, a typed-data string): it also doubles each
   backslash, so an escape code typed into the message cannot pass for a hidden character, and it
   counts what it escaped so the review can say so.
-* :func:`lookalike_reason` says why a domain name may imitate another (letters of several
+* :func:`lookalike` says why a domain name may imitate another (letters of several
   scripts, non-ASCII letters, punycode), for Sign-In with Ethereum.
 """
 
@@ -99,19 +99,30 @@ def _script(ch: str) -> str:
         return "UNKNOWN"
 
 
-def lookalike_reason(domain: str) -> str | None:
+@dataclass(frozen=True)
+class Lookalike:
+    """Why a name may imitate another; ``deceptive`` when no honest name looks like this (hidden
+    characters, letters of several scripts in one label)."""
+
+    reason: str
+    deceptive: bool
+
+
+def lookalike(domain: str) -> Lookalike | None:
     """Why ``domain`` may imitate a better-known one, or None for a plain ASCII name."""
     host = domain.strip().rstrip(".").lower()
     if any(is_hidden(ch, keep="") for ch in host):
-        return "it contains hidden characters"
+        return Lookalike("it contains hidden characters", True)
     labels = host.split(".")
-    if any(label.startswith("xn--") for label in labels):
-        return "it is an internationalised (punycode) name, which can imitate another name"
     for label in labels:
         scripts = {_script(ch) for ch in label if ch.isalpha()}
         if len(scripts) > 1:
-            return f"it mixes letters of several scripts ({', '.join(sorted(s.title() for s in scripts))})"
+            names = ", ".join(sorted(s.title() for s in scripts))
+            return Lookalike(f"it mixes letters of several scripts ({names})", True)
+    if any(label.startswith("xn--") for label in labels):
+        return Lookalike("it is an internationalised (punycode) name, which can imitate another name", False)
     if not host.isascii():
         foreign = sorted({_script(ch).title() for ch in host if ch.isalpha() and not ch.isascii()})
-        return f"it uses non-ASCII letters ({', '.join(foreign)}) that can look like Latin ones"
+        letters = ", ".join(foreign)
+        return Lookalike(f"it uses non-ASCII letters ({letters}) that can look like Latin ones", False)
     return None

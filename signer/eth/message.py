@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from signer import safe_text
 from signer.eth.errors import EthError
 from signer.eth.primitives import keccak256
 from signer.eth.tx import looks_like_tx
@@ -19,14 +20,22 @@ class PersonalMessage:
 
     @property
     def text(self) -> str | None:
-        """The message as text when it is UTF-8 without control characters (other than newlines/tabs)."""
+        """The message as text when it is UTF-8 without control codes (line breaks and tabs aside).
+        It may hold other hidden characters (right-to-left marks, zero-width spaces): ``shown``
+        makes them visible."""
         try:
             text = self.data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\r\t" for ch in text):
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
             return None
         return text
+
+    @property
+    def shown(self) -> safe_text.Escaped:
+        """The text as it is shown: control, bidi and invisible characters as their codes (each
+        backslash doubled, so a typed code cannot pass for one), how many were escaped."""
+        return safe_text.escape(self.text or "")
 
     @property
     def is_sentence(self) -> bool:
@@ -61,8 +70,28 @@ class PersonalMessage:
         """keccak256("\\x19Ethereum Signed Message:\\n" + len + message)."""
         return keccak256(b"\x19Ethereum Signed Message:\n" + str(len(self.data)).encode() + self.data)
 
+    @property
+    def siwe_domain(self) -> str | None:
+        """The site a Sign-In with Ethereum message names in its first line (EIP-4361)."""
+        if not self.is_siwe:
+            return None
+        return (self.text or "").split(" wants you to sign in", 1)[0].strip()
+
+    @property
+    def siwe_uri_host(self) -> str | None:
+        """The host of the message's ``URI:`` line, if it has one."""
+        from urllib.parse import urlsplit
+
+        for line in (self.text or "").split("\n")[1:]:
+            if line.startswith("URI: "):
+                try:
+                    return urlsplit(line[5:].strip()).hostname
+                except ValueError:
+                    return None
+        return None
+
     def display(self) -> str:
-        return self.text if self.text is not None else "0x" + self.data.hex()
+        return self.shown.text if self.text is not None else "0x" + self.data.hex()
 
 
 def parse_personal_message(data: bytes) -> PersonalMessage:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from signer import strict_json
+from signer import safe_text, strict_json
 from signer.eth.errors import EthError, TypedDataError
 from signer.eth.primitives import checksum, parse_address
 
@@ -90,6 +90,12 @@ class TypedData:
         sm = self.signable()
         return keccak256(b"\x19" + bytes(sm.version) + bytes(sm.header) + bytes(sm.body))
 
+    def hidden_character_fields(self) -> list[str]:
+        """Paths of the string fields that hold control, bidi or invisible characters."""
+        strings = [(f"domain.{n}", self.domain[n]) for n, t in self.types["EIP712Domain"] if t == "string"]
+        _strings(self.types, self.primary_type, self.message, "message", strings)
+        return [path for path, value in strings if safe_text.escape(value).escaped]
+
     def fields(self) -> list[Field]:
         """The domain then the message, flattened to (path, type, display) for the screen."""
         out = [Field(f"domain.{n}", t, _display(t, self.domain[n])) for n, t in self.types["EIP712Domain"]]
@@ -138,6 +144,8 @@ def _display(type_: str, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return f"[{len(value)} items]"
+    if isinstance(value, str):  # chosen by whoever made the request: nothing hidden, nothing reordered
+        return safe_text.escape(value).text
     return str(value)
 
 
@@ -154,6 +162,24 @@ def _flatten(
             _flatten(types, ftype, value[name], f"{path}.{name}", out)
     else:
         out.append(Field(path, type_, _display(type_, value)))
+
+
+def _strings(
+    types: dict[str, tuple[tuple[str, str], ...]],
+    type_: str,
+    value: Any,
+    path: str,
+    out: list[tuple[str, str]],
+) -> None:
+    m = _ARRAY.match(type_)
+    if m:
+        for i, item in enumerate(value):
+            _strings(types, m.group(1), item, f"{path}[{i}]", out)
+    elif type_ in types:
+        for name, ftype in types[type_]:
+            _strings(types, ftype, value[name], f"{path}.{name}", out)
+    elif type_ == "string":
+        out.append((path, value))
 
 
 # -- parsing --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from signer import safe_text
 from signer.eth import registry
 from signer.eth.calls import Call
 from signer.eth.effects import Approval, Control, Effect, Trade, Transfer, format_amount
@@ -72,6 +73,9 @@ SEAPORT_ORDER = "seaport-order"
 LIMIT_ORDER = "limit-order"
 FOREIGN_RECIPIENT = "foreign-recipient"
 SIGN_IN = "sign-in-request"
+SIGN_IN_LOOKALIKE = "sign-in-lookalike-domain"
+SIGN_IN_MISMATCH = "sign-in-domain-mismatch"
+HIDDEN_CHARACTERS = "hidden-characters"
 UNKNOWN_TYPED_DATA = "unknown-typed-data"
 TRANSFER_SIGNATURE = "transfer-signature"
 DELEGATECALL = "delegatecall"
@@ -523,6 +527,14 @@ def typed_data_warnings(td: TypedData, meaning: TypedMeaning, ctx: RiskContext) 
             f"{len(td.ignored_fields)} field(s) are not part of the signed types "
             f"and are not shown: {', '.join(td.ignored_fields[:5])}",
         )
+    hidden = td.hidden_character_fields()
+    if hidden:
+        out.add(
+            HIDDEN_CHARACTERS,
+            Severity.WARN,
+            f"{len(hidden)} text field(s) hold hidden characters (control, right-to-left or invisible), "
+            f"shown as \\x, \\u or \\U codes: {', '.join(hidden[:5])}",
+        )
     if meaning.kind == "unknown":
         out.add(
             UNKNOWN_TYPED_DATA,
@@ -599,10 +611,39 @@ def message_warnings(msg: PersonalMessage, ctx: RiskContext) -> list[ReviewWarni
             f"The message is {len(msg.data)} bytes of binary data, not text: "
             "what it authorises cannot be shown",
         )
-    if msg.is_siwe:
+    elif msg.shown.escaped:
         out.add(
-            SIGN_IN,
-            Severity.INFO,
-            "Sign-In with Ethereum: check that the site named in the first line is the one you are using",
+            HIDDEN_CHARACTERS,
+            Severity.WARN,
+            f"The message holds {msg.shown.escaped} hidden character(s) (control, right-to-left or "
+            "invisible): they are shown as \\x, \\u or \\U codes. Read them before signing",
         )
+    if msg.is_siwe:
+        _sign_in_rules(out, msg)
     return out.sorted()
+
+
+def _sign_in_rules(out: _Out, msg: PersonalMessage) -> None:
+    """Sign-In with Ethereum: the site in the first line is what the person checks, so it must be
+    the plain name it looks like, and the same site as the message's URI."""
+    domain = msg.siwe_domain or ""
+    out.add(
+        SIGN_IN,
+        Severity.INFO,
+        "Sign-In with Ethereum: check that the site named in the first line is the one you are using",
+    )
+    found = safe_text.lookalike(domain)
+    if found is not None:
+        out.add(
+            SIGN_IN_LOOKALIKE,
+            Severity.DANGER if found.deceptive else Severity.WARN,
+            f"The site {safe_text.visible(domain)} may imitate another: {found.reason}",
+        )
+    host = domain.rsplit("@", 1)[-1].split(":", 1)[0].lower()  # EIP-4361: authority = [userinfo@]host[:port]
+    uri_host = msg.siwe_uri_host
+    if uri_host is not None and uri_host.lower() != host:
+        out.add(
+            SIGN_IN_MISMATCH,
+            Severity.WARN,
+            f"The message names {safe_text.visible(domain)} but its URI is on {safe_text.visible(uri_host)}",
+        )

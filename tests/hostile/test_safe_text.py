@@ -53,20 +53,23 @@ def test_escape_for_signed_text_doubles_backslashes_and_counts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("domain", "reason"),
+    ("domain", "reason", "deceptive"),
     [
-        ("example.com", None),
-        ("app.uniswap.org", None),
-        ("\u0430\u0440\u0440.uniswap.org", "non-ASCII letters (Cyrillic)"),  # "app" in Cyrillic letters
-        ("uniswap\u0430.org", "several scripts (Cyrillic, Latin)"),
-        ("xn--pp-8cd.uniswap.org", "punycode"),
-        ("uni\u200bswap.org", "hidden characters"),
-        ("m\u00fcnchen.de", "non-ASCII letters (Latin)"),
+        ("example.com", None, False),
+        ("app.uniswap.org", None, False),
+        ("\u0430\u0440\u0440.uniswap.org", "non-ASCII letters (Cyrillic)", False),  # "app" in Cyrillic
+        ("uniswap\u0430.org", "several scripts (Cyrillic, Latin)", True),
+        ("xn--pp-8cd.uniswap.org", "punycode", False),
+        ("uni\u200bswap.org", "hidden characters", True),
+        ("m\u00fcnchen.de", "non-ASCII letters (Latin)", False),
     ],
 )
-def test_lookalike_domains_are_named(domain: str, reason: str | None) -> None:
-    found = safe_text.lookalike_reason(domain)
-    assert (found is None) if reason is None else (reason in (found or "")), found
+def test_lookalike_domains_are_named(domain: str, reason: str | None, deceptive: bool) -> None:
+    found = safe_text.lookalike(domain)
+    if reason is None:
+        assert found is None
+    else:
+        assert found is not None and reason in found.reason and found.deceptive == deceptive, found
 
 
 def test_the_cli_never_prints_a_requests_control_or_bidi_characters(
