@@ -18,6 +18,10 @@ class DeviceError(HardwareError):
     """A device that exists failed while in use (I/O error, device gone)."""
 
 
+class DeviceStalled(DeviceError):
+    """A device that was working stopped answering: nothing arrived within its timeout."""
+
+
 class ConfigError(HardwareError):
     """A backend was configured or called with values it cannot use (bad size, pin, level, script)."""
 
