@@ -165,7 +165,7 @@ class Assembler:
         except TransportError as exc:
             return _Rejected("garbage", str(exc))
         if payload is None:
-            return _Rejected("garbage", "not a QR format Airlock reads")
+            return _Rejected("garbage", _not_a_request(frame))
         self._format = "single"
         self._single_key = frame.key
         self._result = payload
@@ -190,7 +190,7 @@ class Assembler:
         except TransportError as exc:
             return _Rejected("garbage", str(exc))
         if other is None:
-            return _Rejected("garbage", "not a QR format Airlock reads")
+            return _Rejected("garbage", _not_a_request(frame))
         return _Rejected("foreign", f"a {other.kind} QR of another message while {current}; not merging")
 
     def _describe_current(self) -> str:
@@ -436,6 +436,11 @@ def _recognise_single(frame: _Frame) -> Payload | None:
         seed = seedqr.decode(frame.raw)
         return Payload("seed", "seedqr", seed.entropy, obj=seed)
     return None
+
+
+def _not_a_request(frame: _Frame) -> str:
+    """Why a readable QR code is refused: what it holds, e.g. "not an Airlock request: a web link"."""
+    return f"{plain.NOT_A_REQUEST}: {plain.what_it_holds(frame.text)}"
 
 
 def _could_be_compact_seedqr(raw: bytes) -> bool:

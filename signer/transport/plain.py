@@ -125,6 +125,37 @@ def classify_text(text: str) -> str | None:
     return kind
 
 
+# --- What an unreadable code holds ----------------------------------------------------------------
+
+NOT_A_REQUEST = "not an Airlock request"
+
+# Leading text of QR codes people meet every day -> what to call them on the screen.
+_EVERYDAY_PREFIXES = (
+    (("http://", "https://", "www."), "a web link"),
+    (("wifi:",), "Wi-Fi network details"),
+    (("begin:vcard", "mecard:"), "a contact card"),
+    (("begin:vevent", "begin:vcalendar"), "a calendar event"),
+    (("mailto:", "matmsg:"), "an email address"),
+    (("tel:", "sms:", "smsto:"), "a phone number"),
+    (("geo:",), "a map location"),
+    (("lightning:", "lnbc", "lntb", "lnbcrt", "lnurl"), "a Lightning invoice"),
+)
+
+
+def what_it_holds(text: str | None) -> str:
+    """What a QR code that is no format Airlock reads holds, in a person's words, without quoting it:
+    "a web link", "a number", "plain text"... ``text`` is None for binary content."""
+    if text is None or any(not c.isprintable() and not c.isspace() for c in text):
+        return "binary data"
+    lowered = text.strip()[:16].lower()
+    for prefixes, name in _EVERYDAY_PREFIXES:
+        if lowered.startswith(prefixes):
+            return name
+    if text.strip().isdigit():
+        return "a number"
+    return "plain text"
+
+
 # --- Entry point -----------------------------------------------------------------------------------
 
 

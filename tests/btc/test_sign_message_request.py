@@ -91,7 +91,7 @@ def test_a_scanned_request_becomes_a_sign_message_payload() -> None:
     assert payload.kind == "btc-sign-message" and payload.obj == request(
         "signmessage m/84h/0h/0h/0/0 ascii:hello world"
     )
-    assert Assembler().add("signmessages are fun").reason == "not a QR format Airlock reads"
+    assert Assembler().add("signmessages are fun").reason == "not an Airlock request: plain text"
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("bytes", "ur"), ("text", "bbqr")])

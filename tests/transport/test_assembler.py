@@ -379,6 +379,38 @@ def test_bad_seedqr_is_garbage_with_a_reason_and_no_secret() -> None:
 # --- garbage ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("content", "seen"),
+    [
+        ("hello there", "plain text"),
+        ("  Meet at 10  \n bring snacks", "plain text"),
+        ("https://example.com/a?b=c", "a web link"),
+        ("WWW.EXAMPLE.COM", "a web link"),
+        ("WIFI:S:home;T:WPA;P:hunter22;;", "Wi-Fi network details"),
+        ("BEGIN:VCARD\nVERSION:3.0\nFN:Ann\nEND:VCARD", "a contact card"),
+        ("mailto:ann@example.com", "an email address"),
+        ("tel:+441234567", "a phone number"),
+        ("lnbc2500u1pvjluezpp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypq", "a Lightning invoice"),
+        ("123456789012", "a number"),
+        (b"\x00\x01\x02\x03binary", "binary data"),
+        (b"\xff\xfe\xfd\xfc", "binary data"),
+    ],
+)
+def test_a_code_that_is_no_request_says_what_it_holds_without_quoting_it(
+    content: str | bytes, seen: str
+) -> None:
+    for assembler in (Assembler(), _assembling()):
+        status = assembler.add(content)
+        assert status.outcome == "garbage" and status.reason == f"not an Airlock request: {seen}"
+
+
+def _assembling() -> Assembler:
+    """An assembler in the middle of an animated UR (a stray code then is no part of it either)."""
+    assembler = Assembler()
+    assembler.add(ur_parts(random.Random(3).randbytes(200))[0])
+    return assembler
+
+
 def test_garbage_is_counted_ignored_and_reported() -> None:
     data = random.Random(13).randbytes(200)
     parts = ur_parts(data)

@@ -80,4 +80,4 @@ def test_bad_words_are_refused_with_the_specific_error(text: str, reason: str) -
 )
 def test_other_text_is_not_a_mnemonic(text: str) -> None:
     assert not mnemonic_text.looks_like_mnemonic(text)
-    assert Assembler().add(text).reason == "not a QR format Airlock reads"
+    assert Assembler().add(text).reason == "not an Airlock request: plain text"

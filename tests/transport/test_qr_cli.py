@@ -203,7 +203,7 @@ def test_mixed_messages_and_garbage_fail(tmp_path: Path, capsysbinary: pytest.Ca
         "decode",
         write(tmp_path, "junk.txt", out_a.decode().splitlines()[0] + "\n\nnot a qr\n"),
     )
-    assert code == 1 and "line 3: garbage frame: not a QR format Airlock reads" in err
+    assert code == 1 and "line 3: garbage frame: not an Airlock request: plain text" in err
 
 
 def test_seedqr_is_never_printed(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
