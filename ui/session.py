@@ -34,6 +34,17 @@ class CameraError(AirlockError):
     """The camera backend raised; the message says what it reported."""
 
 
+class CameraMissing(CameraError):
+    """There is no camera to read: none was found, or it could not be opened."""
+
+
+class CameraStopped(CameraError):
+    """The camera was opened but stopped delivering pictures, or failed while in use."""
+
+
+CAMERA_HELP = "Check that the camera cable is seated firmly at both ends, then restart Airlock."
+
+
 @dataclass(frozen=True)
 class VaultState:
     """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt``, ``unsupported``, or ``lost``
@@ -47,6 +58,8 @@ class VaultState:
 class Session:
     vault_path: Path
     camera: Callable[[], Any] | None = None  # latest frame (numpy array or PIL image) or None
+    camera_problem: str = "no camera is connected"  # why ``camera`` is None
+    camera_help: str = CAMERA_HELP  # what to check when there is no camera or it stopped
     printer: Callable[[list[Image]], None] | None = None  # prints card images; None: no printer
     clock: Callable[[], float] = time.monotonic
     interfaces: list[Interface] = field(default_factory=list)  # non-loopback network interfaces
@@ -217,8 +230,10 @@ class Session:
             return None
         try:
             frame = self.camera()
+        except CameraError:
+            raise
         except Exception as exc:  # the camera is hardware: report its failure, never crash the UI
-            raise CameraError(f"the camera failed: {type(exc).__name__}: {exc}"[:160]) from None
+            raise CameraStopped(f"the camera failed: {type(exc).__name__}: {exc}"[:160]) from None
         if frame is None:
             return None
         from PIL import Image, ImageOps

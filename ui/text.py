@@ -42,6 +42,15 @@ def wrap(text: str, max_width: float, size: int = theme.BODY) -> list[str]:
     return lines
 
 
+def sentence(text: str) -> str:
+    """``text`` as a sentence on the screen: a capital first letter, a full stop at the end."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
 def fits(text: str, max_width: float, size: int = theme.BODY) -> bool:
     return width(text, size) <= max_width
 

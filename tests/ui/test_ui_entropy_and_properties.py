@@ -47,7 +47,9 @@ def test_a_failing_camera_is_reported(tmp_path: Path) -> None:
     _, d = unlocked(tmp_path, camera=broken)
     d.choose("Scan")
     d.tick(3)
-    assert d.title == "Scan" and "camera unplugged" in d.content().warnings[0][1]
+    assert d.title == "Camera stopped" and "OSError: camera unplugged" in d.text()
+    d.choose("OK")
+    assert d.title == "Airlock" and "Scan" in d.content().items
 
 
 def test_a_failing_printer_is_reported(tmp_path: Path) -> None:

@@ -23,13 +23,14 @@ from signer.netcheck import Interface
 from signer.review import ReviewWarning, Severity
 from ui import text, theme
 from ui.screen import Screen, footer_top
+from ui.screens.camera import CameraCapture
 from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu
 from ui.screens.message import Message
 from ui.screens.pickers import Checklist, NumberPicker
 from ui.screens.quiz import WordQuiz
 from ui.screens.review import ReviewModel, ReviewScreen
-from ui.screens.scan import ScanScreen
+from ui.screens.scan import KIND_NAMES, ScanScreen, wrong_kind_text
 from ui.screens.secret_words import SecretWords
 from ui.screens.words import WordEntry
 
@@ -52,10 +53,10 @@ def check_screen(screen: Screen, where: str) -> None:
         missing = text.missing_glyphs(drawn.text)
         if missing:
             problems.append(f"{drawn.text!r} uses characters the font lacks: {sorted(missing)}")
-        if y0 >= footer_top() - 1 and drawn.text.endswith("…") and not isinstance(screen, ScanScreen):
-            problems.append(f"key hint {drawn.text!r} is cut")
-        if isinstance(screen, ReviewScreen) and "…" in drawn.text:
-            problems.append(f"review text {drawn.text!r} is cut")
+        if y0 >= footer_top() - 1 and drawn.text.endswith("…"):
+            problems.append(f"key hint or status {drawn.text!r} is cut")
+        if isinstance(screen, ReviewScreen | ScanScreen | CameraCapture) and "…" in drawn.text:
+            problems.append(f"review text or scan status {drawn.text!r} is cut")
         boxes.append(drawn)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
@@ -225,6 +226,99 @@ def extreme_screens() -> list[tuple[str, Screen]]:
 
 def test_extreme_screens() -> None:
     for name, screen in extreme_screens():
+        check_screen(screen, name)
+
+
+# -- every status a scan can show ---------------------------------------------------------------
+def _ur(ur_type: str, body: bytes) -> str:
+    import cbor2
+
+    from signer.transport.ur import UR, encode_single
+
+    return encode_single(UR(ur_type, cbor2.dumps(body)))
+
+
+def _ur_parts(count: int) -> list[str]:
+    import random
+
+    import cbor2
+
+    from signer.transport.ur import UR, UREncoder
+
+    encoder = UREncoder(UR("bytes", cbor2.dumps(random.Random(5).randbytes(600))), 100)
+    return [encoder.next_part() for _ in range(count)]
+
+
+CODES_PEOPLE_SCAN: list[tuple[str, str | bytes]] = [
+    ("plain text", "hello there"),
+    ("web link", "https://example.com/" + "a" * 200),
+    ("wifi", "WIFI:S:home;T:WPA;P:hunter22;;"),
+    ("contact", "BEGIN:VCARD\nFN:Ann\nEND:VCARD"),
+    ("email", "mailto:ann@example.com"),
+    ("phone", "tel:+441234567"),
+    ("lightning", "lnbc2500u1pvjluezpp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwz"),
+    ("number", "123456789012"),
+    ("binary", b"\x00\x01\x02binary"),
+    ("empty", ""),
+    ("bad UR", "ur:crypto-psbt/lpadaxcfaxhlcyynzmzmjshdhgjojejtkosnsaxtaxtk"),
+    ("bad BBQr", "B$ZP0100garbage"),
+    ("bad SeedQR", "0000" * 12),
+    ("private key", "xprv" + "1" * 107),
+    ("bad bitcoin address", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"),
+    ("bad payment request", "bitcoin:bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4?amount=22000000"),
+]
+def _expect_labels() -> list[str]:
+    """What each scan of a flow says it is for (its ``expect_label``), read from the flows' source."""
+    import re
+
+    flows = Path(__file__).parents[2] / "ui" / "flows"
+    found = {m for f in flows.glob("*.py") for m in re.findall(r'expect_label="([^"]+)"', f.read_text())}
+    assert {"a SeedQR", "an encrypted backup"} <= found  # the pattern still finds them
+    return sorted(found)
+
+
+EXPECT_LABELS = _expect_labels()
+
+
+def scan_status_screens(tmp_path: Path) -> list[tuple[str, Screen]]:
+    """Scan screens showing each status, reached through the real assembler where a code gives it."""
+    from PIL import Image
+
+    session = make_session(tmp_path, camera=FrameCamera([Image.new("L", (640, 480), 128)]))
+    screens: list[tuple[str, Screen]] = []
+
+    def scan(label: str, contents: list[str | bytes], title: str = "Scan") -> ScanScreen:
+        screen = ScanScreen(session, title, lambda payload: None)
+        screen.on_tick(0.0)  # a camera picture behind the status
+        for content in contents:
+            screen._take(content)
+        screens.append((f"scan status: {label}", screen))
+        return screen
+
+    scan("waiting for the camera", []).preview = None
+    scan("nothing read yet", [])
+    for label, content in CODES_PEOPLE_SCAN:
+        scan(label, [content])
+    scan("UR without a PSBT", [_ur("crypto-psbt", b"not a psbt at all")])
+    parts = _ur_parts(2)
+    scan("progress", parts[:1])
+    scan("another message", [parts[0], _ur("bytes", b"x" * 50)])
+    for wanted in EXPECT_LABELS:
+        for kind in KIND_NAMES:
+            scan(f"{kind} is not {wanted}", [], title="Scan share card").error = wrong_kind_text(kind, wanted)
+    entropy = CameraCapture(session, "Camera entropy", lambda frame: None)
+    entropy.on_tick(0.0)
+    entropy.error = "camera frame is nearly uniform (lens covered?); point the camera at a scene"
+    screens.append(("camera entropy error", entropy))
+    return screens
+
+
+def test_every_scan_status_fits(tmp_path: Path) -> None:
+    screens = scan_status_screens(tmp_path)
+    statuses = {screen.content().warnings[0][1] for _, screen in screens if screen.content().warnings}
+    # every code above gives a status of its own, and so does every kind a scan can refuse
+    assert len(statuses) >= len(CODES_PEOPLE_SCAN) + len(EXPECT_LABELS) * len(set(KIND_NAMES.values()))
+    for name, screen in screens:
         check_screen(screen, name)
 
 

@@ -156,7 +156,7 @@ def test_things_with_nothing_to_do(tmp_path: Path) -> None:
     _, d = unlocked(tmp_path, camera=camera)
     scan(d, camera, [render_qr("hello there", module_px=4)])
     assert d.title == "Scan" and d.content().warnings == [
-        ("danger", "cannot use this code: not a QR format Airlock reads")
+        ("danger", "Not an Airlock request: plain text.")
     ]
     d.press(Key.KEY3)
     key = HDKey.from_seed(mnemonic_to_seed(LEGAL)).derive("m/84h/0h/0h").to_public().to_base58()

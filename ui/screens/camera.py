@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
-from signer.errors import AirlockError
 from ui import text, theme
 from ui.events import Input, Key, Kind
-from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Screen
-from ui.screens.scan import _square
+from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Replace, Screen
+from ui.screens.scan import _square, camera_trouble, draw_status
+from ui.session import CameraError
 
 if TYPE_CHECKING:
     from ui.session import Session
@@ -40,9 +40,8 @@ class CameraCapture(Screen):
     def on_tick(self, now: float) -> Action | None:
         try:
             frame = self.session.camera_frame()
-        except AirlockError as exc:
-            self.error = str(exc)
-            return Redraw()
+        except CameraError as exc:
+            return Replace(camera_trouble(self.session, exc))
         if frame is None:
             return None
         self.frame = frame
@@ -73,15 +72,10 @@ class CameraCapture(Screen):
             font=theme.font(),
             anchor="mm",
         )
-        draw.rectangle((0, theme.HEIGHT - 24, theme.WIDTH, theme.HEIGHT), fill=theme.BG)
-        line, colour = (self.error, theme.DANGER) if self.error else ("PRESS capture   KEY3 back", theme.DIM)
-        draw.text(
-            (theme.WIDTH / 2, theme.HEIGHT - 12),
-            text.ellipsize(line, theme.WIDTH - 8, theme.SMALL),
-            fill=colour,
-            font=theme.font(theme.SMALL),
-            anchor="mm",
-        )
+        if self.error:
+            draw_status(draw, self.error, theme.DANGER)
+        else:
+            draw_status(draw, "PRESS capture   KEY3 back", theme.DIM)
         self.drawn = draw.drawn
         return image
 

@@ -2,7 +2,9 @@
 
 Frames go to the transport ``Assembler``, which recognises every format (UR, BBQr, SeedQR, plain)
 and reports progress; a progress bar fills while the parts of an animated QR arrive. The finished
-payload is handed to ``on_payload``. Errors of a whole message are shown and scanning restarts.
+payload is handed to ``on_payload``. Errors of a whole message are shown and scanning restarts; the
+status under the preview wraps, so it is never cut off. Without a camera, or when it stops, the scan
+gives way to a screen that says so and what to check, and OK goes back to the menu.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
-from signer.errors import AirlockError
 from signer.transport.errors import TransportError
+from signer.transport.plain import NOT_A_REQUEST
 from ui import text, theme
 from ui.events import Input, Key, Kind
-from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Screen, draw_progress
+from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Replace, Screen, draw_progress
+from ui.screens.message import Message, error
+from ui.session import CameraError, CameraStopped
 
 if TYPE_CHECKING:
     from signer.transport.assembler import AssemblyStatus
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 
 RETRY_EVERY = 4  # run the slower decode passes on every n-th frame where the quick pass found nothing
 STALL_S = 20.0  # a partial scan that learns nothing new for this long no longer holds off auto-lock
+STATUS_LINES = 5  # the status under the preview wraps to at most this many lines
 
 
 class ScanScreen(Screen):
@@ -52,7 +57,6 @@ class ScanScreen(Screen):
         self.status: AssemblyStatus = self.assembler.status
         self.preview: Image.Image | None = None
         self.error: str | None = None
-        self.no_camera = False
         self.frames_seen = 0
         self.now: float | None = None
         self._progress_at: float | None = None  # when the last new part arrived
@@ -69,14 +73,14 @@ class ScanScreen(Screen):
         return self.now - self._progress_at < STALL_S
 
     def progress_text(self) -> str:
-        if self.no_camera:
-            return "no camera image"
         status = self.status
+        if self.preview is None:
+            return "Waiting for the camera..."
         if status.format is None:
-            return "point the camera at a QR code"
+            return "Point the camera at a QR code"
         if status.expected:
             return f"{status.received} of {status.expected} parts"
-        return "reading..."
+        return "Reading..."
 
     def content(self) -> Content:
         warnings = [("danger", self.error)] if self.error else []
@@ -106,16 +110,14 @@ class ScanScreen(Screen):
 
     def on_tick(self, now: float) -> Action | None:
         self.now = now
+        if self.session.camera is None:
+            return Replace(camera_trouble(self.session))
         try:
             frame = self.session.camera_frame()
-        except AirlockError as exc:
-            self.error = str(exc)
-            return Redraw()
+        except CameraError as exc:
+            return Replace(camera_trouble(self.session, exc))
         if frame is None:
-            changed = not self.no_camera
-            self.no_camera = True
-            return Redraw() if changed else None
-        self.no_camera = False
+            return None
         self.frames_seen += 1
         self.preview = _square(frame)
         from signer.transport.frames import decode_qr_image
@@ -123,7 +125,7 @@ class ScanScreen(Screen):
         try:
             found = decode_qr_image(frame, retry=self.frames_seen % RETRY_EVERY == 0)
         except TransportError as exc:
-            self.error = str(exc)
+            self.error = text.sentence(str(exc))
             return Redraw()
         for content in found:
             action = self._take(content)
@@ -139,23 +141,22 @@ class ScanScreen(Screen):
         try:
             self.status = self.assembler.add(content)
         except TransportError as exc:
-            self.error = str(exc)
+            self.error = text.sentence(str(exc))
             self.status = self.assembler.status
             return None
         if self.status.outcome == "new":
             self._progress_at = self.now
         if self.status.outcome == "garbage" and self.status.format is None and self.status.reason:
-            self.error = f"cannot use this code: {self.status.reason}"
+            self.error = garbage_text(self.status.reason)
         if self.status.outcome == "foreign":
-            self.error = "a QR code of another message; KEY1 starts over"
+            self.error = "A QR code of another message; KEY1 starts over."
         if not self.assembler.is_complete:
             return None
         payload = self.assembler.result
         self.assembler.reset()
         self.status = self.assembler.status
         if self.expect is not None and payload.kind not in self.expect:
-            wanted = self.expect_label or " or ".join(sorted(self.expect))
-            self.error = f"this QR code holds {_kind_name(payload.kind)}, not {wanted}"
+            self.error = wrong_kind_text(payload.kind, self.expect_label or " or ".join(sorted(self.expect)))
             return None
         self.error = None
         return self.on_payload(payload) or Redraw()
@@ -172,35 +173,68 @@ class ScanScreen(Screen):
             font=theme.font(),
             anchor="mm",
         )
-        bottom = theme.HEIGHT - 44
-        draw.rectangle((0, bottom, theme.WIDTH, theme.HEIGHT), fill=theme.BG)
-        draw_progress(
-            draw,
-            (theme.MARGIN, bottom + 6, theme.WIDTH - theme.MARGIN, bottom + 14),
-            self.status.progress,
-            theme.OK if self.status.complete else theme.ACCENT,
-        )
-        line, colour = (self.error, theme.DANGER) if self.error else (self.progress_text(), theme.FG)
-        draw.text(
-            (theme.WIDTH / 2, bottom + 30),
-            text.ellipsize(line, theme.WIDTH - 8, theme.SMALL),
-            fill=colour,
-            font=theme.font(theme.SMALL),
-            anchor="mm",
-        )
-        if self.preview is None:
-            draw.text(
-                (theme.WIDTH / 2, theme.HEIGHT / 2 - 10),
-                "waiting for the camera",
-                fill=theme.DIM,
-                font=theme.font(),
-                anchor="mm",
-            )
+        bar = (self.status.progress, theme.OK if self.status.complete else theme.ACCENT)
+        if self.error:
+            draw_status(draw, self.error, theme.DANGER, bar)
+        else:
+            draw_status(draw, self.progress_text(), theme.FG, bar)
         self.drawn = draw.drawn
         return image
 
     def draw_body(self, image: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:  # pragma: no cover
         pass
+
+
+def status_lines(message: str) -> list[str]:
+    """A status wrapped to the screen's width, at most ``STATUS_LINES`` lines."""
+    lines = text.wrap(message, theme.CONTENT_W, theme.SMALL)
+    if len(lines) > STATUS_LINES:  # no status is this long; were one, its end would be visibly cut
+        rest = " ".join(lines[STATUS_LINES - 1 :])
+        lines = [*lines[: STATUS_LINES - 1], text.ellipsize(rest, theme.CONTENT_W, theme.SMALL)]
+    return lines
+
+
+def draw_status(
+    draw: ImageDraw.ImageDraw,
+    message: str,
+    colour: tuple[int, int, int],
+    bar: tuple[float, tuple[int, int, int]] | None = None,
+) -> None:
+    """A panel at the bottom of a camera preview: a progress ``bar`` (fraction, colour), then the
+    message wrapped; the panel grows upwards with the message."""
+    lines = status_lines(message)
+    line_h = text.line_height(theme.SMALL)
+    pad = 20 if bar is not None else 4
+    top = theme.HEIGHT - pad - len(lines) * line_h - 5
+    draw.rectangle((0, top, theme.WIDTH, theme.HEIGHT), fill=theme.BG)
+    if bar is not None:
+        draw_progress(draw, (theme.MARGIN, top + 6, theme.WIDTH - theme.MARGIN, top + 14), bar[0], bar[1])
+    for i, line in enumerate(lines):
+        centre = top + pad + line_h / 2 + i * line_h
+        draw.text((theme.WIDTH / 2, centre), line, fill=colour, font=theme.font(theme.SMALL), anchor="mm")
+
+
+def garbage_text(reason: str) -> str:
+    """The status for a code that was read but cannot be used, e.g. "Not an Airlock request: a web
+    link" (what it holds) or "Cannot use this code: <what is wrong with it>"."""
+    if reason.startswith(NOT_A_REQUEST):
+        return text.sentence(reason)
+    return text.sentence(f"Cannot use this code: {reason}")
+
+
+def wrong_kind_text(kind: str, wanted: str) -> str:
+    """The status for a code that holds something else than this scan is for."""
+    return f"This QR code holds {_kind_name(kind)}, not {wanted}."
+
+
+def camera_trouble(session: Session, problem: CameraError | None = None) -> Message:
+    """What a scan shows instead when there is no camera (``problem`` None), the camera could not be
+    opened, or it stopped: what is wrong and what to check. OK goes back."""
+    if isinstance(problem, CameraStopped):
+        title, what = "Camera stopped", str(problem)
+    else:
+        title, what = "No camera found", str(problem) if problem is not None else session.camera_problem
+    return error(title, f"{text.sentence(what)} {session.camera_help}")
 
 
 def _square(frame: Image.Image) -> Image.Image:
