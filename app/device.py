@@ -5,8 +5,23 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from hardware.errors import BackendUnavailable
 
 DEFAULT_VAULT = Path(os.environ.get("AIRLOCK_VAULT", Path.home() / ".airlock" / "vault.airlock"))
+NO_SCREEN_ADVICE = (
+    "on a desktop run 'airlock device --emulator'; without one, "
+    "'airlock device --display headless --capture-dir DIR' (add --script FILE to press buttons)"
+)
+PI_CAMERA_HELP = (
+    "Check that the camera's ribbon cable is seated firmly at both ends (contacts facing the board), "
+    "then restart Airlock."
+)
+DESKTOP_CAMERA_HELP = (
+    "Connect a webcam and start Airlock with --camera opencv, or show it QR pictures with "
+    "--camera frames --frames DIR."
+)
 
 
 def run_device(
@@ -19,15 +34,25 @@ def run_device(
     printer_path: str | None = None,
     script: list[str] | None = None,
 ) -> int:
-    from app.wiring import Runner, open_devices, printer_writer
+    """Run the device app until its window closes (or its script ends). A device that cannot show
+    anything fails at once with one line saying what is missing: it never runs unseen."""
+    from app.wiring import Runner, camera_reader, open_devices, printer_writer
     from hardware.platform import detect
     from signer import netcheck
+    from signer.errors import AirlockError
     from ui.device import build_app
     from ui.session import Session
 
     platform = detect(dict(overrides))
+    if platform.no_screen:
+        raise BackendUnavailable(
+            f"no screen to show Airlock on: {', '.join(platform.no_screen)}; {NO_SCREEN_ADVICE}"
+        )
     vault_path = vault or DEFAULT_VAULT
-    vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise AirlockError(f"cannot create the vault folder {vault_path.parent}: {exc.strerror}") from None
     devices = open_devices(
         platform,
         frames=frames,
@@ -39,13 +64,30 @@ def run_device(
     try:
         session = Session(
             vault_path=vault_path,
-            camera=devices.camera.read if devices.camera is not None else None,
+            camera=camera_reader(devices.camera) if devices.camera is not None else None,
+            camera_problem=platform.no_camera,
+            camera_help=PI_CAMERA_HELP if platform.is_pi else DESKTOP_CAMERA_HELP,
             printer=printer_writer(devices.printer) if devices.printer is not None else None,
             interfaces=netcheck.interfaces(),
             capture_allowed=platform.display != "st7789",  # never on the device itself
             apply_settings=lambda s: devices.display.set_backlight(s["brightness"] / 100),
         )
-        Runner(build_app(session), session, devices).run(until_script_ends=platform.input == "scripted")
+        runner = Runner(build_app(session), session, devices)
+        runner.run(until_script_ends=platform.input == "scripted")
     finally:
         devices.close()
+    if platform.display == "headless":
+        print(headless_summary(runner.frames, devices.display))
     return 0
+
+
+def headless_summary(frames: int, display: Any) -> str:
+    """What a headless run did, so it never ends in silence."""
+    done = "airlock device: headless run done"
+    if display.directory is None:
+        return f"{done}, {plural(frames, 'screen')} drawn (--capture-dir DIR keeps them)"
+    return f"{done}, {plural(len(display.written), 'screen')} in {display.directory}/"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

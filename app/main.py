@@ -20,10 +20,24 @@ def register_device(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--display", choices=("st7789", "emulator", "headless"))
     parser.add_argument("--input", choices=("gpio", "keyboard", "scripted"))
     parser.add_argument("--camera", choices=("picamera2", "opencv", "frames", "none"))
-    parser.add_argument("--frames", type=Path, help="with --camera frames: a QR picture or a folder of them")
+    parser.add_argument(
+        "--frames",
+        type=Path,
+        help="the frames camera (implied): one QR picture shown again and again, or a folder whose "
+        "new pictures are shown once each, in name order",
+    )
     parser.add_argument("--printer", choices=("escpos-serial", "escpos-usb", "pdf", "none"))
-    parser.add_argument("--printer-path", help="serial port or USB printer device")
-    parser.add_argument("--capture-dir", type=Path, help="headless: write frames here (secrets blanked)")
+    parser.add_argument(
+        "--printer-path",
+        help="escpos-serial: the serial port (default /dev/serial0); escpos-usb: the printer device "
+        "(default /dev/usb/lp0); pdf: a .pdf file, or a folder for the PDF and a PNG per card "
+        "(default share-cards/)",
+    )
+    parser.add_argument(
+        "--capture-dir",
+        type=Path,
+        help="the headless display (implied): write every screen here (secrets blanked)",
+    )
     parser.add_argument(
         "--script", type=Path, help="scripted input: one step a line ('press DOWN', 'hold KEY1 for 3 s')"
     )
@@ -39,13 +53,19 @@ def cmd_device(args: argparse.Namespace) -> int:
         from signer.commands._common import read_text_file
 
         script = [line.strip() for line in read_text_file(str(args.script)).splitlines() if line.strip()]
-        overrides.setdefault("input", "scripted")
-        overrides.setdefault("display", "headless")
+    # What each option implies, unless chosen otherwise: --emulator the window (played by a --script
+    # when there is one), --script and --capture-dir the headless display, --frames the frames camera.
+    # A combination that cannot work (--capture-dir with a window) is refused when the devices open.
     if args.emulator:
         overrides.setdefault("display", "emulator")
+    if script is not None:
+        overrides.setdefault("input", "scripted")
+    if script is not None or args.capture_dir:
+        overrides.setdefault("display", "headless")
+    if args.emulator:
         overrides.setdefault("input", "keyboard")
-        if args.frames:
-            overrides.setdefault("camera", "frames")
+    if args.frames:
+        overrides.setdefault("camera", "frames")
     from hardware.errors import HardwareError
     from signer.errors import AirlockError
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hardware.errors import ConfigError
 from hardware.input.events import ButtonEvent
 from ui.events import Input, Key, Kind
 
 FRAME_S = 0.05  # 20 frames a second at most; the loop sleeps in input.poll between them
+PDF_FOLDER = "share-cards"  # where the PDF printer writes when no --printer-path is given
 
 
 def to_input(event: ButtonEvent) -> Input:
@@ -23,7 +25,7 @@ def to_input(event: ButtonEvent) -> Input:
 @dataclass
 class Devices:
     display: Any
-    input: Any
+    input: Any = None
     camera: Any = None
     printer: Any = None
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -34,6 +36,20 @@ class Devices:
                 close()
 
 
+def check_options(
+    platform: Any, *, frames: Path | None, capture_dir: Path | None, printer_path: str | None
+) -> None:
+    """An option for one backend given with another is refused, never silently ignored."""
+    if capture_dir is not None and platform.display != "headless":
+        raise ConfigError(f"--capture-dir is for the headless display, not the {platform.display} one")
+    if frames is not None and platform.camera != "frames":
+        raise ConfigError(f"--frames is for the frames camera, not {platform.camera}: add --camera frames")
+    if platform.camera == "frames" and frames is None:
+        raise ConfigError("the frames camera needs --frames: a QR picture, or a folder of them")
+    if printer_path is not None and platform.printer == "none":
+        raise ConfigError("--printer-path needs a printer: add --printer escpos-serial, escpos-usb or pdf")
+
+
 def open_devices(
     platform: Any,
     *,
@@ -41,51 +57,76 @@ def open_devices(
     frames_loop: bool = False,
     capture_dir: Path | None = None,
     printer_path: str | None = None,
-    pdf_dir: Path | None = None,
     script: list[str] | None = None,
 ) -> Devices:
-    """Open the backend the platform chose for each kind of device."""
-    closers: list[Callable[[], None]] = []
+    """Open the backend the platform chose for each kind of device (options checked first).
+
+    A real camera is opened on its own thread (:class:`CameraFeed`): a camera that is missing or
+    hangs never stops the device from starting; the Scan screen says what is wrong."""
+    check_options(platform, frames=frames, capture_dir=capture_dir, printer_path=printer_path)
+    devices = Devices(None)
+    try:  # the camera and printer first: their options are checked before a window or a folder appears
+        devices.camera = open_camera(platform, frames, frames_loop)
+        if devices.camera is not None:
+            devices.closers.append(devices.camera.stop)
+        devices.printer = open_printer(platform, printer_path)
+        if devices.printer is not None:
+            devices.closers.append(devices.printer.close)
+        devices.display = open_display(platform, capture_dir)
+        devices.closers.append(devices.display.close)
+        devices.input = open_input(platform, devices.display, script)
+        devices.closers.append(devices.input.close)
+    except BaseException:
+        devices.close()  # what opened before the error must not outlive it
+        raise
+    return devices
+
+
+def open_display(platform: Any, capture_dir: Path | None) -> Any:
     if platform.display == "st7789":
         from hardware.display.st7789 import open_waveshare_hat
 
-        display = open_waveshare_hat()
-    elif platform.display == "emulator":
+        return open_waveshare_hat()
+    if platform.display == "emulator":
         from hardware.display.emulator import EmulatorWindow
 
-        display = EmulatorWindow(title="Airlock (emulator)")
-    else:
-        from hardware.display.headless import CaptureDisplay
+        return EmulatorWindow(title="Airlock (emulator)")
+    from hardware.display.headless import CaptureDisplay
 
-        display = CaptureDisplay(directory=capture_dir)
-    closers.append(display.close)
+    return CaptureDisplay(directory=capture_dir)
 
+
+def open_input(platform: Any, display: Any, script: list[str] | None) -> Any:
     if platform.input == "gpio":
         from hardware.input.gpio import GpioButtons
 
-        buttons: Any = GpioButtons()
-    elif platform.input == "keyboard":
-        buttons = display.input  # the emulator window owns its keyboard and mouse
-    else:
-        from hardware.input.scripted import ScriptedInput
+        return GpioButtons()
+    if platform.input == "keyboard":
+        return display.input  # the emulator window owns its keyboard and mouse
+    from hardware.input.scripted import ScriptedInput
 
-        buttons = ScriptedInput.from_script(*(script or []))
-    closers.append(buttons.close)
+    return ScriptedInput.from_script(*(script or []))
 
-    camera = None
-    if platform.camera == "picamera2":
-        from hardware.camera.picamera import PiCamera
 
-        camera = PiCamera(grayscale=True)
-    elif platform.camera == "opencv":
-        from hardware.camera.opencv import OpenCVCamera
+def open_camera(platform: Any, frames: Path | None, frames_loop: bool) -> Any:
+    """The camera, started: a real one as a :class:`CameraFeed` (opening in the background), the
+    frames camera at once (a wrong path is an option error, said before the device starts)."""
+    camera: Any
+    if platform.camera in ("picamera2", "opencv"):
+        from hardware.camera.feed import CameraFeed
 
-        camera = OpenCVCamera(0, grayscale=True)
+        if platform.camera == "picamera2":
+            from hardware.camera.picamera import PiCamera
+
+            camera = CameraFeed(PiCamera(grayscale=True))
+        else:
+            from hardware.camera.opencv import OpenCVCamera
+
+            camera = CameraFeed(OpenCVCamera(0, grayscale=True))
     elif platform.camera == "frames":
         from hardware.camera.frames import FramesCamera
 
-        if frames is None:
-            raise ValueError("the frames camera needs --frames DIR (a folder of QR pictures)")
+        assert frames is not None  # check_options
         if frames.is_dir() and not frames_loop:  # a folder another program keeps writing
             camera = FramesCamera.from_directory(frames, grayscale=True)
         else:  # the pictures there now (or one picture), shown again and again
@@ -95,11 +136,13 @@ def open_devices(
                 else [frames]
             )
             camera = FramesCamera.from_files(pictures, loop=True, grayscale=True)
-    if camera is not None:
-        camera.start()
-        closers.append(camera.stop)
+    else:
+        return None
+    camera.start()
+    return camera
 
-    printer = None
+
+def open_printer(platform: Any, printer_path: str | None) -> Any:
     if platform.printer in ("escpos-serial", "escpos-usb"):
         from hardware.printer.escpos import EscPosPrinter
         from hardware.printer.sinks import FileSink, SerialSink
@@ -109,16 +152,38 @@ def open_devices(
             if platform.printer == "escpos-serial"
             else FileSink(printer_path or "/dev/usb/lp0")
         )
-        printer = EscPosPrinter(sink, cut=True)
-    elif platform.printer == "pdf":
+        return EscPosPrinter(sink, cut=True)
+    if platform.printer == "pdf":
         from hardware.printer.pdf import PdfPrinter
 
-        folder = pdf_dir or Path("share-cards")
-        folder.mkdir(parents=True, exist_ok=True)
-        printer = PdfPrinter(folder / "share-cards.pdf", png_dir=folder)
-    if printer is not None:
-        closers.append(printer.close)
-    return Devices(display, buttons, camera, printer, closers)
+        target = Path(printer_path or PDF_FOLDER)
+        if target.suffix.lower() == ".pdf":  # one PDF file, a page a card
+            if not target.parent.is_dir():
+                raise ConfigError(f"--printer-path {target}: the folder {target.parent} does not exist")
+            return PdfPrinter(target)
+        try:  # a folder: the PDF and a PNG a card
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"--printer-path {target}: cannot create the folder ({exc.strerror})") from None
+        return PdfPrinter(target / "share-cards.pdf", png_dir=target)
+    return None
+
+
+def camera_reader(camera: Any) -> Callable[[], Any]:
+    """``camera.read`` for the UI session, its hardware errors told apart the way the Scan screen
+    tells them to a person: no camera (it could not be opened) or a camera that stopped."""
+    from hardware.errors import BackendUnavailable, HardwareError
+    from ui.session import CameraMissing, CameraStopped
+
+    def read() -> Any:
+        try:
+            return camera.read()
+        except BackendUnavailable as exc:
+            raise CameraMissing(str(exc)) from None
+        except HardwareError as exc:
+            raise CameraStopped(str(exc)) from None
+
+    return read
 
 
 def printer_writer(printer: Any) -> Callable[[list[Any]], None]:

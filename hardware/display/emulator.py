@@ -12,6 +12,8 @@ from the thread that made the window: ``show`` does that, and a UI loop idling o
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -117,6 +119,29 @@ def render_chrome(layout: EmulatorLayout, pressed: frozenset[Button] = frozenset
     return image
 
 
+NO_WINDOW_HINT = "; run it in a desktop session, or use --display headless --capture-dir DIR"
+# SDL falls back to these when no desktop answers: the window would exist only in memory, and the
+# device would run with nobody able to see it. Tests ask for "dummy" on purpose (SDL_VIDEODRIVER).
+INVISIBLE_DRIVERS = frozenset({"offscreen", "dummy"})
+
+
+def check_desktop(environ: Mapping[str, str]) -> None:
+    """Fail at once when this is a Linux/BSD machine without a desktop session (no DISPLAY)."""
+    if sys.platform in ("darwin", "win32") or environ.get("SDL_VIDEODRIVER"):
+        return
+    if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
+        raise BackendUnavailable(f"no desktop for the emulator window: DISPLAY is not set{NO_WINDOW_HINT}")
+
+
+def check_video_driver(driver: str, environ: Mapping[str, str]) -> None:
+    """Refuse the invisible drivers SDL picks when the desktop named by DISPLAY does not answer."""
+    if driver in INVISIBLE_DRIVERS and environ.get("SDL_VIDEODRIVER") != driver:
+        where = environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY") or "(none)"
+        raise BackendUnavailable(
+            f"no desktop answers on DISPLAY={where} for the emulator window{NO_WINDOW_HINT}"
+        )
+
+
 def _import_pygame():  # type: ignore[no-untyped-def]
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
@@ -139,16 +164,20 @@ class EmulatorWindow(Display):
     ) -> None:
         if scale not in (1, 2, 3, 4):
             raise ConfigError(f"scale must be 1-4, not {scale!r}")
+        check_desktop(os.environ)
         pygame = _import_pygame()
         self._pg = pygame
         self.layout = EmulatorLayout((int(size[0]), int(size[1])), scale)
         try:
             pygame.display.init()
+            check_video_driver(pygame.display.get_driver(), os.environ)
             self._window = pygame.display.set_mode(self.layout.window_size)
+        except BackendUnavailable:
+            pygame.display.quit()
+            raise
         except pygame.error as exc:
-            raise DeviceError(
-                f"cannot open the emulator window: {exc} (set SDL_VIDEODRIVER=dummy headless)"
-            ) from exc
+            pygame.display.quit()
+            raise BackendUnavailable(f"cannot open the emulator window: {exc}{NO_WINDOW_HINT}") from exc
         pygame.display.set_caption(title)
         self.input = KeyboardInput(policy=policy)
         from PIL import Image

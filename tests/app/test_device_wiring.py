@@ -117,3 +117,61 @@ def test_a_missing_device_is_a_clear_error(tmp_path: Path, capsys: pytest.Captur
         pytest.skip("spidev is installed here: the ST7789 backend would try the real SPI bus")
     code = main(["device", "--display", "st7789", "--vault", str(tmp_path / "v.airlock")])
     assert code == 1 and "spidev" in capsys.readouterr().err
+
+
+def pdf_platform() -> object:
+    from hardware.platform import Platform
+
+    return Platform(model=None, display="headless", input="scripted", camera="none", printer="pdf")
+
+
+@pytest.mark.parametrize("where", ["cards.pdf", "cards-folder", None])
+def test_the_pdf_printer_writes_where_printer_path_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str | None
+) -> None:
+    from app.wiring import open_devices, printer_writer
+
+    monkeypatch.chdir(tmp_path)
+    devices = open_devices(pdf_platform(), printer_path=str(tmp_path / where) if where else None)
+    try:
+        printer_writer(devices.printer)([Image.new("1", (384, 200), 1)] * 2)  # two blank cards
+    finally:
+        devices.close()
+    if where == "cards.pdf":
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.pdf"]
+        assert (tmp_path / "cards.pdf").read_bytes().startswith(b"%PDF")
+    else:
+        folder = tmp_path / (where or "share-cards")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
+        assert sorted(p.name for p in folder.iterdir()) == ["page-01.png", "page-02.png", "share-cards.pdf"]
+
+
+def test_scan_says_no_camera_found_when_the_camera_cannot_open(tmp_path: Path) -> None:
+    """The real OpenCV backend on a camera that is not there, opened on the feed's thread, through the
+    wiring's error mapping to the Scan screen; OK goes back to the menu."""
+    from app.person import Driver
+    from app.wiring import camera_reader
+    from hardware.camera.feed import CameraFeed
+    from hardware.camera.opencv import OpenCVCamera
+    from signer.keys.vault import Vault
+
+    Vault.create(tmp_path / "vault.airlock", "pass word 1", envelope.TEST_KDF).lock()
+    feed = CameraFeed(OpenCVCamera(str(tmp_path / "no-camera.avi")))
+    feed.start()
+    try:
+        session = session_for(tmp_path)
+        session.camera = camera_reader(feed)
+        d = Driver(build_app(session))
+        d.choose("Unlock")
+        d.type_text("pass word 1")
+        d.choose("Scan")
+        deadline = time.monotonic() + 10
+        while d.title == "Scan" and time.monotonic() < deadline:  # the open fails on the feed's thread
+            d.tick()
+            time.sleep(0.01)
+        assert d.title == "No camera found"
+        assert d.content().extra["body"].startswith(f"Cannot open camera '{tmp_path / 'no-camera.avi'}'")
+        d.choose("OK")
+        assert d.title == "Airlock" and "Scan" in d.content().items
+    finally:
+        feed.stop()

@@ -73,3 +73,45 @@ def test_video_devices_sorted_numerically(tmp_path: Path) -> None:
     for name in ("video10", "video2", "video0", "null"):
         (tmp_path / name).touch()
     assert [p.name for p in video_devices(tmp_path)] == ["video0", "video2", "video10"]
+
+
+def test_no_screen_says_why_for_each_screen(tmp_path: Path) -> None:
+    from hardware.platform import module_available
+
+    if module_available("spidev"):  # pragma: no cover - on a Pi
+        pytest.skip("this machine has spidev")
+    off_pi = detect(env={}, model_path=tmp_path / "absent", dev=tmp_path)
+    assert off_pi.no_screen == (
+        "no SPI screen (this is not a Raspberry Pi)",
+        "no desktop for the emulator window (DISPLAY is not set)",
+    )
+    pi = detect(env={}, model_path=model_file(tmp_path, b"Raspberry Pi Zero 2 W Rev 1.0\x00"), dev=tmp_path)
+    assert pi.no_screen[0] == "no SPI screen (the spidev module is missing: install the [pi] extra)"
+    chosen = detect({"display": "headless"}, env={}, model_path=tmp_path / "absent", dev=tmp_path)
+    assert chosen.no_screen == ()  # asked for: nothing is missing
+
+
+def test_the_input_follows_the_display_unless_chosen(tmp_path: Path) -> None:
+    env = {"DISPLAY": ":0"}
+    where = {"env": env, "model_path": tmp_path / "absent", "dev": tmp_path}
+    assert detect({"display": "headless"}, **where).input == "scripted"  # type: ignore[arg-type]
+    assert detect({"display": "st7789"}, **where).input == "gpio"  # type: ignore[arg-type]
+    assert detect({"display": "emulator"}, **where).input == "keyboard"  # type: ignore[arg-type]
+    assert detect({"display": "emulator", "input": "scripted"}, **where).input == "scripted"  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="keyboard input is the emulator window's"):
+        detect({"display": "headless", "input": "keyboard"}, **where)  # type: ignore[arg-type]
+
+
+def test_no_camera_says_why(tmp_path: Path) -> None:
+    from hardware.platform import module_available
+
+    if module_available("picamera2"):  # pragma: no cover - on a Pi
+        pytest.skip("this machine has picamera2")
+    found = detect(env={}, model_path=tmp_path / "absent", dev=tmp_path)
+    assert found.no_camera == f"no camera is connected (there is no {tmp_path / 'video0'})"
+    pi = detect(env={}, model_path=model_file(tmp_path, b"Raspberry Pi 4 Model B Rev 1.5\x00"), dev=tmp_path)
+    assert pi.no_camera.startswith("picamera2 is not installed")
+    off = detect({"camera": "none"}, env={}, model_path=tmp_path / "absent", dev=tmp_path)
+    assert off.no_camera == "the camera is switched off (camera: none)"
+    (tmp_path / "video0").touch()
+    assert detect(env={}, model_path=tmp_path / "absent", dev=tmp_path).no_camera == ""
