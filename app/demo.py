@@ -24,6 +24,7 @@ DEMO_LABEL = "DEMO (never fund)"
 DEMO_PASSWORD = "demo password"
 H = 0x80000000
 DICE = "16253443521662534435216625344352166253443521662534"  # 50 rolls: enough for 12 words
+EMULATOR_FRAMES_LOOP = True  # the emulator's camera plays the PSBT to every Scan, not only the first
 
 
 def prepare(out: Path) -> tuple[Path, list[Any]]:
@@ -171,7 +172,10 @@ def emulator(out: Path) -> int:
     print("  keys: arrows = joystick, Enter = press, 1/2/3 = KEY1-KEY3 (also clickable)")
     print(f"  Scan shows the camera: it plays {out / 'camera'}/ (an animated PSBT for the DEMO seed)")
     return run_device(
-        vault_path, {"display": "emulator", "input": "keyboard", "camera": "frames"}, frames=out / "camera"
+        vault_path,
+        {"display": "emulator", "input": "keyboard", "camera": "frames"},
+        frames=out / "camera",
+        frames_loop=EMULATOR_FRAMES_LOOP,
     )
 
 
@@ -190,7 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("demo-out"))
     parser.add_argument("--tour", action="store_true", help="the scripted tour even with a desktop")
     args = parser.parse_args(argv)
-    return tour(args.out) if args.tour or not has_desktop() else emulator(args.out)
+    if args.tour or not has_desktop():
+        return tour(args.out)
+    from hardware.errors import BackendUnavailable
+
+    try:
+        return emulator(args.out)
+    except BackendUnavailable as exc:  # a DISPLAY nobody answers on: the tour still shows Airlock
+        print(f"The emulator window cannot open ({exc}); running the scripted tour instead.\n")
+        return tour(args.out)
 
 
 if __name__ == "__main__":

@@ -27,3 +27,49 @@ def test_scripted_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert words and all(Image.open(p).convert("RGB").tobytes() == blank_image().tobytes() for p in words)
     gif = Image.open(out / "signed-psbt.gif")
     assert gif.n_frames > 1
+
+
+def test_a_desktop_that_does_not_answer_falls_back_to_the_tour(tmp_path: Path) -> None:
+    """make demo with a DISPLAY nobody answers on used to run the emulator in an invisible window
+    forever; it now says so and runs the tour. A child process with a timeout, so a hang fails."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("pygame", reason="without pygame the demo never tries the window")
+    display = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env["DISPLAY"] = display
+    out = tmp_path / "demo-out"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "app.demo", "--out", str(out)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("make demo still ran after 300 s with a desktop nobody answers on")
+    assert result.returncode == 0, result.stderr
+    said = f"The emulator window cannot open (no desktop answers on DISPLAY={display} "
+    assert said in result.stdout and "running the scripted tour instead" in result.stdout
+    assert (out / "signed-psbt.gif").is_file()
+
+
+def test_the_demo_camera_plays_the_animation_to_every_scan(tmp_path: Path) -> None:
+    """The emulator's camera folder is played in a loop (frames_loop): a second Scan sees the PSBT
+    again. Read as a folder another program writes, each picture came once and a second Scan saw
+    nothing."""
+    from app.wiring import open_camera
+    from hardware.platform import Platform
+
+    _, images = demo.prepare(tmp_path / "out")
+    platform = Platform(model=None, display="headless", input="scripted", camera="frames", printer="none")
+    camera = open_camera(platform, tmp_path / "out" / "camera", demo.EMULATOR_FRAMES_LOOP)
+    try:
+        seen = [camera.read() for _ in range(2 * len(images))]
+    finally:
+        camera.stop()
+    assert all(frame is not None for frame in seen)
+    assert all((a == b).all() for a, b in zip(seen[: len(images)], seen[len(images) :], strict=True))
