@@ -19,13 +19,13 @@ from signer.keys import bip39, slip39
 from signer.keys.accounts import AccountSpec
 from signer.keys.seed import Bip39Seed
 from signer.keys.vault import MAX_LABEL, MAX_WALLET_NAME, Vault
-from signer.netcheck import Interface
+from signer.netcheck import Interface, exposure
 from signer.review import ReviewWarning, Severity
 from ui import text, theme
 from ui.screen import Screen, footer_top
 from ui.screens.camera import CameraCapture
 from ui.screens.keyboard import Keyboard
-from ui.screens.menu import Menu
+from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message
 from ui.screens.pickers import Checklist, NumberPicker
 from ui.screens.quiz import WordQuiz
@@ -221,6 +221,14 @@ def extreme_screens() -> list[tuple[str, Screen]]:
         ("picker", NumberPicker("W" * 40, "W " * 40, 16, 1, 16, lambda v: None, describe=lambda v: "W" * 50))
     )
     screens.append(("checklist", Checklist("W" * 40, ["W" * 60] * 9, {1, 3}, lambda s: None)))
+    for up in (True, False):  # interface names are at most 15 characters (IFNAMSIZ)
+        found = exposure(
+            [Interface(name, up, False) for name in ("enx00e04c680001", "wlx00c0ca1234567", "eth0")]
+        )
+        assert found is not None
+        menu = Menu("W" * 40, [MenuItem("W" * 40, lambda: None)] * 6, banner=found.banner)
+        menu.banner_severity = found.severity
+        screens.append((f"menu with a two-line {found.severity} banner", menu))
     return screens
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_driver import (
     ABANDON,
     ABANDON_FP,
@@ -162,12 +163,64 @@ def test_vault_failing_authentication_is_damaged_not_a_wrong_password(tmp_path: 
 def test_network_interfaces_need_acknowledging(tmp_path: Path) -> None:
     session = make_session(tmp_path, interfaces=[Interface("wlan0", True, True)])
     d = start(session)
-    assert d.title == "Network detected" and "wlan0 (up)" in d.text()
+    assert (
+        d.title == "Network detected"
+        and "This device is connected: wlan0 is up." in d.content().extra["body"]
+    )
     d.press(Key.KEY3)  # cannot be dismissed by going back
     assert d.title == "Network detected"
     d.choose("I understand")
     assert d.title == "Welcome to Airlock"
     assert d.content().warnings == [("danger", "NETWORK UP: wlan0")]
+
+
+ETH0_DOWN, WLAN0_DOWN, WLAN0_UP = (
+    Interface("eth0", False, False),
+    Interface("wlan0", False, True),
+    Interface("wlan0", True, True),
+)
+
+
+@pytest.mark.parametrize(
+    ("interfaces", "title", "severity", "said", "banner"),
+    [
+        (
+            [ETH0_DOWN],
+            "Network hardware found",
+            "warn",
+            "This device has network hardware: eth0 (down). It is not connected now, but it could be",
+            "Network hardware present: eth0 (down)",
+        ),
+        (
+            [ETH0_DOWN, WLAN0_DOWN],
+            "Network hardware found",
+            "warn",
+            "This device has network hardware: eth0 and wlan0 (down). It is not connected now",
+            "Network hardware present, down: eth0, wlan0",
+        ),
+        (
+            [ETH0_DOWN, WLAN0_UP],
+            "Network detected",
+            "danger",
+            "This device is connected: wlan0 is up.",
+            "NETWORK UP: wlan0",
+        ),
+    ],
+)
+def test_the_network_banner_names_only_what_is_up_as_up(
+    tmp_path: Path, interfaces: list[Interface], title: str, severity: str, said: str, banner: str
+) -> None:
+    """Interfaces that are down used to be listed as "NETWORK UP"; hardware that is only present gets
+    a milder warning, and the first-start screen says which interfaces are up and which only present."""
+    from test_ui_layout import check_screen
+
+    d = start(make_session(tmp_path, interfaces=interfaces))
+    assert d.title == title and d.content().extra["severity"] == severity
+    assert d.content().extra["body"].startswith(said)
+    assert ("Also present, down: eth0." in d.content().extra["body"]) == (severity == "danger")
+    d.choose("I understand")
+    assert d.title == "Welcome to Airlock" and d.content().warnings == [(severity, banner)]
+    check_screen(d.app.screen, "welcome with the network banner")
 
 
 def test_settings_are_kept_in_the_vault(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from ui.screens.message import error
 if TYPE_CHECKING:
     from signer.keys.vault import SeedEntry
     from ui.screen import Screen
+    from ui.screens.menu import Menu
     from ui.session import Session
 
 
@@ -94,9 +95,11 @@ def default_label(session: Session) -> str:
     return f"Seed {n}"
 
 
-def network_banner(session: Session) -> str | None:
-    if not session.interfaces:
-        return None
-    names = ", ".join(i.name for i in session.interfaces)
-    state = "UP" if any(i.up for i in session.interfaces) else "present"
-    return f"NETWORK {state}: {names}"
+def show_network_banner(menu: Menu, session: Session) -> None:
+    """The network banner at the top of a root menu: red when an interface is up, amber when network
+    hardware is only present; none on an air-gapped device."""
+    from signer import netcheck
+
+    found = netcheck.exposure(session.interfaces)
+    menu.banner = found.banner if found is not None else None
+    menu.banner_severity = found.severity if found is not None else "danger"

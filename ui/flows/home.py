@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ui.flows.common import network_banner
+from ui.flows.common import show_network_banner
 from ui.screen import Action, Push, Replace
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import confirm
@@ -34,7 +34,7 @@ def home_menu(session: Session) -> Menu:
             items.insert(len(items) - 1, MenuItem("Unlock vault", lambda: Push(vault.unlock(session))))
         menu.items = items
         menu.header = [] if session.vault is not None else ["Temporary seed only: nothing is stored"]
-        menu.banner = network_banner(session)
+        show_network_banner(menu, session)
 
     menu = Menu("Airlock", [], back=False, rebuild=build)
     build(menu)
@@ -49,7 +49,9 @@ def locked_menu(session: Session) -> Menu:
         MenuItem("Temporary seed", lambda: Push(seeds.add_seed_menu(session, temporary=True))),
         MenuItem("About", lambda: Push(settings.about_screen(session))),
     ]
-    return Menu("Airlock", items, back=False, header=["Locked"], banner=network_banner(session))
+    menu = Menu("Airlock", items, back=False, header=["Locked"])
+    show_network_banner(menu, session)
+    return menu
 
 
 def welcome(session: Session) -> Menu:
@@ -78,10 +80,11 @@ def welcome(session: Session) -> Menu:
         MenuItem("Temporary seed", temporary),
         MenuItem("About", lambda: Push(settings.about_screen(session))),
     ]
-    return Menu(
+    menu = Menu(
         "Welcome to Airlock",
         items,
         back=False,
-        banner=network_banner(session),
         header=["Keeps your seeds encrypted here", "and signs offline, by QR code."],
     )
+    show_network_banner(menu, session)
+    return menu

@@ -308,16 +308,35 @@ def restore_new(session: Session, entries: list[SeedEntry], password: str) -> Ac
 
 
 def network_warning(session: Session) -> Message:
-    names = ", ".join(f"{i.name} ({'up' if i.up else 'down'})" for i in session.interfaces)
-    body = (
-        f"This device has network interfaces: {names}. An air-gapped signer should have none. "
-        "Secrets on a connected device may leak. Remove the network hardware or use the Airlock image."
-    )
+    """The first screen while network hardware is present: connected (an interface is up) or only
+    present (all down), said as such; it must be acknowledged."""
+    from signer import netcheck
+
+    found = netcheck.exposure(session.interfaces)
+    assert found is not None  # shown only when there are interfaces
+    if found.up:
+        title = "Network detected"
+        body = (
+            f"This device is connected: {_names(found.up)} {'is' if len(found.up) == 1 else 'are'} up. "
+            "An air-gapped signer should have no network: secrets on a connected device may leak. "
+            "Remove the network hardware or use the Airlock image."
+        )
+        if found.down:
+            body += f" Also present, down: {_names(found.down)}."
+    else:
+        title = "Network hardware found"
+        body = (
+            f"This device has network hardware: {_names(found.down)} (down). It is not connected now, "
+            "but it could be, and an air-gapped signer should have none. Remove it or use the Airlock "
+            "image, which has no network drivers."
+        )
 
     def accept() -> Action:
         session.network_acknowledged = True
         return Home()
 
-    return Message(
-        "Network detected", body, severity="danger", back=False, buttons=[("I understand", accept)]
-    )
+    return Message(title, body, severity=found.severity, back=False, buttons=[("I understand", accept)])
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]

@@ -1,8 +1,9 @@
 """A scrolling list of choices: joystick UP/DOWN to move, PRESS or RIGHT to choose, KEY3/LEFT back.
 
-Optional extras: a few dim header lines under the title (a seed's fingerprint and kind), a red
-banner (network interfaces present), and a ``rebuild`` callback that refreshes the items when a
-pushed screen returns (after adding an account, renaming a seed...).
+Optional extras: a few dim header lines under the title (a seed's fingerprint and kind), a coloured
+banner (network interfaces: red when one is up, amber when only present; up to two lines), and a
+``rebuild`` callback that refreshes the items when a pushed screen returns (after adding an account,
+renaming a seed...).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer, footer_top
 
 ROW_H = 30
-BANNER_H = 20
+BANNER_H = 20  # one line; each further line adds a SMALL line height
+BANNER_LINES = 2
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Menu(Screen):
         *,
         header: list[str] | None = None,
         banner: str | None = None,
+        banner_severity: str = "danger",
         rebuild: Callable[[Menu], None] | None = None,
     ) -> None:
         self.title = title
@@ -48,10 +51,11 @@ class Menu(Screen):
         self.hint = hint or ("PRESS select   KEY3 back" if back else "PRESS select")
         self.header = header or []
         self.banner = banner
+        self.banner_severity = banner_severity
         self.rebuild = rebuild
 
     def content(self) -> Content:
-        warnings = [("danger", self.banner)] if self.banner else []
+        warnings = [(self.banner_severity, self.banner)] if self.banner else []
         return Content(
             self.title,
             lines=list(self.header),
@@ -89,10 +93,21 @@ class Menu(Screen):
     def _list_top(self, top: int) -> int:
         y = top
         if self.banner:
-            y += BANNER_H + 2
+            y += self.banner_height() + 2
         if self.header:
             y += len(self.header_lines()) * text.line_height(theme.SMALL) + 2
         return y
+
+    def banner_lines(self) -> list[str]:
+        """The banner wrapped to the screen (at most two lines; a longer one is cut with an ellipsis)."""
+        lines = text.wrap(self.banner or "", theme.WIDTH - 8, theme.SMALL)
+        if len(lines) > BANNER_LINES:
+            rest = " ".join(lines[BANNER_LINES - 1 :])
+            lines = [*lines[: BANNER_LINES - 1], text.ellipsize(rest, theme.WIDTH - 8, theme.SMALL)]
+        return lines
+
+    def banner_height(self) -> int:
+        return BANNER_H + (len(self.banner_lines()) - 1) * text.line_height(theme.SMALL)
 
     def header_lines(self) -> list[str]:
         """The header wrapped to the screen (at most four lines; a longer one is cut with an ellipsis)."""
@@ -107,15 +122,15 @@ class Menu(Screen):
     def draw_body(self, image: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
         y = top
         if self.banner:
-            draw.rectangle((0, y, theme.WIDTH, y + BANNER_H), fill=theme.DANGER)
-            draw.text(
-                (theme.WIDTH / 2, y + BANNER_H / 2),
-                text.ellipsize(self.banner, theme.WIDTH - 8, theme.SMALL),
-                fill=theme.FG,
-                font=theme.font(theme.SMALL),
-                anchor="mm",
-            )
-            y += BANNER_H + 2
+            height, line_h = self.banner_height(), text.line_height(theme.SMALL)
+            draw.rectangle((0, y, theme.WIDTH, y + height), fill=theme.SEVERITY[self.banner_severity])
+            ink = theme.FG if self.banner_severity == "danger" else theme.BG  # dark text on amber
+            for i, line in enumerate(self.banner_lines()):
+                centre = y + BANNER_H / 2 + i * line_h
+                draw.text(
+                    (theme.WIDTH / 2, centre), line, fill=ink, font=theme.font(theme.SMALL), anchor="mm"
+                )
+            y += height + 2
         for line in self.header_lines():
             draw.text((theme.MARGIN, y), line, fill=theme.DIM, font=theme.font(theme.SMALL))
             y += text.line_height(theme.SMALL)
