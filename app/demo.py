@@ -94,7 +94,7 @@ def tour(out: Path) -> int:
         print(f"  {text}", flush=True)
 
     print("Airlock scripted tour (the DEMO seed is the public 'abandon ... about' mnemonic)")
-    if d.title == "Network detected":
+    if "I understand" in d.content().items:  # "Network detected" or "Network hardware found"
         say("this machine has network interfaces: the device warns first (a real Airlock has none)")
         d.choose("I understand")
     say("unlock the vault that holds the DEMO seed")

@@ -29,6 +29,19 @@ def test_scripted_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert gif.n_frames > 1
 
 
+@pytest.mark.parametrize("state", ["none", "down only"])
+def test_the_tour_on_a_machine_without_a_network_that_is_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], state: str
+) -> None:
+    """The tour runs whatever the machine's interfaces (this one's are in test_scripted_tour)."""
+    from signer.netcheck import Interface
+
+    found = [] if state == "none" else [Interface("eth0", False, False)]
+    monkeypatch.setattr("signer.netcheck.interfaces", lambda *a, **k: found)
+    assert demo.tour(tmp_path / "demo-out") == 0
+    assert "input 0: signed by key 73c5da0a/84h/0h/0h/0/0" in capsys.readouterr().out
+
+
 def test_a_desktop_that_does_not_answer_falls_back_to_the_tour(tmp_path: Path) -> None:
     """make demo with a DISPLAY nobody answers on used to run the emulator in an invisible window
     forever; it now says so and runs the tour. A child process with a timeout, so a hang fails."""
