@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 bootstrap:
 	@scripts/bootstrap.sh dev
 
-demo: bootstrap
+demo:  # only what the demo runs: no test tools, no npm, no anvil (make test adds them)
+	@scripts/bootstrap.sh demo
 	@$(PY) -m app.demo
 
 test: bootstrap

@@ -1,11 +1,31 @@
 #!/usr/bin/env bash
-# Bring this checkout to a working state: system packages, .venv, the project with its extras.
-# Usage: scripts/bootstrap.sh [extras]   (extras default: dev)
-# Idempotent and quick when nothing changed (a stamp keyed on pyproject.toml).
+# Bring this checkout to a working state: system packages, .venv, the project with what a profile needs.
+# Usage: scripts/bootstrap.sh [dev|demo]   (default: dev)
+#   dev   everything `make test` needs: the [dev] extra (test tools, cross-check libraries, pygame)
+#         and, with npm in .tools/, anvil and Keystone's UR registry
+#   demo  what `make demo` runs: the runtime dependencies, plus pygame when there is a desktop for the
+#         emulator window; no test tools, no npm, no anvil
+# Both share one .venv: `make test` after `make demo` adds the dev tools to it. Idempotent and quick
+# when nothing changed (a stamp per installed set, keyed on pyproject.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${1:-dev}"
+profile="${1:-dev}"
 PY="${PYTHON:-python3}"
+
+case "$profile" in
+    dev) extras="dev" ;;
+    demo)
+        extras=""
+        if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then extras="emulator"; fi
+        ;;
+    *) echo "bootstrap: unknown profile '$profile': use dev or demo" >&2; exit 2 ;;
+esac
+key="$(sha256sum pyproject.toml | cut -c1-16)"
+stamp_of() { echo ".venv/.airlock-${1:-runtime}-$key"; }
+stamp="$(stamp_of "$extras")"
+installed=""
+# the dev set holds everything the demo needs (pygame included)
+if [ -f "$stamp" ] || { [ "$profile" = demo ] && [ -f "$(stamp_of dev)" ]; }; then installed=1; fi
 
 need_apt=()
 # anvil (the Ethereum node the integration tests run against) comes from npm into .tools/
@@ -18,7 +38,7 @@ esac
 ur_pkgs=("@keystonehq/bc-ur-registry@0.8.0" "@keystonehq/bc-ur-registry-eth@0.22.1")
 want_anvil=""
 want_ur=()
-if [ "$extras" = dev ]; then
+if [ "$profile" = dev ]; then
     if [ -n "$anvil_pkg" ] && [ ! -x .tools/node_modules/.bin/anvil ]; then want_anvil=1; fi
     for pkg in "${ur_pkgs[@]}"; do
         name="${pkg%@*}" version="${pkg##*@}"
@@ -52,13 +72,11 @@ if ((${#want_ur[@]})); then
     npm install --prefix .tools --no-audit --no-fund --silent --save-exact "${want_ur[@]}" >/dev/null
 fi
 
-stamp=".venv/.airlock-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
-if [ ! -x .venv/bin/python ]; then
-    "$PY" -m venv .venv
-fi
-if [ ! -f "$stamp" ]; then
+if [ -z "$installed" ]; then
+    [ -x .venv/bin/python ] || "$PY" -m venv .venv
+    echo "bootstrap: installing Airlock${extras:+ with [$extras]} into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".[$extras]"
-    rm -f .venv/.airlock-"$extras"-*
+    .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+    rm -f .venv/.airlock-"${extras:-runtime}"-*
     touch "$stamp"
 fi

@@ -86,3 +86,52 @@ def test_the_demo_camera_plays_the_animation_to_every_scan(tmp_path: Path) -> No
         camera.stop()
     assert all(frame is not None for frame in seen)
     assert all((a == b).all() for a, b in zip(seen[: len(images)], seen[len(images) :], strict=True))
+
+
+# The module each dev-only distribution installs (the demo profile leaves them out).
+DEV_ONLY_MODULES = {
+    "bip-utils": "bip_utils",
+    "urtypes": "urtypes",
+    "pytest": "pytest",
+    "hypothesis": "hypothesis",
+    "ruff": "ruff",
+    "import-linter": "importlinter",
+    "bdkpython": "bdkpython",
+    "gpiozero": "gpiozero",
+    "pygame": "pygame",
+}
+BLOCKER = """
+import sys
+blocked = set(sys.argv[1].split(","))
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in blocked:
+            raise ModuleNotFoundError(f"{name} is not in the demo profile", name=name)
+sys.meta_path.insert(0, Block())
+from app import demo
+sys.exit(demo.main(["--tour", "--out", sys.argv[2]]))
+"""
+
+
+def test_the_tour_needs_nothing_but_the_runtime_dependencies(tmp_path: Path) -> None:
+    """make demo installs the runtime dependencies only (pygame only for a desktop): the tour must run
+    with every dev-only module unimportable, as on a fresh clone where only `make demo` ran."""
+    import re
+    import subprocess
+    import sys
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    runtime = {re.split(r"[<>=;\[ ]", dep)[0].lower() for dep in project["project"]["dependencies"]}
+    dev = {
+        re.split(r"[<>=;\[ ]", dep)[0].lower() for dep in project["project"]["optional-dependencies"]["dev"]
+    }
+    assert dev - runtime == set(DEV_ONLY_MODULES)  # a new dev tool: name its module above
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCKER, ",".join(DEV_ONLY_MODULES.values()), str(tmp_path / "demo-out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "demo-out" / "signed-psbt.gif").is_file()
