@@ -18,7 +18,7 @@ import pytest
 from hardware.camera.base import Camera
 from hardware.camera.feed import CameraFeed
 from hardware.camera.opencv import OpenCVCamera
-from hardware.errors import BackendUnavailable, DeviceError, DeviceStalled
+from hardware.errors import BackendUnavailable, DeviceError, DeviceStalled, HardwareError
 
 
 class FakeClock:
@@ -102,6 +102,21 @@ def read_frame(feed: CameraFeed) -> np.ndarray:
     return got[0]
 
 
+def first_failure(feed: CameraFeed) -> HardwareError:
+    """The error ``read`` reports once the worker has met the camera's failure."""
+    failures: list[HardwareError] = []
+
+    def failed() -> bool:
+        try:
+            feed.read()
+        except HardwareError as exc:
+            failures.append(exc)
+        return bool(failures)
+
+    eventually(failed, "report the camera's failure")
+    return failures[0]
+
+
 def test_frames_come_through_in_order(feeds: list[Any]) -> None:
     feed = feed_of(feeds, SimCamera([frame(1), frame(2), frame(3)]), FakeClock())
     assert [int(read_frame(feed)[0, 0]) for _ in range(3)] == [1, 2, 3]
@@ -109,17 +124,8 @@ def test_frames_come_through_in_order(feeds: list[Any]) -> None:
 
 def test_a_camera_that_cannot_open_is_reported_as_missing(feeds: list[Any], tmp_path: Path) -> None:
     feed = feed_of(feeds, OpenCVCamera(str(tmp_path / "no-such-camera.avi")), FakeClock())
-    failures: list[Exception] = []
-
-    def failed() -> bool:
-        try:
-            feed.read()
-        except BackendUnavailable as exc:
-            failures.append(exc)
-        return bool(failures)
-
-    eventually(failed, "report the failed open")
-    assert "cannot open camera" in str(failures[0])
+    failure = first_failure(feed)
+    assert isinstance(failure, BackendUnavailable) and "cannot open camera" in str(failure)
     with pytest.raises(BackendUnavailable, match="cannot open camera"):  # and keeps saying so
         feed.read()
 
@@ -162,18 +168,9 @@ def test_a_camera_that_goes_quiet_is_reported_as_stalled(feeds: list[Any]) -> No
 def test_a_driver_error_is_reported(feeds: list[Any]) -> None:
     feed = feed_of(feeds, SimCamera([frame(1)], after="fail"), FakeClock())
     read_frame(feed)
-    failures: list[Exception] = []
-
-    def failed() -> bool:
-        try:
-            feed.read()
-        except DeviceError as exc:
-            failures.append(exc)
-        return bool(failures)
-
-    eventually(failed, "report the driver error")
-    assert str(failures[0]) == "the camera failed: OSError: [Errno 5] Input/output error"
-    assert not isinstance(failures[0], BackendUnavailable)
+    failure = first_failure(feed)
+    assert isinstance(failure, DeviceError) and not isinstance(failure, BackendUnavailable)
+    assert str(failure) == "the camera failed: OSError: [Errno 5] Input/output error"
 
 
 def test_a_frame_older_than_the_scan_is_dropped(feeds: list[Any]) -> None:
