@@ -1,7 +1,8 @@
 """``make demo``: Airlock on built-in defaults, with a clearly marked DEMO seed in a temporary vault.
 
 With a desktop (and pygame) it opens the emulator window preloaded with the demo seed; the camera
-plays an animated PSBT for the demo seed's own account. Without one it runs a scripted tour through
+plays an animated PSBT for the demo seed's own account, to every Scan. Without one (or when the
+window cannot open, e.g. a DISPLAY nobody answers on) it runs a scripted tour through
 the real UI — create and store a seed, lock and unlock, scan the animated PSBT, review, sign, show
 the signed animated QR, decode it — writing every screen as PNG (secret screens of non-demo seeds
 blanked, as on any capture) and the signed QR as an animated GIF to ``demo-out/``.
