@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from signer import strict_json
 from signer.transport import bbqr, plain, seedqr, specter_parts
@@ -107,8 +109,7 @@ class Assembler:
 
         self._format: str | None = None
         self._ur: URDecoder | None = None
-        self._bbqr: bbqr.BBQrCollector | None = None
-        self._specter: specter_parts.SpecterCollector | None = None
+        self._parts: _Parts | None = None  # a BBQr or pMofN message being collected
         self._single_key: str | bytes | None = None
         self._result: Payload | None = None
         self._garbage = 0
@@ -140,10 +141,8 @@ class Assembler:
             outcome = self._start(frame)
         elif frame.kind == "ur" and self._format == "ur":
             outcome = self._add_ur(frame.text or "")
-        elif frame.kind == "bbqr" and self._format == "bbqr":
-            outcome = self._add_bbqr(frame.text or "")
-        elif frame.kind == "specter" and self._format == "specter":
-            outcome = self._add_specter(frame.text or "")
+        elif frame.kind in PART_FORMATS and self._format == frame.kind:
+            outcome = self._add_part(frame.text or "")
         elif self._format == "single" and frame.key == self._single_key:
             outcome = "duplicate"
         else:
@@ -156,10 +155,8 @@ class Assembler:
     def _start(self, frame: _Frame) -> str | _Rejected:
         if frame.kind == "ur":
             return self._start_ur(frame.text or "")
-        if frame.kind == "bbqr":
-            return self._start_bbqr(frame.text or "")
-        if frame.kind == "specter":
-            return self._start_specter(frame.text or "")
+        if frame.kind in PART_FORMATS:
+            return self._start_parts(frame.kind, frame.text or "")
         try:
             payload = _recognise_single(frame)
         except TransportError as exc:
@@ -239,23 +236,24 @@ class Assembler:
                 raise
         return "new" if new else "duplicate"
 
-    # -- BBQr --------------------------------------------------------------------------------
-    def _start_bbqr(self, text: str) -> str | _Rejected:
-        collector = bbqr.BBQrCollector(self.max_bytes)
+    # -- BBQr and Specter pMofN: numbered parts of one file ---------------------------------
+    def _start_parts(self, kind: str, text: str) -> str | _Rejected:
+        new_collector, to_payload = PART_FORMATS[kind]
+        collector = new_collector(self.max_bytes)
         try:
             collector.add(text)
         except MessageTooLarge:
             raise
         except TransportError as exc:
             return _Rejected("garbage", str(exc))
-        self._format, self._bbqr = "bbqr", collector
-        return self._after_bbqr(new=True)
+        self._format, self._parts = kind, _Parts(collector, to_payload)
+        return self._after_part(new=True)
 
-    def _add_bbqr(self, text: str) -> str | _Rejected:
-        collector = self._bbqr
-        assert collector is not None
+    def _add_part(self, text: str) -> str | _Rejected:
+        parts = self._parts
+        assert parts is not None
         try:
-            new = collector.add(text)
+            new = parts.collector.add(text)
         except ForeignPartError as exc:
             return _Rejected("foreign", str(exc))
         except (PartConflictError, MessageTooLarge):
@@ -263,51 +261,14 @@ class Assembler:
             raise
         except TransportError as exc:
             return _Rejected("garbage", str(exc))
-        return self._after_bbqr(new)
+        return self._after_part(new)
 
-    def _after_bbqr(self, new: bool) -> str:
-        collector = self._bbqr
-        assert collector is not None
-        if collector.is_complete and self._result is None:
+    def _after_part(self, new: bool) -> str:
+        parts = self._parts
+        assert parts is not None
+        if parts.collector.is_complete and self._result is None:
             try:
-                self._result = _payload_from_bbqr(collector.result())
-            except TransportError:
-                self.reset()
-                raise
-        return "new" if new else "duplicate"
-
-    # -- Specter pMofN ------------------------------------------------------------------------
-    def _start_specter(self, text: str) -> str | _Rejected:
-        collector = specter_parts.SpecterCollector(_max_chars(self.max_bytes))
-        try:
-            collector.add(text)
-        except MessageTooLarge:
-            raise
-        except TransportError as exc:
-            return _Rejected("garbage", str(exc))
-        self._format, self._specter = "specter", collector
-        return self._after_specter(new=True)
-
-    def _add_specter(self, text: str) -> str | _Rejected:
-        collector = self._specter
-        assert collector is not None
-        try:
-            new = collector.add(text)
-        except ForeignPartError as exc:
-            return _Rejected("foreign", str(exc))
-        except (PartConflictError, MessageTooLarge):
-            self.reset()
-            raise
-        except TransportError as exc:
-            return _Rejected("garbage", str(exc))
-        return self._after_specter(new)
-
-    def _after_specter(self, new: bool) -> str:
-        collector = self._specter
-        assert collector is not None
-        if collector.is_complete and self._result is None:
-            try:
-                self._result = _payload_from_specter(collector.result())
+                self._result = parts.to_payload(parts.collector.result())
             except TransportError:
                 self.reset()
                 raise
@@ -326,17 +287,14 @@ class Assembler:
         if self._result is not None:
             if self._ur is not None:
                 return 1.0, self._ur.solved_fragments, self._ur.expected_parts
-            if self._bbqr is not None:
-                return 1.0, self._bbqr.received, self._bbqr.total
-            if self._specter is not None:
-                return 1.0, self._specter.received, self._specter.total
+            if self._parts is not None:
+                return 1.0, self._parts.collector.received, self._parts.collector.total
             return 1.0, 1, 1
         if self._ur is not None:
             return self._ur.progress, self._ur.solved_fragments, self._ur.expected_parts
-        if self._bbqr is not None:
-            return self._bbqr.progress, self._bbqr.received, self._bbqr.total
-        if self._specter is not None:
-            return self._specter.progress, self._specter.received, self._specter.total
+        if self._parts is not None:
+            c = self._parts.collector
+            return c.progress, c.received, c.total
         return 0.0, 0, None
 
     def _status(self, outcome: str, reason: str | None = None) -> AssemblyStatus:
@@ -556,3 +514,37 @@ def _payload_from_specter(text: str) -> Payload:
     if payload is not None:
         return replace(payload, format="specter")
     return Payload("text", "specter", body.encode(), obj=body)
+
+
+
+class _PartCollector(Protocol):
+    """What the assembler needs of a collector of numbered parts (BBQr, Specter pMofN)."""
+
+    @property
+    def total(self) -> int | None: ...
+    @property
+    def received(self) -> int: ...
+    @property
+    def progress(self) -> float: ...
+    @property
+    def is_complete(self) -> bool: ...
+    def add(self, text: str) -> bool: ...
+    def result(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A message sent as numbered parts: its collector, and how the whole file becomes a payload."""
+
+    collector: _PartCollector
+    to_payload: Callable[[Any], Payload]
+
+
+def _specter_collector(max_bytes: int) -> _PartCollector:
+    return specter_parts.SpecterCollector(_max_chars(max_bytes))
+
+
+PART_FORMATS: dict[str, tuple[Callable[[int], _PartCollector], Callable[[Any], Payload]]] = {
+    "bbqr": (bbqr.BBQrCollector, _payload_from_bbqr),
+    "specter": (_specter_collector, _payload_from_specter),
+}
