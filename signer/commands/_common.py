@@ -70,6 +70,15 @@ def get_new_password(file: str | None, env: str, prompt: str, what: str) -> str:
     return value
 
 
+def typed_again(given: str | None, what: str, name: str, effect: str) -> str:
+    """The name of what is about to be removed, typed again (``--confirm``, else asked on a terminal)."""
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise UsageError(f"deleting needs --confirm {what.upper()} (the {what} typed again)")
+    return input(f"Type the {what} {name!r} again to {effect}: ")
+
+
 def add_vault_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vault", type=Path, default=DEFAULT_VAULT, help=f"vault file (default {DEFAULT_VAULT})"

@@ -19,6 +19,7 @@ from signer.commands._common import (
     open_vault,
     print_json,
     read_text_file,
+    typed_again,
 )
 from signer.errors import UsageError
 
@@ -151,11 +152,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    confirm = args.confirm
-    if confirm is None:
-        if not sys.stdin.isatty():
-            raise UsageError("deleting needs --confirm NAME (the wallet name typed again)")
-        confirm = input(f"Type the wallet name {args.name!r} again to unregister it: ")
+    confirm = typed_again(args.confirm, "name", args.name, "unregister the wallet")
     vault = open_vault(args)
     try:
         vault.delete_multisig(args.seed, args.name, confirm)

@@ -13,10 +13,10 @@ from signer.commands._common import (
     open_vault,
     print_json,
     read_text_file,
+    typed_again,
     vault_password,
 )
 from signer.commands.seed import add_entropy_args
-from signer.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -172,11 +172,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    confirm = args.confirm
-    if confirm is None:
-        if not sys.stdin.isatty():
-            raise UsageError("deleting needs --confirm LABEL (the label typed again)")
-        confirm = input(f"Type the label {args.label!r} again to delete it for good: ")
+    confirm = typed_again(args.confirm, "label", args.label, "delete it for good")
     vault = open_vault(args)
     try:
         vault.delete(args.label, confirm)
