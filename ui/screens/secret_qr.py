@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from ui import theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer
-from ui.screens.secret_words import REVEAL_KEYS, REVEAL_MAX_S
+from ui.screens.secret_words import REVEAL_KEYS, REVEAL_MAX_S, draw_hold_to_show
 
 Render = Callable[[], Image.Image]  # draws the code on a 240x240 canvas
 
@@ -96,22 +96,7 @@ class SecretQr(Screen):
         return self._image.copy()
 
     def draw_body(self, image: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        box = (24, top + 40, theme.WIDTH - 24, top + 130)
-        draw.rounded_rectangle(box, 10, fill=theme.SELECT_BG, outline=theme.ACCENT, width=2)
-        draw.text(
-            (theme.WIDTH / 2, top + 70),
-            "Hold PRESS",
-            fill=theme.FG,
-            font=theme.font(theme.TITLE),
-            anchor="mm",
-        )
-        draw.text(
-            (theme.WIDTH / 2, top + 100),
-            "to show the code",
-            fill=theme.DIM,
-            font=theme.font(theme.SMALL),
-            anchor="mm",
-        )
+        draw_hold_to_show(draw, top, "to show the code")
         if len(self.codes) > 1:
             other = self.codes[(self.index + 1) % len(self.codes)][0]
             hint = f"KEY2 {other}   KEY3 back"

@@ -19,6 +19,15 @@ REVEAL_MAX_S = 30.0  # hide again even if no key release arrives (a backend that
 REVEAL_KEYS = (Key.PRESS, Key.KEY1)
 
 
+
+def draw_hold_to_show(draw: ImageDraw.ImageDraw, top: int, what: str) -> None:
+    """The box a secret screen shows while nothing is revealed: "Hold PRESS" and what it shows."""
+    box = (24, top + 40, theme.WIDTH - 24, top + 130)
+    draw.rounded_rectangle(box, 10, fill=theme.SELECT_BG, outline=theme.ACCENT, width=2)
+    centre = theme.WIDTH / 2
+    draw.text((centre, top + 70), "Hold PRESS", fill=theme.FG, font=theme.font(theme.TITLE), anchor="mm")
+    draw.text((centre, top + 100), what, fill=theme.DIM, font=theme.font(theme.SMALL), anchor="mm")
+
 class SecretWords(Screen):
     secret = True
 
@@ -127,22 +136,7 @@ class SecretWords(Screen):
         if not self.revealed:
             first = self.page * PAGE + 1
             last = min(len(self.words), first + PAGE - 1)
-            box = (24, top + 40, theme.WIDTH - 24, top + 130)
-            draw.rounded_rectangle(box, 10, fill=theme.SELECT_BG, outline=theme.ACCENT, width=2)
-            draw.text(
-                (theme.WIDTH / 2, top + 70),
-                "Hold PRESS",
-                fill=theme.FG,
-                font=theme.font(theme.TITLE),
-                anchor="mm",
-            )
-            draw.text(
-                (theme.WIDTH / 2, top + 100),
-                f"to show words {first}-{last}",
-                fill=theme.DIM,
-                font=theme.font(theme.SMALL),
-                anchor="mm",
-            )
+            draw_hold_to_show(draw, top, f"to show words {first}-{last}")
             seen = "seen" if self.page in self.seen else "not seen yet"
             draw.text(
                 (theme.WIDTH / 2, top + 150),
