@@ -131,7 +131,7 @@ def sign_request(
         print(review.to_text(), file=sys.stderr)
         review_json = getattr(args, "review_json", None)
         if review_json:
-            from signer.commands.sign import write_review_json
+            from signer.commands.output import write_review_json
 
             write_review_json(review_json, review.to_json())
         if fmt == SIGNATURE_FORMAT:

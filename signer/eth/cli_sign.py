@@ -40,7 +40,7 @@ def _reply_texts(result: Any, payload: Any, fmt: str | None) -> list[str]:
     if result.source == "erc4527" and result.edited:  # see signer.eth.approval_limit
         if fmt in (None, "base64"):
             return ["0x" + result.raw_reply().hex()]
-        from signer.commands.sign import encode_result
+        from signer.commands.output import encode_result
 
         return encode_result(result.raw_reply(), payload, fmt, bbqr_type="B", ur_default="bytes")
     if result.source == "erc4527":
@@ -56,7 +56,7 @@ def _reply_texts(result: Any, payload: Any, fmt: str | None) -> list[str]:
     data = result.raw_reply()
     if payload.format == "plain" and fmt is None:
         return ["0x" + data.hex()]
-    from signer.commands.sign import encode_result
+    from signer.commands.output import encode_result
 
     return encode_result(data, payload, fmt, bbqr_type="B", ur_default="bytes")
 
@@ -98,7 +98,7 @@ def handle_message(args: argparse.Namespace) -> int:
 
 def handle_eth(args: argparse.Namespace, payload: Any, request: Any = None) -> int:
     from signer.commands._common import open_seed
-    from signer.commands.sign import write_review_json
+    from signer.commands.output import write_review_json
     from signer.eth.request import parse_payload, review_request, sign_request
     from signer.risk.history import HISTORY_KEY, seed_history
     from signer.risk.library import builtin_library
