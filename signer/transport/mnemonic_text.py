@@ -18,6 +18,7 @@ from functools import lru_cache
 from signer.transport.errors import TransportError
 
 PREFIX_LEN = 4
+WORD_COUNTS = (12, 15, 18, 21, 24)
 _MIN_TOKENS, _MAX_TOKENS = 11, 25  # one word missing or extra still reads as a (broken) mnemonic
 
 
@@ -38,9 +39,13 @@ class MnemonicText:
 
 @lru_cache(maxsize=1)
 def _by_prefix() -> dict[str, str]:
-    from signer.keys.bip39 import wordlist
+    return {word[:PREFIX_LEN]: word for word in _wordlist()}
 
-    return {word[:PREFIX_LEN]: word for word in wordlist()}
+
+def _wordlist() -> tuple[str, ...]:
+    from embit.wordlists.bip39 import WORDLIST  # as seedqr.py: the transport layer needs no key code
+
+    return tuple(WORDLIST)
 
 
 def _full_word(token: str) -> str | None:
@@ -55,9 +60,7 @@ def _full_word(token: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
-    from signer.keys.bip39 import wordlist
-
-    return frozenset(wordlist())
+    return frozenset(_wordlist())
 
 
 def looks_like_mnemonic(text: str) -> bool:
@@ -73,16 +76,26 @@ def looks_like_mnemonic(text: str) -> bool:
 
 def decode(text: str) -> MnemonicText:
     """Check the words and return the entropy; TransportError names the problem, never a word."""
-    from signer.keys.bip39 import entropy_from_mnemonic
-    from signer.keys.errors import MnemonicError
+    from embit import bip39
 
     tokens = text.split()
     words = [_full_word(t) or t.lower() for t in tokens]
     abbreviated = any(w != t.lower() for w, t in zip(words, tokens, strict=True))
     try:
-        entropy = entropy_from_mnemonic(words)
-    except MnemonicError as exc:
-        raise TransportError(f"mnemonic words in this QR code: {exc}") from None
+        if len(words) not in WORD_COUNTS:
+            problem = f"a BIP-39 mnemonic has 12, 15, 18, 21 or 24 words; this one has {len(words)}"
+            raise TransportError(f"mnemonic words in this QR code: {problem}")
+        for pos, word in enumerate(words, start=1):
+            if word not in _words():
+                problem = f"word {pos} is not in the BIP-39 English list"
+                raise TransportError(f"mnemonic words in this QR code: {problem}")
+        try:
+            entropy = bip39.mnemonic_to_bytes(" ".join(words))
+        except ValueError:
+            raise TransportError(
+                "mnemonic words in this QR code: checksum does not match: one word is wrong or two are "
+                "swapped (every word is in the list)"
+            ) from None
     finally:
         words.clear()
     return MnemonicText(entropy, abbreviated)
