@@ -2,9 +2,10 @@
 
 ``register`` reads a wallet file in any format people have (a descriptor, the Coldcard/Sparrow setup
 text, Specter Desktop's or Caravan's wallet JSON, a BSMS 1.0 record), as a plain file or as QR texts
-(one per line: a plain QR, BBQr U/J, or ur:bytes of the text), shows its policy with every cosigner
-key in full and its first address, and stores it in the vault under the seed, where signing uses it
-to prove multisig change. Wallets of another network than the one signed on are left aside there.
+(one per line: a plain QR, BBQr U/J, ur:bytes of the text, or Specter's ``pMofN`` parts), shows its
+policy with every cosigner key in full and its first address, and stores it in the vault under the
+seed, where signing uses it to prove multisig change. Wallets of another network than the one
+signed on are left aside there.
 """
 
 from __future__ import annotations
@@ -66,9 +67,12 @@ def _add_stored_seed_args(parser: argparse.ArgumentParser) -> None:
 
 def wallet_text(path: str) -> str:
     """The wallet text, unwrapped from QR texts when the file holds them."""
+    from signer.transport.specter_parts import is_specter_part
+
     text = read_text_file(path)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if lines and (lines[0].lower().startswith("ur:") or lines[0].startswith("B$")):
+    first = lines[0] if lines else ""
+    if first.lower().startswith("ur:") or first.startswith("B$") or is_specter_part(first):
         from signer.transport.assembler import Assembler
 
         assembler = Assembler()

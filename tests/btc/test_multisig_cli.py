@@ -102,6 +102,29 @@ def test_register_from_bbqr_text_export(
     assert Vault.open(vault, PW).get("main").multisig[0]["name"] == "Vault 2of3"
 
 
+def test_register_reads_specter_parts_and_refuses_an_incomplete_set(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Specter shows a descriptor as animated ``pMofN`` parts. All of them register the wallet; the
+    first alone (it holds whole xpubs, issue 9.4) says the scan is incomplete and changes nothing,
+    instead of calling a descriptor 'not a multisig wallet'."""
+    text = descriptor(ABANDON, LEGAL, ZOO24)
+    size = -(-len(text) // 2)
+    parts = [f"p{n + 1}of2 {text[n * size : (n + 1) * size]}" for n in range(2)]
+    qr = tmp_path / "wallet.qr"
+    qr.write_text(parts[0] + "\n")
+    before = vault.read_bytes()
+    code, out, err = register(capsys, qr, vault, "--yes")
+    assert code == 2 and out == ""
+    assert "the QR texts do not make a complete message: specter: 1 of 2 parts" in err
+    assert vault.read_bytes() == before
+    qr.write_text(parts[1] + "\n" + parts[0] + "\n")
+    code, out, err = register(capsys, qr, vault, "--yes")
+    assert code == 0, err
+    assert "2-of-3 multisig" in out
+    assert Vault.open(vault, PW).get("main").multisig[0]["descriptor"] == text
+
+
 def test_wallet_without_our_key_is_refused(
     vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
