@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from embit import base58
 from embit.bip32 import HDKey
-from embit.descriptor.checksum import checksum as descriptor_checksum
+from embit.descriptor.checksum import checksum as _bip380_checksum
 from embit.networks import NETWORKS
 
 from signer.btc.errors import DescriptorError
@@ -27,9 +27,26 @@ from signer.btc.networks import address_from_script, coin_type, format_path, is_
 from signer.btc.psbt import KeyOrigin
 from signer.btc.scripts import p2sh, p2wsh, sorted_multisig_script
 from signer.keys.vault import MAX_WALLET_NAME, clean_wallet_name
+from signer.safe_text import visible
 
 H = 0x80000000
 MAX_COSIGNERS = 15  # a legacy P2SH redeem script of 15 compressed keys is 513 of the 520 bytes allowed
+# BIP-380's INPUT_CHARSET: the only characters a descriptor (and so its checksum) is defined over
+DESCRIPTOR_CHARACTERS = frozenset(
+    "0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~ijklmnopqrstuvwxyzABCDEFGH`#\"\\ "
+)
+
+
+def descriptor_checksum(text: str) -> str:
+    """The BIP-380 checksum of ``text``. A character outside the descriptor alphabet (an invisible
+    one slipped into a key, a look-alike digit) is named in a DescriptorError, never quoted raw."""
+    for position, ch in enumerate(text, 1):
+        if ch not in DESCRIPTOR_CHARACTERS:
+            raise DescriptorError(
+                f"the descriptor holds a character no descriptor can contain: '{visible(ch)}' "
+                f"(U+{ord(ch):04X}), character {position}; the text was altered or mistyped"
+            )
+    return _bip380_checksum(text)
 
 
 class ScriptType(StrEnum):

@@ -22,9 +22,11 @@ from txverify import Tx, verify_input
 
 from signer.btc import BtcKeys, load_psbt, parse_psbt, review_psbt, sign_reviewed
 from signer.btc.errors import DescriptorError, NotACosigner, RiskNotAccepted
+from signer.btc.multisig import DESCRIPTOR_CHARACTERS
 from signer.btc.multisig_formats import parse_wallet
 from signer.btc.multisig_registry import register_multisig
 from signer.review import Severity
+from signer.safe_text import visible
 
 MNEMONICS = [
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
@@ -140,6 +142,39 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
 def test_registration_errors(roots, text, error, match) -> None:
     with pytest.raises(error, match=match):
         register_multisig(text(roots), BtcKeys(roots[0], "test"))
+
+
+@pytest.mark.parametrize(
+    ("hidden", "code"),
+    [("\u200b", "200B"), ("\x10", "0010"), ("\u00b2", "00B2")],
+    ids=["zero-width-space", "control", "superscript-two"],
+)
+def test_a_character_descriptors_cannot_hold_is_named_not_a_crash(roots, hidden: str, code: str) -> None:
+    """A checksummed descriptor with a character outside the descriptor alphabet (an invisible one
+    slipped into a key, say) used to escape as embit's own error: the CLI's 'unexpected error'."""
+    text = descriptor(roots[:3])
+    body, checksum_ = text.split("#")
+    altered = body[:60] + hidden + body[60:] + "#" + checksum_
+    with pytest.raises(
+        DescriptorError, match=rf"no descriptor can contain: .*\(U\+{code}\), character 61;"
+    ) as info:
+        parse_wallet(altered)
+    assert visible(str(info.value)) == str(info.value)  # a hidden character is shown as its code
+
+
+def test_the_descriptor_alphabet_is_bip380s() -> None:
+    """The characters accepted before the checksum is computed are those embit's BIP-380 code takes."""
+    from embit.descriptor.checksum import checksum as embit_checksum
+    from embit.descriptor.errors import DescriptorError as EmbitError
+
+    def takes(ch: str) -> bool:
+        try:
+            embit_checksum(ch)
+        except EmbitError:
+            return False
+        return True
+
+    assert {chr(c) for c in range(0x300) if takes(chr(c))} == DESCRIPTOR_CHARACTERS
 
 
 def test_mixed_networks_are_refused(roots) -> None:

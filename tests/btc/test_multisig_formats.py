@@ -198,6 +198,18 @@ def test_bsms_record_with_a_changed_first_address_is_refused() -> None:
         parse_wallet(swapped)
 
 
+def test_bsms_template_with_a_character_descriptors_cannot_hold_is_refused_by_name() -> None:
+    from embit.descriptor.checksum import checksum
+
+    lines = BIP129_RECORD.splitlines()
+    template = lines[1][:40] + "\u202e" + lines[1][40:]
+    record = "\n".join([lines[0], f"{template}#{checksum(lines[1])}", *lines[2:]])
+    with pytest.raises(
+        DescriptorError, match=r"no descriptor can contain: '\\u202e' \(U\+202E\), character 41;"
+    ):
+        parse_wallet(record)
+
+
 # The first bytes (MAC, then ciphertext) of BIP-129's encrypted my_multisig_wallet.dat.
 ENCRYPTED_RECORD_START = "734ce791b466861945e1ef6f74c63faec590793de54831f0036b28d08714b71a273cad18a5e1eff37"
 

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import re
 
-from embit.descriptor.checksum import checksum as descriptor_checksum
-
 from signer.btc.errors import DescriptorError
-from signer.btc.multisig import MultisigWallet, parse_descriptor
+from signer.btc.multisig import MultisigWallet, descriptor_checksum, parse_descriptor
 
 VERSION = "BSMS 1.0"
 NO_RESTRICTIONS = "no path restrictions"
