@@ -184,6 +184,19 @@ def btc_inputs_sum_above_21m() -> bytes:
     return build_psbt([w.utxo(most, 0, i, salt=i, nwu=False) for i in range(2)], [external(most)])
 
 
+def btc_accepted_missing_tx_beside_a_lie() -> bytes:
+    """One input without its previous transaction (acceptable), one whose witness_utxo lies."""
+    w = Wallet(_root(), "p2wpkh")
+    honest = w.utxo(100_000, 0, 1, salt=1, nwu=False)
+    lying = w.utxo(1_500_000, 0, 2, salt=2, wu_override=(150_000, w.spk(0, 2)))
+    return build_psbt([honest, lying], [external(240_000)])
+
+
+def btc_taproot_anyonecanpay_witness_only() -> bytes:
+    w = Wallet(_root(), "p2tr")
+    return build_psbt([w.utxo(100_000, salt=1, nwu=False, sighash=0x81)], [external(90_000)])
+
+
 def btc_change_to_another_seed() -> bytes:
     root = _root()
     w = Wallet(root, "p2wpkh")
@@ -523,8 +536,8 @@ class _Bits:
         return bytes(self.out) + (bytes([self.acc]) if self.count else b"")
 
 
-def zlib_zeros(total: int) -> bytes:
-    """``total`` zero bytes as one dynamic-Huffman deflate block of 2 bits per 258 bytes (RFC 1951
+def deflate_zeros(total: int) -> bytes:
+    """``total`` zero bytes as one raw dynamic-Huffman deflate block of 2 bits per 258 bytes (RFC 1951
     3.2.7): the literal 0 (code 10), length 258 (code 0) at distance 1 (code 0), end of block (11)."""
     bits = _Bits()
     bits.put(1, 1)  # BFINAL
@@ -557,8 +570,13 @@ def zlib_zeros(total: int) -> bytes:
         bits.code(0, 1)
         bits.code(0, 1)
     bits.code(3, 2)
+    return bits.done()
+
+
+def zlib_zeros(total: int) -> bytes:
+    """``total`` zero bytes as a zlib stream (RFC 1950) around :func:`deflate_zeros`."""
     adler = ((total % 65_521) << 16) | 1  # Adler-32 of zeros: a = 1, b = total
-    return b"\x78\xda" + bits.done() + struct.pack(">I", adler)
+    return b"\x78\xda" + deflate_zeros(total) + struct.pack(">I", adler)
 
 
 BOMB_SIDE = 8192  # within the side limit, four times the pixel limit; 67 MB decoded, 268 MB as RGBA
@@ -688,6 +706,23 @@ def bbqr_part_of_another_length() -> bytes:
     return "".join(line + "\n" for line in [first[0], second[1], first[2]]).encode()
 
 
+def bbqr_deflate_bomb() -> bytes:
+    """A 'PSBT' of 3 MB of zeros in two BBQr Z parts of 2,400 characters: more than any request."""
+    body = base64.b32encode(deflate_zeros(3 * 1024 * 1024)).decode().rstrip("=")
+    size = -(-len(body) // 2)
+    return "".join(f"B$ZP02{n:02d}{body[n * size : (n + 1) * size]}\n" for n in range(2)).encode()
+
+
+def kef_huge_rounds() -> bytes:
+    """A Krux encrypted mnemonic (KEF version 20, as its QR's base43 text) asking for 100 million
+    PBKDF2 rounds: stored 10,000, which KEF multiplies by 10,000."""
+    from signer.transport import base43
+
+    payload = hashlib.sha256(b"corpus kef").digest()  # 12-byte IV, 16 bytes of ciphertext, 4 of tag
+    envelope = bytes([6]) + b"corpus" + bytes([20]) + (10_000).to_bytes(3, "big") + payload
+    return (base43.encode(envelope) + "\n").encode()
+
+
 def _specter_parts(value: str, count: int) -> list[str]:
     size = -(-len(value) // count)
     return [f"p{m + 1}of{count} {value[m * size : (m + 1) * size]}" for m in range(count)]
@@ -710,6 +745,14 @@ def multisig_spoofed_fingerprint() -> bytes:
     spoofed = replace(keys[0], fingerprint=f"{ABANDON_FP:08x}")
     body = descriptor([spoofed, keys[1]], 2).split("#")[0]
     return f"{body}#{checksum(body)}\n".encode()
+
+
+def multisig_invisible_character() -> bytes:
+    """The family wallet's descriptor with a zero-width space inside a key, its checksum kept: on
+    most screens it reads exactly as the real one."""
+    body, checksum = family_descriptor().split("#")
+    at = body.index("xpub") + 10
+    return f"{body[:at]}\u200b{body[at:]}#{checksum}\n".encode()
 
 
 # ------------------------------------------------------------------ the cases
@@ -815,6 +858,19 @@ CASES: tuple[Case, ...] = (
         "btc-inputs-sum-above-21m.psbt", btc_inputs_sum_above_21m, "sign", 3, REFUSAL,
         "taproot inputs of 21 million BTC each: possible one by one, impossible together",
         "issue 10.5", {"amount-invalid": "refusal"},
+    ),
+    Case(
+        "btc-accepted-missing-tx-beside-a-lie.psbt", btc_accepted_missing_tx_beside_a_lie, "sign", 3, REFUSAL,
+        "an input without its previous transaction (a danger one may accept) beside one whose "
+        "witness_utxo lies: accepting the first never covers the second",
+        "issue 9.8, CVE-2020-14199", {"missing-utxo": "danger", "utxo-mismatch": "refusal"},
+    ),
+    Case(
+        "btc-taproot-anyonecanpay-witness-only.psbt", btc_taproot_anyonecanpay_witness_only, "sign", 3,
+        REFUSAL,
+        "a taproot input signed ANYONECANPAY with witness_utxo only: the signature commits to no other "
+        "input's amount, so this one's is unproven",
+        "BIP-341, RISK.md 5.1", {"missing-utxo": "refusal"},
     ),
     Case(
         "btc-change-to-another-seed.psbt", btc_change_to_another_seed, "sign", 3, REFUSAL,
@@ -1001,6 +1057,11 @@ CASES: tuple[Case, ...] = (
         "issue 10", error="not one of its cosigners",
     ),
     Case(
+        "kef-huge-rounds.txt", kef_huge_rounds, "backup restore", 1, REFUSAL,
+        "a Krux encrypted mnemonic asking for 100 million PBKDF2 rounds (hours on a Pi Zero)",
+        "issue 10 (resource bounds), KEF", error="asks for 100,000,000 key rounds",
+    ),
+    Case(
         "backup-nested-contents.bin", backup_nested_contents, "backup restore", 1, REFUSAL,
         "a backup that opens with its password and nests 5,000 levels deep inside",
         "issue 10 (resource bounds)", error="contents are not valid",
@@ -1026,6 +1087,11 @@ CASES: tuple[Case, ...] = (
         "issue 10", error="was read twice with different content",
     ),
     Case(
+        "bbqr-deflate-bomb.txt", bbqr_deflate_bomb, "sign", 1, REFUSAL,
+        "two BBQr Z parts (3 KB) that inflate to 3 MB of zeros",
+        "issue 10 (resource bounds)", error="expands beyond the limit",
+    ),
+    Case(
         "specter-first-part-alone.txt", specter_first_part_alone, "multisig register", 2, REFUSAL,
         "the first of two Specter pMofN parts of a wallet descriptor, which holds whole xpubs",
         "issue 9.4", error="do not make a complete message",
@@ -1044,6 +1110,11 @@ CASES: tuple[Case, ...] = (
         "multisig-spoofed-fingerprint.txt", multisig_spoofed_fingerprint, "multisig register", 3, REFUSAL,
         "a wallet naming this seed's fingerprint beside another seed's key",
         "RISK.md 5.2", error="not the key this seed derives",
+    ),
+    Case(
+        "multisig-invisible-character.txt", multisig_invisible_character, "multisig register", 1, REFUSAL,
+        "a wallet descriptor with a zero-width space hidden in a key (it was an unexpected error)",
+        "issue 10, BIP-380", error="no descriptor can contain: '\\u200b' (U+200B)",
     ),
     Case(
         "address-eip681-approve.txt",
