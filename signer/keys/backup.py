@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from signer import strict_json
 from signer.keys import envelope
+from signer.keys.accounts import fingerprint
 from signer.keys.errors import UnsupportedVersion, VaultCorrupt, VaultError
 from signer.keys.vault import MAX_CONTENT_BYTES, SeedEntry, Vault
 
@@ -76,12 +77,24 @@ def read_backup(blob: bytes, password: str, *, check: Check) -> list[SeedEntry]:
         except (KeyError, TypeError, ValueError):
             raise VaultCorrupt("the backup decrypted but a seed record is malformed") from None
         for entry in entries:
+            _check_fingerprint(entry)
             check(entry)
     except BaseException:
         for entry in entries:
             entry.material.wipe()
         raise
     return entries
+
+
+def _check_fingerprint(entry: SeedEntry) -> None:
+    """The fingerprint a record states must be its secret's: restoring skips seeds by fingerprint,
+    and shows it to say which seed this is."""
+    actual = fingerprint(entry.material.bip32_seed(""))
+    if actual != entry.fingerprint:
+        raise VaultCorrupt(
+            f"seed {entry.label!r}: the backup says fingerprint {entry.fingerprint}, its words give "
+            f"{actual}: the backup was altered; nothing was restored"
+        )
 
 
 def restore_into(vault: Vault, entries: list[SeedEntry]) -> tuple[list[str], list[str]]:

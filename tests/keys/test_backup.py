@@ -109,8 +109,11 @@ def test_property_envelope_round_trip(password: str, plaintext: bytes) -> None:
         envelope.open_sealed(backup.MAGIC, sealed, password + "x")
 
 
-def old_style_backup(records: list[dict[str, str]], mnemonic: str = ABANDON, label: str = "main") -> bytes:
-    """A backup as an older Airlock wrote it (nothing checked its multisig records on export)."""
+def old_style_backup(
+    records: list[dict[str, str]], mnemonic: str = ABANDON, label: str = "main", fp: str | None = None
+) -> bytes:
+    """A backup as an older Airlock wrote it (nothing checked its multisig records on export);
+    ``fp``: the fingerprint it claims for the seed, if not the seed's own."""
     import json
 
     from signer.keys.accounts import fingerprint
@@ -120,7 +123,7 @@ def old_style_backup(records: list[dict[str, str]], mnemonic: str = ABANDON, lab
     seed = {
         "label": label,
         "kind": "bip39",
-        "fingerprint": fingerprint(material.bip32_seed("")),
+        "fingerprint": fp or fingerprint(material.bip32_seed("")),
         "created": "2025-01-01T00:00:00+00:00",
         "demo": False,
         "secret": material.to_json(),
@@ -230,3 +233,26 @@ def test_cli_restore_refuses_and_changes_nothing(
         assert not target.exists() and not target.with_name("vault.prev").exists()
     else:
         assert target.read_bytes() == before and Vault.open(target, "vault pw").labels() == ["other"]
+
+
+def test_a_seed_whose_fingerprint_is_not_its_own_is_refused_before_anything_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LEGAL's words under ABANDON's fingerprint: restored into a vault holding ABANDON, the seed was
+    'skipped: already in the vault', which it is not; now the altered record is named."""
+    from signer.cli import main
+
+    with pytest.raises(VaultCorrupt, match="seed 'main': the backup says fingerprint 73c5da0a"):
+        read(old_style_backup([], mnemonic=LEGAL, fp="73c5da0a"))
+    monkeypatch.setenv("AIRLOCK_PASSWORD", "vault pw")
+    monkeypatch.setenv("AIRLOCK_BACKUP_PASSWORD", "backup pw")
+    blob = tmp_path / "backup.bin"
+    blob.write_bytes(old_style_backup([], mnemonic=LEGAL, fp="73c5da0a"))
+    target = tmp_path / "vault"
+    Vault.create(target, "vault pw", KDF).add_seed("mine", Bip39Seed.from_mnemonic(ABANDON))
+    before = target.read_bytes()
+    code = main(["backup", "restore", "--vault", str(target), str(blob)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and "skipped" not in err
+    assert "the backup says fingerprint 73c5da0a, its words give b8688df1" in err
+    assert target.read_bytes() == before
