@@ -637,7 +637,7 @@ def backup_huge_kdf() -> bytes:
     return body + hashlib.sha256(body).digest()
 
 
-def _backup_of(mnemonic: str, records: list[dict[str, str]]) -> bytes:
+def _backup_of(mnemonic: str, records: list[dict[str, str]], claimed_fingerprint: str | None = None) -> bytes:
     from signer.keys.accounts import fingerprint
     from signer.keys.seed import Bip39Seed
 
@@ -645,7 +645,7 @@ def _backup_of(mnemonic: str, records: list[dict[str, str]]) -> bytes:
     seed = {
         "label": "savings",
         "kind": "bip39",
-        "fingerprint": fingerprint(material.bip32_seed("")),
+        "fingerprint": claimed_fingerprint or fingerprint(material.bip32_seed("")),
         "created": "2025-01-01T00:00:00+00:00",
         "demo": False,
         "secret": material.to_json(),
@@ -661,6 +661,12 @@ def backup_foreign_multisig() -> bytes:
     the device would sign for (and show as change) a wallet it is no part of."""
     foreign = descriptor([cosigner(m, "p2wsh", "main") for m in (ABANDON, ZOO24)], 2)
     return _backup_of(LEGAL, [{"name": "family", "descriptor": foreign}])
+
+
+def backup_lying_fingerprint() -> bytes:
+    """LEGAL's words under the fingerprint of the test vault's seed (ABANDON's): restoring used to
+    skip it as 'already in the vault'."""
+    return _backup_of(LEGAL, [], claimed_fingerprint=f"{ABANDON_FP:08x}")
 
 
 def backup_nested_contents() -> bytes:
@@ -1060,6 +1066,11 @@ CASES: tuple[Case, ...] = (
         "kef-huge-rounds.txt", kef_huge_rounds, "backup restore", 1, REFUSAL,
         "a Krux encrypted mnemonic asking for 100 million PBKDF2 rounds (hours on a Pi Zero)",
         "issue 10 (resource bounds), KEF", error="asks for 100,000,000 key rounds",
+    ),
+    Case(
+        "backup-lying-fingerprint.bin", backup_lying_fingerprint, "backup restore", 1, REFUSAL,
+        "a backup whose seed states the fingerprint of a seed already in the vault, with other words",
+        "issue 10", error="the backup says fingerprint 73c5da0a, its words give b8688df1",
     ),
     Case(
         "backup-nested-contents.bin", backup_nested_contents, "backup restore", 1, REFUSAL,
