@@ -487,6 +487,17 @@ def eth_safe_exec_delegatecall() -> bytes:
     return _hex(tx(a(SAFE), data).raw)
 
 
+def eth_pre_eip155_legacy() -> bytes:
+    """A legacy transaction of six fields: no chain id, so its signature is valid on every chain."""
+    from signer.eth.rlpcodec import encode
+
+    return _hex(encode([7, 30 * 10**9, 21_000, a(BOB), 10**18, b""]))
+
+
+def eth_request_for_another_address() -> bytes:
+    return _ur_request(tx(a(BOB), value=1).raw, 4, address=a(BOB))
+
+
 def eth_blob_type_hex() -> bytes:
     return ("0x03" + "11" * 40 + "\n").encode()
 
@@ -1005,6 +1016,16 @@ CASES: tuple[Case, ...] = (
         "eth-request-for-another-seed.txt", eth_request_for_another_seed, "sign", 3, REFUSAL,
         "an ERC-4527 request naming another seed's fingerprint",
         "ERC-4527", {"wrong-seed": "refusal"},
+    ),
+    Case(
+        "eth-request-for-another-address.txt", eth_request_for_another_address, "sign", 3, REFUSAL,
+        "an ERC-4527 request naming another address than the one its key path gives",
+        "ERC-4527", {"address-mismatch": "refusal"},
+    ),
+    Case(
+        "eth-pre-eip155-legacy.hex", eth_pre_eip155_legacy, "sign", 1, REFUSAL,
+        "a legacy transaction without a chain id: its signature could be replayed on every chain",
+        "EIP-155", error="without an EIP-155 chain id",
     ),
     Case(
         "eth-fake-permit2.json", eth_fake_permit2, "sign", 3, DANGER,
