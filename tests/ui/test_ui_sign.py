@@ -84,6 +84,7 @@ def test_btc_burn_is_shown_as_destroyed_coins_not_as_a_recipient(tmp_path: Path)
     assert facts["Destroyed (output 2)"] == "data output (OP_RETURN)\n0.00010000 BTC", d.text()
     assert not any(label.startswith("To (output 2)") for label in facts)
     assert "op-return-burn" in content.extra["codes"] and content.extra["needs_hold"]
+    assert content.extra["can_approve"] and content.extra["fee"] == 1_000  # a valid spend, burn aside
     assert any("destroys 0.00010000 BTC" in m for severity, m in content.warnings if severity == "danger")
 
 

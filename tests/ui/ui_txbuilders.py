@@ -44,7 +44,7 @@ def btc_psbt_burning(burned: int, mnemonic: str = ABANDON) -> bytes:
 
     raw, _ = demo_psbt(mnemonic)
     psbt = PSBT.parse(raw)
-    psbt.outputs[1].vout.value -= burned
+    psbt.outputs[1].value -= burned  # embit's ``vout`` is a fresh copy: changing it changes nothing
     psbt.outputs.append(OutputScope(vout=TransactionOutput(burned, Script(b"\x6a\x04memo"))))
     return psbt.serialize()
 
