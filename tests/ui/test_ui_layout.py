@@ -73,8 +73,15 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 SKIP = {"Lock", "Next 10", "Previous 10", "I understand"}
 
 
-def crawl(new_driver: Callable[[], Driver], label: str) -> int:
-    """Visit every screen reachable by menu choices (depth-limited); return how many were checked."""
+def crawl(
+    new_driver: Callable[[], Driver],
+    label: str,
+    visit: Callable[[Driver, tuple[str, ...]], None] | None = None,
+) -> int:
+    """Visit every screen reachable by menu choices (depth-limited); return how many were checked.
+
+    Each screen is checked for layout, or handed to ``visit`` with the choices that reach it (the
+    screen gallery, tests/ui/gallery.py, draws them)."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
     checked = 0
     queue: list[tuple[str, ...]] = [()]
@@ -89,7 +96,10 @@ def crawl(new_driver: Callable[[], Driver], label: str) -> int:
         if key in seen:
             continue
         seen.add(key)
-        check_screen(screen, f"{label} {' > '.join(path) or 'root'}")
+        if visit is None:
+            check_screen(screen, f"{label} {' > '.join(path) or 'root'}")
+        else:
+            visit(d, path)
         checked += 1
         if len(path) < MAX_DEPTH and isinstance(screen, Menu | Message):
             queue += [(*path, item) for item in content.items if item not in SKIP]
