@@ -16,19 +16,22 @@ local variable set by a conditional, or an argument handed through a helper (``_
 2. Calls. Every call in ``signer/``, ``ui/`` and ``app/`` is resolved to a sink by name: a local
    definition, an import (followed through re-exports), a module attribute, or a method on a
    receiver whose class is known (``self``, a parameter annotated with the class, a local
-   assigned from the constructor).
+   assigned from the constructor). A call of a sink's method name on a receiver of unknown class
+   with a code-shaped string (``self.out.add("fee-high", ...)``) is reported, not skipped.
 3. Values. The code argument is evaluated to the set of strings it can take: literals, constants
-   (local, module-level or imported), both branches of ``a if c else b``, and every assignment to
-   a local variable. A ReviewWarning built straight into ``refusals.append(...)`` (or a sink that
-   does so) is a refusal. Anything else is reported as unresolved, so a code written in a shape
-   this scan cannot read fails the docs test instead of being skipped silently. The only
-   exception is ``x.code`` / ``x.severity``: a code handed on from another review, already
-   counted where it was made.
+   (local, module-level or imported), members of a class or enum (``Code.FEE_HIGH``), both branches
+   of ``a if c else b``, and every assignment to a local variable. A severity is a member of
+   ``Severity`` (read from its class body, like any enum). A ReviewWarning built straight into
+   ``refusals.append(...)`` (or a sink that does so) is a refusal. Anything else is reported as
+   unresolved, so a code written in a shape this scan cannot read fails the docs test instead of
+   being skipped silently. The only exception is ``x.code`` / ``x.severity``: a code handed on
+   from another review, already counted where it was made.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,9 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("signer", "ui", "app")
-SEVERITIES = {"INFO": "info", "WARN": "warn", "DANGER": "danger"}
+SEVERITIES = ("info", "warn", "danger")  # the values of signer.review.Severity
 REFUSED = "refused"
 PASSTHROUGH = ("code", "severity")  # attributes that hand on a value made elsewhere
+CODE_SHAPE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)+")  # what every code looks like
 
 
 class Unresolved(Exception):
@@ -291,6 +295,9 @@ class _Scanner:
             value = self.constant(alias, expr.attr) if alias else None
             if value is not None:
                 return self.strings(value, _Context(alias or ctx.module), depth + 1)
+            member = self.class_constant(ctx.module, expr.value.id, expr.attr)
+            if member is not None:  # a member of a closed vocabulary (an enum of codes)
+                return self.strings(member[1], _Context(member[0]), depth + 1)
         if isinstance(expr, ast.Name):
             local = ctx.assignments(expr.id)
             if local:
@@ -303,16 +310,28 @@ class _Scanner:
                 return self.strings(value, _Context(self._home(ctx.module, expr.id)), depth + 1)
         raise Unresolved(ast.unparse(expr))
 
+    def class_constant(self, module: str, name: str, attr: str) -> tuple[str, ast.expr] | None:
+        """(module, value) of ``name.attr`` where ``name`` is a class with ``attr = value`` in its body
+        (an enum member, a class constant)."""
+        ref = self.resolve(module, name)
+        if ref is None or ref[1] not in self.modules[ref[0]].classes:
+            return None
+        for item in self.modules[ref[0]].classes[ref[1]].body:
+            if (
+                isinstance(item, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == attr for t in item.targets)
+            ):
+                return ref[0], item.value
+        return None
+
     def severities(self, expr: ast.expr, ctx: _Context, depth: int = 0) -> set[str] | None:
         if depth > 20:
             raise Unresolved("too deep")
-        if (
-            isinstance(expr, ast.Attribute)
-            and isinstance(expr.value, ast.Name)
-            and expr.value.id == "Severity"
-            and expr.attr in SEVERITIES
-        ):
-            return {SEVERITIES[expr.attr]}
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            member = self.class_constant(ctx.module, expr.value.id, expr.attr)
+            value = member[1] if member is not None else None
+            if isinstance(value, ast.Constant) and value.value in SEVERITIES:
+                return {str(value.value)}
         if isinstance(expr, ast.IfExp):
             a, b = self.severities(expr.body, ctx, depth + 1), self.severities(expr.orelse, ctx, depth + 1)
             return (a or set()) | (b or set()) if a is not None or b is not None else None
@@ -444,6 +463,20 @@ def _is_refusal_append(call: ast.Call, parent: ast.AST | None) -> bool:
     return isinstance(target, ast.Name) and target.id == "refusals"
 
 
+def _looks_like_a_sink_call(call: ast.Call, sinks: dict[str, Sink], scanner: _Scanner, ctx: _Context) -> bool:
+    """A method call the scan could not resolve (its receiver's class is unknown) that has a sink's
+    name and a code-shaped string (``"fee-high"``) where that sink takes its code."""
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in sinks:
+        return False
+    sink = sinks[call.func.attr]
+    code = _arg(call, sink.code_pos, sink.code_kw)
+    try:
+        values = scanner.strings(code, ctx) if code is not None else None
+    except Unresolved:
+        return False
+    return bool(values) and all(CODE_SHAPE.fullmatch(v) for v in values or ())
+
+
 def _own_ref(ctx: _Context) -> Ref | None:
     """The function a call sits in, as a sink key; None inside a nested function."""
     if len(ctx.functions) != 1:
@@ -486,12 +519,15 @@ def scan(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> Scan:
 
     # 2. every call of a sink that makes a code (rather than handing one on)
     result = Scan()
+    method_sinks = {qual.rsplit(".", 1)[1]: sink for (_, qual), sink in scanner.sinks.items() if "." in qual}
     for mod, call, ctx, parent in calls:
         ref = scanner.callee(call, ctx)
         sink = scanner.sinks.get(ref) if ref else None
-        if sink is None:
-            continue
         where = f"{mod.path.relative_to(root).as_posix()}:{call.lineno}"
+        if sink is None:
+            if _looks_like_a_sink_call(call, method_sinks, scanner, ctx):
+                result.unresolved.append(f"{where}: {ast.unparse(call)[:80]} (whose method is this?)")
+            continue
         code = _arg(call, sink.code_pos, sink.code_kw)
         if code is None and sink.default_code is None:
             result.unresolved.append(f"{where}: {ast.unparse(call)[:80]} (no code argument)")

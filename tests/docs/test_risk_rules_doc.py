@@ -91,15 +91,21 @@ class NotOurs(ChainRefusal):
 '''
 
 CONSTANTS = '''
+from enum import StrEnum
+
 IMPORTED = "imported-constant"
 VIA_MODULE = "module-attribute"
+
+
+class Code(StrEnum):
+    MEMBER = "enum-member"
 '''
 
 RULES = '''
 from dataclasses import dataclass, field
 
 from pkg import constants
-from pkg.constants import IMPORTED
+from pkg.constants import IMPORTED, Code
 from pkg.errors import ChainRefusal, NotOurs
 from signer.review import ReviewWarning, Severity
 
@@ -123,6 +129,7 @@ def _check(f: _Findings, big: bool) -> None:
     f.warn(LOCAL, Severity.DANGER if big else Severity.WARN, "m")
     f.refuse(IMPORTED, "m")
     f.warn(constants.VIA_MODULE, Severity.WARN, "m")
+    f.warn(Code.MEMBER, Severity.INFO, "m")
 
 
 def rules(other) -> list:
@@ -168,6 +175,7 @@ def test_the_scan_reads_every_shape_a_code_takes(tmp_path: Path) -> None:
         "module-constant": {"danger", "warn"},
         "imported-constant": {"refused"},
         "module-attribute": {"warn"},
+        "enum-member": {"info"},
         "branch-a": {"danger", "info"},
         "branch-b": {"danger", "info"},
         "keyword": {"warn"},
@@ -184,6 +192,7 @@ def test_the_scan_reads_every_shape_a_code_takes(tmp_path: Path) -> None:
         'f.warn(f"built-{big}", Severity.INFO, "m")',  # a code made at run time
         'f.warn("x", level(), "m")',  # a severity the scan cannot follow
         'f.warn(CODES[0], Severity.INFO, "m")',
+        'holder.findings.warn("held-elsewhere", Severity.INFO, "m")',  # a receiver of unknown class
     ],
 )
 def test_the_scan_names_what_it_cannot_read(tmp_path: Path, shape: str) -> None:
