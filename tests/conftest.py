@@ -3,14 +3,26 @@
 Every test that writes files does so under its ``tmp_path``. After each such test, the files it
 wrote are scanned for the suite's test mnemonics (and their entropy and seeds, in hex): a secret in
 plaintext anywhere but a deliberate input file (written with ``secret_input``) fails the test.
+
+Property tests (hypothesis) run seeded: profile ``airlock`` fixes each test's examples (a seed
+derived from the test itself), keeps no example database that could make one run differ from the
+next, and sets no deadline (timing belongs in bench/). ``AIRLOCK_FUZZ=N`` instead draws fresh
+random examples, N times as many in the fuzz targets of tests/fuzz, for fuzzing by hand; a failure
+it finds prints the ``@reproduce_failure`` blob to replay it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("airlock", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("airlock-fuzz", derandomize=False, database=None, deadline=None, print_blob=True)
+settings.load_profile("airlock-fuzz" if os.environ.get("AIRLOCK_FUZZ") else "airlock")
 
 ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 ZOO24 = " ".join(["zoo"] * 23 + ["vote"])
