@@ -1,18 +1,21 @@
-"""JSON from anyone: size, nesting, duplicate keys and NaN bounded before any other code reads it.
+"""JSON from anyone: size, nesting, duplicate keys, numbers and NaN bounded before any other code reads it.
 
 Every document that can arrive from outside (a QR, a request file, a backup made by someone
 else, a wallet file) goes through :func:`loads`. The C parser of the standard library would
 raise ``RecursionError`` on deep nesting, and a document just short of that would make the
 recursive walkers that read it later fail instead; so nesting is checked here, iteratively, and
-kept far below what any reader of ours recurses through.
+kept far below what any reader of ours recurses through. Numbers are bounded too: Python reads
+an integer of more than 4300 digits as a ``ValueError`` of its own, and ``1e999`` as infinity.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 DEFAULT_MAX_DEPTH = 32
+MAX_INT_DIGITS = 100  # a uint256 has 78 digits; no number Airlock reads is longer
 
 
 class JsonRejected(ValueError):
@@ -30,6 +33,20 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise JsonRejected(f"{name} is not a JSON number")
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise JsonRejected(f"a number has {digits} digits, more than the {MAX_INT_DIGITS} accepted")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonRejected("a number is too large to be read as a number")
+    return value
 
 
 def depth(doc: Any) -> int:
@@ -58,7 +75,8 @@ def loads(
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Any:
     """Parse ``data`` strictly: UTF-8, at most ``max_bytes``, nesting at most ``max_depth``, no
-    duplicate keys, no NaN or Infinity. Raises :class:`JsonRejected` naming ``what``."""
+    duplicate keys, no NaN or Infinity, integers of at most MAX_INT_DIGITS digits. Raises
+    :class:`JsonRejected` naming ``what``."""
     if len(data) > max_bytes:
         raise JsonRejected(f"{what} is {len(data)} bytes, more than the {max_bytes} accepted")
     if isinstance(data, bytes | bytearray):
@@ -67,7 +85,13 @@ def loads(
         except UnicodeDecodeError as exc:
             raise JsonRejected(f"{what} is not UTF-8 text (byte {exc.start})") from None
     try:
-        doc = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        doc = json.loads(
+            data,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+        )
     except RecursionError:
         raise JsonRejected(f"{what} nests more than {max_depth} levels deep") from None
     except JsonRejected as exc:
