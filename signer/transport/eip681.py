@@ -14,6 +14,7 @@ from signer.transport.uri_query import split_query
 
 SCHEME = "ethereum:"
 MAX_UINT256 = 2**256 - 1
+_MAX_DIGITS = len(str(MAX_UINT256))
 _FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"\+?([0-9]+)(?:\.([0-9]+))?(?:[eE]\+?([0-9]{1,3}))?")
 
@@ -54,10 +55,11 @@ def parse_eip681_number(text: str) -> int:
     whole, frac, exp = match.group(1), match.group(2) or "", int(match.group(3) or 0)
     if len(frac) > exp and frac[exp:].strip("0"):
         raise TransportError("EIP-681 number is not a whole number")
-    value = int(whole + frac[:exp].ljust(exp, "0")) if exp or frac else int(whole)
-    if value > MAX_UINT256:
+    digits = (whole + frac[:exp].ljust(exp, "0")).lstrip("0") or "0"
+    # counted before int(): Python refuses to read more than 4300 digits (and 2**256 has 78)
+    if len(digits) > _MAX_DIGITS or int(digits) > MAX_UINT256:
         raise TransportError("EIP-681 number exceeds 2**256 - 1")
-    return value
+    return int(digits)
 
 
 def parse_eip681(text: str) -> EIP681:

@@ -227,6 +227,10 @@ def test_eip681_numbers(number: str, value: int) -> None:
         (f"ethereum:{EIP55[0]}?value=1.5", "not a whole number"),
         (f"ethereum:{EIP55[0]}?value=-1", "negative"),
         (f"ethereum:{EIP55[0]}?value=1e99", "exceeds 2\\*\\*256"),
+        # more digits than int() reads from text (4300): its ValueError escaped
+        (f"ethereum:{EIP55[0]}?value=" + "1" * 4301, "exceeds 2\\*\\*256"),
+        (f"ethereum:{EIP55[0]}?value=" + "1" * 3400 + "e999", "exceeds 2\\*\\*256"),
+        (f"ethereum:{EIP55[0]}/transfer?address={EIP55[1]}&uint256=" + "9" * 5000, "exceeds 2\\*\\*256"),
         (f"ethereum:{EIP55[0]}@0", "chain id"),
         (f"ethereum:{EIP55[0]}@abc", "chain id"),
         (f"ethereum:{EIP55[0]}/trans-fer", "function name"),
