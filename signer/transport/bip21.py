@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from signer.transport.addresses import BitcoinAddress, parse_bitcoin_address
 from signer.transport.errors import TransportError
@@ -51,15 +50,23 @@ def is_bip21(text: str) -> bool:
 
 
 def btc_to_sats(amount: str) -> int:
-    """A BIP-21 amount (decimal BTC, no exponent, no sign, no thousands separator) in satoshis."""
+    """A BIP-21 amount (decimal BTC, no exponent, no sign, no thousands separator) in satoshis.
+
+    Read digit by digit, never through a rounding decimal context: ``1.0000000000000000000000000001``
+    has more than 8 decimals and is refused, not rounded to 1 BTC.
+    """
     if not _AMOUNT.fullmatch(amount):
         raise TransportError("BIP-21 amount is not a plain decimal number of BTC")
-    sats = Decimal(amount) * 100_000_000
-    if sats != sats.to_integral_value():
+    whole, _, fraction = amount.partition(".")
+    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
+    if len(fraction) > 8:
         raise TransportError("BIP-21 amount has more than 8 decimals")
+    if len(whole) > len(str(MAX_SATS // 100_000_000)):
+        raise TransportError("BIP-21 amount exceeds 21 million BTC")
+    sats = int(whole or "0") * 100_000_000 + int(fraction.ljust(8, "0"))
     if sats > MAX_SATS:
         raise TransportError("BIP-21 amount exceeds 21 million BTC")
-    return int(sats)
+    return sats
 
 
 def parse_bip21(text: str) -> BIP21:

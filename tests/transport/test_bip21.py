@@ -83,7 +83,8 @@ def test_plus_is_not_a_space() -> None:
 @pytest.mark.parametrize(
     ("amount", "sats"),
     [("20.3", 2_030_000_000), ("50", 5_000_000_000), ("0.00000001", 1), (".5", 50_000_000),
-     ("1.", 100_000_000), ("21000000", 2_100_000_000_000_000), ("0", 0), ("007.10", 710_000_000)],
+     ("1.", 100_000_000), ("21000000", 2_100_000_000_000_000), ("0", 0), ("007.10", 710_000_000),
+     ("0.10000000000000000000", 10_000_000), ("000000000000000000001", 100_000_000)],
 )  # fmt: skip
 def test_amounts(amount: str, sats: int) -> None:
     assert btc_to_sats(amount) == sats
@@ -94,6 +95,10 @@ def test_amounts(amount: str, sats: int) -> None:
     ("uri", "reason"),
     [
         (f"bitcoin:{BIP84_FIRST}?amount=1.123456789", "more than 8 decimals"),
+        # a 9th decimal far enough down was rounded away (28-digit decimal context): taken as 1 BTC
+        (f"bitcoin:{BIP84_FIRST}?amount=1.0000000000000000000000000001", "more than 8 decimals"),
+        (f"bitcoin:{BIP84_FIRST}?amount=21000000.0000000000000000000001", "more than 8 decimals"),
+        (f"bitcoin:{BIP84_FIRST}?amount=" + "1" * 5000, "exceeds 21 million"),
         (f"bitcoin:{BIP84_FIRST}?amount=1e3", "plain decimal"),
         (f"bitcoin:{BIP84_FIRST}?amount=-1", "plain decimal"),
         (f"bitcoin:{BIP84_FIRST}?amount=50,000.00", "plain decimal"),  # BIP-21: commas are invalid
