@@ -221,13 +221,13 @@ def normalise_xpub(text: str) -> tuple[str, bool]:
     return key.to_base58(), is_main
 
 
-_PATH_ELEMENT = re.compile(r"^(\d+)(['hH]?)$")
+_PATH_ELEMENT = re.compile(r"([0-9]{1,10})(['hH]?)")  # ASCII digits only; 2**31 has 10
 
 
 def parse_origin_path(parts: list[str], where: str) -> tuple[int, ...]:
     path = []
     for part in parts:
-        match = _PATH_ELEMENT.match(part)
+        match = _PATH_ELEMENT.fullmatch(part)
         if not match:
             raise DescriptorError(f"{where}: bad derivation element {part!r}")
         value = int(match.group(1))

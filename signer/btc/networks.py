@@ -133,6 +133,9 @@ def format_path(path: tuple[int, ...] | list[int]) -> str:
     return "/".join(parts)
 
 
+_MAX_INDEX_DIGITS = len(str(HARDENED - 1))
+
+
 def parse_path(text: str) -> tuple[int, ...]:
     """Parse ``m/84h/0'/0/5`` strictly (hardened as h, H or ')."""
     parts = text.strip().split("/")
@@ -144,8 +147,8 @@ def parse_path(text: str) -> tuple[int, ...]:
         digits = part[:-1] if hardened else part
         if not (digits.isascii() and digits.isdigit()) or (len(digits) > 1 and digits[0] == "0"):
             raise PathError(f"derivation path {text!r} has a bad element {part!r}")
-        value = int(digits)
-        if value >= HARDENED:
+        if len(digits) > _MAX_INDEX_DIGITS or int(digits) >= HARDENED:  # int() reads 4300 digits at most
             raise PathError(f"derivation path {text!r} has an index out of range")
+        value = int(digits)
         out.append(value + HARDENED if hardened else value)
     return tuple(out)

@@ -228,3 +228,12 @@ def test_paths_take_only_ascii_digits(text: str) -> None:
 
     with pytest.raises(PathError, match="bad element"):
         parse_path(text)
+
+
+@pytest.mark.parametrize("text", ["m/84h/" + "1" * 4301, "m/84h/0h/" + "9" * 11 + "h", "m/2147483648"])
+def test_path_indexes_longer_than_any_index_are_out_of_range(text: str) -> None:
+    """More digits than int() reads from text (4300) escaped as its ValueError."""
+    from signer.btc.networks import parse_path
+
+    with pytest.raises(PathError, match="out of range"):
+        parse_path(text)

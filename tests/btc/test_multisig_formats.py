@@ -125,6 +125,9 @@ def test_caravan_file_that_hides_this_seeds_origin_is_refused_with_the_reason() 
         (lambda d: d.update(addressType="P2TR"), "addressType 'P2TR'"),
         (lambda d: d["extendedPublicKeys"][1].update(xfp="1234"), "8 hex digits"),
         (lambda d: d["extendedPublicKeys"][1].update(bip32Path="m/48'/x"), "bad derivation element"),
+        # digits of other scripts were read as ASCII ones; thousands of digits escaped int()
+        (lambda d: d["extendedPublicKeys"][1].update(bip32Path="m/٤٨'/1'/0'/2'"), "bad derivation element"),
+        (lambda d: d["extendedPublicKeys"][1].update(bip32Path="m/48'/" + "1" * 4400), "bad derivation"),
         (lambda d: d["extendedPublicKeys"][1].pop("xpub"), "xpub is missing"),
         (lambda d: d.update(extendedPublicKeys="none"), "list of keys"),
     ],
