@@ -317,8 +317,8 @@ def parse_descriptor(text: str, name: str | None = None, *, require_checksum: bo
     if not (inner.startswith("sortedmulti(") and inner.endswith(")")):
         raise DescriptorError("expected sortedmulti(M,KEY,...) inside the script wrapper")
     args = _split_top(inner[len("sortedmulti(") : -1])
-    if not (args[0].isascii() and args[0].isdigit()):
-        raise DescriptorError(f"threshold {args[0]!r} is not a number")
+    if not (args[0].isascii() and args[0].isdigit()) or len(args[0]) > 3:  # int() reads 4300 digits at most
+        raise DescriptorError(f"threshold {args[0][:12]!r} is not a number of cosigners")
     parsed = [_parse_key(k) for k in args[1:]]
     return build_wallet(name, int(args[0]), script_type, parsed)
 

@@ -111,6 +111,11 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
             DescriptorError,
             "not a number",
         ),
+        (  # thousands of digits escaped int() as its ValueError
+            lambda r: descriptor(r[:3]).split("#")[0].replace("(2,", "(" + "2" * 4400 + ","),
+            DescriptorError,
+            "not a number",
+        ),
         (lambda r: descriptor(r[:3], suffix="").split("#")[0], DescriptorError, "suffix"),
         (
             lambda r: "sh(multi(2," + ",".join(key_expr(x) + "/<0;1>/*" for x in r[:3]) + "))",
@@ -132,6 +137,7 @@ def test_descriptor_and_text_give_the_same_wallet(roots) -> None:
         "unsorted",
         "bad-threshold",
         "superscript-threshold",
+        "huge-threshold",
         "no-suffix",
         "legacy-unsorted",
         "policy-count",

@@ -78,6 +78,14 @@ def test_coldcard_text_without_a_format_line_is_legacy_p2sh_as_on_coldcard() -> 
     assert wallet.address(0, 0).startswith("2")  # a testnet P2SH address
 
 
+@pytest.mark.parametrize("policy", ["٢ of ٣", "2 of " + "3" * 4400, "²/3"])
+def test_a_coldcard_policy_takes_only_a_few_ascii_digits(policy: str) -> None:
+    """\\d took Arabic-Indic digits as 2 of 3, and thousands of digits escaped int() as ValueError."""
+    text = coldcard_text(keys_for("p2wsh"), 2).replace("Policy: 2 of 3", f"Policy: {policy}")
+    with pytest.raises(DescriptorError, match="Policy: M of N"):
+        parse_wallet(text)
+
+
 def test_sparrow_caravan_export_spells_nested_segwit_with_an_underscore() -> None:
     keys = keys_for("p2sh-p2wsh")
     text = caravan_json(keys, 2, "p2sh-p2wsh", address_type="P2SH_P2WSH")

@@ -59,7 +59,8 @@ def parse_coldcard_text(text: str, name: str | None = None) -> MultisigWallet:
             keys.append((Cosigner(bytes.fromhex(label), derivation, xpub), is_main))
         else:
             raise DescriptorError(f"line {lineno}: unknown field {label!r}")
-    policy = re.fullmatch(r"(\d+)\s*(?:of|/)\s*(\d+)", fields.get("policy", ""), re.IGNORECASE)
+    # ASCII digits only (\d would read other scripts' digits as these), few enough for int()
+    policy = re.fullmatch(r"([0-9]{1,3})\s*(?:of|/)\s*([0-9]{1,3})", fields.get("policy", ""), re.IGNORECASE)
     if not policy:
         raise DescriptorError("wallet text needs a 'Policy: M of N' line")
     m, n = int(policy.group(1)), int(policy.group(2))
