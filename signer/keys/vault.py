@@ -417,8 +417,11 @@ def _parse_plaintext(plain: bytearray) -> tuple[list[SeedEntry], dict[str, Any]]
         raise VaultCorrupt("the vault decrypted but its contents are not an Airlock vault")
     if doc.get("version") != PLAINTEXT_VERSION:
         raise UnsupportedVersion(f"vault contents version {doc.get('version')} is not supported")
+    settings = doc.get("settings", {})
+    if not isinstance(settings, dict):
+        raise VaultCorrupt("the vault decrypted but its settings are malformed")
     try:
         seeds = [SeedEntry.from_json(s) for s in doc["seeds"]]
     except (KeyError, TypeError, ValueError):
         raise VaultCorrupt("the vault decrypted but a seed record is malformed") from None
-    return seeds, dict(doc.get("settings", {}))
+    return seeds, dict(settings)

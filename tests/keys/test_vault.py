@@ -361,6 +361,20 @@ def test_out_of_range_seed_records_are_malformed(secret: dict[str, object]) -> N
         SeedEntry.from_json(record)
 
 
+@pytest.mark.parametrize("settings", [None, "dark", [1, 2], 7])
+def test_vault_settings_that_are_not_an_object_are_corrupt(tmp_path: Path, settings: object) -> None:
+    """They escaped Vault.open as TypeError or ValueError (dict(None), dict("dark"))."""
+    import json
+
+    from signer.keys.vault import MAGIC
+
+    path = tmp_path / "odd.vault"
+    doc = {"format": "airlock-vault", "version": 1, "seeds": [], "settings": settings}
+    path.write_bytes(envelope.seal(MAGIC, json.dumps(doc).encode(), PW, KDF))
+    with pytest.raises(VaultCorrupt, match="settings are malformed"):
+        Vault.open(path, PW)
+
+
 def test_check_file_on_a_missing_vault(tmp_path: Path) -> None:
     with pytest.raises(VaultError, match="no vault"):
         Vault.check_file(tmp_path / "absent")
