@@ -95,6 +95,8 @@ def script_from_address(address: str, network: str) -> bytes:
     text = address.strip()
     if not text:
         raise AddressError("empty address")
+    if any(c.isspace() for c in text):  # the messages below quote the address: keep them one line
+        raise AddressError("an address has no spaces or line breaks inside it")
     hrp_end = text.rfind("1")
     if hrp_end > 0 and text.lower()[:hrp_end] in {"bc", "tb", "bcrt"}:
         hrp = text.lower()[:hrp_end]

@@ -230,6 +230,16 @@ def test_paths_take_only_ascii_digits(text: str) -> None:
         parse_path(text)
 
 
+@pytest.mark.parametrize(
+    "address", ["bc1\nqcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", "1BvBMSEYstWetqTFn5Au4m4GFg7x\rJaNVN2"]
+)
+def test_an_address_with_a_line_break_inside_is_refused_in_one_line(address: str) -> None:
+    """The error quoted the address as it was, so its message spanned two lines."""
+    with pytest.raises(AddressError, match="no spaces or line breaks") as refused:
+        verify_message(address, "hi", "H" + "A" * 87)
+    assert "\n" not in str(refused.value) and "\r" not in str(refused.value)
+
+
 @pytest.mark.parametrize("text", ["m/84h/" + "1" * 4301, "m/84h/0h/" + "9" * 11 + "h", "m/2147483648"])
 def test_path_indexes_longer_than_any_index_are_out_of_range(text: str) -> None:
     """More digits than int() reads from text (4300) escaped as its ValueError."""
