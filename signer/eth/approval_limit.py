@@ -90,8 +90,10 @@ def parse_limit(text: str, approval: EditableApproval) -> int:
     cleaned = text.strip()
     if cleaned.lower().endswith(RAW_SUFFIX):
         digits = cleaned[: -len(RAW_SUFFIX)].strip().replace(",", "").replace("_", "")
-        if not digits.isdigit():
+        if not (digits.isascii() and digits.isdigit()):  # isdigit() alone takes "²", which int() refuses
             raise EthError(f"{text!r} is not a whole number of base units (e.g. 250500000raw)")
+        if len(digits.lstrip("0")) > len(str(UINT256_MAX)):  # before int(): it reads 4300 digits at most
+            raise EthError(f"{text[:24]!r}... is too large for a uint256")
         amount = int(digits)
     else:
         m = re.fullmatch(r"([0-9][0-9,_]*(?:\.[0-9]*)?)\s*([A-Za-z][A-Za-z0-9.]*)?", cleaned)

@@ -108,6 +108,13 @@ def test_limit_amounts(text: str, expected: int) -> None:
         ("lots", "not an amount"),
         ("12xraw", "whole number"),
         (str(10**72), "too large"),
+        # isdigit() took "²" and int() refused it, and thousands of digits escaped int(): each was a
+        # ValueError ("airlock sign --approval-limit" stopped on an unexpected error)
+        ("²raw", "whole number"),
+        ("٢٥٠", "not an amount"),
+        ("1" * 4400 + "raw", "too large"),
+        ("1" * 4400, "too large"),
+        ("1" * 100 + "." + "1" * 5000, "decimal places"),
     ],
 )
 def test_bad_limits_are_refused(text: str, error: str) -> None:
