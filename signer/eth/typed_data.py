@@ -21,9 +21,13 @@ MAX_JSON_BYTES = 256 * 1024
 MAX_DEPTH = 12
 MAX_NODES = 20_000
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
-_INT_TYPE = re.compile(r"^(u?)int(\d*)$")
-_BYTES_N = re.compile(r"^bytes(\d+)$")
-_ARRAY = re.compile(r"^(.*)\[(\d*)\]$")
+# ASCII digits, and only as many as a valid type can have (\d would take other scripts' digits,
+# and int() refuses more than 4300 of them with a ValueError of its own)
+_INT_TYPE = re.compile(r"^(u?)int([0-9]{0,3})$")
+_BYTES_N = re.compile(r"^bytes([0-9]{1,2})$")
+_ARRAY = re.compile(r"^(.*)\[([0-9]{0,5})\]$")
+_DECIMAL = re.compile(r"-?[0-9]+")
+_MAX_INT_DIGITS = len(str(2**256))
 DOMAIN_FIELDS = {
     "name": "string",
     "version": "string",
@@ -276,15 +280,19 @@ def _int_value(value: Any, type_: str, path: str) -> int:
     elif isinstance(value, str) and re.fullmatch(r"-?0x[0-9a-fA-F]+", value.strip()):
         text = value.strip()
         n = -int(text[3:], 16) if text.startswith("-") else int(text[2:], 16)
-    elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+    elif isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+        if len(value.strip().lstrip("-").lstrip("0")) > _MAX_INT_DIGITS:
+            raise TypedDataError(f"{path}: {value.strip()[:20]}... is out of range for {type_}")
         n = int(value.strip())
     elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         n = int(value)
     else:
         raise TypedDataError(f"{path}: {value!r} is not a valid {type_}")
     lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
-    if not lo <= n <= hi:
-        raise TypedDataError(f"{path}: {n} is out of range for {type_}")
+    if not lo <= n <= hi:  # shown as given: str() of an int from thousands of hex digits is a ValueError
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 80 else shown[:80] + "..."
+        raise TypedDataError(f"{path}: {shown} is out of range for {type_}")
     return n
 
 

@@ -81,6 +81,16 @@ def mail(**changes: object) -> str:
         (mail(domain__chainId="0x" + "f" * 65), "out of range"),
         (mail(domain__chainId=True), "boolean"),
         (mail(domain__chainId="one"), "not a valid uint256"),
+        # each of these escaped as Python's ValueError (int() of more than 4300 digits, or str() of
+        # an int that long for the message), or read another script's digits as ASCII ones
+        (mail(domain__chainId="1" * 4400), "out of range"),
+        (mail(domain__chainId="0x" + "f" * 4000), "out of range"),
+        (mail(domain__chainId="١"), "not a valid uint256"),
+        (mail(types__Person=[{"name": "x", "type": "uint" + "8" * 4400}]), "unknown type"),
+        (mail(types__Person=[{"name": "x", "type": "uint٢٥٦"}]), "unknown type"),
+        (mail(types__Person=[{"name": "x", "type": "bytes" + "3" * 4400}]), "unknown type"),
+        (mail(types__Person=[{"name": "x", "type": "string[" + "1" * 4400 + "]"}]), "unknown type"),
+        (mail(types__Person=[{"name": "x", "type": "string[٣]"}]), "unknown type"),
         (mail(extra=1), "unexpected top-level"),
     ],
 )
