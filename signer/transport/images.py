@@ -13,6 +13,7 @@ PIL and numpy are imported inside the function: only the flows that read images 
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Any
 
 from signer.transport.errors import TransportError
@@ -25,6 +26,14 @@ DECODE_SIDE = 2048  # larger images are reduced to this longest side before deco
 
 def open_gray(raw: bytes, label: str = "the image") -> Any:
     """``raw`` image file bytes as a 2-D uint8 numpy array, reduced to at most ``DECODE_SIDE``."""
+    with warnings.catch_warnings():
+        # Pillow warns about what it skips in a damaged file ("Corrupt EXIF data..."); the person is
+        # told in one line whether the image could be read, never shown the library's warnings
+        warnings.simplefilter("ignore")
+        return _open_gray(raw, label)
+
+
+def _open_gray(raw: bytes, label: str) -> Any:
     import numpy as np
     from PIL import Image
 

@@ -281,3 +281,26 @@ def test_decode_input_errors(
     stdin(monkeypatch, b"\n\n")
     code, _, err = run(capsysbinary, "qr", "decode")
     assert code == 1 and "no QR data" in err
+
+
+def test_a_damaged_image_is_one_line_without_the_image_librarys_warnings(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """A TIFF whose header points past its end made Pillow warn ("Corrupt EXIF data...") on the
+    terminal, lines of library paths before the one-line refusal."""
+    import warnings
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (40, 40), 255).save(buffer, format="TIFF")
+    damaged = bytearray(buffer.getvalue())
+    damaged[4] = 0xFF  # the offset of the first directory: now past the end of the file
+    path = tmp_path / "damaged.tif"
+    path.write_bytes(bytes(damaged))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(["qr", "decode", str(path)])
+    err = capsysbinary.readouterr().err.decode()
+    assert [str(w.message) for w in caught] == []
+    assert code == 2 and err.count("\n") == 1 and err.startswith("airlock: ") and "image" in err
