@@ -4,14 +4,19 @@ Every document that can arrive from outside (a QR, a request file, a backup made
 else, a wallet file) goes through :func:`loads`. The C parser of the standard library would
 raise ``RecursionError`` on deep nesting, and a document just short of that would make the
 recursive walkers that read it later fail instead; so nesting is checked here, iteratively, and
-kept far below what any reader of ours recurses through. Numbers are bounded too: Python reads
-an integer of more than 4300 digits as a ``ValueError`` of its own, and ``1e999`` as infinity.
+kept far below what any reader of ours recurses through. The nesting is also counted *before*
+the parser runs: it recurses on the C stack up to ``sys.getrecursionlimit()``, and a library
+(py_ecc, imported by eth-account) raises that limit to 100,000, past what the stack holds; deep
+nesting would then end the process instead of raising RecursionError. Numbers are bounded too:
+Python reads an integer of more than 4300 digits as a ``ValueError`` of its own, and ``1e999`` as
+infinity.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 DEFAULT_MAX_DEPTH = 32
@@ -49,6 +54,27 @@ def _finite_float(text: str) -> float:
     return value
 
 
+# A JSON string (escapes included; unterminated to the end) or a bracket: what nests is outside strings.
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
+
+
+def nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether arrays and objects in the JSON ``text`` nest more than ``limit`` deep, read before
+    parsing and without recursion (brackets inside strings do not count)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    level = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        token = match.group()
+        if token in "[{":
+            level += 1
+            if level > limit:
+                return True
+        elif token in "]}":
+            level -= 1
+    return False
+
+
 def depth(doc: Any) -> int:
     """How deeply arrays and objects nest in ``doc`` (a scalar is 0), without recursion."""
     deepest = 0
@@ -84,6 +110,8 @@ def loads(
             data = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise JsonRejected(f"{what} is not UTF-8 text (byte {exc.start})") from None
+    if nests_deeper_than(data, max_depth):
+        raise JsonRejected(f"{what} nests more than {max_depth} levels deep")
     try:
         doc = json.loads(
             data,

@@ -47,3 +47,36 @@ def test_a_request_file_with_a_huge_number_is_one_clean_line(
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.startswith("airlock: ") and "5000 digits" in err and err.count("\n") == 1
+
+
+def test_deep_nesting_is_refused_even_after_eth_account_raised_the_recursion_limit() -> None:
+    """py_ecc (imported with eth-account) sets the recursion limit to 100,000: json's C parser then
+    recursed through 400,000 brackets until the process died (SIGSEGV) instead of RecursionError.
+    Run in a child process: the old behaviour ends the process."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys; import py_ecc; assert sys.getrecursionlimit() >= 100_000\n"
+        "from signer import strict_json\n"
+        "try:\n"
+        "    strict_json.loads('[' * 400_000 + ']' * 400_000)\n"
+        "except strict_json.JsonRejected as exc:\n"
+        "    print(exc)\n"
+        # the same brackets fit one BBQr QR code (zlib): scanning it ended the device app
+        "from signer.transport import bbqr\n"
+        "from signer.transport.assembler import Assembler\n"
+        "(part,) = bbqr.split(b'[' * 400_000 + b']' * 400_000, 'U', encoding='Z').parts\n"
+        "print(Assembler().add(part).describe())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-300:]
+    assert "nests more than 32 levels deep" in done.stdout and "complete (bbqr)" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "deeper"),
+    [('"[[[[[[" ', False), ('["\\\\", "[[[[["]', False), ('["\\"[[[[[[["]', False), ("[[[[[[]]]]]]", True)],
+)
+def test_nesting_is_counted_outside_strings_only(text: str, deeper: bool) -> None:
+    assert strict_json.nests_deeper_than(text, 5) == deeper
