@@ -878,3 +878,7 @@ def test_the_inventory_names_only_tests_that_exist() -> None:
         path = tests / (_INVENTORY_FILES.get(where) or where.replace("E/", "eth/"))
         source = path.read_text()
         assert re.search(rf"def {name}{'' if cut else '[(]'}", source), f"{where}::{name} does not exist"
+    entry_points = (tests / "fuzz" / "test_fuzz_entry_points.py").read_text()
+    for name in ("sign", "qr_decode", "backup_restore", "multisig_register", "address_check"):
+        assert f"def test_{name}(" in entry_points
+    assert "def test_device_scan_of_damaged_codes(" in entry_points

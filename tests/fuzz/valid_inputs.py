@@ -9,6 +9,10 @@ import io
 import json
 from functools import cache
 
+# eth-account imports py_ecc, which raises the recursion limit to 100,000: the device runs like
+# that after its first Ethereum review, so the targets do too, from the start (and hypothesis does
+# not see the limit change in the middle of a test)
+import eth_account  # noqa: F401
 from btc.builders import Out, Wallet, bip322_to_spend, build_psbt, external, root_from
 from btc.multisig_files import (
     bsms_record,
@@ -324,3 +328,62 @@ def risk_library() -> tuple[bytes, bytes]:
         .public_bytes(Encoding.Raw, PublicFormat.Raw)
     )
     return sign_library(body, private), public
+
+
+# -- whole requests as they reach the CLI and the camera ---------------------------------------------
+@cache
+def psbt_qr_texts() -> tuple[str, ...]:
+    """The first PSBT as the texts of each QR format: animated UR and BBQr (one part a line),
+    one UR part, Specter's pMofN parts, base64, hex and Electrum's base43."""
+    import cbor2
+
+    from signer.transport import base43, bbqr
+    from signer.transport.ur import UR, UREncoder
+
+    psbt = psbts()[0]
+    encoder = UREncoder(UR("crypto-psbt", cbor2.dumps(psbt)), 60)
+    animated = "\n".join(encoder.next_part() for _ in range(encoder.seq_len + 2))
+    single = UREncoder(UR("crypto-psbt", cbor2.dumps(psbt)), 2000).next_part()
+    return (
+        animated,
+        single.upper(),
+        "\n".join(bbqr.split(psbt, "P", min_version=3, max_version=6).parts),
+        "\n".join(specter_parts()),
+        base64.b64encode(psbt).decode(),
+        psbt.hex(),
+        base43.encode(psbt),
+    )
+
+
+@cache
+def eth_request_texts() -> tuple[str, ...]:
+    """Ethereum requests as the CLI reads them: ERC-4527 UR, 0x raw transaction, EIP-712 JSON."""
+    from signer.transport.ur import UR, UREncoder
+
+    return (
+        UREncoder(UR("eth-sign-request", eth_sign_requests()[0]), 2000).next_part(),
+        "0x" + eth_requests()[0].hex(),
+        eth_requests()[3].decode(),
+    )
+
+
+@cache
+def backup_blobs() -> tuple[bytes, ...]:
+    """LEGAL's seed as an Airlock backup (fast KDF) and as a Krux KEF envelope in base43 text."""
+    from signer.btc.multisig_registry import check_seed_records
+    from signer.keys import envelope
+    from signer.keys.accounts import AccountSpec
+    from signer.keys.backup import export_backup
+    from signer.keys.seed import Bip39Seed
+    from signer.keys.vault import SeedEntry
+    from signer.transport import base43
+
+    entry = SeedEntry(
+        "legal",
+        Bip39Seed.from_mnemonic(LEGAL),
+        "b8688df1",
+        "2025-01-01T00:00:00+00:00",
+        [AccountSpec("btc-84")],
+    )
+    blob = export_backup([entry], PASSWORD, envelope.TEST_KDF, check=check_seed_records)
+    return blob, base43.encode(kef_envelopes()[-2]).encode()
