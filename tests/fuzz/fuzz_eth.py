@@ -1,4 +1,4 @@
-"""Atheris fuzz target for the Ethereum decoders, review and risk rules (run by hand, not by pytest).
+"""Atheris fuzz target for the Ethereum decoders, review and risk rules (coverage-guided, run by hand).
 
     .venv/bin/pip install atheris
     .venv/bin/python tests/fuzz/fuzz_eth.py -max_total_time=600 [corpus_dir]

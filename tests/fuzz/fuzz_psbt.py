@@ -1,4 +1,4 @@
-"""Atheris fuzz target for the PSBT parser, review and signer (run by hand, not by pytest).
+"""Atheris fuzz target for the PSBT parser, review and signer (coverage-guided, run by hand).
 
     .venv/bin/pip install atheris
     .venv/bin/python tests/fuzz/fuzz_psbt.py -max_total_time=600 [corpus_dir]
@@ -55,6 +55,9 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for n, seed in enumerate(seeds()):
             (folder / f"seed-{n}.psbt").write_bytes(seed)
+    for seed in seeds():  # load the lazily imported review and signing code before instrumenting it
+        test_one_input(seed)
+    atheris.instrument_all()  # coverage feedback for the already imported signer code
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
 

@@ -52,12 +52,39 @@ def fuzz_one_input(data: bytes) -> None:
         pass
 
 
+def seeds() -> list[bytes]:
+    """Valid inputs of each entry point to start the corpus from: a two-part bytes message, a
+    crypto-seed payload, and a fountain part with its bytewords checksum."""
+    import cbor2
+
+    from signer.transport.ur import UREncoder
+
+    encoder = UREncoder(UR("bytes", cbor2.dumps(bytes(range(100)))), 60)
+    parts = "\n".join(encoder.next_part() for _ in range(encoder.seq_len + 1))
+    seed = bytes.fromhex("a20150c7098580125e2ab0981253468b2dbc5202d8641947da")
+    fragment = bytewords.decode(encoder.next_part().rsplit("/", 1)[1])
+    return [
+        b"\x00" + parts.encode(),
+        b"\x01" + bytes([UR_TYPES.index("crypto-seed")]) + seed,
+        b"\x02" + fragment,
+    ]
+
+
 def main() -> int:
     try:
         import atheris  # only needed when fuzzing by hand
     except ImportError:
         print("atheris is not installed: pip install atheris", file=sys.stderr)
         return 2
+    corpus = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if corpus:
+        folder = Path(corpus[0])
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, seed in enumerate(seeds()):
+            (folder / f"seed-{n}").write_bytes(seed)
+    for seed in seeds():  # load the lazily imported decoders before instrumenting them
+        fuzz_one_input(seed)
+    atheris.instrument_all()  # coverage feedback for the already imported signer code
     atheris.Setup(sys.argv, fuzz_one_input)
     atheris.Fuzz()
     return 0
