@@ -57,8 +57,9 @@ def _account_paths(specs: list[str] | None, network: str) -> list[tuple[int, ...
     paths = []
     for spec in specs:
         kind, _, index = spec.partition(":")
-        if index and not (index.isascii() and index.isdigit()):
-            raise UsageError(f"--account {spec}: the index must be a number")
+        # ASCII digits, few enough for int() (it refuses more than 4300); AccountSpec checks the range
+        if index and not (index.isascii() and index.isdigit() and len(index) <= 10):
+            raise UsageError(f"--account {spec[:24]}: the index must be a number from 0 to 2147483647")
         account = AccountSpec.parse(kind, network, int(index or 0))
         if not account.is_bitcoin or kind.startswith("btc-48"):
             raise UsageError(f"--account {spec}: only single-sig Bitcoin accounts (btc-44/49/84/86)")
