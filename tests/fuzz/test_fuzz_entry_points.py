@@ -313,8 +313,21 @@ _SCANNABLE = (
 )
 
 
-def _frame_content() -> st.SearchStrategy[str | bytes]:
+@st.composite
+def _animation(draw: st.DrawFn) -> tuple[str, ...]:
+    """The frames of an animated code, some missing, repeated, reordered or damaged, or from
+    another message (a BBQr part among UR parts)."""
+    parts = valid.psbt_qr_texts()[0].splitlines() + valid.psbt_qr_texts()[2].splitlines()[:1]
+    frames = draw(st.lists(st.sampled_from(parts), min_size=2, max_size=6))
+    at = draw(st.integers(0, len(frames) - 1))
+    damaged = draw(mutated_text([frames[at]], alphabet="/-0123456789abcdefghijklmnopqrstuvwxyz", max_ops=2))
+    frames[at] = damaged[:1500]  # what one QR code holds
+    return tuple(frames)
+
+
+def _frame_content() -> st.SearchStrategy[str | bytes | tuple[str, ...]]:
     return st.one_of(
+        _animation(),
         st.sampled_from(_SCANNABLE),  # undamaged too, so that the person reaches every kind of screen
         mutated_text(_SCANNABLE, alphabet=":/-0123456789ABCDEFabcdef", max_ops=3).map(lambda t: t[:1500]),
         mutated_bytes([valid.backup_blobs()[0]], max_ops=2),
@@ -346,12 +359,13 @@ def _unlocked(folder: Path, camera):  # type: ignore[no-untyped-def]
     return session, driver
 
 
-def _scan(driver, camera, content: str | bytes) -> None:  # type: ignore[no-untyped-def]
+def _scan(driver, camera, content: str | bytes | tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     from signer.transport.frames import render_qr
 
-    camera.show([render_qr(content, module_px=3)])
+    frames = content if isinstance(content, tuple) else (content,)
+    camera.show([render_qr(frame, module_px=3) for frame in frames if frame])
     driver.choose("Scan")
-    driver.tick(8)
+    driver.tick(8 * len(frames))
     driver.settle()
 
 
@@ -380,7 +394,10 @@ def _leave(driver) -> None:  # type: ignore[no-untyped-def]
     looks=st.lists(st.sampled_from("DURL"), max_size=4),
 )
 def test_device_scan_of_damaged_codes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contents: list[str | bytes], looks: list[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    contents: list[str | bytes | tuple[str, ...]],
+    looks: list[str],
 ) -> None:
     from app.person import FrameCamera
     from ui.events import Key
