@@ -6,9 +6,11 @@ plaintext anywhere but a deliberate input file (written with ``secret_input``) f
 
 Property tests (hypothesis) run seeded: profile ``airlock`` fixes each test's examples (a seed
 derived from the test itself), keeps no example database that could make one run differ from the
-next, and sets no deadline (timing belongs in bench/). ``AIRLOCK_FUZZ=N`` instead draws fresh
-random examples, N times as many in the fuzz targets of tests/fuzz, for fuzzing by hand; a failure
-it finds prints the ``@reproduce_failure`` blob to replay it.
+next, draws no constants from whichever project modules happen to be imported (so a test draws the
+same examples alone as in the whole suite), and sets no deadline (timing belongs in bench/).
+``AIRLOCK_FUZZ=N`` instead draws fresh random examples, N times as many in the fuzz targets of
+tests/fuzz, for fuzzing by hand; a failure it finds prints the ``@reproduce_failure`` blob to
+replay it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,27 @@ from hypothesis import settings
 
 settings.register_profile("airlock", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("airlock-fuzz", derandomize=False, database=None, deadline=None, print_blob=True)
-settings.load_profile("airlock-fuzz" if os.environ.get("AIRLOCK_FUZZ") else "airlock")
+FUZZING = bool(os.environ.get("AIRLOCK_FUZZ"))
+settings.load_profile("airlock-fuzz" if FUZZING else "airlock")
+
+
+def _no_local_constants() -> None:
+    """Hypothesis also mixes literals of the project's imported modules into its examples; which
+    modules are imported depends on the tests that ran before, so a test would draw other examples
+    alone than in the whole suite. Its pool of such constants stays empty in the seeded profile (an
+    internal of hypothesis: tests/fuzz/test_fuzz_profile.py notices if it stops working); fuzzing by
+    hand keeps them, as they help reach deeper."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a hypothesis without it draws no local constants
+        return
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
+        empty = providers.Constants()
+        providers._get_local_constants = lambda: empty
+
+
+if not FUZZING:
+    _no_local_constants()
 
 ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 ZOO24 = " ".join(["zoo"] * 23 + ["vote"])
