@@ -24,7 +24,8 @@ def _per_call(fn, min_time: float = 0.5) -> float:
 
 
 def run() -> None:
-    from signer.eth.request import parse_raw, review_request
+    from signer.chains.ethereum_review import review_request
+    from signer.eth.request import parse_raw
     from signer.eth.tx import DYNAMIC_FEE, UnsignedTx
     from signer.risk.build_library import build
     from signer.risk.history import AddressHistory

@@ -21,3 +21,8 @@ class Refusal(AirlockError):
     """The request was understood and will not be signed (or needs an explicit override)."""
 
     exit_code = 3
+
+
+class WatchOnlyError(AirlockError):
+    """Watch-only keys (public keys from account exports) were asked for what they do not hold: a
+    private key, or a key outside the exported accounts."""

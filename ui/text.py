@@ -7,6 +7,7 @@ reorder the line (the font layout applies bidi) nor hide inside an address or a 
 
 from __future__ import annotations
 
+from signer.display import chunked as chunked  # addresses in groups: one home, shared with the signer's facts
 from signer.safe_text import visible
 from ui import theme
 
@@ -76,14 +77,6 @@ def middle_ellipsize(text: str, max_width: float, size: int = theme.BODY) -> str
             return candidate
         keep -= 1
     return ellipsize(text, max_width, size)
-
-
-def chunked(value: str, every: int = 4) -> str:
-    """``bc1q cr8t e4kr …``: long addresses and fingerprints are read (and compared) in groups.
-    A ``0x`` prefix stands apart, so an Ethereum address groups as ``0x 9858 EfFD …``."""
-    if value[:2] in ("0x", "0X") and len(value) > 2:
-        return value[:2] + " " + chunked(value[2:], every)
-    return " ".join(value[i : i + every] for i in range(0, len(value), every))
 
 
 def fit_size(

@@ -25,7 +25,7 @@ from embit.transaction import TransactionOutput
 
 from signer.btc import bip322
 from signer.btc.fees import estimate_size
-from signer.btc.keys import BtcKeys
+from signer.btc.keys import BitcoinKeys
 from signer.btc.multisig import MultisigWallet, ScriptType
 from signer.btc.networks import (
     address_from_script,
@@ -109,7 +109,7 @@ class _Ours:
 
 def review_psbt(
     psbt: Psbt,
-    keys: BtcKeys,
+    keys: BitcoinKeys,
     *,
     tip_height: int | None = None,
     change_gap: int = CHANGE_GAP,
@@ -439,7 +439,7 @@ def _check_scripts(inp: PsbtInput, spk: bytes, f: _Findings) -> None:
 
 
 # --------------------------------------------------------------------------- ownership
-def _input_owner(inp: PsbtInput, utxo: TransactionOutput, keys: BtcKeys, f: _Findings) -> _Ours | None:
+def _input_owner(inp: PsbtInput, utxo: TransactionOutput, keys: BitcoinKeys, f: _Findings) -> _Ours | None:
     spk = utxo.script_pubkey.data
     kind = script_type(spk)
     fp = keys.fingerprint
@@ -493,7 +493,9 @@ def _input_owner(inp: PsbtInput, utxo: TransactionOutput, keys: BtcKeys, f: _Fin
     return None
 
 
-def _multisig_owner(inp: PsbtInput, spk: bytes, script: bytes, keys: BtcKeys, f: _Findings) -> _Ours | None:
+def _multisig_owner(
+    inp: PsbtInput, spk: bytes, script: bytes, keys: BitcoinKeys, f: _Findings
+) -> _Ours | None:
     """Ours if a registered wallet re-derives ``script`` (the witness script, or a legacy P2SH
     redeem script) and ``spk`` exactly at the branch and index our key's origin names."""
     parsed = parse_multisig_script(script)
@@ -522,7 +524,7 @@ def _multisig_owner(inp: PsbtInput, spk: bytes, script: bytes, keys: BtcKeys, f:
     return None
 
 
-def _owner_without_utxo(inp: PsbtInput, keys: BtcKeys, f: _Findings) -> _Ours | None:
+def _owner_without_utxo(inp: PsbtInput, keys: BitcoinKeys, f: _Findings) -> _Ours | None:
     claims = [o for o in inp.bip32.values() if o.fingerprint == keys.fingerprint]
     claims += [o for _, o in inp.tap_bip32.values() if o.fingerprint == keys.fingerprint]
     if claims:
@@ -743,7 +745,11 @@ def _single_sig_kind(spk: bytes, sec: bytes, out: PsbtOutput) -> str | None:
 
 
 def _classify_output(
-    out: PsbtOutput, keys: BtcKeys, accounts: dict[tuple[int, ...] | str, _Account], gap: int, f: _Findings
+    out: PsbtOutput,
+    keys: BitcoinKeys,
+    accounts: dict[tuple[int, ...] | str, _Account],
+    gap: int,
+    f: _Findings,
 ) -> OutputReview:
     """External, change, self (another findable account or wallet of ours) or data; dangers for our
     keys where wallets will not find the coins ("ransom change", RISK.md section 5).

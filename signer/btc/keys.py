@@ -6,7 +6,7 @@ Nothing here ever prints key material: the repr shows the fingerprint and networ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from embit.bip32 import HDKey
 
@@ -18,6 +18,23 @@ if TYPE_CHECKING:
     from signer.btc.multisig import MultisigWallet
 
 H = 0x80000000
+
+
+class BitcoinKeys(Protocol):
+    """What a review needs of a seed's Bitcoin keys: public keys only. ``BtcKeys`` (the seed's private
+    root) is one; watch-only keys built from account exports are another (signer.chains.keys)."""
+
+    network: str
+    fingerprint: bytes  # the master key's
+    multisig: tuple[MultisigWallet, ...]  # registered wallets of this network
+    unreadable_multisig: tuple[str, ...]  # registered records that could not be read (why, for the review)
+
+    @property
+    def fingerprint_hex(self) -> str: ...
+
+    def pubkey(self, path: Sequence[int]) -> bytes:
+        """The compressed public key at ``path`` from the master key."""
+        ...
 
 
 class BtcKeys:

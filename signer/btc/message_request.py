@@ -14,17 +14,18 @@ no taproot form): such requests are refused with the alternative named.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from signer import safe_text
 from signer.btc.address_check import DEFAULT_GAP, default_accounts
 from signer.btc.errors import BtcRefusal, PathError
-from signer.btc.keys import BtcKeys
+from signer.btc.keys import BitcoinKeys, BtcKeys
 from signer.btc.message import MAX_MESSAGE, MessageSignature, script_kind_for_path, sign_message
 from signer.btc.networks import address_from_script, format_path, parse_path
 from signer.btc.scripts import single_sig_script
+from signer.errors import UsageError
 from signer.review import ReviewWarning, Severity
 from signer.transport.signmessage import SignMessageRequest
 
@@ -102,13 +103,22 @@ def account_paths(specs: Iterable[Any]) -> list[tuple[int, ...]]:
     return [parse_path(s.path) for s in specs if s.is_bitcoin and not s.kind.startswith("btc-48")]
 
 
-def keys_for(request: SignMessageRequest, seed: bytes, preferred: Iterable[str] = ()) -> BtcKeys:
-    """The seed's keys on the network the request's path names (coin type 0' or 1')."""
+def keys_for(
+    request: SignMessageRequest,
+    keys_on: Callable[[str], BitcoinKeys],
+    preferred: Iterable[str] = (),
+    network: str | None = None,
+) -> BitcoinKeys:
+    """The seed's keys (``keys_on(network)``) on the network the request's path names (coin type 0'
+    or 1'); ``network``: the one the person chose, which the path must be for."""
     try:
         path = request_path(request)
     except PathError as exc:
         raise BtcRefusal(f"cannot sign with this key: {exc}", "message-path") from None
-    return BtcKeys.from_seed(seed, network_for(path, preferred))
+    named = network_for(path, [network] if network else preferred)
+    if network and named != network:
+        raise UsageError(f"the path {request.path} is for {named}, not --network {network}")
+    return keys_on(named)
 
 
 def network_for(path: Sequence[int], preferred: Iterable[str] = ()) -> str:
@@ -125,7 +135,7 @@ def network_for(path: Sequence[int], preferred: Iterable[str] = ()) -> str:
 
 def review_message(
     request: SignMessageRequest,
-    keys: BtcKeys,
+    keys: BitcoinKeys,
     accounts: Iterable[tuple[int, ...]] | None = None,
     *,
     gap: int = DEFAULT_GAP,
@@ -147,7 +157,7 @@ def review_message(
         raise BtcRefusal(
             f"the message is {len(request.message)} bytes; the limit is {MAX_MESSAGE}", "message-too-long"
         )
-    sec = keys.derive(path).key.get_public_key().sec()
+    sec = keys.pubkey(path)
     address = address_from_script(single_sig_script(kind, sec), keys.network) or ""
     shown, escaped = shown_message(request.message)
     warnings = _path_warnings(path, accounts, keys.network, gap)

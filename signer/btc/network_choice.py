@@ -7,11 +7,10 @@ mainnet and a test network therefore signs on either, instead of whichever was g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from signer.btc.analyze import review_psbt
-from signer.btc.keys import BtcKeys
-from signer.btc.multisig_records import RecordLike
+from signer.btc.keys import BitcoinKeys
 from signer.btc.networks import NETWORK_NAMES
 from signer.btc.psbt import Psbt
 from signer.btc.review import Review
@@ -42,23 +41,28 @@ def networks_to_try(psbt: Psbt, preferred: Iterable[str] = ()) -> list[str]:
     return ordered
 
 
-def review_for_seed(
+def review_on_networks(
     psbt: Psbt,
-    seed: bytes,
-    multisig: Sequence[RecordLike] = (),
+    keys_on: Callable[[str], BitcoinKeys],
     preferred: Iterable[str] = (),
     *,
     tip_height: int | None = None,
     message: bytes | None = None,
-) -> tuple[BtcKeys, Review]:
-    """The review on the first network where the seed has inputs to sign; else on the likeliest one
-    (``message``: what a BIP-322 proof is said to sign, as for ``review_psbt``)."""
-    first: tuple[BtcKeys, Review] | None = None
+) -> tuple[BitcoinKeys, Review]:
+    """The review on the first network where the seed (its keys on a network: ``keys_on``) has inputs
+    to sign; else on the likeliest one (``message``: what a BIP-322 proof is said to sign, as for
+    ``review_psbt``)."""
+    first: tuple[BitcoinKeys, Review] | None = None
     for network in networks_to_try(psbt, preferred):
-        keys = BtcKeys.from_seed(seed, network, multisig)
+        keys = keys_on(network)
         review = review_psbt(psbt, keys, tip_height=tip_height, message=message)
-        if review.to_sign or any(i.ours for i in review.inputs):
+        if has_own_inputs(review):
             return keys, review
         first = first or (keys, review)
     assert first is not None  # networks_to_try never returns an empty list
     return first
+
+
+def has_own_inputs(review: Review) -> bool:
+    """The seed reviewed with has inputs in the PSBT: to sign, or already signed or finalized."""
+    return bool(review.to_sign) or any(i.ours for i in review.inputs)

@@ -109,34 +109,36 @@ def _sign_qr(args: argparse.Namespace) -> int:
 def sign_request(
     args: argparse.Namespace, request: Any, network: str | None = None, fmt: str = "electrum"
 ) -> Any:
-    """Review ``request`` (SignMessageRequest) with the seed the arguments name, print the review
-    on stderr (and as JSON with ``--review-json``), then sign it; BtcRefusal signs nothing."""
+    """Review ``request`` (SignMessageRequest) with the seed the arguments name as the device does,
+    print the review on stderr (and as JSON with ``--review-json``), then sign it; BtcRefusal signs
+    nothing."""
     from signer.btc.message import sign_message
-    from signer.btc.message_request import (
-        SIGNATURE_FORMAT,
-        account_paths,
-        keys_for,
-        review_message,
-        sign_reviewed_message,
-    )
+    from signer.btc.message_request import SIGNATURE_FORMAT, MessageReview
+    from signer.chains.bitcoin_message import KIND, MESSAGE_CHAIN
+    from signer.chains.contract import Context, Request
+    from signer.chains.keys import SeedKeys, bitcoin_signer
     from signer.commands._common import open_seed
+    from signer.commands.output import write_review_json
+    from signer.transport.payload import Payload
 
     with open_seed(args) as unlocked:
-        preferred = [network] if network else [a.network for a in unlocked.accounts if a.is_bitcoin]
-        keys = keys_for(request, unlocked.seed_bytes(), preferred)
-        if network and keys.network != network:
-            raise UsageError(f"the path {request.path} is for {keys.network}, not --network {network}")
-        accounts = account_paths(unlocked.accounts) if unlocked.accounts else None
-        review = review_message(request, keys, accounts)
+        keys = SeedKeys(unlocked.seed_bytes())
+        context = Context(
+            label=unlocked.label,
+            accounts=tuple(unlocked.accounts) or None,
+            networks=tuple(a.network for a in unlocked.accounts if a.is_bitcoin),
+            network=network,
+        )
+        payload = Payload(KIND, "plain", request.message, obj=request)
+        review = MESSAGE_CHAIN.review(Request(payload, request), keys, context)
         print(review.to_text(), file=sys.stderr)
-        review_json = getattr(args, "review_json", None)
-        if review_json:
-            from signer.commands.output import write_review_json
-
-            write_review_json(review_json, review.to_json())
+        write_review_json(getattr(args, "review_json", None), review.to_json())
         if fmt == SIGNATURE_FORMAT:
-            return sign_reviewed_message(review, keys)
-        return sign_message(keys, review.path, review.message, fmt)  # bip137: the address type's header
+            return MESSAGE_CHAIN.sign(review, keys, accept_risk=False).detail
+        detail = review.detail
+        assert isinstance(detail, MessageReview)
+        signer = bitcoin_signer(keys, detail.network)
+        return sign_message(signer, detail.path, detail.message, fmt)  # bip137: the address type's header
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

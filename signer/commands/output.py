@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
+from signer.chains.contract import Offer
+from signer.commands.qr import DEFAULT_UR_FRAGMENT, encode_texts
 from signer.errors import UsageError
 
 
@@ -19,17 +22,20 @@ def write_review_json(path: str | None, data: dict[str, Any]) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def encode_result(data: bytes, payload: Any, fmt: str | None, bbqr_type: str = "P",
-                  ur_default: str = "crypto-psbt") -> list[str]:  # fmt: skip
-    """QR texts (or one base64 line) for the signed result, in the request's format family."""
-    from signer.commands.qr import encode_texts
+def reply_texts(offer: Offer) -> list[str]:
+    """The lines ``airlock sign`` prints for ``offer``: UR or BBQr parts (upper case, as ``airlock qr
+    encode`` prints them), one base64 line, or the text itself."""
+    if offer.form == "text":
+        assert isinstance(offer.data, str)
+        return [offer.data]
+    assert isinstance(offer.data, bytes)
+    if offer.form == "base64":
+        return [base64.b64encode(offer.data).decode()]
+    if offer.form == "bbqr":
+        return encode_texts(offer.data, "bbqr", offer.type, None, None)
+    from signer.transport.frames import wrap_ur
+    from signer.transport.ur import UREncoder
 
-    family = fmt or {"ur": "ur", "bbqr": "bbqr"}.get(payload.format, "base64")
-    if family == "ur":
-        ur_type = payload.ur_type if payload.format == "ur" and payload.ur_type else ur_default
-        return encode_texts(data, "ur", ur_type, None, None)
-    if family == "bbqr":
-        return encode_texts(data, "bbqr", bbqr_type, None, None)
-    import base64
-
-    return [base64.b64encode(data).decode()]
+    encoder = UREncoder(wrap_ur(offer.data, offer.type), DEFAULT_UR_FRAGMENT)
+    count = 1 if encoder.is_single_part else encoder.seq_len
+    return [encoder.next_part().upper() for _ in range(count)]

@@ -13,23 +13,23 @@ A PSBT that is a BIP-322 signed-message proof (its one output an empty OP_RETURN
 signed only when its message is known: carried in the PSBT, or given with ``--proof-message`` /
 ``--proof-message-file`` (checked against what the proof commits to).
 
-Request kinds are dispatched through ``HANDLERS`` (payload kind -> handler), so other chains add
-their kinds with one line: ``HANDLERS["eth-sign-request"] = handle_eth``.
+Requests go to the chain that claims them in the registry the device reads too
+(signer.chains.registry): a chain registered there is signed here with no change to this file.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import Any
+import time
+from dataclasses import replace
 
-from signer.commands._common import add_seed_args
-from signer.commands.output import encode_result, write_review_json
+from signer.chains import registry
+from signer.chains.contract import Chain, ChainOption, Claim, Context, Request, check_signable
+from signer.commands._common import add_seed_args, open_seed, read_bytes_file
+from signer.commands.output import reply_texts, write_review_json
 from signer.errors import UsageError
-
-Handler = Callable[[argparse.Namespace, Any], int]
-HANDLERS: dict[str, Handler] = {}
+from signer.transport.payload import Payload
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,11 +83,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=cmd_sign)
 
 
-def read_request(path: str) -> Any:
+def read_request(path: str) -> Payload:
     """The request payload: assembled from QR texts, or a raw PSBT file."""
-    from signer.commands._common import read_bytes_file
-    from signer.transport.payload import Payload
-
     raw = read_bytes_file(path)
     if raw.startswith(b"psbt\xff"):
         return Payload("psbt", "plain", raw)
@@ -117,7 +114,7 @@ def read_request(path: str) -> Any:
         if not assembler.is_complete:
             raise UsageError(f"the QR texts do not make a complete message: {assembler.status.describe()}")
         return assembler.result
-    from signer.eth.cli_sign import raw_text_payload
+    from signer.eth.request import raw_text_payload
 
     eth_raw = raw_text_payload(text)  # 0x-hex Ethereum tx/message or EIP-712 JSON
     if eth_raw is not None:
@@ -126,6 +123,9 @@ def read_request(path: str) -> Any:
 
     compact = "".join(text.split())
     if not (compact.startswith("cHNidP") or compact.lower().startswith("70736274")):
+        as_text = Payload("text", "plain", raw)
+        if registry.claiming(as_text)[1] is Claim.YES:  # text a chain knows for its own
+            return as_text
         raise UsageError(
             f"{path} holds text that is neither a PSBT, QR texts nor an Ethereum request; to sign the "
             "text as an Ethereum message (personal_sign), pass --message"
@@ -143,97 +143,86 @@ def _is_qr_text(line: str) -> bool:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from signer.transport.signmessage import from_payload
+    chain, request, proof = _request(args)
+    context = Context(
+        network=args.network,
+        tip_height=args.tip_height,
+        proof_message=proof,
+        finalize=args.finalize,
+        approval_limit=args.approval_limit,
+    )
+    request = chain.prepare(request, context)
+    from signer.chains.keys import SeedKeys  # embit: loaded only when something is signed (start-up)
 
-    if getattr(args, "message", False) or getattr(args, "message_text", None) is not None:
-        from signer.eth.cli_sign import handle_message
+    with open_seed(args) as unlocked:
+        keys = SeedKeys(unlocked.seed_bytes(), unlocked.multisig)
+        context = replace(
+            context,
+            label=unlocked.label,
+            accounts=tuple(unlocked.accounts) or None,
+            networks=tuple(a.network for a in unlocked.accounts if a.is_bitcoin),
+            history=dict(unlocked.history or {}),
+            now=int(time.time()),
+        )
+        review = chain.review(request, keys, context)
+        print(review.to_text(), file=sys.stderr)
+        write_review_json(args.review_json, review.to_json())
+        check_signable(review, args.accept_risk)
+        signed = chain.sign(review, keys, args.accept_risk)
+        texts = reply_texts(signed.reply_for(args.format))  # first: a --format it cannot give keeps nothing
+        if signed.history is not None:
+            unlocked.save_history(dict(signed.history))
+    sys.stdout.write("".join(t + "\n" for t in texts))
+    if signed.note:
+        print(signed.note, file=sys.stderr)
+    return 0
 
-        return handle_message(args)
+
+def _request(args: argparse.Namespace) -> tuple[Chain, Request, bytes | None]:
+    """The chain, the parsed request (the FILE's, or the text of --message / --message-text) and the
+    message a BIP-322 proof is said to sign."""
+    if args.message or args.message_text is not None:
+        from signer.chains.ethereum import ETHEREUM_CHAIN, text_message
+
+        return ETHEREUM_CHAIN, text_message(message_text(args)), None
     if args.file is None:
         raise UsageError("give the FILE to sign (or --message-text TEXT)")
     payload = read_request(args.file)
-    payload = from_payload(payload) or payload  # a sign-message request inside ur:bytes or BBQr text
-    handler = HANDLERS.get(payload.kind)
-    if handler is None:
-        known = ", ".join(sorted(HANDLERS))
+    chain, _ = registry.claiming(payload)
+    if chain is None:
+        known = ", ".join(registry.signable_kinds())
         raise UsageError(f"cannot sign a {payload.kind} payload here (signable kinds: {known})")
-    args.proof_bytes = _proof_message(args)  # read once: FILE or F may be stdin
-    if payload.kind != "psbt" and args.proof_bytes is not None:
+    proof = _proof_message(args)  # read once: FILE or F may be stdin
+    if proof is not None and ChainOption.PROOF_MESSAGE not in chain.options:
         raise UsageError("--proof-message and --proof-message-file are for BIP-322 proof PSBTs only")
-    return handler(args, payload)
+    return chain, chain.parse(payload), proof
+
+
+def message_text(args: argparse.Namespace) -> str:
+    """The text of ``--message-text``, or of the ``--message`` FILE without its final line ending."""
+    if args.message_text is not None:
+        if args.file is not None:
+            raise UsageError("give either FILE with --message, or --message-text, not both")
+        return str(args.message_text)
+    if args.file is None:
+        raise UsageError("--message needs the FILE holding the message text")
+    raw = read_bytes_file(args.file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{args.file} is not UTF-8 text (byte {exc.start}); a binary message is given as 0x-hex "
+            "without --message"
+        ) from None
+    first = text.strip().split("\n", 1)[0].strip()
+    if first.lower().startswith("ur:") or first.startswith("B$"):
+        raise UsageError(f"{args.file} holds QR texts, not a message: sign it without --message")
+    return text.removesuffix("\n").removesuffix("\r")
 
 
 def _proof_message(args: argparse.Namespace) -> bytes | None:
     if args.proof_message is not None:
         return str(args.proof_message).encode("utf-8")
     if args.proof_message_file:
-        from signer.commands._common import read_bytes_file
-
         return read_bytes_file(args.proof_message_file)
     return None
-
-
-def handle_psbt(args: argparse.Namespace, payload: Any) -> int:
-    from signer.btc import BtcKeys, load_psbt, review_psbt, sign_reviewed
-    from signer.btc.errors import BtcRefusal, RiskNotAccepted
-    from signer.btc.network_choice import review_for_seed
-    from signer.commands._common import open_seed
-
-    psbt = load_psbt(payload.data)
-    with open_seed(args) as unlocked:
-        message = getattr(args, "proof_bytes", None)
-        if args.network:
-            keys = BtcKeys.from_seed(unlocked.seed_bytes(), args.network, unlocked.multisig)
-            review = review_psbt(psbt, keys, tip_height=args.tip_height, message=message)
-        else:
-            accounts = [a.network for a in unlocked.accounts if a.is_bitcoin]
-            keys, review = review_for_seed(
-                psbt,
-                unlocked.seed_bytes(),
-                unlocked.multisig,
-                accounts,
-                tip_height=args.tip_height,
-                message=message,
-            )
-        print(review.to_text(), file=sys.stderr)
-        write_review_json(args.review_json, review.to_json())
-        if review.refusals:
-            r = review.refusals[0]
-            raise BtcRefusal(f"refused ({r.code}): {r.message}", r.code)
-        if review.has_danger and not args.accept_risk:
-            codes = ", ".join(sorted({w.code for w in review.warnings if w.severity == "danger"}))
-            raise RiskNotAccepted(
-                f"not signed: danger warnings ({codes}); review them and pass --accept-risk"
-            )
-        signed = sign_reviewed(review, keys, accept_risk=args.accept_risk, finalize=args.finalize)
-    texts = encode_result(signed.psbt, payload, args.format)
-    sys.stdout.write("".join(t + "\n" for t in texts))
-    print(f"signed input(s) {', '.join(map(str, signed.signed_inputs))}", file=sys.stderr)
-    return 0
-
-
-HANDLERS["psbt"] = handle_psbt
-
-
-def handle_sign_message(args: argparse.Namespace, payload: Any) -> int:
-    """SeedSigner/Sparrow ``signmessage`` request: review on stderr, the base64 signature on stdout
-    (what the device shows as a QR code and Sparrow reads back)."""
-    from signer.commands.message import sign_request
-
-    signed = sign_request(args, payload.obj, network=args.network)
-    print(signed.signature)
-    print(f"signed the message with {signed.address} ({signed.path})", file=sys.stderr)
-    return 0
-
-
-HANDLERS["btc-sign-message"] = handle_sign_message
-
-
-def handle_eth(args: argparse.Namespace, payload: Any) -> int:
-    from signer.eth.cli_sign import handle_eth as handle  # lazily: keeps start-up fast
-
-    return handle(args, payload)
-
-
-for _kind in ("eth-sign-request", "bytes", "binary", "json", "text"):
-    HANDLERS.setdefault(_kind, handle_eth)

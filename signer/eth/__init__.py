@@ -1,5 +1,6 @@
-"""Ethereum clear signing: decode transactions, EIP-712 typed data and personal messages into a
-typed review, run the risk rules (signer.risk) and sign with eth-account.
+"""Ethereum clear signing: decode transactions, EIP-712 typed data and personal messages, the typed
+review they make, and signing with eth-account. The risk rules (signer.risk) read what this package
+decodes; signer.chains.ethereum_review runs them, so this package never imports them.
 
 Heavy libraries (eth-account, eth_abi) are imported lazily inside the functions that need them.
 """

@@ -1,27 +1,27 @@
 """Signing requests: ERC-4527 ``eth-sign-request`` (from MetaMask, Rabby...) and raw requests
 (an unsigned transaction, EIP-712 JSON or a message, as hex, ur:bytes or BBQr).
 
-Flow: ``parse_*`` -> ``review_request`` (with the seed, so the key checks run) -> show ->
-``sign_request``. Replies: ``eth-signature`` (request id echoed) for ERC-4527, the signed raw
-transaction (or a 65-byte signature for typed data / messages) for raw requests.
+Flow: ``parse_*`` -> ``review_request`` (signer.chains.ethereum_review: the rules, and with keys the
+checks below) -> show -> ``sign_request``. Replies: ``eth-signature`` (request id echoed) for
+ERC-4527, the signed raw transaction (or a 65-byte signature for typed data / messages) for raw
+requests.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from signer.errors import AirlockError
+from signer import strict_json
+from signer.errors import AirlockError, UsageError
 from signer.eth.errors import EthError, EthRefusal, RequestError, TypedDataError
+from signer.eth.keys import EthKeys, SeedEthKeys, eth_keys
 from signer.eth.message import PersonalMessage, parse_personal_message
 from signer.eth.primitives import checksum, parse_hex
-from signer.eth.review import EthReview, review_message, review_transaction, review_typed_data
+from signer.eth.review import EthReview
 from signer.eth.sign import (
     DEFAULT_PATH,
-    address_of,
-    master_fingerprint,
-    private_key_at,
     sign_personal_message,
     sign_transaction,
     sign_typed_data,
@@ -29,6 +29,7 @@ from signer.eth.sign import (
 from signer.eth.tx import LEGACY, TxFormatError, UnsignedTx, parse_unsigned_tx
 from signer.eth.typed_data import TypedData, parse_typed_data
 from signer.review import ReviewWarning, Severity
+from signer.transport.payload import Payload
 
 DATA_LEGACY_TX, DATA_TYPED_DATA, DATA_PERSONAL_MESSAGE, DATA_TYPED_TX = 1, 2, 3, 4
 ORIGIN = "airlock"
@@ -136,12 +137,29 @@ def parse_raw(data: bytes, *, text: bool = False) -> EthRequest:
     )
 
 
+def raw_text_payload(text: str) -> Payload | None:
+    """A plain file holding an Ethereum raw request (0x-hex transaction/message or EIP-712 JSON) as
+    the payload a QR code of it would be; None for other text."""
+    s = text.strip()
+    if s.startswith("{"):
+        try:
+            doc = strict_json.loads(s, what="the request file")
+        except strict_json.JsonRejected as exc:  # JSON-looking text: say why, not "not a PSBT"
+            raise UsageError(str(exc)) from None
+        if isinstance(doc, dict) and "primaryType" in doc:
+            return Payload("json", "plain", s.encode())
+        return None
+    if s[:2].lower() == "0x" and len(s) > 2 and all(c in "0123456789abcdefABCDEF" for c in s[2:]):
+        return Payload("text", "plain", s.encode())
+    return None
+
+
 def text_message_request(text: str) -> EthRequest:
     """A personal_sign request for ``text`` exactly as given (never read as hex)."""
     return EthRequest("eth-message", parse_personal_message(text.encode("utf-8")))
 
 
-def parse_payload(payload: Any) -> EthRequest:
+def parse_payload(payload: Payload) -> EthRequest:
     """From a transport Payload: eth-sign-request, bytes, json, text or binary."""
     kind = payload.kind
     if kind == "eth-sign-request":
@@ -168,7 +186,8 @@ def _path_numbers(path: str) -> list[int] | None:
     return numbers
 
 
-def _path_warnings(path: str) -> list[ReviewWarning]:
+def path_warnings(path: str) -> list[ReviewWarning]:
+    """A Bitcoin key path (danger), or a path that is not Ethereum's m/44'/60'/... (warning)."""
     numbers = _path_numbers(path) or []
     purpose, coin = [*numbers, -1, -1][:2]
     if purpose in BITCOIN_PURPOSES or (purpose == 44 and coin in BITCOIN_COIN_TYPES):
@@ -192,11 +211,13 @@ def _path_warnings(path: str) -> list[ReviewWarning]:
     return []
 
 
-def key_checks(req: EthRequest, seed: bytes) -> tuple[bytes, list[ReviewWarning]]:
-    """(signing address, refusals): wrong seed or an address the path does not derive."""
+def key_checks(req: EthRequest, keys: EthKeys | bytes) -> tuple[bytes, list[ReviewWarning]]:
+    """(signing address, refusals): wrong seed or an address the path does not derive. ``keys``: the
+    seed's keys or watch-only ones (public keys are enough), or the BIP-32 seed itself."""
+    keys = eth_keys(keys)
     refusals = []
     if req.fingerprint is not None:
-        ours = master_fingerprint(seed)
+        ours = keys.fingerprint
         if req.fingerprint != ours:
             refusals.append(
                 ReviewWarning(
@@ -206,7 +227,7 @@ def key_checks(req: EthRequest, seed: bytes) -> tuple[bytes, list[ReviewWarning]
                     f"fingerprint {req.fingerprint:08x}; this seed is {ours:08x}",
                 )
             )
-    address = address_of(private_key_at(seed, req.signing_path))
+    address = keys.address(req.signing_path)
     if req.address is not None and req.address != address:
         refusals.append(
             ReviewWarning(
@@ -218,35 +239,6 @@ def key_checks(req: EthRequest, seed: bytes) -> tuple[bytes, list[ReviewWarning]
             )
         )
     return address, refusals
-
-
-def review_request(req: EthRequest, seed: bytes | None = None, ctx: Any = None) -> EthReview:
-    """Review a request; with ``seed`` the wrong-seed / address checks run and the signer is shown."""
-    from signer.risk.rules import RiskContext
-
-    ctx = ctx or RiskContext()
-    if ctx.expected_chain_id is None and req.chain_id is not None:
-        ctx = replace(ctx, expected_chain_id=req.chain_id)
-    signer, refusals = None, []
-    if seed is not None:
-        signer, refusals = key_checks(req, seed)
-        ctx = replace(ctx, own_addresses=frozenset({*ctx.own_addresses, signer}))
-    meta = {
-        "signer": signer,
-        "path": req.signing_path,
-        "fingerprint": req.fingerprint,
-        "origin": req.origin,
-        "source": req.source,
-    }
-    p = req.payload
-    if isinstance(p, UnsignedTx):
-        review = review_transaction(p, ctx, **meta)
-    elif isinstance(p, TypedData):
-        review = review_typed_data(p, ctx, **meta)
-    else:
-        review = review_message(p, ctx, **meta)
-    review = review.with_extra(_path_warnings(req.signing_path), refusals)
-    return replace(review, notes=(*req.edit_notes, *review.notes)) if req.edit_notes else review
 
 
 # -- signing -------------------------------------------------------------------------------------
@@ -288,9 +280,10 @@ class EthSignResult:
 
 
 def sign_request(
-    req: EthRequest, review: EthReview, seed: bytes, *, accept_risk: bool = False
+    req: EthRequest, review: EthReview, keys: SeedEthKeys | bytes, *, accept_risk: bool = False
 ) -> EthSignResult:
-    """Sign what ``review`` showed. Refusals always stop; danger stops unless ``accept_risk``."""
+    """Sign what ``review`` showed with the seed's keys (or the BIP-32 seed itself). Refusals always
+    stop; danger stops unless ``accept_risk``."""
     if review.refusals:
         r = review.refusals[0]
         raise EthRefusal(f"refused ({r.code}): {r.message}")
@@ -301,8 +294,9 @@ def sign_request(
             f"not signed: danger warnings ({', '.join(review.danger_codes)}); review them and "
             "accept the risk explicitly"
         )
-    key = private_key_at(seed, req.signing_path)
-    address, refusals = key_checks(req, seed)
+    seed_keys = SeedEthKeys(bytes(keys)) if isinstance(keys, bytes | bytearray) else keys
+    key = seed_keys.private_key(req.signing_path)
+    address, refusals = key_checks(req, seed_keys)
     if refusals:
         raise EthRefusal(f"refused ({refusals[0].code}): {refusals[0].message}")
     p = req.payload
@@ -339,6 +333,6 @@ __all__ = [
     "parse_eth_sign_request",
     "parse_payload",
     "parse_raw",
-    "review_request",
+    "path_warnings",
     "sign_request",
 ]

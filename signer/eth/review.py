@@ -1,8 +1,8 @@
 """The typed review of an Ethereum request, shared by the device UI and the CLI.
 
-``review_transaction`` / ``review_typed_data`` / ``review_message`` decode nothing themselves:
-they take decoded objects, run the risk rules (signer.risk.rules) and hold everything the
-screen shows. ``to_json()`` is the CLI's ``--review-json`` document.
+It holds everything the screen shows; ``to_json()`` is the CLI's ``--review-json`` document. It is
+built by signer.chains.ethereum_review, which runs the risk rules (signer.risk, a layer above this
+package's decoders) on the decoded request.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from signer.eth import registry
-from signer.eth.calls import Call, decode_call
+from signer.eth.calls import Call
 from signer.eth.effects import Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum
 from signer.eth.tx import UnsignedTx
 from signer.eth.typed_data import TypedData
-from signer.eth.typed_meaning import TypedMeaning, recognise
+from signer.eth.typed_meaning import TypedMeaning
 from signer.review import ReviewWarning, Severity
 
 KINDS = ("eth-tx", "eth-typed-data", "eth-message")
@@ -197,57 +197,4 @@ def _tx_json(tx: UnsignedTx) -> dict[str, Any]:
     }
 
 
-def _tx_title(tx: UnsignedTx, call: Call) -> str:
-    if tx.is_contract_creation:
-        return f"Deploy a contract ({len(tx.data)} bytes)"
-    if tx.authorization_list and not tx.data and not tx.value:
-        return f"EIP-7702 account delegation ({len(tx.authorization_list)} authorization(s))"
-    return call.title
-
-
-def review_transaction(tx: UnsignedTx, ctx: Any = None, **meta: Any) -> EthReview:
-    """Decode the call and run every rule on an unsigned transaction."""
-    from signer.risk.rules import RiskContext, transaction_warnings
-
-    ctx = ctx or RiskContext()
-    call = (
-        decode_call(tx.chain_id, tx.to, tx.value, tx.data)
-        if not tx.is_contract_creation
-        else Call(None, tx.value, tx.data, f"Deploy a contract ({len(tx.data)} bytes)")
-    )
-    warnings = transaction_warnings(tx, call, ctx)
-    return EthReview(
-        "eth-tx", _tx_title(tx, call), registry.chain(tx.chain_id), tuple(warnings), tx=tx, call=call, **meta
-    )
-
-
-def review_typed_data(td: TypedData, ctx: Any = None, **meta: Any) -> EthReview:
-    from signer.risk.rules import RiskContext, typed_data_warnings
-
-    ctx = ctx or RiskContext()
-    meaning = recognise(td)
-    warnings = typed_data_warnings(td, meaning, ctx)
-    chain = registry.chain(td.chain_id) if td.chain_id else None
-    return EthReview(
-        "eth-typed-data",
-        meaning.title,
-        chain,
-        tuple(warnings),
-        call=meaning.call,
-        typed_data=td,
-        meaning=meaning,
-        notes=meaning.notes,
-        **meta,
-    )
-
-
-def review_message(msg: PersonalMessage, ctx: Any = None, **meta: Any) -> EthReview:
-    from signer.risk.rules import RiskContext, message_warnings
-
-    ctx = ctx or RiskContext()
-    warnings = message_warnings(msg, ctx)
-    title = "Sign a message" if msg.text is not None else f"Sign {len(msg.data)} bytes of data"
-    return EthReview("eth-message", title, None, tuple(warnings), message=msg, **meta)
-
-
-__all__ = ["KINDS", "EthReview", "review_message", "review_transaction", "review_typed_data"]
+__all__ = ["KINDS", "EthReview"]

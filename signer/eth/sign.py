@@ -47,7 +47,14 @@ def master_fingerprint(seed: bytes) -> int:
 def address_of(private_key: bytes) -> bytes:
     from embit.ec import PrivateKey
 
-    pub = PrivateKey(private_key).get_public_key()
+    return address_of_public(PrivateKey(private_key).get_public_key().sec())
+
+
+def address_of_public(sec: bytes) -> bytes:
+    """The address of a public key (SEC, compressed or not): the last 20 bytes of its keccak."""
+    from embit.ec import PublicKey
+
+    pub = PublicKey.parse(sec)
     pub.compressed = False
     return keccak256(pub.sec()[1:])[-20:]
 

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from eth_builders import ABANDON_ADDR0, BOB, a, seed
 
-from signer.eth.request import parse_raw, review_request, sign_request
+from signer.chains.ethereum_review import review_request
+from signer.eth.request import parse_raw, sign_request
 from signer.eth.sign import private_key_at, sign_authorization
 from signer.eth.tx import DYNAMIC_FEE, LEGACY, SET_CODE, Authorization, UnsignedTx
 from signer.risk.rules import RiskContext

@@ -31,6 +31,7 @@ from eth_builders import (
 )
 from eth_keys import keys
 
+from signer.chains.ethereum_review import review_request
 from signer.cli import main
 from signer.eth.approval_limit import (
     apply_limit,
@@ -39,7 +40,7 @@ from signer.eth.approval_limit import (
     parse_limit,
 )
 from signer.eth.errors import EthError
-from signer.eth.request import parse_eth_sign_request, parse_raw, review_request, sign_request
+from signer.eth.request import parse_eth_sign_request, parse_raw, sign_request
 from signer.eth.tx import parse_unsigned_tx
 from signer.transport.ur import decode_single, encode_single
 from signer.transport.urtypes import Bytes, decode_ur, to_ur

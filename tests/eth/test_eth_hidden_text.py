@@ -9,8 +9,8 @@ import json
 import pytest
 from eth_builders import ABANDON_ADDR0, MAIL, NOW
 
+from signer.chains.ethereum_review import review_message, review_typed_data
 from signer.eth.message import parse_personal_message
-from signer.eth.review import review_message, review_typed_data
 from signer.eth.typed_data import parse_typed_data
 from signer.risk.rules import RiskContext
 

@@ -27,8 +27,9 @@ from eth_builders import (
     tx,
 )
 
+from signer.chains.ethereum_review import review_request
 from signer.eth.errors import EthRefusal
-from signer.eth.request import EthRequest, parse_eth_sign_request, parse_raw, review_request, sign_request
+from signer.eth.request import EthRequest, parse_eth_sign_request, parse_raw, sign_request
 from signer.eth.sign import private_key_at, sign_authorization
 from signer.eth.tx import SET_CODE, Authorization
 from signer.review import Severity

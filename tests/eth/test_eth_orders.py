@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from eth_builders import ABANDON_ADDR0, BOB, NOW, USDC, WETH, seed, typed
 
-from signer.eth.request import parse_raw, review_request
-from signer.eth.review import review_typed_data
+from signer.chains.ethereum_review import review_request, review_typed_data
+from signer.eth.request import parse_raw
 from signer.eth.typed_data import parse_typed_data
 from signer.review import Severity
 from signer.risk.rules import RiskContext

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from eth_builders import ABANDON_FP, BOB, a, erc4527, seed, tx
 
+from signer.chains.ethereum_review import review_request
 from signer.eth.errors import EthRefusal, TxFormatError
 from signer.eth.message import parse_personal_message
-from signer.eth.request import parse_eth_sign_request, parse_raw, review_request, sign_request
+from signer.eth.request import parse_eth_sign_request, parse_raw, sign_request
 from signer.review import Severity
 
 SEED = seed()

@@ -23,14 +23,9 @@ from eth_builders import (
 )
 from eth_keys import keys
 
+from signer.chains.ethereum_review import review_request
 from signer.eth.errors import EthRefusal, RequestError
-from signer.eth.request import (
-    parse_eth_sign_request,
-    parse_payload,
-    parse_raw,
-    review_request,
-    sign_request,
-)
+from signer.eth.request import parse_eth_sign_request, parse_payload, parse_raw, sign_request
 from signer.eth.tx import LEGACY
 from signer.transport.payload import Payload
 from signer.transport.ur import decode_single

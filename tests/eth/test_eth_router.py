@@ -9,7 +9,7 @@ import pytest
 from eth_abi import encode
 from eth_builders import NOW, SPENDER, USDC, WETH, a, calldata, tx
 
-from signer.eth.review import review_transaction
+from signer.chains.ethereum_review import review_transaction
 from signer.risk.rules import RiskContext
 
 CTX = RiskContext(now=NOW)

@@ -7,8 +7,8 @@ import pytest
 from eth_abi import encode
 from eth_builders import ABANDON_ADDR0, BOB, NOW, SPENDER, USDC, a, calldata, seed, tx, typed
 
-from signer.eth.request import parse_raw, review_request
-from signer.eth.review import review_transaction
+from signer.chains.ethereum_review import review_request, review_transaction
+from signer.eth.request import parse_raw
 from signer.risk.rules import RiskContext
 
 CTX = RiskContext(now=NOW)

@@ -28,8 +28,9 @@ from eth_builders import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from signer.chains.ethereum_review import review_request
 from signer.eth.errors import EthError
-from signer.eth.request import parse_raw, review_request
+from signer.eth.request import parse_raw
 from signer.risk.rules import RiskContext
 
 SEED = seed()

@@ -22,9 +22,9 @@ from eth_builders import (
     tx,
 )
 
+from signer.chains.ethereum_review import review_transaction, review_typed_data
 from signer.eth.calls import decode_call
 from signer.eth.effects import allowance_is_unlimited, describe_allowance
-from signer.eth.review import review_transaction, review_typed_data
 from signer.eth.typed_data import parse_typed_data
 from signer.risk.rules import RiskContext
 

@@ -18,9 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eth"))
 
 from eth_builders import MAIL, SPENDER, USDC, calldata, permit2_single, tx, typed
 
+from signer.chains.ethereum_review import review_request
 from signer.errors import AirlockError
 from signer.eth.calls import decode_call
-from signer.eth.request import parse_raw, review_request
+from signer.eth.request import parse_raw
 from signer.risk.library import builtin_library
 from signer.risk.rules import RiskContext
 

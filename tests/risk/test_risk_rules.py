@@ -25,9 +25,14 @@ from eth_builders import (
     tx,
 )
 
+from signer.chains.ethereum_review import (
+    review_message,
+    review_request,
+    review_transaction,
+    review_typed_data,
+)
 from signer.eth.message import parse_personal_message
-from signer.eth.request import parse_raw, review_request
-from signer.eth.review import review_message, review_transaction, review_typed_data
+from signer.eth.request import parse_raw
 from signer.eth.sign import private_key_at, sign_authorization
 from signer.eth.tx import SET_CODE, Authorization
 from signer.eth.typed_data import parse_typed_data
