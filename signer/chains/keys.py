@@ -100,7 +100,10 @@ class ExportedKeys:
         by_path: dict[tuple[int, ...], AccountKey] = {}
         for account in accounts:
             known = by_path.get(account.path)
-            if known is not None and known.key.to_base58() != account.key.to_base58():
+            if known is not None and (known.key.key.sec(), known.key.chain_code) != (
+                account.key.key.sec(),
+                account.key.chain_code,
+            ):
                 raise WatchOnlyError(f"two different keys are exported for {format_path(account.path)}")
             by_path[account.path] = account
         if not by_path:
