@@ -215,3 +215,14 @@ def test_cli_limits_a_raw_request(sign_file) -> None:
 def test_cli_bad_limit_signs_nothing(sign_file, content: str, limit: str, error: str) -> None:
     code, out, err, review = sign_file(content, "--approval-limit", limit)
     assert code == 2 and out == "" and review is None and error in err
+
+
+def test_cli_limited_erc4527_request_as_ur_is_the_signed_transaction_in_ur_bytes(sign_file) -> None:
+    """The edited transaction is no eth-signature: asked for UR, it comes as ur:bytes (what the device
+    shows too), never as a UR that names the request's type."""
+    request = encode_single(to_ur(erc4527(UNLIMITED.raw, 4)))
+    code, out, err, _ = sign_file(request, "--approval-limit", "250.5 USDC", "--format", "ur")
+    assert code == 0, err
+    assert out.lower().startswith("ur:bytes/")
+    signed = decode_ur(decode_single(out.strip().lower())).data
+    assert Account.recover_transaction(signed) == ABANDON_ADDR0 and approved_amount(signed) == 250_500_000

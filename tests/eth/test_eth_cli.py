@@ -181,3 +181,25 @@ def test_message_flag_refuses_what_is_not_plain_text(sign_cli, tmp_path: Path) -
         assert code == 2 and out == "" and review is None and expected in err
     assert sign_cli()[0] == 2  # neither FILE nor --message-text
     assert sign_cli(str(ur), "--message-text", "hi")[0] == 2  # both
+
+
+def test_a_format_the_request_cannot_be_answered_in_keeps_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ERC-4527 request is answered with ur:eth-signature only: with --format bbqr nothing is
+    printed, and the seed's address history does not learn the recipient of a signature it never gave."""
+    from signer.keys.envelope import TEST_KDF
+    from signer.keys.seed import Bip39Seed
+    from signer.keys.vault import Vault
+
+    monkeypatch.setenv("AIRLOCK_PASSWORD", "pw")
+    vault = Vault.create(tmp_path / "vault", "pw", TEST_KDF)
+    vault.add_seed("main", Bip39Seed.from_mnemonic(ABANDON))
+    vault.lock()
+    request = tmp_path / "request.txt"
+    request.write_text(ur_request(tx(a(BOB), value=10**17).raw, 4) + "\n")
+    argv = ["sign", str(request), "--vault", str(tmp_path / "vault"), "--seed", "main", "--format", "bbqr"]
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "" and "--format must be ur" in captured.err
+    assert "eth" not in Vault.open(tmp_path / "vault", "pw").get("main").history
