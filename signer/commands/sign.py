@@ -123,8 +123,8 @@ def read_request(path: str) -> Payload:
 
     compact = "".join(text.split())
     if not (compact.startswith("cHNidP") or compact.lower().startswith("70736274")):
-        as_text = Payload("text", "plain", raw)
-        if registry.claiming(as_text)[1] is Claim.YES:  # text a chain knows for its own
+        as_text = Payload("text", "plain", text.strip().encode())  # as a QR code of it would read
+        if registry.claiming(as_text)[1] is Claim.YES:  # text a registered chain knows for its own
             return as_text
         raise UsageError(
             f"{path} holds text that is neither a PSBT, QR texts nor an Ethereum request; to sign the "
