@@ -23,13 +23,17 @@ import argparse
 import sys
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from signer.chains import registry
-from signer.chains.contract import Chain, ChainOption, Claim, Context, Request, check_signable
 from signer.commands._common import add_seed_args, open_seed, read_bytes_file
-from signer.commands.output import reply_texts, write_review_json
 from signer.errors import UsageError
-from signer.transport.payload import Payload
+
+if TYPE_CHECKING:
+    from signer.chains.contract import Chain, Request
+    from signer.transport.payload import Payload
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what
+# signing needs (the chains, embit, the transport) is imported by the functions that run it.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,6 +89,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def read_request(path: str) -> Payload:
     """The request payload: assembled from QR texts, or a raw PSBT file."""
+    from signer.chains import registry
+    from signer.chains.contract import Claim
+    from signer.transport.payload import Payload
+
     raw = read_bytes_file(path)
     if raw.startswith(b"psbt\xff"):
         return Payload("psbt", "plain", raw)
@@ -143,6 +151,10 @@ def _is_qr_text(line: str) -> bool:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    from signer.chains.contract import Context, check_signable
+    from signer.chains.keys import SeedKeys
+    from signer.commands.output import reply_texts, write_review_json
+
     chain, request, proof = _request(args)
     context = Context(
         network=args.network,
@@ -152,8 +164,6 @@ def cmd_sign(args: argparse.Namespace) -> int:
         approval_limit=args.approval_limit,
     )
     request = chain.prepare(request, context)
-    from signer.chains.keys import SeedKeys  # embit: loaded only when something is signed (start-up)
-
     with open_seed(args) as unlocked:
         keys = SeedKeys(unlocked.seed_bytes(), unlocked.multisig)
         context = replace(
@@ -181,6 +191,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
 def _request(args: argparse.Namespace) -> tuple[Chain, Request, bytes | None]:
     """The chain, the parsed request (the FILE's, or the text of --message / --message-text) and the
     message a BIP-322 proof is said to sign."""
+    from signer.chains import registry
+    from signer.chains.contract import ChainOption
+
     if args.message or args.message_text is not None:
         from signer.chains.ethereum import ETHEREUM_CHAIN, text_message
 
