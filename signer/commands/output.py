@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
+from signer.atomic_file import atomic_write
 from signer.chains.contract import Offer
 from signer.commands.qr import DEFAULT_UR_FRAGMENT, encode_texts
 from signer.errors import UsageError
 
 
 def write_review_json(path: str | None, data: dict[str, Any]) -> None:
+    """Write the review to ``path``: a file is replaced atomically (a crash leaves the old review or
+    the new one, never half of one); a stream that exists (a pipe, /dev/stderr) is written as one."""
     if not path:
         return
+    text = json.dumps(data, indent=2) + "\n"
+    target = Path(path)
     try:
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
+        if target.exists() and not target.is_file():
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            atomic_write(target, text.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 

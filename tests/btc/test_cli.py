@@ -243,3 +243,29 @@ def test_message_sign_and_verify_cli(mnemonic_file, capsys) -> None:
         )
         == 1
     )
+
+
+def test_the_review_json_is_replaced_whole_or_not_at_all(tmp_path, mnemonic_file, capsys) -> None:
+    """A crash while the review is written (simulated before the rename of atomic_file) leaves the
+    previous review as it was, never a truncated document; a stream (/dev/null here) still works."""
+    from signer import atomic_file
+
+    req = tmp_path / "req.psbt"
+    req.write_bytes(_psbt())
+    out_json = tmp_path / "review.json"
+    out_json.write_text('{"previous": "review"}\n')
+    args = ["sign", str(req), "--mnemonic-file", mnemonic_file, "--review-json", str(out_json)]
+
+    def crash(step: str) -> None:
+        if step == "rename":
+            raise OSError(28, "No space left on device")
+
+    atomic_file.FAULT_HOOK = crash
+    try:
+        assert main(args) == 2
+    finally:
+        atomic_file.FAULT_HOOK = None
+    assert "cannot write" in capsys.readouterr().err
+    assert json.loads(out_json.read_text()) == {"previous": "review"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".review")] == []
+    assert main([*args[:-1], "/dev/null"]) == 0
