@@ -191,9 +191,9 @@ def review_model(
 
     edit = None
     edits = chain.edits(current) if screen is not None else ()
-    if edits:
-        first = edits[0]
-        edit = (first.label, lambda: Push(edit_keyboard(session, chain, found, first, screen)))
+    if screen is not None and edits:  # the screen shows the edited review in place
+        first, shown = edits[0], screen
+        edit = (first.label, lambda: Push(edit_keyboard(session, chain, found, first, shown)))
     return ReviewModel(
         current.title,
         [(f.label, f.value) for f in current.facts],
