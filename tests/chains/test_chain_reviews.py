@@ -238,3 +238,19 @@ def test_a_psbt_is_signed_by_the_first_seed_with_inputs_in_it() -> None:
     nobody = review_first(PSBT_CHAIN, request, [other])  # no seed has inputs: the first says why
     assert nobody is not None and nobody.seed is other and nobody.review.refusals[0].code == "nothing-to-sign"
     assert review_first(PSBT_CHAIN, request, []) is None
+
+
+def test_the_ethereum_review_reads_the_seeds_history_and_the_risk_library() -> None:
+    send = parse_eth_sign_request(erc4527(tx(a(BOB), value=10**17).raw, 4))
+    assert "first-time-recipient" in eth_review(send).codes
+    kept = history_after(
+        {}, review_request(parse_raw(tx(a(BOB), value=1).raw), SEED)
+    )  # signed for BOB before
+    assert kept is not None
+    known = dict(kept)
+    assert "first-time-recipient" not in eth_review(send, known).codes
+    lookalike = BOB[:10] + "3" + BOB[11:]  # BOB's first and last characters, one in the middle changed
+    assert (
+        "lookalike-address"
+        in eth_review(parse_eth_sign_request(erc4527(tx(a(lookalike), value=1).raw, 4)), known).codes
+    )

@@ -44,6 +44,7 @@ from signer.errors import WatchOnlyError  # noqa: E402
 from signer.eth.export import account_hdkey_ur, ledger_live_account_ur  # noqa: E402
 from signer.eth.request import parse_eth_sign_request, parse_raw, sign_request  # noqa: E402
 from signer.keys.accounts import AccountSpec, derive_account  # noqa: E402
+from signer.risk.history import AddressHistory  # noqa: E402
 from signer.transport.payload import Payload  # noqa: E402
 from signer.transport.ur import encode_single  # noqa: E402
 
@@ -225,7 +226,9 @@ ETH_EXPORTS = {
 def test_ethereum_requests_review_the_same_from_the_account_export(form: str, request_of) -> None:  # type: ignore[no-untyped-def]
     seed, watch = both(ETH_EXPORTS[form]())
     request = Request(Payload("text", "plain", b"x"), request_of())
-    context = Context(now=NOW, history={"eth": {"version": 1, "addresses": [BOB.lower()]}})
+    history = AddressHistory()
+    history.add(a(BOB))  # the seed signed for BOB before: no first-time-recipient warning
+    context = Context(now=NOW, history={"eth": history.to_json()})
     assert_same_review(ETHEREUM_CHAIN, request, seed, watch, context)
 
 
