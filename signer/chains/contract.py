@@ -51,7 +51,8 @@ class SeedChoice(Enum):
 
 
 class ChainOption(Enum):
-    """Options of ``Context`` a chain reads; ``airlock sign`` refuses those no chain of the request reads."""
+    """The options of ``Context`` a chain reads (``airlock sign`` refuses a BIP-322 proof message for a
+    request whose chain does not read one)."""
 
     NETWORK = "network"
     TIP_HEIGHT = "tip_height"
@@ -86,9 +87,8 @@ class Context:
     Front ends fill what they have: the device its vault entry and settings, the CLI its flags."""
 
     label: str = ""  # the seed's name, shown next to its fingerprint
-    accounts: tuple[AccountSpec, ...] | None = (
-        None  # the seed's accounts (None: unknown, assume the standard)
-    )
+    # the seed's accounts (None: not known, the standard ones are assumed)
+    accounts: tuple[AccountSpec, ...] | None = None
     networks: tuple[str, ...] = ()  # Bitcoin networks to try first (the seed's accounts, then settings)
     network: str | None = None  # the one Bitcoin network the person chose
     history: Mapping[str, Any] = field(default_factory=dict)  # the seed's signing history record
@@ -166,7 +166,8 @@ class ReviewRefused(Refusal):
 
 
 def check_signable(review: Review, accept_risk: bool) -> None:
-    """Refuse before signing: a refusal always, danger unless the person accepted it."""
+    """What ``airlock sign`` checks before signing: a refusal stops always, danger unless the person
+    accepted it (the device's review screen does the same with its long hold)."""
     if review.refusals:
         first = review.refusals[0]
         raise ReviewRefused(f"refused ({first.code}): {first.message}", first.code)
