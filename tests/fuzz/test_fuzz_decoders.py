@@ -70,9 +70,9 @@ eth.typed_data: parse_typed_data                 E/test_eth_typed_data.py::test_
 eth.typed_meaning, orders: recognise             E/test_eth_typed_kinds.py::test_mutated_recognised_..
 eth.calls, abi, router: decode_call              E/test_eth_calls.py::test_any_calldata_decodes
                                                  E/test_eth_calls.py::test_any_calldata_with_a_known_..
-eth.request, message: parse_raw, review_request  here::test_eth_raw_request
+eth.request + chains.ethereum_review: parse_raw, review_request  here::test_eth_raw_request
 eth.request: parse_payload (ERC-4527)            here::test_eth_sign_request
-eth.cli_sign: raw_text_payload                   here::test_eth_request_file_text
+eth.request: raw_text_payload                    here::test_eth_request_file_text
 eth.approval_limit: parse_limit                  here::test_approval_limit
 risk.library: parse, verify_update, load         here::test_risk_library
 risk.history: AddressHistory.from_json           here::test_address_history
@@ -746,7 +746,8 @@ def test_eth_raw_request(body: bytes, as_text: bool) -> None:
     """What tests/fuzz/fuzz_eth.py gives atheris: raw transactions, EIP-712 JSON, messages."""
     from eth.eth_builders import seed
 
-    from signer.eth.request import parse_raw, review_request
+    from signer.chains.ethereum_review import review_request
+    from signer.eth.request import parse_raw
 
     request = clean(lambda: parse_raw(body, text=as_text), AirlockError)
     if request is None:
@@ -764,7 +765,8 @@ def test_eth_sign_request(body: bytes) -> None:
     """ERC-4527 requests as MetaMask sends them, damaged in their CBOR."""
     from eth.eth_builders import seed
 
-    from signer.eth.request import parse_payload, review_request
+    from signer.chains.ethereum_review import review_request
+    from signer.eth.request import parse_payload
     from signer.transport.payload import Payload
     from signer.transport.ur import UR
     from signer.transport.urtypes import decode_ur
@@ -790,7 +792,7 @@ def test_eth_sign_request(body: bytes) -> None:
     )
 )
 def test_eth_request_file_text(text: str) -> None:
-    from signer.eth.cli_sign import raw_text_payload
+    from signer.eth.request import raw_text_payload
 
     payload = clean(lambda: raw_text_payload(text), AirlockError)
     assert payload is None or payload.kind in ("json", "text")

@@ -268,19 +268,13 @@ class Spies:
     """Calls of the signing functions the device's flows use (the real functions still run)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import signer.btc
-        import signer.btc.message_request
-        import signer.eth.request
+        from signer.chains import registry
         from ui.app import App
 
         self.signed: list[str] = []
         self.stopped: list[str] = []
-        for module, name in (
-            (signer.btc, "sign_reviewed"),
-            (signer.eth.request, "sign_request"),
-            (signer.btc.message_request, "sign_reviewed_message"),
-        ):
-            monkeypatch.setattr(module, name, self._spy(name, getattr(module, name)))
+        for chain in registry.chains():  # every signature the device makes goes through a chain's sign
+            monkeypatch.setattr(chain, "sign", self._spy(f"{chain.name}.sign", chain.sign))
         recover = App._recover
 
         def recorded(app: App, exc: Exception) -> None:
@@ -437,4 +431,4 @@ def test_the_device_spies_see_an_approved_signature(tmp_path: Path, monkeypatch:
         driver.press(Key.DOWN)
     driver.press(Key.KEY1)
     driver.settle()
-    assert driver.title == "Signed PSBT" and spies.signed == ["sign_reviewed"] and spies.stopped == []
+    assert driver.title == "Signed PSBT" and spies.signed == ["bitcoin.sign"] and spies.stopped == []
