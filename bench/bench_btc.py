@@ -2,7 +2,8 @@
 
 Airlock keeps one transaction per PSBT and caches the BIP-143 / BIP-341 midstates, so the time per
 input stays flat; ``embit.psbt.PSBT.sign_with`` (what SeedSigner calls) rebuilds the transaction for
-every input and grows quadratically. Review time (amount proofs, ownership, change) is shown apart.
+every input and grows quadratically. Review time (amount proofs, ownership, change) is shown apart,
+and the strict codec's own time (parse, and parse plus write back) first.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+
+from bench.timing import best_ms
 
 SIZES = (1, 10, 100, 500)
 EMBIT_MAX = 500  # embit's signer is quadratic: fine here, slow on a Pi Zero
@@ -32,6 +35,16 @@ def run() -> None:
     from builders import root_from
 
     from signer.btc import BtcKeys, load_psbt, review_psbt, sign_reviewed
+    from signer.btc.psbt import parse_psbt
+
+    print(f"{'kind':7} {'inputs':>6} {'parse ms':>9} {'round trip ms':>14} {'bytes':>8}")
+    for kind in ("p2wpkh", "p2tr"):
+        for n in SIZES:
+            raw = _psbts(kind, n)
+            parse_ms = best_ms(lambda raw=raw: parse_psbt(raw), repeat=5)
+            trip_ms = best_ms(lambda raw=raw: parse_psbt(raw).serialize(), repeat=5)
+            print(f"{kind:7} {n:>6} {parse_ms:>9.2f} {trip_ms:>14.2f} {len(raw):>8}")
+    print()
 
     root = root_from()
     head = f"{'kind':7} {'inputs':>6} {'review ms':>10} {'sign ms':>9} {'ms/input':>9}"
