@@ -25,7 +25,8 @@ from embit.transaction import Transaction, TransactionInput, TransactionOutput
 
 from signer import safe_text
 from signer.btc.networks import address_from_script
-from signer.btc.psbt import PROPRIETARY, Psbt
+from signer.btc.psbt import Psbt
+from signer.btc.psbt_fields import PsbtGlobal, PsbtIn
 
 MAX_MESSAGE = 64 * 1024
 OP_RETURN = b"\x6a"
@@ -115,8 +116,9 @@ class MessageProof:
 
 def carried_messages(psbt: Psbt) -> list[bytes]:
     """Candidate messages the PSBT carries: every proprietary value of the global map and input 0."""
-    entries = psbt.global_entries + (psbt.inputs[0].entries if psbt.inputs else [])
-    return [e.value for e in entries if e.keytype == PROPRIETARY and len(e.value) <= MAX_MESSAGE]
+    found = [e for e in psbt.global_entries if e.keytype == PsbtGlobal.PROPRIETARY]
+    found += [e for e in (psbt.inputs[0].entries if psbt.inputs else []) if e.keytype == PsbtIn.PROPRIETARY]
+    return [e.value for e in found if len(e.value) <= MAX_MESSAGE]
 
 
 def recognise(psbt: Psbt, challenge: bytes | None, given: bytes | None = None) -> MessageProof | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signer.btc.networks import script_type
-from signer.btc.psbt import Psbt, PsbtInput, compact_bytes
+from signer.btc.psbt import Psbt, PsbtInput
 from signer.btc.scripts import parse_multisig_script
+from signer.btc.wire import compact_bytes
 
 ECDSA_SIG = 72
 P2WPKH_PROGRAM = b"\x00\x14" + bytes(20)  # the shape of a P2SH-P2WPKH redeem script (its length matters)

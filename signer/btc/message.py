@@ -27,9 +27,9 @@ from signer.btc.bip322 import MAX_MESSAGE, message_hash, to_sign, to_spend
 from signer.btc.errors import MessageError, PathError, PsbtError
 from signer.btc.keys import BtcKeys
 from signer.btc.networks import address_from_script, coin_type, format_path, script_from_address, script_type
-from signer.btc.psbt import compact_bytes, parse_tx
 from signer.btc.scripts import SCRIPT_BY_PURPOSE, parse_multisig_script, single_sig_script
 from signer.btc.sign import ecdsa_sign, schnorr_sign
+from signer.btc.wire import Reader, compact_bytes, parse_tx, stack_bytes
 
 H = 0x80000000
 BIP137_BASE = {"p2pkh": 31, "p2sh-p2wpkh": 35, "p2wpkh": 39}
@@ -128,16 +128,12 @@ def sign_message(keys: BtcKeys, path: tuple[int, ...], message: str | bytes, fmt
     else:
         digest = to_sign.sighash_taproot(0, script_pubkeys=[Script(spk)], values=[0], sighash=0)
         witness = [schnorr_sign(node.key.taproot_tweak(b""), digest)]
-    encoded = base64.b64encode(_encode_witness(witness)).decode()
+    encoded = base64.b64encode(stack_bytes(witness)).decode()
     signature = ("smp" if prefix else "") + encoded
     result = verify_bip322(address, message, signature, keys.network)
     if not result.valid:  # pragma: no cover
         raise MessageError(f"the BIP-322 signature did not verify (fault?): {result.reason}")
     return MessageSignature(address, format_path(path), "bip322", signature)
-
-
-def _encode_witness(items: list[bytes]) -> bytes:
-    return compact_bytes(len(items)) + b"".join(compact_bytes(len(x)) + x for x in items)
 
 
 def _to_spend(spk: bytes, message: str | bytes) -> Transaction:
@@ -249,14 +245,9 @@ def verify_bip322(address: str, message: str | bytes, signature: str, network: s
 
 
 def _decode_witness(raw: bytes) -> list[bytes]:
-    from signer.btc.psbt import Reader
-
-    r = Reader(raw, "witness")
+    r = Reader(raw, "signature")
     try:
-        n = r.compact("item count")
-        if n > r.remaining:
-            raise MessageError("witness item count exceeds the data")
-        items = [r.read(r.compact("item length"), "item") for _ in range(n)]
+        items = r.stack("witness")
         r.expect_end()
     except PsbtError as exc:
         raise MessageError(str(exc)) from None

@@ -24,7 +24,7 @@ from embit.networks import NETWORKS
 
 from signer.btc.errors import DescriptorError
 from signer.btc.networks import address_from_script, coin_type, format_path, is_mainnet_xpub_version
-from signer.btc.psbt import KeyOrigin
+from signer.btc.psbt_fields import KeyOrigin
 from signer.btc.scripts import p2sh, p2wsh, sorted_multisig_script
 from signer.keys.vault import MAX_WALLET_NAME, clean_wallet_name
 from signer.safe_text import visible

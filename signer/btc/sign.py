@@ -25,38 +25,12 @@ from embit.util import secp256k1
 
 from signer.btc.errors import BtcRefusal, PsbtError, RiskNotAccepted
 from signer.btc.keys import BtcKeys
-from signer.btc.psbt import (
-    I_BIP32,
-    I_FINAL_SCRIPTSIG,
-    I_FINAL_WITNESS,
-    I_HASH160,
-    I_HASH256,
-    I_PARTIAL_SIG,
-    I_REDEEM,
-    I_RIPEMD160,
-    I_SHA256,
-    I_SIGHASH,
-    I_TAP_BIP32,
-    I_TAP_INTERNAL_KEY,
-    I_TAP_KEY_SIG,
-    I_TAP_LEAF_SCRIPT,
-    I_TAP_MERKLE_ROOT,
-    I_TAP_SCRIPT_SIG,
-    I_WITNESS_SCRIPT,
-    MAGIC,
-    Entry,
-    Psbt,
-    compact_bytes,
-    parse_psbt,
-    write_map,
-)
+from signer.btc.psbt import Entry, Psbt, parse_psbt
+from signer.btc.psbt_fields import FINALIZER_DROPS, PsbtIn
 from signer.btc.review import InputPlan, Review
+from signer.btc.wire import compact_bytes, stack_bytes
 
 SINGLE_SIG_KINDS = ("p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr")
-# BIP-174 finalizer: everything but the UTXOs, the finals, tx fields (v2) and unknown keys goes
-_FINALIZER_DROPS = {I_PARTIAL_SIG, I_SIGHASH, I_REDEEM, I_WITNESS_SCRIPT, I_BIP32, I_RIPEMD160, I_SHA256,
-                    I_HASH160, I_HASH256, I_TAP_KEY_SIG, I_TAP_SCRIPT_SIG, I_TAP_LEAF_SCRIPT, I_TAP_BIP32,
-                    I_TAP_INTERNAL_KEY, I_TAP_MERKLE_ROOT}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -188,12 +162,12 @@ def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, f
         if plan.kind == "p2tr":
             tweaked = node.key.taproot_tweak(b"")
             sig = schnorr_sign(tweaked, digest, aux_rand) + (bytes([plan.sighash]) if plan.sighash else b"")
-            _put(entries, bytes([I_TAP_KEY_SIG]), sig)
+            _put(entries, bytes([PsbtIn.TAP_KEY_SIG]), sig)
             final_witness: list[bytes] | None = [sig]
             final_scriptsig = None
         else:
             sig = ecdsa_sign(node.key, digest) + bytes([plan.sighash])
-            _put(entries, bytes([I_PARTIAL_SIG]) + plan.pubkey, sig)
+            _put(entries, bytes([PsbtIn.PARTIAL_SIG]) + plan.pubkey, sig)
             final_witness = [sig, plan.pubkey] if plan.kind in ("p2wpkh", "p2sh-p2wpkh") else None
             final_scriptsig = None
             if plan.kind == "p2pkh":
@@ -201,16 +175,13 @@ def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, f
             elif plan.kind == "p2sh-p2wpkh":
                 final_scriptsig = _push(plan.redeem_script or b"")
         if finalize and plan.kind in SINGLE_SIG_KINDS:
-            entries[:] = [e for e in entries if e.keytype not in _FINALIZER_DROPS]
+            entries[:] = [e for e in entries if e.keytype not in FINALIZER_DROPS]
             if final_scriptsig is not None:
-                _put(entries, bytes([I_FINAL_SCRIPTSIG]), final_scriptsig)
+                _put(entries, bytes([PsbtIn.FINAL_SCRIPTSIG]), final_scriptsig)
             if final_witness is not None:
-                wit = compact_bytes(len(final_witness)) + b"".join(
-                    compact_bytes(len(x)) + x for x in final_witness
-                )
-                _put(entries, bytes([I_FINAL_WITNESS]), wit)
+                _put(entries, bytes([PsbtIn.FINAL_SCRIPTWITNESS]), stack_bytes(final_witness))
             finalized.append(plan.index)
-    raw = _serialize_with(psbt, new_entries)
+    raw = psbt.serialize(new_entries)
     try:
         check = parse_psbt(raw)
     except PsbtError as exc:  # pragma: no cover - would be a bug in this module
@@ -234,13 +205,3 @@ def _push(data: bytes) -> bytes:
     if len(data) < 256:
         return b"\x4c" + bytes([len(data)]) + data
     return b"\x4d" + len(data).to_bytes(2, "little") + data
-
-
-def _serialize_with(psbt: Psbt, input_entries: list[list[Entry]]) -> bytes:
-    out = bytearray(MAGIC)
-    out += write_map(psbt.global_entries)
-    for entries in input_entries:
-        out += write_map(entries)
-    for o in psbt.outputs:
-        out += write_map(o.entries)
-    return bytes(out)

@@ -193,15 +193,16 @@ def test_bip322_embedded_vector_and_our_signature_matches_it() -> None:
     from embit.hashes import hash160
     from embit.script import Script
 
-    from signer.btc.message import _encode_witness, _to_sign, _to_spend
+    from signer.btc.message import _to_sign, _to_spend
     from signer.btc.sign import ecdsa_sign
+    from signer.btc.wire import stack_bytes
 
     key = ec.PrivateKey.from_wif(BIP322_WIF)
     sec = key.get_public_key().sec()
     spk = script_from_address(BIP322_ADDR, "main")
     tx = _to_sign(_to_spend(spk, "Hello World").txid())
     digest = tx.sighash_segwit(0, Script(b"\x76\xa9\x14" + hash160(sec) + b"\x88\xac"), 0, sighash=1)
-    ours = base64.b64encode(_encode_witness([ecdsa_sign(key, digest) + b"\x01", sec])).decode()
+    ours = base64.b64encode(stack_bytes([ecdsa_sign(key, digest) + b"\x01", sec])).decode()
     assert ours == BIP322_HELLO  # low-R RFC 6979 signature, as Bitcoin Core makes it
 
 

@@ -9,9 +9,10 @@ from embit import ec
 
 from signer.btc import BtcKeys
 from signer.btc.networks import address_from_script
-from signer.btc.psbt import parse_psbt, parse_tx
+from signer.btc.psbt import parse_psbt
 from signer.btc.scripts import p2tr
 from signer.btc.sign import SighashCache, schnorr_sign
+from signer.btc.wire import parse_tx
 
 REL = "bip341/wallet-test-vectors.json"
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

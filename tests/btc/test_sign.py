@@ -7,7 +7,7 @@ from builders import Wallet, build_psbt, external, root_from
 from txverify import Tx, verify_input
 
 from signer.btc import BtcKeys, load_psbt, parse_psbt, review_psbt, sign_reviewed
-from signer.btc.psbt import I_PARTIAL_SIG, I_TAP_KEY_SIG
+from signer.btc.psbt_fields import PsbtIn
 from signer.btc.sign import SighashCache
 
 KINDS = ("p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr")
@@ -85,7 +85,7 @@ def test_signed_psbt_is_input_plus_our_signatures(root, kind: str) -> None:
     after = signed.inputs[0].entries
     assert after[: len(before)] == before
     added = after[len(before) :]
-    assert [e.keytype for e in added] == [I_TAP_KEY_SIG if kind == "p2tr" else I_PARTIAL_SIG]
+    assert [e.keytype for e in added] == [PsbtIn.TAP_KEY_SIG if kind == "p2tr" else PsbtIn.PARTIAL_SIG]
     assert original.serialize() == raw  # the reviewed PSBT object was not mutated
 
 
