@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signer.keys import bip39
 from signer.keys.errors import MnemonicError
 from signer.keys.secret import SecretBytes
+
+if TYPE_CHECKING:
+    from signer.transport.payload import Payload
 
 KINDS = ("bip39", "slip39")
 
@@ -128,3 +131,14 @@ def material_from_json(kind: str, data: dict[str, Any]) -> SeedMaterial:
             raise ValueError("SLIP-39 parameters are out of range")
         return Slip39Seed(SecretBytes(ems), identifier, bool(data["extendable"]), exponent)
     raise ValueError(f"unknown seed kind {kind!r}")
+
+
+def bip39_from_payload(payload: Payload) -> Bip39Seed | None:
+    """The BIP-39 seed a scanned ``seed`` payload holds, or None when it holds no BIP-39 entropy.
+
+    SeedQR and words as text carry the entropy itself; ur:crypto-seed carries it in its payload field
+    (which may be any 1 to 64 bytes, not only the entropy of 12 to 24 words)."""
+    entropy = getattr(payload.obj, "payload", None) if payload.format == "ur" else payload.data
+    if not isinstance(entropy, bytes) or len(entropy) not in bip39.ENTROPY_BYTES.values():
+        return None
+    return Bip39Seed(SecretBytes(entropy))

@@ -48,6 +48,19 @@ def complete(prefix: str) -> list[str]:
     return [w for w in wordlist() if w.startswith(prefix)]
 
 
+def share_in_qr(content: bytes) -> list[str] | None:
+    """The words of a SLIP-39 share card's QR code (the share's words separated by spaces), or None
+    when the code holds anything else. Only the shape is checked here; ``progress`` checks the share."""
+    try:
+        words = content.decode("ascii").lower().split()
+    except UnicodeDecodeError:
+        return None
+    known = set(wordlist())
+    if len(words) not in SHARE_LENGTHS or any(w not in known for w in words):
+        return None
+    return words
+
+
 @dataclass(frozen=True)
 class SplitPlan:
     """``group_threshold`` of the ``groups`` (each (member_threshold, member_count)) are needed."""

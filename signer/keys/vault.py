@@ -381,7 +381,7 @@ class Vault:
 
     @property
     def prev_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".prev")
+        return previous_generation(self.path)
 
     def lock(self) -> None:
         for entry in self.seeds:
@@ -392,6 +392,11 @@ class Vault:
 
     def __repr__(self) -> str:
         return f"<Vault {self.path} seeds={len(self.seeds)}>"
+
+
+def previous_generation(path: Path) -> Path:
+    """Where the vault at ``path`` keeps its previous generation."""
+    return path.with_name(path.name + ".prev")
 
 
 def _read_vault_file(path: Path) -> bytes:
