@@ -6,21 +6,23 @@ vault screen. The device app also auto-locks after the configured idle time: eve
 secrets are wiped, the session is locked and the root screen is shown again. It does so whenever
 something is unlocked or any screen is open above the root (e.g. words being entered for a
 temporary seed, which unlock nothing until they are complete).
+
+The screens of a damaged vault are imported only when one is: they bring the seed flows with them,
+which the first frame of a healthy device does not need (start-up).
 """
 
 from __future__ import annotations
 
 from ui.app import App
 from ui.events import Input
+from ui.flows import home
 from ui.screen import Screen
 from ui.session import Session
 
 
 def root_screen(session: Session) -> Screen:
-    from ui.flows import home, vault
-
     if session.interfaces and not session.network_acknowledged:
-        return vault.network_warning(session)
+        return home.network_warning(session)
     if session.active:
         return home.home_menu(session)
     state = session.vault_state()
@@ -28,7 +30,9 @@ def root_screen(session: Session) -> Screen:
         return home.welcome(session)
     if state.kind == "ok":
         return home.locked_menu(session)
-    return vault.damaged(session, state)
+    from ui.flows import recover
+
+    return recover.damaged(session, state)
 
 
 class DeviceApp(App):

@@ -290,7 +290,7 @@ def _expect_labels() -> list[str]:
     import re
 
     flows = Path(__file__).parents[2] / "ui" / "flows"
-    found = {m for f in flows.glob("*.py") for m in re.findall(r'expect_label="([^"]+)"', f.read_text())}
+    found = {m for f in flows.rglob("*.py") for m in re.findall(r'expect_label="([^"]+)"', f.read_text())}
     assert {"a SeedQR", "an encrypted backup"} <= found  # the pattern still finds them
     return sorted(found)
 

@@ -1,5 +1,9 @@
 """Backups: SLIP-39 split (M of N, or groups) with each share shown and/or printed as a card, the
-encrypted backup exported as an animated QR code, and a seed as a Krux encrypted QR (``krux.py``)."""
+encrypted backup exported as an animated QR code, and a seed as a Krux encrypted QR (``krux.py``).
+
+The Bitcoin multisig checks of the seeds' records (``signer.btc``, which loads embit) are imported
+when a backup is made, not when a seed's page opens.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from signer.keys import slip39
+from signer.keys.backup import export_backup as seal
 from signer.keys.errors import MnemonicError
+from signer.keys.slip39 import SplitPlan
 from ui import cards, exports
 from ui.events import Input, Key, Kind
+from ui.flows import krux, vault
 from ui.flows.common import new_password, password_again
 from ui.screen import Action, Home, Pop, Push, Redraw, Replace
 from ui.screens.menu import Menu, MenuItem
@@ -22,7 +30,6 @@ from ui.screens.working import Working
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from signer.keys.slip39 import SplitPlan
     from signer.keys.vault import SeedEntry
     from ui.session import Session
 
@@ -31,9 +38,6 @@ MAX_GROUPS = 8
 
 
 def backups_menu(session: Session) -> Menu:
-    from ui.flows import krux
-    from ui.flows import vault as vault_flows
-
     def pick_seed(then: Callable[[SeedEntry], Action | None]) -> Action:
         seeds = session.seeds()
         if len(seeds) == 1:
@@ -57,7 +61,7 @@ def backups_menu(session: Session) -> Menu:
         )
     items.append(MenuItem("Krux encrypted QR", lambda: krux.export_start(session)))
     if session.vault is not None:
-        items.append(MenuItem("Restore backup", lambda: Push(vault_flows.restore_scan(session))))
+        items.append(MenuItem("Restore backup", lambda: Push(vault.restore_scan(session))))
     return Menu("Backups", items)
 
 
@@ -76,8 +80,6 @@ def split_start(session: Session, entry: SeedEntry) -> Menu | Message:
 
 
 def plan_menu(session: Session, entry: SeedEntry) -> Menu:
-    from signer.keys.slip39 import SplitPlan
-
     def go(plan: SplitPlan) -> Action:
         return make_shares(session, entry, plan)
 
@@ -91,8 +93,6 @@ def plan_menu(session: Session, entry: SeedEntry) -> Menu:
 
 
 def _single_count(session: Session, entry: SeedEntry) -> NumberPicker:
-    from signer.keys.slip39 import SplitPlan
-
     def count(n: int) -> Action:
         return Replace(
             NumberPicker(
@@ -154,8 +154,6 @@ class GroupPlanner:
         )
 
     def _group_done(self, m: int, n: int) -> Action:
-        from signer.keys.slip39 import SplitPlan
-
         self.groups.append((m, n))
         if len(self.groups) < self.count:
             return Replace(self._group_size())
@@ -177,8 +175,6 @@ class Share:
 
 
 def make_shares(session: Session, entry: SeedEntry, plan: SplitPlan, *, replace: bool = False) -> Action:
-    from signer.keys import slip39
-
     try:
         plan.check()
         if entry.kind == "bip39":
@@ -318,7 +314,6 @@ def export_backup(session: Session, entries: list[SeedEntry]) -> Message:
 def backup_password(session: Session, entries: list[SeedEntry]) -> object:
     def make(password: str) -> Action:
         from signer.btc.multisig_registry import check_seed_records
-        from signer.keys.backup import export_backup as seal
 
         def done(blob: bytes) -> Action:
             screen = QrDisplay(

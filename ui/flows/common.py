@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from signer import netcheck
 from signer.keys.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from signer.keys.reveal import MAX_ATTEMPTS, PasswordGate
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.keyboard import Keyboard
 from ui.screens.message import error
@@ -45,8 +47,6 @@ def password_again(session: Session, then: Callable[[], Screen]) -> Screen:
     """The vault password once more before a seed's secret is shown (words, SeedQR, new shares), so a
     device left unlocked does not hand them to whoever picks it up. Three wrong answers lock it.
     A temporary seed with no vault unlocked has no password to ask: ``then()`` at once."""
-    from signer.keys.reveal import MAX_ATTEMPTS, PasswordGate
-
     if session.vault is None:
         return then()
     gate = PasswordGate(session.vault)
@@ -98,8 +98,6 @@ def default_label(session: Session) -> str:
 def show_network_banner(menu: Menu, session: Session) -> None:
     """The network banner at the top of a root menu: red when an interface is up, amber when network
     hardware is only present; none on an air-gapped device."""
-    from signer import netcheck
-
     found = netcheck.exposure(session.interfaces)
     menu.banner = found.banner if found is not None else None
     menu.banner_severity = found.severity if found is not None else "danger"

@@ -8,9 +8,11 @@ first. Making one asks the password twice. The envelope work is the signer's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from signer.errors import AirlockError
+from signer.keys import kef_mnemonic
 from signer.keys.errors import KefError, NotKef, UnsupportedVersion, WrongPassword
 from ui import exports
 from ui.flows.common import new_password, password_again
@@ -24,17 +26,19 @@ from ui.screens.working import Working
 
 if TYPE_CHECKING:
     from signer.keys.kef_mnemonic import KefMnemonic
+    from signer.keys.seed import SeedMaterial
     from signer.keys.vault import SeedEntry
     from ui.session import Session
 
 TITLE = "Krux encrypted QR"
+Keep = Callable[["SeedMaterial", "str | None"], Action]  # the seed loaded, and the code's label hint
 
 
 # -- loading ------------------------------------------------------------------------------------
-def scan(session: Session, temporary: bool) -> ScanScreen:
-    def raw(content: bytes) -> Action | None:
-        from signer.keys import kef_mnemonic
+def scan(session: Session, keep: Keep) -> ScanScreen:
+    """Scan a Krux encrypted QR, then its password; ``keep`` gets the seed it holds."""
 
+    def raw(content: bytes) -> Action | None:
         try:
             envelope = kef_mnemonic.inspect(content)
         except NotKef:
@@ -44,9 +48,7 @@ def scan(session: Session, temporary: bool) -> ScanScreen:
                 return None  # a part of an animated code of another kind
             return Replace(error("Cannot read", str(exc)))
         body = f"{envelope.describe()}. Enter its password to load the seed it holds."
-        return Replace(
-            Message(TITLE, body, buttons=[("Password", lambda: Push(password(session, content, temporary)))])
-        )
+        return Replace(Message(TITLE, body, buttons=[("Password", lambda: Push(password(content, keep)))]))
 
     return ScanScreen(
         session,
@@ -59,10 +61,8 @@ def scan(session: Session, temporary: bool) -> ScanScreen:
     )
 
 
-def password(session: Session, content: bytes, temporary: bool) -> Keyboard:
+def password(content: bytes, keep: Keep) -> Keyboard:
     def attempt(value: str) -> Action:
-        from signer.keys.kef_mnemonic import read_mnemonic
-
         def failed(exc: AirlockError) -> Action:
             keyboard.value = ""
             if isinstance(exc, WrongPassword):
@@ -72,11 +72,13 @@ def password(session: Session, content: bytes, temporary: bool) -> Keyboard:
             return Replace(error("Not loaded", str(exc)))
 
         def opened(found: KefMnemonic) -> Action:
-            from ui.flows.seeds import finish_seed
+            return keep(found.material, found.label_hint or None)
 
-            return finish_seed(session, found.material, temporary, label=found.label_hint or None)
-
-        return Push(Working(TITLE, "Decrypting...", lambda: read_mnemonic(content, value), opened, failed))
+        return Push(
+            Working(
+                TITLE, "Decrypting...", lambda: kef_mnemonic.read_mnemonic(content, value), opened, failed
+            )
+        )
 
     keyboard = Keyboard("Krux password", attempt, mask=True, max_len=128)
     return keyboard
@@ -115,13 +117,11 @@ def export_intro(session: Session, entry: SeedEntry) -> Message:
 
 def _password(session: Session, entry: SeedEntry, fingerprint: str) -> Keyboard:
     def make(value: str) -> Action:
-        from signer.keys.kef_mnemonic import export_mnemonic
-
         return Replace(
             Working(
                 TITLE,
                 "Encrypting the words...",
-                lambda: export_mnemonic(entry.material, value, fingerprint),
+                lambda: kef_mnemonic.export_mnemonic(entry.material, value, fingerprint),
                 lambda blob: Replace(shown(session, blob, fingerprint)),
                 lambda exc: Replace(error("No QR code", str(exc))),
             )
@@ -132,9 +132,7 @@ def _password(session: Session, entry: SeedEntry, fingerprint: str) -> Keyboard:
 
 def shown(session: Session, blob: bytes, fingerprint: str) -> QrDisplay:
     """The code as Krux shows it: one QR code of the envelope's base43 text."""
-    from signer.keys.kef_mnemonic import qr_content
-
-    content = qr_content(blob)
+    content = kef_mnemonic.qr_content(blob)
     assert isinstance(content, str)  # Airlock writes version 20, which Krux shows as base43 text
     return QrDisplay(
         TITLE,
