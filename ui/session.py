@@ -4,6 +4,8 @@ The UI never imports ``hardware``: the wiring passes the camera, printer and clo
 callables, and the network-interface list it read at start-up. The session also holds the
 unlocked state: the open vault, a temporary (never stored) seed, passphrases in use. ``lock()``
 wipes all of it.
+
+PIL and numpy (camera frames) are imported where a frame is read: not needed to start.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
-from signer.keys.errors import UnsupportedVersion, VaultError
+from signer.keys.accounts import fingerprint
+from signer.keys.errors import UnsupportedVersion, VaultCorrupt
+from signer.keys.vault import DEFAULT_ACCOUNTS, SeedEntry, Vault, previous_generation
 from ui import settings as device_settings
 
 if TYPE_CHECKING:
@@ -24,7 +28,6 @@ if TYPE_CHECKING:
 
     from signer.keys.envelope import KdfParams
     from signer.keys.seed import SeedMaterial
-    from signer.keys.vault import SeedEntry, Vault
     from signer.netcheck import Interface
 
 TEMP_LABEL = "Temporary seed"
@@ -84,14 +87,11 @@ class Session:
         return self.vault is not None or self.temp_seed is not None
 
     def vault_state(self) -> VaultState:
-        from signer.keys.errors import VaultCorrupt
-        from signer.keys.vault import Vault
-
         if self.vault_problem is not None:
             return self.vault_problem
         path = Path(self.vault_path)
         if not path.exists():
-            if path.with_name(path.name + ".prev").exists():
+            if previous_generation(path).exists():
                 return VaultState("lost", "the vault file is missing, but its previous copy is still there")
             return VaultState("missing")
         try:
@@ -120,9 +120,6 @@ class Session:
         return entry is self.temp_seed
 
     def set_temp_seed(self, material: SeedMaterial) -> SeedEntry:
-        from signer.keys.accounts import fingerprint
-        from signer.keys.vault import DEFAULT_ACCOUNTS, SeedEntry
-
         if self.temp_seed is not None:
             self.forget_temp_seed()
         entry = SeedEntry(
@@ -186,8 +183,6 @@ class Session:
         key = self._key(entry)
         cached = self._fingerprints.get(key)
         if cached is None:
-            from signer.keys.accounts import fingerprint
-
             cached = fingerprint(self.seed_bytes(entry))
             self._fingerprints[key] = cached
         return cached
@@ -210,10 +205,9 @@ class Session:
         return self._settings[key]
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Change one setting; saved in the vault when one is unlocked (VaultError if that fails)."""
-        if key not in device_settings.DEFAULTS:
-            raise VaultError(f"unknown setting {key!r}")
-        updated = device_settings.clean({**self._settings, key: value})
+        """Change one setting; saved in the vault when one is unlocked. A setting that does not exist
+        or a value it cannot take is a SettingError; a failed save a VaultError; either changes nothing."""
+        updated = device_settings.changed(self._settings, key, value)
         if self.vault is not None:
             self.vault.update_settings(**{device_settings.VAULT_KEY: updated})
         self._settings = updated

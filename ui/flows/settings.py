@@ -1,11 +1,10 @@
-"""Settings: networks offered, QR density and speed, auto-lock, camera, brightness, about."""
+"""Settings: one menu item per setting of ``ui.settings.SETTINGS``, its chooser, and About."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from signer.keys.errors import VaultError
+from signer.errors import AirlockError
 from ui import about, settings, text
 from ui.screen import Action, Pop, Push
 from ui.screens.menu import Menu, MenuItem
@@ -13,76 +12,15 @@ from ui.screens.message import Message, error
 from ui.screens.pickers import Checklist
 
 if TYPE_CHECKING:
+    from ui.screen import Screen
     from ui.session import Session
+    from ui.settings import Setting
 
 
 def settings_menu(session: Session) -> Menu:
     def build(menu: Menu) -> None:
-        s = session.settings
-        menu.items = [
-            MenuItem("Networks", lambda: Push(networks(session)), detail=",".join(s["networks"])),
-            MenuItem(
-                "QR density",
-                lambda: Push(
-                    choice(session, "qr_density", "QR density", settings.DENSITY_CHOICES, describe_density)
-                ),
-                detail=describe_density(s["qr_density"]),
-            ),
-            MenuItem(
-                "QR speed",
-                lambda: Push(
-                    choice(
-                        session,
-                        "qr_frame_ms",
-                        "Time per frame",
-                        settings.FRAME_MS_CHOICES,
-                        lambda v: f"{v} ms",
-                    )
-                ),
-                detail=f"{s['qr_frame_ms']} ms",
-            ),
-            MenuItem(
-                "Auto-lock",
-                lambda: Push(
-                    choice(
-                        session,
-                        "auto_lock_s",
-                        "Lock after idle",
-                        settings.AUTO_LOCK_CHOICES,
-                        settings.describe_seconds,
-                    )
-                ),
-                detail=settings.describe_seconds(s["auto_lock_s"]),
-            ),
-            MenuItem(
-                "Camera rotation",
-                lambda: Push(
-                    choice(
-                        session,
-                        "camera_rotation",
-                        "Camera rotation",
-                        settings.ROTATION_CHOICES,
-                        lambda v: f"{v} deg",
-                    )
-                ),
-                detail=f"{s['camera_rotation']} deg",
-            ),
-            MenuItem(
-                "Camera mirror",
-                lambda: toggle_mirror(session, menu),
-                detail="on" if s["camera_mirror"] else "off",
-            ),
-            MenuItem(
-                "Brightness",
-                lambda: Push(
-                    choice(
-                        session, "brightness", "Brightness", settings.BRIGHTNESS_CHOICES, lambda v: f"{v}%"
-                    )
-                ),
-                detail=f"{s['brightness']}%",
-            ),
-            MenuItem("About", lambda: Push(about_screen(session))),
-        ]
+        menu.items = [_item(session, menu, spec) for spec in settings.SETTINGS]
+        menu.items.append(MenuItem("About", lambda: Push(about_screen(session))))
         if session.vault is None:
             menu.header = ["Not saved: no vault is unlocked."]
 
@@ -91,49 +29,50 @@ def settings_menu(session: Session) -> Menu:
     return menu
 
 
-def describe_density(value: int) -> str:
-    return ("sparse", "normal", "dense", "densest")[value]
+def _item(session: Session, menu: Menu, spec: Setting) -> MenuItem:
+    detail = spec.shown(session.setting(spec.key))
+    if spec.kind is settings.Kind.ON_OFF:
+        return MenuItem(spec.label, lambda: toggle(session, menu, spec), detail=detail)
+    return MenuItem(spec.label, lambda: Push(chooser(session, spec)), detail=detail)
+
+
+def chooser(session: Session, spec: Setting) -> Screen:
+    """Where a setting's value is picked: a menu of its choices, or a list to tick for several."""
+    current = session.setting(spec.key)
+    if spec.kind is settings.Kind.SOME_OF:
+        return Checklist(
+            spec.title,
+            [spec.describe(c) for c in spec.choices],
+            {i for i, c in enumerate(spec.choices) if c in current},
+            lambda picked: _set(session, spec.key, [spec.choices[i] for i in sorted(picked)]),
+            header=[spec.help],
+        )
+    items = [
+        MenuItem(
+            spec.describe(c), lambda c=c: _set(session, spec.key, c), detail="current" if c == current else ""
+        )
+        for c in spec.choices
+    ]
+    menu = Menu(spec.title, items, header=[spec.help])
+    menu.selected = spec.choices.index(current) if current in spec.choices else 0
+    return menu
 
 
 def _set(session: Session, key: str, value: Any) -> Action:
     try:
         session.set_setting(key, value)
-    except VaultError as exc:
+    except AirlockError as exc:
         return Push(error("Not saved", str(exc)))
     return Pop(None)
 
 
-def choice(
-    session: Session, key: str, title: str, values: tuple[Any, ...], describe: Callable[[Any], str]
-) -> Menu:
-    current = session.setting(key)
-    items = [
-        MenuItem(describe(v), lambda v=v: _set(session, key, v), detail="current" if v == current else "")
-        for v in values
-    ]
-    menu = Menu(title, items)
-    menu.selected = values.index(current) if current in values else 0
-    return menu
-
-
-def toggle_mirror(session: Session, menu: Menu) -> Action | None:
+def toggle(session: Session, menu: Menu, spec: Setting) -> Action | None:
     try:
-        session.set_setting("camera_mirror", not session.setting("camera_mirror"))
-    except VaultError as exc:
+        session.set_setting(spec.key, not session.setting(spec.key))
+    except AirlockError as exc:
         return Push(error("Not saved", str(exc)))
     menu.refresh()
     return None
-
-
-def networks(session: Session) -> Checklist:
-    current = session.setting("networks")
-    labels = list(settings.NETWORK_CHOICES)
-    return Checklist(
-        "Bitcoin networks",
-        labels,
-        {labels.index(n) for n in current},
-        lambda picked: _set(session, "networks", [labels[i] for i in sorted(picked)]),
-    )
 
 
 def about_screen(session: Session) -> Message:

@@ -82,7 +82,8 @@ class NumberPicker(Screen):
 
 
 class Checklist(Screen):
-    """Choose several items: PRESS toggles the one under the cursor, KEY1 confirms."""
+    """Choose several items: PRESS toggles the one under the cursor, KEY1 confirms. An optional
+    header (dim, wrapped to the screen) says what the choice is for."""
 
     def __init__(
         self,
@@ -92,12 +93,14 @@ class Checklist(Screen):
         on_done: Callable[[set[int]], Action | None],
         *,
         minimum: int = 1,
+        header: list[str] | None = None,
     ) -> None:
         self.title = title
         self.labels = labels
         self.checked = set(checked)
         self.on_done = on_done
         self.minimum = minimum
+        self.header = header or []
         self.selected = 0
         self.error: str | None = None
 
@@ -106,6 +109,7 @@ class Checklist(Screen):
         warnings = [("warn", self.error)] if self.error else []
         return Content(
             self.title,
+            lines=list(self.header),
             items=items,
             selected=self.selected,
             warnings=warnings,
@@ -135,7 +139,15 @@ class Checklist(Screen):
             return None
         return Redraw()
 
+    def header_lines(self) -> list[str]:
+        return [part for line in self.header for part in text.wrap(line, theme.CONTENT_W, theme.SMALL)]
+
     def draw_body(self, image: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
+        for line in self.header_lines():
+            draw.text((theme.MARGIN, top), line, fill=theme.DIM, font=theme.font(theme.SMALL))
+            top += text.line_height(theme.SMALL)
+        if self.header:
+            top += 2
         rows = (footer_top() - top - 8) // ROW_H
         first = min(max(0, self.selected - rows // 2), max(0, len(self.labels) - rows))
         for row, label in enumerate(self.labels[first : first + rows]):

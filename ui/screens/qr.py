@@ -16,13 +16,14 @@ from signer.transport.errors import TransportError
 from ui import text, theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Screen
-from ui.settings import DENSITY_CHOICES, FRAME_MS_CHOICES
+from ui.settings import spec
 
 if TYPE_CHECKING:
     from signer.transport.frames import FrameSet
 
 Encoder = Callable[[int], "FrameSet"]
 CAPTION_S = 2.0
+DENSITY, FRAME_MS = spec("qr_density"), spec("qr_frame_ms")  # the same choices as the settings
 
 
 class QrDisplay(Screen):
@@ -41,8 +42,8 @@ class QrDisplay(Screen):
         self.title = title
         self.encoders = encoders
         self.format_index = 0
-        self.density = density if density in DENSITY_CHOICES else 1
-        self.frame_ms = frame_ms if frame_ms in FRAME_MS_CHOICES else 250
+        self.density = density if density in DENSITY.choices else DENSITY.default
+        self.frame_ms = frame_ms if frame_ms in FRAME_MS.choices else FRAME_MS.default
         self.caption = caption
         self.on_done = on_done
         self.index = 0
@@ -118,16 +119,16 @@ class QrDisplay(Screen):
     def on_input(self, event: Input) -> Action | None:
         if event.kind != Kind.PRESS:
             return None
-        if event.key == Key.UP and self.density < max(DENSITY_CHOICES):
+        if event.key == Key.UP and self.density < max(DENSITY.choices):
             self.density += 1
             self._encode()
-        elif event.key == Key.DOWN and self.density > min(DENSITY_CHOICES):
+        elif event.key == Key.DOWN and self.density > min(DENSITY.choices):
             self.density -= 1
             self._encode()
         elif event.key in (Key.RIGHT, Key.LEFT):
-            position = FRAME_MS_CHOICES.index(self.frame_ms)
+            position = FRAME_MS.choices.index(self.frame_ms)
             position += -1 if event.key == Key.RIGHT else 1
-            self.frame_ms = FRAME_MS_CHOICES[min(max(position, 0), len(FRAME_MS_CHOICES) - 1)]
+            self.frame_ms = FRAME_MS.choices[min(max(position, 0), len(FRAME_MS.choices) - 1)]
         elif event.key == Key.KEY1:
             self.show_caption = not self.show_caption
             self._caption_until = self.now + (3600.0 if self.show_caption else 0.0)
