@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from signer import netcheck
 from signer.keys.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from signer.keys.reveal import MAX_ATTEMPTS, PasswordGate
 from ui.screen import Action, Home, Push, Replace
@@ -15,7 +14,6 @@ from ui.screens.message import error
 if TYPE_CHECKING:
     from signer.keys.vault import SeedEntry
     from ui.screen import Screen
-    from ui.screens.menu import Menu
     from ui.session import Session
 
 
@@ -93,11 +91,3 @@ def default_label(session: Session) -> str:
     while f"Seed {n}" in taken:
         n += 1
     return f"Seed {n}"
-
-
-def show_network_banner(menu: Menu, session: Session) -> None:
-    """The network banner at the top of a root menu: red when an interface is up, amber when network
-    hardware is only present; none on an air-gapped device."""
-    found = netcheck.exposure(session.interfaces)
-    menu.banner = found.banner if found is not None else None
-    menu.banner_severity = found.severity if found is not None else "danger"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from signer import netcheck
-from ui.flows.common import show_network_banner
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message, confirm
@@ -47,6 +46,14 @@ def network_warning(session: Session) -> Message:
         return Home()
 
     return Message(title, body, severity=found.severity, back=False, buttons=[("I understand", accept)])
+
+
+def show_network_banner(menu: Menu, session: Session) -> None:
+    """The network banner at the top of a root menu: red when an interface is up, amber when network
+    hardware is only present; none on an air-gapped device."""
+    found = netcheck.exposure(session.interfaces)
+    menu.banner = found.banner if found is not None else None
+    menu.banner_severity = found.severity if found is not None else "danger"
 
 
 def _names(names: tuple[str, ...]) -> str:
