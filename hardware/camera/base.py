@@ -1,4 +1,7 @@
-"""The camera interface and the orientation every backend applies the same way."""
+"""The camera interface and the orientation every backend applies the same way.
+
+numpy is imported where a frame is converted: heavy, and not needed to start.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ None when nothing new has arrived. Writers should write to a temporary name (a l
 left alone for ``settle_s`` seconds, then skipped.
 
 ``fps`` paces ``read`` like a real camera; leave it None so tests run as fast as frames decode.
+
+numpy, PIL and OpenCV are imported where a picture is decoded: heavy, and not needed to start.
 """
 
 from __future__ import annotations

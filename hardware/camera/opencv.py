@@ -1,4 +1,7 @@
-"""USB cameras and laptop webcams (or any video source) through OpenCV's VideoCapture."""
+"""USB cameras and laptop webcams (or any video source) through OpenCV's VideoCapture.
+
+OpenCV is imported when the camera opens: heavy, and not needed to start.
+"""
 
 from __future__ import annotations
 

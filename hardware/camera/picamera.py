@@ -3,6 +3,8 @@
 picamera2 is not installable from PyPI off a Pi: on Raspberry Pi OS install ``python3-picamera2``
 with apt and create the venv with ``--system-site-packages``. Grayscale capture uses the YUV420
 format's Y plane, which skips colour conversion on the Pi Zero's CPU.
+
+It is imported when the camera starts, so the rest runs where it is missing.
 """
 
 from __future__ import annotations

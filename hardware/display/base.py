@@ -1,4 +1,7 @@
-"""The display interface every backend implements."""
+"""The display interface every backend implements.
+
+PIL is imported where a picture is made: heavy, and not needed to start.
+"""
 
 from __future__ import annotations
 

@@ -7,12 +7,15 @@ from the thread that made the window: ``show`` does that, and a UI loop idling o
 :meth:`EmulatorWindow.pump` between polls. Runs headless with ``SDL_VIDEODRIVER=dummy``.
 
 ``python -m hardware.display.emulator`` opens a test card that echoes the buttons.
+
+pygame (the emulator extra only) is imported when the window opens, PIL where a picture is made.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -263,8 +266,6 @@ class EmulatorWindow(Display):
 
 
 def main() -> None:  # pragma: no cover - interactive
-    import time
-
     from PIL import Image, ImageDraw
 
     with EmulatorWindow() as window:

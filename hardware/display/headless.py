@@ -4,6 +4,8 @@ Used by tests and to make documentation screenshots. Frames flagged ``secret`` (
 a mnemonic, a SeedQR, a private key) stay in memory for the test that showed them, but the PNG written
 for them is a blank placeholder unless ``allow_secret_png`` is set, so a docs run never leaves seed
 words on disk by accident.
+
+PIL is imported where a picture is made: heavy, and not needed to start.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""RGB888 <-> RGB565 with numpy; the panel takes each pixel as two bytes, most significant first."""
+"""RGB888 <-> RGB565 with numpy; the panel takes each pixel as two bytes, most significant first.
+
+numpy and PIL are imported where a frame is converted: heavy, and not needed to start.
+"""
 
 from __future__ import annotations
 

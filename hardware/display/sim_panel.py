@@ -9,6 +9,8 @@ real controller would misread in :attr:`SimPanel.violations` instead of guessing
 
 The decoding here is written from the datasheet's description, independently of the driver, so a
 driver bug shows up as a wrong picture or a violation.
+
+numpy is imported where the panel memory is read or written: heavy, and not needed to start.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hardware.display.rgb565 import from_rgb565
 from hardware.display.st7789 import PanelGeometry
 from hardware.errors import ConfigError
 
@@ -368,6 +371,4 @@ class SimPanel:
 
     def viewed(self) -> Image.Image:
         """What the viewer sees, as an RGB image."""
-        from hardware.display.rgb565 import from_rgb565
-
         return from_rgb565(self.viewed_rgb565())

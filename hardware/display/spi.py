@@ -1,4 +1,7 @@
-"""SPI transports for the display: the interface and the spidev backend (Linux ``/dev/spidevB.D``)."""
+"""SPI transports for the display: the interface and the spidev backend (Linux ``/dev/spidevB.D``).
+
+spidev (installed only on a Pi, the pi extra) is imported when the bus is opened.
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ Datasheet facts used (Sitronix ST7789V): after a hardware reset or SWRESET wait 
 command and 120 ms before SLPOUT; after SLPOUT wait 5 ms before the next command and 120 ms for the
 supply to settle before showing anything; COLMOD 0x55 selects 16 bits per pixel; MADCTL bits MY 0x80,
 MX 0x40, MV 0x20 (row/column exchange); IPS panels such as Waveshare's 1.3" need INVON.
+
+numpy is imported where a frame is sent, gpiozero (the pi extra) when the HAT's pins are claimed.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hardware.display.base import Display, check_frame, check_level
-from hardware.display.spi import OutputPin, SpiTransport
-from hardware.errors import ConfigError, DeviceError
+from hardware.display.rgb565 import to_rgb565, to_wire
+from hardware.display.spi import OutputPin, SpidevTransport, SpiTransport
+from hardware.errors import BackendUnavailable, ConfigError, DeviceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -180,8 +183,6 @@ class ST7789Display(Display):
         self._command(RAMWR)
 
     def _pixels(self, x0: int, y0: int, block: np.ndarray) -> None:
-        from hardware.display.rgb565 import to_wire
-
         height, width = block.shape
         self._window(x0, y0, x0 + width - 1, y0 + height - 1)
         self._set_dc(True)
@@ -216,8 +217,6 @@ class ST7789Display(Display):
 
     def show(self, image: Image.Image, *, secret: bool = False) -> None:
         import numpy as np
-
-        from hardware.display.rgb565 import to_rgb565
 
         frame = to_rgb565(check_frame(image, self._size))
         with self._lock:
@@ -272,14 +271,10 @@ def open_waveshare_hat(
     backlight_hz: int = 500,
 ) -> ST7789Display:
     """The Waveshare 1.3" LCD HAT on SPI0 CE0 with D/C GPIO25, RST GPIO27, backlight PWM on GPIO24."""
-    from hardware.display.spi import SpidevTransport
-
     try:
         from gpiozero import DigitalOutputDevice, PWMOutputDevice
         from gpiozero.exc import GPIOZeroError
     except ImportError as exc:
-        from hardware.errors import BackendUnavailable
-
         raise BackendUnavailable("gpiozero is not installed: install the [pi] extra") from exc
     transport = SpidevTransport(0, 0, speed_hz=speed_hz)
     pins = WAVESHARE_HAT_PINS

@@ -7,6 +7,8 @@ Each line is active low with the Pi's internal pull-up. Debounce, hold and repea
 :class:`~hardware.input.tracker.InputPolicy` and behave the same under every gpiozero pin factory,
 including ``MockFactory`` in tests. ``pin_bounce_time`` additionally asks the pin library for its own
 glitch filter (lgpio does this in its alert thread); it adds to the latency, so it is off by default.
+
+gpiozero (installed only on a Pi, the pi extra) is imported when the buttons are claimed.
 """
 
 from __future__ import annotations

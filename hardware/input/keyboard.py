@@ -2,6 +2,8 @@
 
 Arrows are the joystick, Enter its centre push, 1/2/3 the keys KEY1-KEY3. Key events arrive as
 pygame events from the emulator's loop; hold and repeat timing is the same as on the device.
+
+pygame (the emulator extra only) is imported when keys are read.
 """
 
 from __future__ import annotations

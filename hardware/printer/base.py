@@ -1,4 +1,7 @@
-"""The printer interface."""
+"""The printer interface.
+
+PIL is imported where a picture is checked: heavy, and not needed to start.
+"""
 
 from __future__ import annotations
 

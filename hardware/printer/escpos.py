@@ -4,6 +4,8 @@ Each image becomes ``GS v 0`` raster bit-image commands (one bit per dot, 1 = bu
 bit leftmost, rows top to bottom), sent in bands so small printer buffers keep up, then a paper feed
 and optionally a cut. The bytes are built here rather than with python-escpos: they are few, and the
 simulated printer (:mod:`hardware.printer.sim_escpos`) reads back exactly what is sent.
+
+numpy and PIL are imported where a card is rastered: heavy, and not needed to start.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Understands what a raster-printing host sends (ESC @, GS v 0, ESC d, ESC J, ESC 2, ESC 3, LF, GS V)
 and rejects anything else with :class:`~hardware.errors.PanelProtocolError`, so a stray byte in the
 driver's output fails a test instead of being printed as garbage text.
+
+numpy and PIL are imported where a raster is read back: heavy, and not needed to start.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Where printer bytes go: a serial port (termios, no pyserial needed), a device file, or memory."""
+"""Where printer bytes go: a serial port (termios, no pyserial needed), a device file, or memory.
+
+termios (POSIX only) is imported when a serial port is opened.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Accounts derived from one seed: Bitcoin single-sig and multisig-cosigner keys, Ethereum addresses.
 
-The maths is embit's (BIP-32, descriptors, addresses); keccak for Ethereum is pycryptodome's.
+The maths is embit's (BIP-32, descriptors, addresses); keccak for Ethereum is pycryptodome's. Both
+are imported where an account is derived: the device starts, and the vault opens, without them.
 """
 
 from __future__ import annotations

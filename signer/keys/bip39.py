@@ -1,5 +1,7 @@
 """BIP-39 mnemonics: generation from the OS CSPRNG (optionally mixed with person-supplied
-entropy), checking with specific errors, and mnemonic -> BIP-32 seed (with passphrase)."""
+entropy), checking with specific errors, and mnemonic -> BIP-32 seed (with passphrase).
+
+embit's word list is imported when first needed: the device starts without it."""
 
 from __future__ import annotations
 

@@ -19,6 +19,9 @@ Layout (all integers big-endian)::
 Opening checks, in order: length and magic, version, checksum (damage -> VaultCorrupt), password
 check (-> WrongPassword), AEAD tag (tampering -> VaultCorrupt). The KDF parameters live in the
 header, so they can be raised later without breaking old files.
+
+cryptography's Argon2id and ChaCha20-Poly1305 are imported when a file is sealed or opened: the
+device starts without them.
 """
 
 from __future__ import annotations

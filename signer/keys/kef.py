@@ -45,6 +45,10 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from signer.keys.errors import KefError, UnsupportedVersion, WrongPassword
 
 MAX_ID = 252
@@ -269,9 +273,6 @@ def _unpack(spec: KefVersion, data: bytearray, iv: bytes, key: bytes, exposed: b
 
 
 def _gcm_open(key: bytes, iv: bytes, body: bytes, tag: bytes) -> bytearray | None:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
     decryptor = Cipher(algorithms.AES(key), modes.GCM(iv, tag, min_tag_length=len(tag))).decryptor()
     data = bytearray(decryptor.update(body))
     try:
@@ -283,8 +284,6 @@ def _gcm_open(key: bytes, iv: bytes, body: bytes, tag: bytes) -> bytearray | Non
 
 
 def _aes(mode: str, key: bytes, iv: bytes, *, encrypt: bool):  # type: ignore[no-untyped-def]
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
     chosen = {
         "ECB": lambda: modes.ECB(),
         "CBC": lambda: modes.CBC(iv),
@@ -358,8 +357,6 @@ def encrypt_with_key(spec: KefVersion, key: bytes, iv: bytes, plaintext: bytes) 
                     f"{spec.name} would repeat a ciphertext block for this secret; use another version"
                 )
         if spec.mode == "GCM":
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
             sealed = AESGCM(key).encrypt(iv, bytes(data), None)
             return iv + sealed[:-16] + sealed[-16 : -16 + spec.auth]
         return iv + _aes(spec.mode, key, iv, encrypt=True).update(bytes(data)) + exposed

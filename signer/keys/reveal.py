@@ -11,11 +11,14 @@ gate stays closed and the caller locks the vault.
 
 from __future__ import annotations
 
+import io
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from signer.keys.errors import NothingToShow
 from signer.keys.seed import Bip39Seed, SeedMaterial
+from signer.transport import seedqr
+from signer.transport.frames import qr_matrix, render_qr
 
 if TYPE_CHECKING:
     from signer.keys.vault import Vault
@@ -41,8 +44,6 @@ def words_of(material: SeedMaterial) -> list[str]:
 
 def seedqr_content(material: SeedMaterial, fmt: SeedQrFormat) -> str | bytes:
     """What the SeedQR symbol holds: digits (standard, a str) or the entropy (compact, bytes)."""
-    from signer.transport import seedqr
-
     words = words_of(material)
     if len(words) not in SEEDQR_WORDS:
         raise NothingToShow(f"a SeedQR holds 12 or 24 words and this seed has {len(words)}; show its words")
@@ -52,8 +53,6 @@ def seedqr_content(material: SeedMaterial, fmt: SeedQrFormat) -> str | bytes:
 def seedqr_image(material: SeedMaterial, fmt: SeedQrFormat, *, canvas_px: int | None = None) -> Any:
     """The SeedQR as SeedSigner draws it (ECC L, the smallest version; numeric or byte mode) in a PIL
     image: ``canvas_px`` square with the biggest modules that fit, else 8-pixel modules."""
-    from signer.transport.frames import qr_matrix, render_qr
-
     content = seedqr_content(material, fmt)
     if canvas_px is None:
         return render_qr(content, ecc="L", module_px=8)
@@ -63,8 +62,6 @@ def seedqr_image(material: SeedMaterial, fmt: SeedQrFormat, *, canvas_px: int | 
 
 def seedqr_png(material: SeedMaterial, fmt: SeedQrFormat) -> bytes:
     """The SeedQR as PNG file bytes (a secret: write them only with ``atomic_write``, mode 0600)."""
-    import io
-
     buffer = io.BytesIO()
     seedqr_image(material, fmt).save(buffer, format="PNG")
     return buffer.getvalue()

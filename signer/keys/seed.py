@@ -5,6 +5,8 @@ Two kinds, recorded in the vault:
 - ``slip39``: a native SLIP-39 wallet, stored as Trezor stores it: the *encrypted* master secret
   with its identifier, extendable flag and iteration exponent. The passphrase decrypts it into
   the master secret, which is the BIP-32 seed. Any later split gives shares of the same wallet.
+
+shamir-mnemonic is imported where a SLIP-39 secret is used: the vault opens without it.
 """
 
 from __future__ import annotations

@@ -23,7 +23,13 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+import shamir_mnemonic
+from shamir_mnemonic.constants import ID_LENGTH_BITS
+from shamir_mnemonic.shamir import ShareGroup
+from shamir_mnemonic.wordlist import WORDLIST
+
 from signer.keys import bip39
+from signer.keys.accounts import AccountSpec, derive_btc_account
 from signer.keys.errors import Slip39Error, UnknownShareWord
 from signer.keys.secret import SecretBytes
 from signer.keys.seed import Bip39Seed, SeedMaterial, Slip39Seed
@@ -38,8 +44,6 @@ SHARE_LENGTHS = (20, 33)  # words, for 128- and 256-bit secrets
 
 @lru_cache(maxsize=1)
 def wordlist() -> tuple[str, ...]:
-    from shamir_mnemonic.wordlist import WORDLIST
-
     return tuple(WORDLIST)
 
 
@@ -111,10 +115,8 @@ class SplitPlan:
 
 def split_native(seed: Slip39Seed, plan: SplitPlan) -> list[list[str]]:
     """Shares of a native SLIP-39 wallet (its stored encrypted master secret and passphrase)."""
-    from shamir_mnemonic import split_ems
-
     plan.check()
-    groups = split_ems(plan.group_threshold, list(plan.groups), seed.to_ems())
+    groups = shamir_mnemonic.split_ems(plan.group_threshold, list(plan.groups), seed.to_ems())
     return [[share.mnemonic() for share in group] for group in groups]
 
 
@@ -126,15 +128,12 @@ def split_bip39(
     iteration_exponent: int = 1,
 ) -> list[list[str]]:
     """Shares of a BIP-39 seed's entropy (restores to the same words here; a different wallet on Trezor)."""
-    from shamir_mnemonic import EncryptedMasterSecret, split_ems
-    from shamir_mnemonic.constants import ID_LENGTH_BITS
-
     plan.check()
     identifier = int.from_bytes(os.urandom(2), "big") & ((1 << ID_LENGTH_BITS) - 1)
-    ems = EncryptedMasterSecret.from_master_secret(
+    ems = shamir_mnemonic.EncryptedMasterSecret.from_master_secret(
         seed.entropy.reveal(), passphrase.encode(), identifier, extendable, iteration_exponent
     )
-    groups = split_ems(plan.group_threshold, list(plan.groups), ems)
+    groups = shamir_mnemonic.split_ems(plan.group_threshold, list(plan.groups), ems)
     return [[share.mnemonic() for share in group] for group in groups]
 
 
@@ -160,8 +159,6 @@ class Progress:
 
 def parse_share(mnemonic: str, position: int = 1) -> object:
     """Parse one share with a specific error; ``position`` names it in messages (1-based)."""
-    from shamir_mnemonic import MnemonicError, Share
-
     words = mnemonic.lower().split()
     known = set(wordlist())
     for i, word in enumerate(words, start=1):
@@ -171,8 +168,8 @@ def parse_share(mnemonic: str, position: int = 1) -> object:
     if len(words) < SHARE_LENGTHS[0]:
         raise Slip39Error(f"share {position}: has {len(words)} words; SLIP-39 shares have 20 or 33")
     try:
-        return Share.from_mnemonic(" ".join(words))
-    except MnemonicError as exc:
+        return shamir_mnemonic.Share.from_mnemonic(" ".join(words))
+    except shamir_mnemonic.MnemonicError as exc:
         text = str(exc)
         if "checksum" in text:
             raise Slip39Error(f"share {position}: checksum is wrong (a word is mistyped)") from None
@@ -215,9 +212,6 @@ def progress(mnemonics: list[str]) -> Progress:
 
 def recover_ems(mnemonics: list[str]) -> object:
     """The encrypted master secret from enough shares, in any order; extra shares are fine."""
-    from shamir_mnemonic import MnemonicError, recover_ems
-    from shamir_mnemonic.shamir import ShareGroup
-
     shares, first = _collect(mnemonics)
     state = progress(mnemonics)
     if not state.complete:
@@ -243,8 +237,8 @@ def recover_ems(mnemonics: list[str]) -> object:
             group.add(members[index])  # type: ignore[arg-type]
         groups[g] = group
     try:
-        return recover_ems(groups)
-    except MnemonicError:
+        return shamir_mnemonic.recover_ems(groups)
+    except shamir_mnemonic.MnemonicError:
         raise Slip39Error(
             "the shares do not fit together (digest check failed): one is from another split"
         ) from None
@@ -295,8 +289,6 @@ class Candidate:
 
 
 def _candidate(mode: str, bip32_seed: bytes, words: int | None = None) -> Candidate:
-    from signer.keys.accounts import AccountSpec, derive_btc_account
-
     account = derive_btc_account(bip32_seed, AccountSpec("btc-84"))
     return Candidate(mode, account.fingerprint, account.address(0, 0), words)
 

@@ -2,6 +2,9 @@
 
 These parsers only read and validate the text (checksums, lengths, network prefix); whether an address
 is ours is decided elsewhere (:mod:`signer.address_lookup`).
+
+embit (base58, bech32) and pycryptodome (keccak) are imported where an address is read: the
+device starts without them.
 """
 
 from __future__ import annotations

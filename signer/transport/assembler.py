@@ -17,6 +17,9 @@ an error the assembler is reset, ready for a new scan.
 
 Binary QR content (a CompactSeedQR) must be passed as the exact ``bytes`` of the symbol; text as
 ``str`` or UTF-8 ``bytes``.
+
+The PSBT parser (``signer.btc``, which loads embit) is imported when a PSBT arrives in a format
+without a checksum: scanning anything else does not load it.
 """
 
 from __future__ import annotations
@@ -28,9 +31,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from signer import strict_json
-from signer.transport import bbqr, plain, seedqr, specter_parts
+from signer.transport import bbqr, bytewords, plain, seedqr, specter_parts
 from signer.transport.errors import ForeignPartError, MessageTooLarge, PartConflictError, TransportError
+from signer.transport.fountain import FountainPart
 from signer.transport.payload import Payload
+from signer.transport.ur import URDecoder
+from signer.transport.urtypes import decode_ur
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_FRAME_CHARS = 7089  # the largest QR symbol (version 40-L, numeric) holds 7089 characters
@@ -105,8 +111,6 @@ class Assembler:
 
     def reset(self) -> None:
         """Forget everything: the next readable frame starts a new message."""
-        from signer.transport.ur import URDecoder
-
         self._format: str | None = None
         self._ur: URDecoder | None = None
         self._parts: _Parts | None = None  # a BBQr or pMofN message being collected
@@ -170,8 +174,6 @@ class Assembler:
 
     def _other_message(self, frame: _Frame) -> _Rejected:
         """A frame that does not belong to the current message: foreign if readable, else garbage."""
-        from signer.transport.ur import URDecoder
-
         current = self._describe_current()
         try:
             if frame.kind == "ur":
@@ -197,8 +199,6 @@ class Assembler:
 
     # -- UR ----------------------------------------------------------------------------------
     def _start_ur(self, text: str) -> str | _Rejected:
-        from signer.transport.ur import URDecoder
-
         size = _ur_message_len(text)
         if size is not None and size > self.max_bytes:
             raise TransportError(f"message too large: a UR of {size} bytes, the limit is {self.max_bytes}")
@@ -418,7 +418,7 @@ def _max_chars(max_bytes: int) -> int:
 def _check_psbt_parses(raw: bytes, where: str) -> None:
     """Formats without a checksum (BBQr, pMofN) could join parts of two PSBTs: require a complete parse."""
     from signer.btc.errors import PsbtError
-    from signer.btc.psbt import parse_psbt  # embit: lazily, only when a PSBT arrived this way
+    from signer.btc.psbt import parse_psbt
 
     try:
         parse_psbt(raw)
@@ -428,9 +428,6 @@ def _check_psbt_parses(raw: bytes, where: str) -> None:
 
 def _ur_message_len(text: str) -> int | None:
     """Payload length a UR frame announces (None if the frame is unreadable: the decoder says why)."""
-    from signer.transport import bytewords
-    from signer.transport.fountain import FountainPart
-
     components = [c for c in text.lower()[3:].split("/") if c]
     try:
         if len(components) == 2:
@@ -443,8 +440,6 @@ def _ur_message_len(text: str) -> int | None:
 
 
 def _payload_from_ur(ur: object, max_bytes: int) -> Payload:
-    from signer.transport.urtypes import decode_ur
-
     ur_type: str = ur.type  # type: ignore[attr-defined]
     cbor: bytes = ur.cbor  # type: ignore[attr-defined]
     if len(cbor) > max_bytes:

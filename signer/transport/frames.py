@@ -17,7 +17,8 @@ from a guessed charset. Only when the plain pass finds nothing does it retry: ad
 scaling, smoothing (screen moire), and last a perspective fix (OpenCV locates the code's corners,
 the code is warped upright, zbar reads it).
 
-cv2, numpy, pyzbar, PIL and qrcode are imported inside the functions that need them.
+cv2, numpy, pyzbar, PIL and qrcode are imported inside the functions that need them: they are
+heavy to import, and showing a screen or reading a payload does not need them.
 """
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import cbor2
+
 from signer.transport import bbqr
 from signer.transport.errors import TransportError
 from signer.transport.qrcapacity import alnum_capacity, modules, smallest_alnum_version
+from signer.transport.ur import UR, UREncoder, encode_single
 
 if TYPE_CHECKING:
     from PIL.Image import Image
-
-    from signer.transport.ur import UR
 
 DENSITY_MODULE_PX: tuple[int, ...] = (6, 5, 4, 3)
 """Smallest module size in screen pixels for density 0 (sparsest) .. 3 (densest)."""
@@ -140,10 +142,6 @@ class FrameSet:
 def wrap_ur(data: bytes, ur_type: str = "bytes") -> UR:
     """A UR for payload bytes: ``bytes`` / ``crypto-psbt`` / ``psbt`` wrap them as a CBOR byte
     string; any other type takes them as its CBOR body as is."""
-    import cbor2
-
-    from signer.transport.ur import UR
-
     if not data:
         raise TransportError("nothing to encode: the payload is empty")
     if ur_type in UR_INNER_BYTES_TYPES:
@@ -180,8 +178,6 @@ def encode_frames(
 
 
 def _encode_ur(payload: bytes | UR, ur_type: str, plan: FramePlan, rateless: int | None) -> FrameSet:
-    from signer.transport.ur import UR, UREncoder, encode_single
-
     ur = payload if isinstance(payload, UR) else wrap_ur(bytes(payload), ur_type)
     single = encode_single(ur).upper()
     for ecc in ("M", "L"):

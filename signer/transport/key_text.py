@@ -4,6 +4,8 @@ Wallets show an account as a bare xpub/ypub/zpub (or tpub/upub/vpub, Ypub/Zpub..
 ``[fingerprint/path]xpub``, or as a whole output descriptor, often with its BIP-380 checksum
 ``#xxxxxxxx``. A mistyped or altered one is refused here with the reason, rather than being taken for
 a key and failing later with a vaguer message (or, for a single-key export, not at all).
+
+embit is imported where key text is checked: the device starts without it.
 """
 
 from __future__ import annotations

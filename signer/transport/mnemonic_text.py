@@ -8,6 +8,8 @@ quote a word.
 
 Text is only taken for a mnemonic when nearly every token is a list word, so an ordinary sentence is
 not reported as a broken seed.
+
+embit's word list is imported where text is checked for words: the device starts without it.
 """
 
 from __future__ import annotations

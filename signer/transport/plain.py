@@ -11,6 +11,8 @@ SeedSigner/Sparrow sign-message request (``signmessage.py``), and key text
 which is only classified here; the Bitcoin layer parses it; BIP-39 mnemonic words as text (a seed:
 :mod:`signer.transport.mnemonic_text`); and Electrum's base43 PSBT or transaction (format
 ``base43``: :mod:`signer.transport.base43`).
+
+embit is imported where a transaction is recognised: the device starts without it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import binascii
 import re
 
 from signer import strict_json
-from signer.transport import base43, mnemonic_text
+from signer.transport import base43, mnemonic_text, signmessage
 from signer.transport.addresses import (
     BitcoinAddress,
     EthAddress,
@@ -199,11 +201,8 @@ def recognise(content: str | bytes) -> Payload | None:
             return Payload("bitcoin-tx", "plain", raw)
         return None
 
-    if text.startswith("signmessage"):
-        from signer.transport import signmessage
-
-        if signmessage.is_sign_message(text):
-            return Payload("btc-sign-message", "plain", text.encode(), obj=signmessage.parse(text))
+    if text.startswith("signmessage") and signmessage.is_sign_message(text):
+        return Payload("btc-sign-message", "plain", text.encode(), obj=signmessage.parse(text))
 
     if is_bip21(text):
         uri = parse_bip21(text)

@@ -8,6 +8,8 @@
 
 Spec: SeedSigner ``docs/seed_qr/README.md``. Everything here handles a secret: error messages and
 reprs never contain words, digits or entropy.
+
+embit's word list is imported where a SeedQR is read or made: the device starts without it.
 """
 
 from __future__ import annotations
