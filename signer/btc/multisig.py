@@ -24,8 +24,9 @@ from embit.networks import NETWORKS
 
 from signer.btc.errors import DescriptorError
 from signer.btc.networks import address_from_script, coin_type, format_path, is_mainnet_xpub_version
+from signer.btc.paths import MULTISIG_PURPOSE
 from signer.btc.psbt_fields import KeyOrigin
-from signer.btc.scripts import p2sh, p2wsh, sorted_multisig_script
+from signer.btc.scripts import SpendKind, p2sh, p2wsh, sorted_multisig_script
 from signer.keys.vault import MAX_WALLET_NAME, clean_wallet_name
 from signer.safe_text import visible
 
@@ -66,6 +67,15 @@ class ScriptType(StrEnum):
         return {ScriptType.P2WSH: "wsh({})", ScriptType.P2SH_P2WSH: "sh(wsh({}))", ScriptType.P2SH: "sh({})"}[
             self
         ].format(body)
+
+    @property
+    def spend_kind(self) -> SpendKind:
+        """How an input of a wallet of this type is signed."""
+        return {
+            ScriptType.P2WSH: SpendKind.P2WSH_MULTISIG,
+            ScriptType.P2SH_P2WSH: SpendKind.P2SH_P2WSH_MULTISIG,
+            ScriptType.P2SH: SpendKind.P2SH_MULTISIG,
+        }[self]
 
 
 _SUFFIXES = ("/<0;1>/*", "/0/*", "/{0,1}/*")
@@ -347,7 +357,7 @@ def build_wallet(
         if (
             c.path is not None
             and len(c.path) >= 2
-            and c.path[0] == 48 + H
+            and c.path[0] == MULTISIG_PURPOSE
             and c.path[1] != coin_type("main" if is_main else "test") + H
         ):
             raise DescriptorError(

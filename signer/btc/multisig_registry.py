@@ -18,6 +18,7 @@ from signer.btc.multisig import MultisigWallet, ScriptType
 from signer.btc.multisig_formats import parse_wallet
 from signer.btc.multisig_records import RecordLike, record_name, wallet_of_record
 from signer.btc.networks import format_path
+from signer.btc.paths import MULTISIG_PURPOSE
 from signer.errors import AirlockError
 from signer.keys.vault import MAX_WALLET_NAME, SeedEntry, clean_wallet_name
 
@@ -51,7 +52,7 @@ def _usual_path(wallet: MultisigWallet) -> tuple[int, ...]:
         return (45 + H,)  # BIP-45
     coin = 0 if wallet.network_is_main else 1
     script = 2 if wallet.script_type == ScriptType.P2WSH else 1
-    return (48 + H, coin + H, H, script + H)  # BIP-48 account 0
+    return (MULTISIG_PURPOSE, coin + H, H, script + H)  # BIP-48 account 0
 
 
 def _our_key_without_origin(wallet: MultisigWallet, keys: BtcKeys) -> str | None:

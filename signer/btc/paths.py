@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signer.btc.scripts import SCRIPT_BY_PURPOSE
+from signer.btc.networks import HARDENED as H
+from signer.btc.scripts import SCRIPT_BY_PURPOSE, SpendKind
 
-H = 0x80000000
+MULTISIG_PURPOSE = 48 + H  # BIP-48: multisig accounts, m/48'/coin'/account'/script'
+# The purposes whose second step is the BIP-44 coin type (0 mainnet, 1 every test network)
+STANDARD_PURPOSES = frozenset({*SCRIPT_BY_PURPOSE, MULTISIG_PURPOSE})
+RECEIVE_BRANCH, CHANGE_BRANCH = 0, 1  # m/.../branch/index
 
 
 @dataclass(frozen=True)
@@ -21,9 +25,9 @@ class AddressPath:
     purpose: int  # unhardened number: 44, 49, 84 or 86
     coin: int
     account: int
-    branch: int  # 0 receive, 1 change
+    branch: int  # RECEIVE_BRANCH or CHANGE_BRANCH
     index: int
-    kind: str  # p2pkh | p2sh-p2wpkh | p2wpkh | p2tr
+    kind: SpendKind  # a single-sig one
 
     @property
     def account_path(self) -> tuple[int, ...]:
@@ -34,6 +38,6 @@ def standard_address_path(path: tuple[int, ...]) -> AddressPath | None:
     """The parsed path if it is a standard single-sig address path, else None."""
     if len(path) != 5 or path[0] not in SCRIPT_BY_PURPOSE:
         return None
-    if any(i < H for i in path[:3]) or path[3] not in (0, 1) or path[4] >= H:
+    if any(i < H for i in path[:3]) or path[3] not in (RECEIVE_BRANCH, CHANGE_BRANCH) or path[4] >= H:
         return None
     return AddressPath(path[0] - H, path[1] - H, path[2] - H, path[3], path[4], SCRIPT_BY_PURPOSE[path[0]])

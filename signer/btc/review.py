@@ -8,15 +8,50 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from signer.btc.bip322 import MessageProof
+from signer.btc.psbt_fields import LOCKTIME_THRESHOLD
+from signer.btc.scripts import SpendKind
 from signer.review import ReviewWarning, Severity
 
 SAT = 100_000_000
+SINGLE_SIG_WALLET = "single-sig"  # the wallet an input or output of this seed's own key belongs to
+
+
+class ReviewKind(StrEnum):
+    TRANSACTION = "btc-psbt"
+    MESSAGE_PROOF = "btc-bip322"  # a BIP-322 signed-message proof (see Review.message_proof)
+
+
+class AmountSource(StrEnum):
+    """What vouches for the amount an input spends."""
+
+    PREVIOUS_TX = "previous-tx"  # its txid-checked previous transaction: proven
+    TAPROOT_SIGNATURE = "taproot-signature"  # our taproot signature commits to every amount
+    CLAIMED = "claimed"  # only the PSBT's witness_utxo says so
+    UNKNOWN = "unknown"  # nothing says
+
+
+class OutputKind(StrEnum):
+    """Where an output's coins go, as far as this seed can prove."""
+
+    EXTERNAL = "external"  # someone else (or a place of ours no wallet would find)
+    CHANGE = "change"  # back to the account or wallet being spent, on its change branch
+    SELF = "self"  # to another findable address, account or registered wallet of this seed
+    OP_RETURN = "op_return"  # a data output: its coins are destroyed
+
+
 AMOUNT_NOTES = {
-    "taproot-signature": " (amount committed by the taproot signature)",
-    "claimed": " (amount NOT proven: previous transaction missing)",
+    AmountSource.TAPROOT_SIGNATURE: " (amount committed by the taproot signature)",
+    AmountSource.CLAIMED: " (amount NOT proven: previous transaction missing)",
+}
+OUTPUT_LABELS = {
+    OutputKind.EXTERNAL: "SEND",
+    OutputKind.CHANGE: "CHANGE",
+    OutputKind.SELF: "to self",
+    OutputKind.OP_RETURN: "data",
 }
 
 
@@ -37,10 +72,9 @@ class InputReview:
     address: str | None
     ours: bool
     path: str | None = None
-    wallet: str | None = None  # "single-sig" or the registered multisig wallet's name
+    wallet: str | None = None  # SINGLE_SIG_WALLET or the registered multisig wallet's name
     amount_proven: bool = False  # from the txid-checked previous transaction
-    # previous-tx (proven) | taproot-signature (our signature commits to it) | claimed | unknown
-    amount_source: str = "unknown"
+    amount_source: AmountSource = AmountSource.UNKNOWN
     sighash: str | None = None
     sequence: int = 0xFFFFFFFF
     note: str | None = None
@@ -70,14 +104,14 @@ class OutputReview:
     script_hex: str
     script_type: str
     amount: int
-    kind: str  # "external" | "change" | "self" | "op_return"
+    kind: OutputKind
     path: str | None = None
     wallet: str | None = None
     note: str | None = None
 
     @property
     def is_change(self) -> bool:
-        return self.kind == "change"
+        return self.kind == OutputKind.CHANGE
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,7 +133,7 @@ class InputPlan:
     """How one of our inputs will be signed (fixed at review time)."""
 
     index: int
-    kind: str  # p2pkh | p2sh-p2wpkh | p2wpkh | p2tr | p2wsh-multisig | p2sh-p2wsh-multisig | p2sh-multisig
+    kind: SpendKind
     path: tuple[int, ...]
     pubkey: bytes  # compressed SEC key (for p2tr: the internal key's SEC)
     sighash: int
@@ -129,7 +163,7 @@ class Review:
     warnings: tuple[ReviewWarning, ...]
     refusals: tuple[ReviewWarning, ...]
     fingerprint: str
-    kind: str = "btc-psbt"  # "btc-bip322" for a BIP-322 message proof (see message_proof)
+    kind: ReviewKind = ReviewKind.TRANSACTION
     message_proof: MessageProof | None = None
     _plan: tuple[InputPlan, ...] = field(default=(), repr=False, compare=False)
     _psbt: Any = field(default=None, repr=False, compare=False)
@@ -150,7 +184,7 @@ class Review:
     @property
     def multisig_wallets(self) -> tuple[str, ...]:
         """Registered names of the multisig wallets this seed spends from, in input order."""
-        names = (i.wallet for i in self.inputs if i.ours and i.wallet not in (None, "single-sig"))
+        names = (i.wallet for i in self.inputs if i.ours and i.wallet not in (None, SINGLE_SIG_WALLET))
         return tuple(dict.fromkeys(n for n in names if n is not None))
 
     def codes(self) -> set[str]:
@@ -204,9 +238,9 @@ class Review:
                 f"  in  #{i.index} {fmt_btc(i.amount)}{proof} {i.script_type} {i.address or '?'} [{who}]"
             )
         for o in self.outputs:
-            label = {"change": "CHANGE", "self": "to self", "op_return": "data"}.get(o.kind, "SEND")
+            label = OUTPUT_LABELS[o.kind]
             where = f" {o.path}" if o.path else ""
-            if o.wallet not in (None, "single-sig"):
+            if o.wallet not in (None, SINGLE_SIG_WALLET):
                 where += f" ({o.wallet})"
             lines.append(
                 f"  out #{o.index} {label:7} {fmt_btc(o.amount)} {o.address or o.script_type}{where}"
@@ -217,7 +251,7 @@ class Review:
             size = f"{approx}{self.vsize} vB"
             lines.append(f"  sending {fmt_btc(self.sent)}, fee {fmt_btc(self.fee)} ({fee_rate}, {size})")
         lines.append(
-            f"  locktime {self.locktime}{' (time)' if self.locktime >= 500_000_000 else ''}, "
+            f"  locktime {self.locktime}{' (time)' if self.locktime >= LOCKTIME_THRESHOLD else ''}, "
             f"RBF {'on' if self.rbf else 'off'}"
         )
         for w in self.warnings:
@@ -228,7 +262,7 @@ class Review:
 
 
 def describe_locktime(locktime: int) -> str:
-    if locktime >= 500_000_000:
+    if locktime >= LOCKTIME_THRESHOLD:
         when = dt.datetime.fromtimestamp(locktime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         return f"time {when}"
     return f"block height {locktime}"

@@ -1,15 +1,37 @@
-"""Output scripts for single keys and sorted multisig, built from raw key bytes."""
+"""Output scripts for single keys and sorted multisig, built from raw key bytes, and the kinds of
+script this signer spends."""
 
 from __future__ import annotations
 
 import hashlib
+from enum import StrEnum
 
 from embit import ec
 from embit.hashes import hash160
 
-H = 0x80000000
-SCRIPT_BY_PURPOSE = {44 + H: "p2pkh", 49 + H: "p2sh-p2wpkh", 84 + H: "p2wpkh", 86 + H: "p2tr"}
-SINGLE_SIG_TYPES = ("p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr")
+from signer.btc.networks import HARDENED
+
+
+class SpendKind(StrEnum):
+    """How a coin of ours is locked, and so how it is signed: the script types this signer spends."""
+
+    P2PKH = "p2pkh"
+    P2SH_P2WPKH = "p2sh-p2wpkh"
+    P2WPKH = "p2wpkh"
+    P2TR = "p2tr"
+    P2WSH_MULTISIG = "p2wsh-multisig"
+    P2SH_P2WSH_MULTISIG = "p2sh-p2wsh-multisig"
+    P2SH_MULTISIG = "p2sh-multisig"
+
+
+SINGLE_SIG_TYPES = (SpendKind.P2PKH, SpendKind.P2SH_P2WPKH, SpendKind.P2WPKH, SpendKind.P2TR)
+# The one script type a BIP-44/49/84/86 wallet looks for at its purpose (hardened, as in a path)
+SCRIPT_BY_PURPOSE = {
+    44 + HARDENED: SpendKind.P2PKH,
+    49 + HARDENED: SpendKind.P2SH_P2WPKH,
+    84 + HARDENED: SpendKind.P2WPKH,
+    86 + HARDENED: SpendKind.P2TR,
+}
 
 
 def sha256(data: bytes) -> bytes:
@@ -43,13 +65,13 @@ def p2tr(xonly: bytes, merkle_root: bytes = b"") -> bytes:
 
 def single_sig_script(kind: str, sec: bytes) -> bytes:
     """scriptPubKey of a compressed public key ``sec`` for one of SINGLE_SIG_TYPES."""
-    if kind == "p2pkh":
+    if kind == SpendKind.P2PKH:
         return p2pkh(sec)
-    if kind == "p2wpkh":
+    if kind == SpendKind.P2WPKH:
         return p2wpkh(sec)
-    if kind == "p2sh-p2wpkh":
+    if kind == SpendKind.P2SH_P2WPKH:
         return p2sh(p2wpkh(sec))
-    if kind == "p2tr":
+    if kind == SpendKind.P2TR:
         return p2tr(sec[1:33])
     raise ValueError(f"not a single-sig script type: {kind}")
 

@@ -28,9 +28,9 @@ from signer.btc.keys import BtcKeys
 from signer.btc.psbt import Entry, Psbt, parse_psbt
 from signer.btc.psbt_fields import FINALIZER_DROPS, PsbtIn
 from signer.btc.review import InputPlan, Review
+from signer.btc.scripts import SINGLE_SIG_TYPES, SpendKind
+from signer.btc.sighash import ANYONECANPAY, TAPROOT_SIGHASHES
 from signer.btc.wire import compact_bytes, stack_bytes
-
-SINGLE_SIG_KINDS = ("p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr")
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ class SighashCache:
 
     def taproot(self, index: int, sighash: int) -> bytes:
         """BIP-341 key-path signature hash (no annex, ext_flag 0)."""
-        base, acp = sighash & 0x03, bool(sighash & 0x80)
-        if sighash not in (0, 1, 2, 3, 0x81, 0x82, 0x83):
+        base, acp = sighash & 0x03, bool(sighash & ANYONECANPAY)
+        if sighash not in TAPROOT_SIGHASHES:
             raise BtcRefusal(f"invalid taproot sighash type 0x{sighash:x}", "sighash-invalid")
         tx = self.tx
         msg = bytes([0, sighash]) + tx.version.to_bytes(4, "little") + tx.locktime.to_bytes(4, "little")
@@ -107,9 +107,9 @@ class SighashCache:
         return tagged_hash("TapSighash", msg)
 
     def digest(self, plan: InputPlan) -> bytes:
-        if plan.kind == "p2tr":
+        if plan.kind == SpendKind.P2TR:
             return self.taproot(plan.index, plan.sighash)
-        if plan.kind in ("p2pkh", "p2sh-multisig"):
+        if plan.kind in (SpendKind.P2PKH, SpendKind.P2SH_MULTISIG):
             return self.legacy(plan.index, plan.script_code, plan.sighash)
         return self.segwit_v0(plan.index, plan.script_code, plan.amount, plan.sighash)
 
@@ -159,7 +159,7 @@ def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, f
             raise BtcRefusal(f"input {plan.index}: derived key changed since review", "review-mismatch")
         digest = cache.digest(plan)
         entries = new_entries[plan.index]
-        if plan.kind == "p2tr":
+        if plan.kind == SpendKind.P2TR:
             tweaked = node.key.taproot_tweak(b"")
             sig = schnorr_sign(tweaked, digest, aux_rand) + (bytes([plan.sighash]) if plan.sighash else b"")
             _put(entries, bytes([PsbtIn.TAP_KEY_SIG]), sig)
@@ -168,13 +168,14 @@ def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, f
         else:
             sig = ecdsa_sign(node.key, digest) + bytes([plan.sighash])
             _put(entries, bytes([PsbtIn.PARTIAL_SIG]) + plan.pubkey, sig)
-            final_witness = [sig, plan.pubkey] if plan.kind in ("p2wpkh", "p2sh-p2wpkh") else None
+            segwit_v0 = plan.kind in (SpendKind.P2WPKH, SpendKind.P2SH_P2WPKH)
+            final_witness = [sig, plan.pubkey] if segwit_v0 else None
             final_scriptsig = None
-            if plan.kind == "p2pkh":
+            if plan.kind == SpendKind.P2PKH:
                 final_scriptsig = _push(sig) + _push(plan.pubkey)
-            elif plan.kind == "p2sh-p2wpkh":
+            elif plan.kind == SpendKind.P2SH_P2WPKH:
                 final_scriptsig = _push(plan.redeem_script or b"")
-        if finalize and plan.kind in SINGLE_SIG_KINDS:
+        if finalize and plan.kind in SINGLE_SIG_TYPES:
             entries[:] = [e for e in entries if e.keytype not in FINALIZER_DROPS]
             if final_scriptsig is not None:
                 _put(entries, bytes([PsbtIn.FINAL_SCRIPTSIG]), final_scriptsig)

@@ -7,8 +7,8 @@ BIP-322 proof (it moves no coins) shows the message and the address it is signed
 
 from __future__ import annotations
 
+from signer.btc.review import OutputKind, fmt_btc
 from signer.btc.review import Review as PsbtReview
-from signer.btc.review import fmt_btc
 from signer.chains.contract import Fact
 from signer.display import chunked
 from signer.review import ReviewWarning, Severity
@@ -52,17 +52,17 @@ def message_proof_facts(review: PsbtReview) -> list[Fact]:
 def payment_facts(review: PsbtReview) -> list[Fact]:
     found: list[Fact] = []
     for o in review.outputs:
-        if o.kind == "op_return":
+        if o.kind == OutputKind.OP_RETURN:
             label = "Destroyed" if o.amount else "Data"
             found.append(Fact(f"{label} (output {o.index})", f"data output (OP_RETURN)\n{fmt_btc(o.amount)}"))
-        elif o.kind == "external":
+        elif o.kind == OutputKind.EXTERNAL:
             where = chunked(o.address) if o.address else f"script {o.script_type}"
             found.append(Fact(f"To (output {o.index})", f"{where}\n{fmt_btc(o.amount)}"))
     fee_rate = "" if review.fee_rate is None else f" ({review.fee_rate:.1f} sat/vB)"
     found.append(Fact("Fee", fmt_btc(review.fee) + fee_rate))
     for o in review.outputs:
-        if o.kind in ("change", "self"):
-            label = "Change" if o.kind == "change" else "To yourself"
+        if o.kind in (OutputKind.CHANGE, OutputKind.SELF):
+            label = "Change" if o.kind == OutputKind.CHANGE else "To yourself"
             found.append(Fact(f"{label} (output {o.index})", f"{fmt_btc(o.amount)}\n{o.path or ''}".strip()))
     ours = sum(1 for i in review.inputs if i.ours)
     found.append(Fact("Inputs", f"{len(review.inputs)} ({ours} of this seed), {fmt_btc(review.total_in)}"))
