@@ -233,9 +233,9 @@ class Review:
         for i in self.inputs:
             who = f"ours {i.path}" if i.ours else "NOT signed by this seed"
             who += f"; {i.note}" if i.note else ""
-            proof = AMOUNT_NOTES.get(i.amount_source, "") if i.ours else ""
+            note = AMOUNT_NOTES.get(i.amount_source, "") if i.ours else ""
             lines.append(
-                f"  in  #{i.index} {fmt_btc(i.amount)}{proof} {i.script_type} {i.address or '?'} [{who}]"
+                f"  in  #{i.index} {fmt_btc(i.amount)}{note} {i.script_type} {i.address or '?'} [{who}]"
             )
         for o in self.outputs:
             label = OUTPUT_LABELS[o.kind]

@@ -171,6 +171,7 @@ def test_proof_with_its_message_given_is_signed_into_a_valid_bip322_signature(ro
     assert review.message_proof.display() == SECRET.decode() and review.message_proof.source == "given"
     assert review.inputs[0].amount_proven
     assert "bip322-message" in review.codes() and SECRET.decode() in review.to_text()
+    assert "sending" not in review.to_text()  # a proof moves nothing and pays no fee
     signed = sign_reviewed(review, keys, finalize=True)
     tx_raw, amounts, spks = extract(signed.psbt)
     assert amounts == [0] and verify_input(Tx(tx_raw), 0, amounts, spks)  # independent check

@@ -49,6 +49,15 @@ def test_sign_base64_file_writes_review_and_signed_psbt(tmp_path, mnemonic_file,
     )
 
 
+def test_sign_shows_what_is_sent_and_the_fee(tmp_path, mnemonic_file, capsys) -> None:
+    """The review on the terminal says what leaves the wallet and the fee, with its rate and size."""
+    req = tmp_path / "req.psbt"
+    req.write_bytes(_psbt())
+    assert main(["sign", str(req), "--mnemonic-file", mnemonic_file]) == 0
+    err = capsys.readouterr().err
+    assert "  sending 0.00060000 BTC, fee 0.00001000 BTC (7.1 sat/vB, 141 vB)" in err.splitlines()
+
+
 @pytest.mark.parametrize(("fmt", "typ"), [("ur", "crypto-psbt"), ("ur", "psbt"), ("bbqr", "P")])
 def test_sign_answers_in_the_request_format(tmp_path, mnemonic_file, capsys, fmt: str, typ: str) -> None:
     raw = _psbt()
