@@ -13,8 +13,6 @@ lives in a module that states its own:
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from signer.btc.fees import estimate_size
 from signer.btc.findings import Findings
 from signer.btc.keys import BitcoinKeys
@@ -61,7 +59,7 @@ def review_psbt(
     proof = message_proof(psbt, inputs, message, net, f)
     is_payment = proof is None
     if proof is not None and proof.message is not None:
-        inputs[0] = replace(inputs[0], proven=True)  # spends the to_spend rebuilt from the message: nothing
+        inputs[0] = inputs[0]._replace(proven=True)  # spends the to_spend rebuilt from the message: nothing
     all_known = all(i.utxo is not None for i in inputs)
     reviewed = [review_input(i, net, all_known, f) for i in inputs]
     check_inputs_together(inputs, reviewed, keys, is_payment, f)

@@ -8,7 +8,7 @@ Multisig inputs are signed only for registered wallets whose script re-derives e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from embit.transaction import TransactionOutput
 
@@ -38,10 +38,10 @@ SIGHASH_DANGERS: dict[int, str] = {
 }
 
 
-@dataclass(frozen=True)
-class InputFacts:
+class InputFacts(NamedTuple):
     """What the review learned of one input: the output it spends, whether that output is proven by
-    its previous transaction, our key behind it (None: not ours) and the sighash it will sign with."""
+    its previous transaction, our key behind it (None: not ours) and the sighash it will sign with.
+    (Tuples, not dataclasses: a PSBT may have thousands of inputs and these are made for each.)"""
 
     psbt_input: PsbtInput
     utxo: TransactionOutput | None
@@ -50,16 +50,11 @@ class InputFacts:
     sighash: int | None = None
 
     @property
-    def index(self) -> int:
-        return self.psbt_input.index
-
-    @property
     def script(self) -> bytes | None:
         return self.utxo.script_pubkey.data if self.utxo is not None else None
 
 
-@dataclass(frozen=True)
-class ReviewedInput:
+class ReviewedInput(NamedTuple):
     review: InputReview
     plan: InputPlan | None  # how it will be signed; None when it is not signed here
     unproven: bool  # ours, segwit v0, its amount known from witness_utxo alone
@@ -78,10 +73,10 @@ def with_owner(facts: InputFacts, keys: BitcoinKeys, n_outputs: int, f: Findings
     inp = facts.psbt_input
     if facts.utxo is None:
         owner_without_utxo(inp, keys, f)
-        return replace(facts, sighash=inp.sighash_type)
+        return InputFacts(inp, None, facts.proven, None, inp.sighash_type)
     owner = input_owner(inp, facts.utxo, keys, f)
     sighash = input_sighash(inp, owner, n_outputs, f) if owner else inp.sighash_type
-    return replace(facts, owner=owner, sighash=sighash)
+    return InputFacts(inp, facts.utxo, facts.proven, owner, sighash)
 
 
 def input_sighash(inp: PsbtInput, owner: Owner, n_outputs: int, f: Findings) -> int | None:
@@ -175,7 +170,7 @@ def check_inputs_together(
             "will not be signed here; their amounts are as the PSBT claims",
         )
     signed_before = [
-        i.index
+        i.psbt_input.index
         for i, r in zip(inputs, reviewed, strict=True)
         if r.plan is not None and (i.psbt_input.partial_sigs or i.psbt_input.tap_key_sig)
     ]

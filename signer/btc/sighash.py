@@ -28,8 +28,9 @@ class Sighash(IntEnum):
 ANYONECANPAY = 0x80
 TAPROOT_SIGHASHES = frozenset(Sighash)
 ECDSA_SIGHASHES = TAPROOT_SIGHASHES - {Sighash.DEFAULT}
+_LABELS = {int(s): s.label for s in Sighash}
 
 
 def sighash_name(value: int) -> str:
     """The label of a sighash type, or its hex value when it is none of them."""
-    return Sighash(value).label if value in TAPROOT_SIGHASHES else hex(value)
+    return _LABELS.get(value) or hex(value)
