@@ -254,10 +254,10 @@ def qr_images(
 
 def decode_frames(images: Iterable[Image.Image]) -> Any:
     """Read frames shown on the device's screen back through the transport assembler."""
-    from signer.transport.assembler import Assembler
+    from signer.chains.scanning import new_assembler
     from signer.transport.frames import decode_qr_image
 
-    assembler = Assembler()
+    assembler = new_assembler()
     for image in images:
         for content in decode_qr_image(image):
             assembler.add(content)

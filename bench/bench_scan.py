@@ -17,7 +17,7 @@ def run() -> None:
     from PIL import Image
 
     from hardware.camera.frames import FramesCamera
-    from signer.transport.assembler import Assembler
+    from signer.chains.scanning import new_assembler
     from signer.transport.frames import decode_qr_image, encode_frames
 
     psbt = b"psbt\xff" + os.urandom(1200)  # the size of a typical 2-in, 2-out PSBT
@@ -33,7 +33,7 @@ def run() -> None:
             paths.append(path)
         camera = FramesCamera.from_files(paths, loop=True, grayscale=True)
         camera.start()
-        assembler = Assembler()
+        assembler = new_assembler()
         reads = decodes = 0
         read_s = decode_s = 0.0
         started = time.perf_counter()

@@ -73,9 +73,9 @@ def wallet_text(path: str) -> str:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     first = lines[0] if lines else ""
     if first.lower().startswith("ur:") or first.startswith("B$") or is_specter_part(first):
-        from signer.transport.assembler import Assembler
+        from signer.chains.scanning import new_assembler
 
-        assembler = Assembler()
+        assembler = new_assembler()
         for line in lines:
             assembler.add(line)
         if not assembler.is_complete:

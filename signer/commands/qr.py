@@ -202,10 +202,10 @@ def _decode_image(label: str, raw: bytes) -> list[bytes]:
 
 def decode_inputs(names: list[str]) -> object:
     """Feed every frame of ``names`` to one Assembler; return its Payload (TransportError if not)."""
-    from signer.transport.assembler import Assembler
+    from signer.chains.scanning import new_assembler
     from signer.transport.errors import TransportError
 
-    assembler = Assembler()
+    assembler = new_assembler()
     for name in names or ["-"]:
         for where, frame in _frames_of(name):
             status = assembler.add(frame)

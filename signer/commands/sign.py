@@ -114,9 +114,9 @@ def read_request(path: str) -> Payload:
         if payload is not None:
             return payload
     if _is_qr_text(lines[0]):
-        from signer.transport.assembler import Assembler
+        from signer.chains.scanning import new_assembler
 
-        assembler = Assembler()
+        assembler = new_assembler()
         for line in lines:
             assembler.add(line)
         if not assembler.is_complete:

@@ -18,19 +18,23 @@ an error the assembler is reset, ready for a new scan.
 Binary QR content (a CompactSeedQR) must be passed as the exact ``bytes`` of the symbol; text as
 ``str`` or UTF-8 ``bytes``.
 
-The PSBT parser (``signer.btc``, which loads embit) is imported when a PSBT arrives in a format
-without a checksum: scanning anything else does not load it.
+BBQr and pMofN parts carry no checksum, so parts of two messages of the same size could join into
+one. ``checks`` maps a payload kind to a function that raises :class:`~signer.errors.AirlockError`
+unless the bytes are one whole message of that kind; a payload joined from such parts must pass the
+check of its kind. The transport layer knows no payload's inner format: the device and the CLI build
+their assembler with the PSBT parser as the check (``signer.chains.scanning.new_assembler``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from signer import strict_json
+from signer.errors import AirlockError
 from signer.transport import bbqr, bytewords, plain, seedqr, specter_parts
 from signer.transport.errors import ForeignPartError, MessageTooLarge, PartConflictError, TransportError
 from signer.transport.fountain import FountainPart
@@ -58,6 +62,8 @@ UR_KINDS = {
     "crypto-seed": "seed",
     "seed": "seed",
 }
+_KIND_NAMES = {"psbt": "PSBT"}  # how an error names a payload kind, where it is not the kind itself
+_PARTS_NAMES = {"bbqr": "this BBQr", "specter": "these pMofN parts"}
 _UR_INNER_BYTES = frozenset({"crypto-psbt", "psbt", "bytes"})  # payload data is the inner byte string
 
 
@@ -103,10 +109,15 @@ class AssemblyStatus:
 class Assembler:
     """Collects frames of exactly one message; see the module docstring."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        checks: Mapping[str, Callable[[bytes], object]] | None = None,
+    ) -> None:
         if max_bytes < 1:
             raise ValueError("max_bytes must be positive")
         self.max_bytes = max_bytes
+        self.checks: Mapping[str, Callable[[bytes], object]] = dict(checks or {})
         self.reset()
 
     def reset(self) -> None:
@@ -268,11 +279,27 @@ class Assembler:
         assert parts is not None
         if parts.collector.is_complete and self._result is None:
             try:
-                self._result = parts.to_payload(parts.collector.result())
+                payload = parts.to_payload(parts.collector.result())
+                self._check_whole(payload)
             except TransportError:
                 self.reset()
                 raise
+            self._result = payload
         return "new" if new else "duplicate"
+
+    def _check_whole(self, payload: Payload) -> None:
+        """A payload joined from parts without a checksum must be one whole message of its kind."""
+        check = self.checks.get(payload.kind)
+        if check is None:
+            return
+        try:
+            check(payload.data)
+        except AirlockError as exc:
+            what = _KIND_NAMES.get(payload.kind, payload.kind)
+            raise TransportError(
+                f"the {what} in {_PARTS_NAMES[payload.format]} does not parse ({exc}); "
+                "if it was animated, scan it again"
+            ) from None
 
     # -- status ------------------------------------------------------------------------------
     def _reject(self, outcome: str, reason: str) -> AssemblyStatus:
@@ -415,17 +442,6 @@ def _max_chars(max_bytes: int) -> int:
     return max_bytes * 4 // 3 + 4
 
 
-def _check_psbt_parses(raw: bytes, where: str) -> None:
-    """Formats without a checksum (BBQr, pMofN) could join parts of two PSBTs: require a complete parse."""
-    from signer.btc.errors import PsbtError
-    from signer.btc.psbt import parse_psbt
-
-    try:
-        parse_psbt(raw)
-    except PsbtError as exc:
-        raise TransportError(f"{where} does not parse ({exc}); if it was animated, scan it again") from None
-
-
 def _ur_message_len(text: str) -> int | None:
     """Payload length a UR frame announces (None if the frame is unreadable: the decoder says why)."""
     components = [c for c in text.lower()[3:].split("/") if c]
@@ -467,7 +483,6 @@ def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
                 raise TransportError("BBQr PSBT is neither binary nor valid base64") from None
         if not data.startswith(plain.PSBT_MAGIC):
             raise TransportError("BBQr file of type P does not hold a PSBT (magic bytes missing)")
-        _check_psbt_parses(data, "the PSBT in this BBQr")
         return Payload("psbt", "bbqr", data, bbqr_type=file_type)
     if file_type == "T":
         stripped = data.strip()
@@ -503,7 +518,6 @@ def _payload_from_specter(text: str) -> Payload:
             raw = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
             raise TransportError("pMofN PSBT is not valid base64; scan it again") from None
-        _check_psbt_parses(raw, "the PSBT in these pMofN parts")
         return Payload("psbt", "specter", raw)
     payload = _recognise_text(body)
     if payload is not None:

@@ -12,6 +12,8 @@ import cbor2
 import pytest
 from shared_vectors import cases
 
+from signer.chains.scanning import new_assembler
+from signer.errors import AirlockError
 from signer.transport import bbqr, bytewords, seedqr
 from signer.transport.assembler import Assembler
 from signer.transport.errors import PartConflictError, TransportError
@@ -245,7 +247,8 @@ def _two_psbts() -> tuple[bytes, bytes]:
 @pytest.mark.parametrize("encoding", ["H", "2", "Z"])
 def test_bbqr_psbt_parts_of_two_files_never_merge_silently(encoding: str) -> None:
     """Issue 10: parts of two PSBTs with the same header that never repeat a part number. The joined
-    file must parse as a PSBT, and the mix of two does not."""
+    file must parse as a PSBT, and the mix of two does not (the assembler the device and the CLI scan
+    with checks it)."""
     first, second = _two_psbts()
     a = list(bbqr.split(first, "P", encoding=encoding, min_split=3, max_split=3, min_version=1).parts)
     b = list(bbqr.split(second, "P", encoding=encoding, min_split=3, max_split=3, min_version=1).parts)
@@ -253,7 +256,7 @@ def test_bbqr_psbt_parts_of_two_files_never_merge_silently(encoding: str) -> Non
     assert all(x != y for x, y in zip(a, b, strict=True))
     mixes = [[x, y, z] for x in (a[0], b[0]) for y in (a[1], b[1]) for z in (a[2], b[2])]
     for mix in mixes:
-        assembler = Assembler()
+        assembler = new_assembler()
         if mix in (a, b):
             feed(assembler, mix)
             assert assembler.result.data in (first, second)
@@ -265,6 +268,25 @@ def test_bbqr_psbt_parts_of_two_files_never_merge_silently(encoding: str) -> Non
         else:
             pytest.fail(f"parts of two PSBTs were merged into {assembler.result!r}")
         assert assembler.status.format is None
+
+
+def test_a_payload_joined_from_parts_must_pass_the_check_of_its_kind() -> None:
+    """The transport knows no inner format: the check of a kind is given to it, and a payload of that
+    kind joined from BBQr parts (no checksum) that fails it restarts the scan."""
+    seen: list[bytes] = []
+
+    def refuse(raw: bytes) -> None:
+        seen.append(raw)
+        raise AirlockError("not one whole file")
+
+    parts = bbqr.split(PSBT, "P", encoding="H", min_split=2, max_split=2, min_version=1).parts
+    assembler = Assembler(checks={"psbt": refuse})
+    with pytest.raises(TransportError, match=r"the PSBT in this BBQr does not parse \(not one whole file\)"):
+        feed(assembler, parts)
+    assert seen == [PSBT] and assembler.status.format is None
+    unchecked = Assembler(checks={"text": refuse})
+    feed(unchecked, parts)
+    assert unchecked.result.data == PSBT
 
 
 def test_bbqr_typed_payloads() -> None:

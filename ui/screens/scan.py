@@ -1,7 +1,8 @@
 """Live camera preview that reads QR codes (single or animated) until one message is complete.
 
-Frames go to the transport ``Assembler``, which recognises every format (UR, BBQr, SeedQR, plain)
-and reports progress; a progress bar fills while the parts of an animated QR arrive. The finished
+Frames go to the transport ``Assembler`` (as ``signer.chains.scanning`` builds it), which recognises
+every format (UR, BBQr, SeedQR, plain) and reports progress; a progress bar fills while the parts of
+an animated QR arrive. The finished
 payload is handed to ``on_payload``. Errors of a whole message are shown and scanning restarts; the
 status under the preview wraps, so it is never cut off. Without a camera, or when it stops, the scan
 gives way to a screen that says so and what to check, and OK goes back to the menu.
@@ -44,7 +45,7 @@ class ScanScreen(Screen):
         on_raw: Callable[[bytes], Action | None] | None = None,
         secret: bool = False,
     ) -> None:
-        from signer.transport.assembler import Assembler
+        from signer.chains.scanning import new_assembler
 
         self.secret = secret  # the preview shows a secret (a SeedQR, a share card): never captured
         self.session = session
@@ -53,7 +54,7 @@ class ScanScreen(Screen):
         self.expect = expect
         self.expect_label = expect_label
         self.on_raw = on_raw
-        self.assembler = Assembler()
+        self.assembler = new_assembler()
         self.status: AssemblyStatus = self.assembler.status
         self.preview: Image.Image | None = None
         self.error: str | None = None
