@@ -59,7 +59,8 @@ class Recorder:
     """Writes a PNG of each screen the tour reaches (capture rules apply: secrets blanked)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder, self.count, self.last = folder, 0, None
+        self.folder, self.count = folder, 0
+        self.last: tuple[int, str] | None = None
 
     def __call__(self, app: Any, session: Any) -> None:
         from ui.capture import capture

@@ -13,7 +13,7 @@ from pathlib import Path
 from signer.cli import build_parser, run
 
 
-def register_device(sub: argparse._SubParsersAction) -> None:
+def register_device(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("device", help="run the device app (Pi hardware, or --emulator)")
     parser.add_argument("--vault", type=Path, help="vault file (default $AIRLOCK_VAULT, else ~/.airlock/)")
     parser.add_argument("--emulator", action="store_true", help="run in a window on a laptop")

@@ -201,7 +201,8 @@ class Driver:
         self.press(Key.KEY2)  # into the list of matching words
         items = self.content().items
         for _ in range(len(items)):
-            if items[self.content().selected] == word:
+            selected = self.content().selected
+            if selected is not None and items[selected] == word:
                 break
             self.press(Key.DOWN)
         self.press(Key.PRESS)
@@ -240,7 +241,7 @@ class Driver:
 
 
 def qr_images(
-    data: bytes | str, *, ur_type: str | None = "bytes", fmt: str = "ur", density: int = 2
+    data: bytes, *, ur_type: str | None = "bytes", fmt: str = "ur", density: int = 2
 ) -> list[Any]:
     """Camera images of ``data`` as the companion would show them (UR or BBQr frames)."""
     from signer.transport.frames import encode_frames

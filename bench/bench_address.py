@@ -3,6 +3,8 @@ the plain-QR decoders added for SeedSigner/Krux/Electrum forms (base43 of a full
 
 from __future__ import annotations
 
+from functools import partial
+
 from bench.timing import PI_FACTOR, best_ms
 
 ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
@@ -24,10 +26,10 @@ def run() -> None:
     print(f"{'address check (not found)':34} {'ms':>8} {'Pi Zero ms':>11}")
     for label, text in cases:
         query = parse_address_query(text)
-        ms = best_ms(lambda query=query: check(query, [entry]), repeat=3)
+        ms = best_ms(partial(check, query, [entry]), repeat=3)
         print(f"{label:34} {ms:8.2f} {ms * PI_FACTOR:11.1f}")
     big = base43.encode(b"psbt\xff" + bytes(range(256)) * 18)  # about 7000 characters: a full QR
     words = " ".join(w[:4] for w in ABANDON.split())
     for label, text in ((f"base43 PSBT, {len(big)} chars", big), ("mnemonic text, 4-letter words", words)):
-        ms = best_ms(lambda text=text: plain.recognise(text))
+        ms = best_ms(partial(plain.recognise, text))
         print(f"{label:34} {ms:8.2f} {ms * PI_FACTOR:11.1f}")

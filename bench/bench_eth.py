@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import time
 
-from eth_abi import encode
-from eth_utils import keccak
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
 
 
 def _calldata(signature: str, types: list[str], values: list) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from bench.timing import PI_FACTOR, best_ms
@@ -37,7 +38,7 @@ def run() -> None:
     print(f"vault open + change + save: {save:.0f} ms here")
     for mem, it in ((32, 3), (64, 2), (64, 3), (128, 2)):
         params = envelope.KdfParams(mem * 1024, it, 4)
-        t = best_ms(lambda p=params: envelope._derive("pw", b"s" * 16, p), repeat=3)
+        t = best_ms(partial(envelope._derive, "pw", b"s" * 16, params), repeat=3)
         print(f"  Argon2id {mem:>3} MiB t={it}: {t:.0f} ms (~{t * PI_FACTOR / 1000:.1f} s on a Pi)")
     print(f"mnemonic -> seed (PBKDF2 2048): {best_ms(lambda: mnemonic_to_seed(ABANDON, 'pass')):.1f} ms")
     seed = Bip39Seed.from_mnemonic(ABANDON)
@@ -58,7 +59,11 @@ def run() -> None:
     from signer.keys import dice, reveal
 
     rolls = "16253443521662534435216625344352166253443521662534" * 2
-    first = best_ms(lambda: (dice.run_limit.cache_clear(), dice.check_rolls(rolls)), repeat=3)
+    def first_check() -> None:
+        dice.run_limit.cache_clear()
+        dice.check_rolls(rolls)
+
+    first = best_ms(first_check, repeat=3)
     print(
         f"dice check of 100 rolls (run limit not cached): {first:.1f} ms "
         f"(~{first * PI_FACTOR:.0f} ms on a Pi)"

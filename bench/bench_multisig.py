@@ -6,7 +6,9 @@ Figures are best-of times here, with the Pi Zero 2 W estimate beside them."""
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bench.timing import PI_FACTOR, best_ms
 
@@ -23,7 +25,7 @@ def _line(what: str, ms: float) -> None:
     print(f"{what:44} {ms:>9.1f} ms   Pi ~{ms * PI_FACTOR / 1000:>6.2f} s")
 
 
-def _spend(wallet, n: int) -> bytes:  # type: ignore[no-untyped-def]
+def _spend(wallet: Any, n: int) -> bytes:
     from builders import In, Out, build_psbt, external, funding_tx, origin
 
     ins = []
@@ -62,7 +64,7 @@ def run() -> None:
     }
     signer = BtcKeys.from_seed(seed, "test")
     for name, text in files.items():
-        _line(f"register a 2-of-3 from a {name}", best_ms(lambda t=text: register_multisig(t, signer)))
+        _line(f"register a 2-of-3 from a {name}", best_ms(partial(register_multisig, text, signer)))
     records = [{"name": f"wallet {i}", "descriptor": descriptor(keys, 1 + i % 3)} for i in range(10)]
     load = best_ms(lambda: BtcKeys.from_seed(seed, "test", records))
     _line("load 10 registered wallets before a review", load)

@@ -55,10 +55,12 @@ def _screens() -> dict[str, Callable[[], object]]:
         [("UR", lambda d: encode_frames(payload, format="ur", ur_type="crypto-psbt", density=d))],
     )
     qr.show_caption = False
+    frames = qr.frames
+    assert frames is not None, "the payload fits a QR"
     step = iter(range(10**9))
 
     def next_qr_frame() -> object:
-        qr.index = next(step) % len(qr.frames)  # type: ignore[arg-type]
+        qr.index = next(step) % len(frames)
         return qr.render()
 
     return {

@@ -22,6 +22,7 @@ from typing import Any
 from signer.btc.address_check import DEFAULT_GAP, KIND_BY_PURPOSE, H, check_address, default_accounts
 from signer.btc.errors import AddressError
 from signer.keys.accounts import AccountSpec
+from signer.transport.addresses import EthAddress
 from signer.transport.errors import TransportError
 from signer.transport.payload import Payload
 
@@ -136,7 +137,9 @@ def parse_address_query(item: str | Payload) -> AddressQuery:
             )
         return _bitcoin(address, "bip21")
     if payload.kind == "eth-address":
-        return AddressQuery("ethereum", obj.address, None, None, "address")  # type: ignore[union-attr]
+        if not isinstance(obj, EthAddress):
+            raise AddressError("not an address: this eth-address QR code holds no address")
+        return AddressQuery("ethereum", obj.address, None, None, "address")
     return _eip681_recipient(obj)
 
 
@@ -226,9 +229,9 @@ def _check_bitcoin(
         )
     if kind in ("p2sh", "p2wsh"):
         has = "has" if len(seeds) == 1 else "have"
-        where = NETWORK_LABELS.get(network, "")
+        on_network = NETWORK_LABELS.get(network, "")
         note = (
-            f"{seeds_named} {has} no registered multisig wallet{where} that could make this "
+            f"{seeds_named} {has} no registered multisig wallet{on_network} that could make this "
             "pay-to-script address; register the wallet first"
         )
         return AddressCheck(query, gap, "", note=note)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 DEFAULT_MAX_DEPTH = 32
@@ -81,10 +82,11 @@ def depth(doc: Any) -> int:
     stack: list[tuple[Any, int]] = [(doc, 0)]
     while stack:
         node, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
-            children = node  # type: ignore[assignment]
+            children = node
         else:
             continue
         level += 1

@@ -17,8 +17,10 @@ from ui.screens.message import error
 
 class App:
     def __init__(self, root: Screen | Callable[[], Screen]) -> None:
-        self._root_factory = root if callable(root) and not isinstance(root, Screen) else (lambda: root)
-        self.stack: list[Screen] = [self._root_factory()]  # type: ignore[misc]
+        self._root_factory: Callable[[], Screen] = (
+            root if callable(root) and not isinstance(root, Screen) else (lambda: root)
+        )
+        self.stack: list[Screen] = [self._root_factory()]
         self.dirty = True
         self.idle_since = 0.0
         self.now = 0.0
@@ -47,7 +49,7 @@ class App:
 
     def _recover(self, exc: Exception) -> None:
         # Only the type is shown: an exception's text can quote its input, which may be secret.
-        self.stack = [self._root_factory()]  # type: ignore[misc]
+        self.stack = [self._root_factory()]
         self.stack.append(
             error("Stopped", f"An unexpected error ({type(exc).__name__}) closed that screen.")
         )
@@ -68,7 +70,7 @@ class App:
                 self.stack.pop()
                 action = self.screen.on_result(action.result)
             elif isinstance(action, Home):
-                self.stack = [self._root_factory()]  # type: ignore[misc]
+                self.stack = [self._root_factory()]
                 if action.then is not None:
                     self.stack.append(action.then)
                 action = None

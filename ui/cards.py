@@ -45,13 +45,13 @@ class ShareInfo:
             share.identifier,
             share.group_index + 1,
             share.group_count,
-            share.group_threshold,  # type: ignore[attr-defined]
+            share.group_threshold,
             share.index + 1,
             member_count,
             share.member_threshold,
             fingerprint,
             note,
-        )  # type: ignore[attr-defined]
+        )
 
     def lines(self) -> list[str]:
         member = f"share {self.member}" + (f" of {self.member_count}" if self.member_count else "")

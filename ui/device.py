@@ -71,7 +71,7 @@ class DeviceApp(App):
         self.session.lock()
         self.locked_by_timer = True
         self._idle_start = self.now
-        self.stack = [self._root_factory()]  # type: ignore[misc]
+        self.stack = [self._root_factory()]
         self.dirty = True
 
 

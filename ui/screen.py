@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec
 
 from PIL import Image, ImageDraw
 
@@ -48,6 +48,19 @@ class Pop(Action):
 @dataclass
 class Replace(Action):
     screen: Screen
+
+
+P = ParamSpec("P")
+
+
+def pushes(build: Callable[P, Screen], *args: P.args, **kwargs: P.kwargs) -> Callable[[], Push]:
+    """A menu action that builds its screen when chosen (not when the menu is drawn) and pushes it."""
+    return lambda: Push(build(*args, **kwargs))
+
+
+def replaces(build: Callable[P, Screen], *args: P.args, **kwargs: P.kwargs) -> Callable[[], Replace]:
+    """As ``pushes``, replacing the current screen."""
+    return lambda: Replace(build(*args, **kwargs))
 
 
 @dataclass
@@ -90,10 +103,11 @@ class RecordingDraw(ImageDraw.ImageDraw):
         anchor: Any = None,
         *args: Any,
         **kwargs: Any,
-    ) -> None:  # type: ignore[override]
+    ) -> None:
         if text:
             box = self.textbbox(xy, text, font=font, anchor=anchor)
-            self.drawn.append(Drawn(str(text), tuple(float(v) for v in box), int(getattr(font, "size", 0))))  # type: ignore[arg-type]
+            left, top, right, bottom = (float(v) for v in box)
+            self.drawn.append(Drawn(str(text), (left, top, right, bottom), int(getattr(font, "size", 0))))
         super().text(xy, text, fill, font, anchor, *args, **kwargs)
 
 

@@ -28,6 +28,7 @@ LARGE = 26
 @lru_cache(maxsize=16)
 def font(size: int = BODY) -> ImageFont.FreeTypeFont:
     """Pillow's built-in scalable font: no font files needed on the device image."""
+    # typed as either font; with a size it is FreeType's (Pillow's wheels always bundle FreeType)
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
 

@@ -17,12 +17,13 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from hardware.camera.base import Camera
 from hardware.errors import ConfigError, DeviceError
 
 if TYPE_CHECKING:
+    import cv2
     import numpy as np
 
 IMAGE_SUFFIXES = frozenset(
@@ -101,7 +102,7 @@ class _Video(_Source):
     def __init__(self, path: Path, loop: bool) -> None:
         self.path = path
         self.loop = loop
-        self.capture: object | None = None
+        self.capture: cv2.VideoCapture | None = None
         self.done = False
 
     def open(self) -> None:
@@ -121,10 +122,10 @@ class _Video(_Source):
 
         if self.capture is None or self.done:
             return None
-        ok, frame = self.capture.read()  # type: ignore[attr-defined]
+        ok, frame = self.capture.read()
         if not ok and self.loop:
-            self.capture.set(cv2.CAP_PROP_POS_FRAMES, 0)  # type: ignore[attr-defined]
-            ok, frame = self.capture.read()  # type: ignore[attr-defined]
+            self.capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, frame = self.capture.read()
         if not ok:
             self.done = True
             return None
@@ -133,7 +134,7 @@ class _Video(_Source):
     def close(self) -> None:
         capture, self.capture = self.capture, None
         if capture is not None:
-            capture.release()  # type: ignore[attr-defined]
+            capture.release()
 
     @property
     def exhausted(self) -> bool:
@@ -188,6 +189,17 @@ class _Directory(_Source):
         return None
 
 
+class FramesOptions(TypedDict, total=False):
+    """What every ``FramesCamera.from_*`` constructor passes on to the camera."""
+
+    fps: float | None
+    rotation: int
+    mirror: bool
+    grayscale: bool
+    clock: Callable[[], float]
+    sleep: Callable[[float], None]
+
+
 class FramesCamera(Camera):
     """Frames from files, a video or a directory; build it with one of the ``from_*`` constructors."""
 
@@ -214,20 +226,24 @@ class FramesCamera(Camera):
 
     @classmethod
     def from_files(
-        cls, paths: Iterable[Path | str], *, loop: bool = False, **options: object
+        cls, paths: Iterable[Path | str], *, loop: bool = False, **options: Unpack[FramesOptions]
     ) -> FramesCamera:
         files = [Path(p) for p in paths]
         if not files:
             raise ConfigError("no frame files given")
-        return cls(_Files(files, loop), **options)  # type: ignore[arg-type]
+        return cls(_Files(files, loop), **options)
 
     @classmethod
-    def from_video(cls, path: Path | str, *, loop: bool = False, **options: object) -> FramesCamera:
-        return cls(_Video(Path(path), loop), **options)  # type: ignore[arg-type]
+    def from_video(
+        cls, path: Path | str, *, loop: bool = False, **options: Unpack[FramesOptions]
+    ) -> FramesCamera:
+        return cls(_Video(Path(path), loop), **options)
 
     @classmethod
-    def from_directory(cls, path: Path | str, *, settle_s: float = 2.0, **options: object) -> FramesCamera:
-        return cls(_Directory(Path(path), settle_s), **options)  # type: ignore[arg-type]
+    def from_directory(
+        cls, path: Path | str, *, settle_s: float = 2.0, **options: Unpack[FramesOptions]
+    ) -> FramesCamera:
+        return cls(_Directory(Path(path), settle_s), **options)
 
     @property
     def exhausted(self) -> bool:

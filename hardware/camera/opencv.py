@@ -11,6 +11,7 @@ from hardware.camera.base import Camera
 from hardware.errors import ConfigError, DeviceError
 
 if TYPE_CHECKING:
+    import cv2
     import numpy as np
 
 
@@ -33,7 +34,7 @@ class OpenCVCamera(Camera):
             raise ConfigError(f"camera resolution must be two positive numbers, not {resolution!r}")
         self.source = source
         self.resolution = resolution
-        self._capture: object | None = None
+        self._capture: cv2.VideoCapture | None = None
 
     def start(self) -> None:
         if self._capture is not None:
@@ -54,7 +55,7 @@ class OpenCVCamera(Camera):
 
         if self._capture is None:
             raise DeviceError("the camera is not started")
-        ok, frame = self._capture.read()  # type: ignore[attr-defined]
+        ok, frame = self._capture.read()
         if not ok or frame is None:
             return None
         if frame.ndim == 2:
@@ -65,4 +66,4 @@ class OpenCVCamera(Camera):
     def stop(self) -> None:
         capture, self._capture = self._capture, None
         if capture is not None:
-            capture.release()  # type: ignore[attr-defined]
+            capture.release()

@@ -9,7 +9,7 @@ It is imported when the camera starts, so the rest runs where it is missing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hardware.camera.base import Camera
 from hardware.errors import BackendUnavailable, ConfigError, DeviceError
@@ -40,13 +40,13 @@ class PiCamera(Camera):
             raise ConfigError(f"camera resolution must be two positive even numbers, not {resolution!r}")
         self.resolution = (int(resolution[0]), int(resolution[1]))
         self.camera_num = camera_num
-        self._camera: object | None = None
+        self._camera: Any = None  # a Picamera2 (no type information ships with it)
 
     def start(self) -> None:
         if self._camera is not None:
             return
         try:
-            from picamera2 import Picamera2  # type: ignore[import-not-found]
+            from picamera2 import Picamera2
         except ImportError as exc:
             raise BackendUnavailable(MISSING) from exc
         try:
@@ -71,7 +71,7 @@ class PiCamera(Camera):
         if self._camera is None:
             raise DeviceError("the camera is not started")
         try:
-            array = self._camera.capture_array("main")  # type: ignore[attr-defined]
+            array = self._camera.capture_array("main")
         except RuntimeError as exc:
             raise DeviceError(f"camera capture failed: {exc}") from exc
         width, height = self.resolution
@@ -83,6 +83,6 @@ class PiCamera(Camera):
         camera, self._camera = self._camera, None
         if camera is not None:
             try:
-                camera.stop()  # type: ignore[attr-defined]
+                camera.stop()
             finally:
-                camera.close()  # type: ignore[attr-defined]
+                camera.close()

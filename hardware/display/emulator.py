@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from hardware.display.base import Display, check_frame, check_level
@@ -145,7 +146,7 @@ def check_video_driver(driver: str, environ: Mapping[str, str]) -> None:
         )
 
 
-def _import_pygame():  # type: ignore[no-untyped-def]
+def _import_pygame() -> ModuleType:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
         import pygame

@@ -36,6 +36,12 @@ class OutputPin(Protocol):
     def close(self) -> None: ...
 
 
+class Backlight(Protocol):
+    """A settable ``value`` in [0, 1] (gpiozero ``PWMOutputDevice``), or 0/1 for a digital output."""
+
+    value: float
+
+
 def spidev_bufsiz(param: Path = SPIDEV_BUFSIZ_PARAM) -> int:
     """The kernel's per-transfer limit for spidev (module parameter ``bufsiz``), 4096 if unknown."""
     try:
@@ -64,7 +70,7 @@ class SpidevTransport:
         if speed_hz <= 0:
             raise ConfigError(f"SPI speed must be positive, not {speed_hz} Hz")
         try:
-            import spidev  # type: ignore[import-not-found]
+            import spidev
         except ImportError as exc:
             raise BackendUnavailable(
                 "the spidev module is not installed (it exists only on Linux with SPI): "

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from hardware.display.base import Display, check_frame, check_level
 from hardware.display.rgb565 import to_rgb565, to_wire
-from hardware.display.spi import OutputPin, SpidevTransport, SpiTransport
+from hardware.display.spi import Backlight, OutputPin, SpidevTransport, SpiTransport
 from hardware.errors import BackendUnavailable, ConfigError, DeviceError
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class ST7789Display(Display):
         transport: SpiTransport,
         dc: OutputPin,
         rst: OutputPin | None = None,
-        backlight: object | None = None,
+        backlight: Backlight | None = None,
         *,
         geometry: PanelGeometry = WAVESHARE_13_HAT,
         rotation: int = WAVESHARE_HAT_ROTATION,
@@ -239,7 +239,7 @@ class ST7789Display(Display):
         level = check_level(level)
         if self._backlight is not None:
             # a PWM output dims; a plain digital output is on for any level above 0
-            self._backlight.value = level  # type: ignore[attr-defined]
+            self._backlight.value = level
 
     def close(self) -> None:
         """Blank the memory (no frame lingers in GRAM), switch the panel off and release the pins."""
@@ -256,7 +256,7 @@ class ST7789Display(Display):
             finally:
                 self._last = None
                 if self._backlight is not None:
-                    self._backlight.value = 0  # type: ignore[attr-defined]
+                    self._backlight.value = 0
                 for part in (self._backlight, self._dc, self._rst, self._transport):
                     close = getattr(part, "close", None)
                     if close is not None:
@@ -278,7 +278,7 @@ def open_waveshare_hat(
         raise BackendUnavailable("gpiozero is not installed: install the [pi] extra") from exc
     transport = SpidevTransport(0, 0, speed_hz=speed_hz)
     pins = WAVESHARE_HAT_PINS
-    claimed: list[object] = [transport]
+    claimed: list[SpidevTransport | OutputPin] = [transport]
     try:
         dc = DigitalOutputDevice(pins["dc"], pin_factory=pin_factory)
         claimed.append(dc)
@@ -289,7 +289,7 @@ def open_waveshare_hat(
         return ST7789Display(transport, dc, rst, bl, rotation=rotation)
     except (GPIOZeroError, DeviceError) as exc:
         for part in reversed(claimed):
-            part.close()  # type: ignore[attr-defined]
+            part.close()
         if isinstance(exc, DeviceError):
             raise
         raise DeviceError(f"cannot claim the display's GPIO pins: {exc}") from exc

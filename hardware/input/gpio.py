@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from hardware.errors import BackendUnavailable, ConfigError, DeviceError
 from hardware.input.base import TrackedInput
@@ -42,7 +43,7 @@ class GpioButtons(TrackedInput):
         except ImportError as exc:
             raise BackendUnavailable("gpiozero is not installed: install the [pi] extra") from exc
         super().__init__(policy, clock)
-        self._devices: list[object] = []
+        self._devices: list[Any] = []  # gpiozero's DigitalInputDevice (gpiozero ships no types)
         try:
             for button, pin in pins.items():
                 device = DigitalInputDevice(
@@ -66,5 +67,5 @@ class GpioButtons(TrackedInput):
     def close(self) -> None:
         super().close()
         for device in self._devices:
-            device.close()  # type: ignore[attr-defined]
+            device.close()
         self._devices.clear()

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from hardware.input.base import TrackedInput
 from hardware.input.events import Button
 from hardware.input.tracker import InputPolicy
+
+if TYPE_CHECKING:
+    import pygame
 
 KEY_LEGEND: tuple[tuple[str, str], ...] = (
     ("arrows", "joystick"),
@@ -66,11 +70,11 @@ class KeyboardInput(TrackedInput):
         """Feed a button change directly (the emulator's clickable buttons)."""
         self._edge(button, down)
 
-    def handle(self, event: object) -> bool:
+    def handle(self, event: pygame.event.Event) -> bool:
         """Feed a pygame event; True if it was a mapped key."""
         import pygame
 
         kind = getattr(event, "type", None)
         if kind not in (pygame.KEYDOWN, pygame.KEYUP):
             return False
-        return self.key(event.key, kind == pygame.KEYDOWN) is not None  # type: ignore[attr-defined]
+        return self.key(event.key, kind == pygame.KEYDOWN) is not None

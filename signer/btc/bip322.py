@@ -59,7 +59,7 @@ def committed_hash(tx: Transaction) -> bytes | None:
     if tx.version != 0 or tx.locktime != 0 or len(tx.vin) != 1 or len(tx.vout) != 1:
         return None
     txin = tx.vin[0]
-    script_sig = txin.script_sig.data
+    script_sig: bytes = txin.script_sig.data
     if txin.txid != NULL_TXID or txin.vout != 0xFFFFFFFF or txin.sequence != 0:
         return None
     if len(script_sig) != 34 or script_sig[:2] != b"\x00\x20" or tx.vout[0].value != 0:

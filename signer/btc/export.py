@@ -149,7 +149,7 @@ def multisig_wallet_text(payload: Payload) -> str | None:
     from signer.errors import AirlockError
 
     if payload.kind == "output-descriptor":
-        scripts = getattr(payload.obj, "scripts", ())
+        scripts: tuple[str, ...] = getattr(payload.obj, "scripts", ())
         is_multisig = bool(scripts) and scripts[-1] in ("multi", "sortedmulti")
         return descriptor_from_output(payload.obj) if is_multisig else None
     if payload.kind not in ("descriptor-text", "json", "text", "bytes"):

@@ -48,7 +48,7 @@ def _input_sizes(
             return push, _witness_len([ECDSA_SIG, 33]), True
         if inner == "p2wsh" and inp.witness_script is not None:
             return push, *_multisig_witness(inp.witness_script)
-        parsed = parse_multisig_script(inp.redeem_script)
+        parsed = parse_multisig_script(redeem)
         if inner == "unknown" and parsed is not None:  # legacy P2SH multisig: OP_0 <sigs> <redeem>
             return 1 + parsed[0] * (1 + ECDSA_SIG) + push, 0, True
     if kind == "p2pkh":

@@ -6,9 +6,10 @@ Nothing here ever prints key material: the repr shows the fingerprint and networ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from embit.bip32 import HDKey
+from embit.ec import PrivateKey
 
 from signer.btc.errors import BtcRefusal
 from signer.btc.multisig_records import RecordLike, load_registered
@@ -84,10 +85,18 @@ class BtcKeys:
         return node
 
     def pubkey(self, path: Sequence[int]) -> bytes:
-        return self.derive(path).key.get_public_key().sec()
+        return self.derive(path).sec()
+
+    def private_key(self, path: Sequence[int]) -> PrivateKey:
+        """The private key at ``path`` (the root is private, so every key derived from it is)."""
+        key = self.derive(path).key
+        if not isinstance(key, PrivateKey):
+            raise BtcRefusal("the signing key must be a private BIP-32 root (depth 0)", "bad-root")
+        return key
 
     def xpub(self, path: Sequence[int]) -> HDKey:
-        return self.derive(path).to_public()
+        public: HDKey = self.derive(path).to_public()
+        return public
 
     def __repr__(self) -> str:
         fp = self.fingerprint.hex()
@@ -95,5 +104,5 @@ class BtcKeys:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("key material is not picklable")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from embit import ec
@@ -102,13 +103,13 @@ def sign_message(keys: BtcKeys, path: tuple[int, ...], message: str | bytes, fmt
                  *, prefix: bool = True) -> MessageSignature:  # fmt: skip
     """Sign ``message`` with the key at ``path``; the address type follows the path's purpose."""
     kind = script_kind_for_path(path, keys.network)
-    node = keys.derive(path)
-    sec = node.key.get_public_key().sec()
+    key = keys.private_key(path)
+    sec = key.sec()
     address = address_from_script(single_sig_script(kind, sec), keys.network) or ""
     if fmt in ("bip137", "electrum"):
         if kind == "p2tr":
             raise MessageError("BIP-137 cannot sign for taproot addresses; use --format bip322")
-        raw = secp256k1.ecdsa_sign_recoverable(bip137_digest(message), node.key.secret)
+        raw = secp256k1.ecdsa_sign_recoverable(bip137_digest(message), key.secret)
         sig64, recid = secp256k1.ecdsa_recoverable_signature_serialize_compact(raw)
         header = (31 if fmt == "electrum" else BIP137_BASE[kind]) + recid
         signature = base64.b64encode(bytes([header]) + sig64).decode()
@@ -124,10 +125,10 @@ def sign_message(keys: BtcKeys, path: tuple[int, ...], message: str | bytes, fmt
     if kind == "p2wpkh":
         code = Script(b"\x76\xa9\x14" + hash160(sec) + b"\x88\xac")
         digest = to_sign.sighash_segwit(0, code, 0, sighash=1)
-        witness = [ecdsa_sign(node.key, digest) + b"\x01", sec]
+        witness = [ecdsa_sign(key, digest) + b"\x01", sec]
     else:
         digest = to_sign.sighash_taproot(0, script_pubkeys=[Script(spk)], values=[0], sighash=0)
-        witness = [schnorr_sign(node.key.taproot_tweak(b""), digest)]
+        witness = [schnorr_sign(key.taproot_tweak(b""), digest)]
     encoded = base64.b64encode(stack_bytes(witness)).decode()
     signature = ("smp" if prefix else "") + encoded
     result = verify_bip322(address, message, signature, keys.network)
@@ -254,7 +255,10 @@ def _decode_witness(raw: bytes) -> list[bytes]:
     return items
 
 
-def _ecdsa_ok(sec: bytes, sig: bytes, digest_for: object) -> bool:
+Digest = Callable[[], bytes]  # the sighash a signature commits to, computed only when one is checked
+
+
+def _ecdsa_ok(sec: bytes, sig: bytes, digest_for: Digest) -> bool:
     if len(sig) < 9 or sig[-1] != 1:  # BIP-322: SIGHASH_ALL only
         return False
     try:
@@ -264,7 +268,7 @@ def _ecdsa_ok(sec: bytes, sig: bytes, digest_for: object) -> bool:
         return False
     if parsed.serialize() != sig[:-1]:  # strict DER
         return False
-    return pub.verify(parsed, digest_for())  # type: ignore[operator]  # libsecp256k1 enforces low-S
+    return bool(pub.verify(parsed, digest_for()))  # libsecp256k1 enforces low-S
 
 
 def _pushes(script: bytes) -> list[bytes] | None:
@@ -303,7 +307,7 @@ def _check_input(tx: Transaction, spk: bytes, fmt: str) -> VerifyResult:
             return VerifyResult("valid", fmt, "", **meta)
         return VerifyResult("invalid", fmt, "invalid signature", **meta)
 
-    def v0(code: bytes) -> object:
+    def v0(code: bytes) -> Digest:
         return lambda: tx.sighash_segwit(0, Script(code), 0, sighash=1)
 
     if kind == "p2tr":
@@ -351,7 +355,7 @@ def _check_input(tx: Transaction, spk: bytes, fmt: str) -> VerifyResult:
             return _multisig(witness[:-1], witness[-1], lambda ws: v0(ws), result, fmt, meta)
         if not witness and parse_multisig_script(redeem) is not None:
 
-            def legacy(rs: bytes) -> object:
+            def legacy(rs: bytes) -> Digest:
                 return lambda: tx.sighash_legacy(0, Script(rs), sighash=1)
 
             return _multisig(pushes[:-1], redeem, legacy, result, fmt, meta)
@@ -359,20 +363,26 @@ def _check_input(tx: Transaction, spk: bytes, fmt: str) -> VerifyResult:
     return VerifyResult("inconclusive", fmt, f"{kind} scripts need a full script interpreter", **meta)
 
 
-def _multisig(stack: list[bytes], script: bytes, digest_maker: object, result: object, fmt: str,
-              meta: dict[str, int]) -> VerifyResult:  # fmt: skip
+def _multisig(
+    stack: list[bytes],
+    script: bytes,
+    digest_maker: Callable[[bytes], Digest],
+    result: Callable[[bool], VerifyResult],
+    fmt: str,
+    meta: dict[str, int],
+) -> VerifyResult:
     parsed = parse_multisig_script(script)
     if parsed is None:
         return VerifyResult("inconclusive", fmt, "this script needs a full script interpreter", **meta)
     m, keys = parsed
     if len(stack) != m + 1 or stack[0] != b"":  # CHECKMULTISIG dummy must be empty (NULLDUMMY)
-        return result(False)  # type: ignore[operator]
-    digest_for = digest_maker(script)  # type: ignore[operator]
+        return result(False)
+    digest_for = digest_maker(script)
     k = 0
     for sig in stack[1:]:
         while k < len(keys) and not _ecdsa_ok(keys[k], sig, digest_for):
             k += 1
         if k == len(keys):
-            return result(False)  # type: ignore[operator]
+            return result(False)
         k += 1
-    return result(True)  # type: ignore[operator]
+    return result(True)

@@ -20,9 +20,10 @@ from typing import Any
 
 from signer import safe_text
 from signer.btc.address_check import DEFAULT_GAP, default_accounts
+from signer.btc.bip322 import MAX_MESSAGE
 from signer.btc.errors import BtcRefusal, PathError
 from signer.btc.keys import BitcoinKeys, BtcKeys
-from signer.btc.message import MAX_MESSAGE, MessageSignature, script_kind_for_path, sign_message
+from signer.btc.message import MessageSignature, script_kind_for_path, sign_message
 from signer.btc.networks import address_from_script, format_path, parse_path
 from signer.btc.scripts import single_sig_script
 from signer.errors import UsageError

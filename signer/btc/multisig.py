@@ -89,7 +89,8 @@ class Cosigner:
 
     @property
     def key(self) -> HDKey:
-        return HDKey.from_string(self.xpub)
+        key: HDKey = HDKey.from_string(self.xpub)
+        return key
 
     @property
     def has_origin(self) -> bool:

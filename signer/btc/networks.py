@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from embit import base58, bech32
@@ -85,7 +86,8 @@ def address_from_script(script: bytes, network: str) -> str | None:
         return base58.encode_check(net["p2sh"] + script[2:22])
     wp = witness_program(script)
     if wp is not None and kind != "unknown":
-        return bech32.encode(net["bech32"], wp[0], wp[1])
+        address: str = bech32.encode(net["bech32"], wp[0], wp[1])
+        return address
     return None
 
 
@@ -128,7 +130,7 @@ def script_from_address(address: str, network: str) -> bytes:
     raise AddressError(f"address {text} has an unknown version byte 0x{prefix.hex()}")
 
 
-def format_path(path: tuple[int, ...] | list[int]) -> str:
+def format_path(path: Sequence[int]) -> str:
     parts = ["m"]
     for i in path:
         parts.append(f"{i - HARDENED}h" if i >= HARDENED else str(i))

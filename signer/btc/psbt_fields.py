@@ -121,7 +121,8 @@ def exactly(size: int) -> Parser:
 
 
 def flags(data: bytes, where: str, name: str) -> int:
-    return exactly(1)(data, where, name)[0]
+    value: bytes = exactly(1)(data, where, name)
+    return value[0]
 
 
 def amount(data: bytes, where: str, name: str) -> int:

@@ -56,7 +56,8 @@ def p2wsh(witness_script: bytes) -> bytes:
 
 def taproot_output_key(xonly: bytes, merkle_root: bytes = b"") -> bytes:
     """BIP-341 output key; BIP-86 key-path-only outputs use an empty merkle root."""
-    return ec.PublicKey.from_xonly(xonly).taproot_tweak(merkle_root).xonly()
+    tweaked: ec.PublicKey = ec.PublicKey.from_xonly(xonly).taproot_tweak(merkle_root)
+    return tweaked.xonly()
 
 
 def p2tr(xonly: bytes, merkle_root: bytes = b"") -> bytes:

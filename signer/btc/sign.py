@@ -56,10 +56,12 @@ class SighashCache:
         self._bip341: tuple[bytes, bytes, bytes, bytes, bytes] | None = None
 
     def legacy(self, index: int, script_code: bytes, sighash: int) -> bytes:
-        return self.tx.sighash_legacy(index, Script(script_code), sighash=sighash)
+        digest: bytes = self.tx.sighash_legacy(index, Script(script_code), sighash=sighash)
+        return digest
 
     def segwit_v0(self, index: int, script_code: bytes, amount: int, sighash: int) -> bytes:
-        return self.tx.sighash_segwit(index, Script(script_code), amount, sighash=sighash)
+        digest: bytes = self.tx.sighash_segwit(index, Script(script_code), amount, sighash=sighash)
+        return digest
 
     def _midstates(self) -> tuple[bytes, bytes, bytes, bytes, bytes]:
         if self._bip341 is None:
@@ -129,7 +131,7 @@ def ecdsa_sign(key: ec.PrivateKey, digest: bytes, *, grind: bool = True) -> byte
 def schnorr_sign(key: ec.PrivateKey, digest: bytes, aux_rand: bytes | None = None) -> bytes:
     """BIP-340 signature with fresh auxiliary randomness (or the given 32 bytes), verified."""
     aux = os.urandom(32) if aux_rand is None else aux_rand
-    sig = secp256k1.schnorrsig_sign(digest, key.secret, None, aux)
+    sig: bytes = secp256k1.schnorrsig_sign(digest, key.secret, None, aux)
     if not key.get_public_key().schnorr_verify(ec.SchnorrSig(sig), digest):
         raise BtcRefusal("a freshly made Schnorr signature did not verify (hardware fault?)", "sign-fault")
     return sig
@@ -154,19 +156,19 @@ def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, f
     new_entries = [list(inp.entries) for inp in psbt.inputs]
     finalized: list[int] = []
     for plan in review._plan:
-        node = keys.derive(plan.path)
-        if node.key.get_public_key().sec() != plan.pubkey:
+        key = keys.private_key(plan.path)
+        if key.sec() != plan.pubkey:
             raise BtcRefusal(f"input {plan.index}: derived key changed since review", "review-mismatch")
         digest = cache.digest(plan)
         entries = new_entries[plan.index]
         if plan.kind == SpendKind.P2TR:
-            tweaked = node.key.taproot_tweak(b"")
+            tweaked = key.taproot_tweak(b"")
             sig = schnorr_sign(tweaked, digest, aux_rand) + (bytes([plan.sighash]) if plan.sighash else b"")
             _put(entries, bytes([PsbtIn.TAP_KEY_SIG]), sig)
             final_witness: list[bytes] | None = [sig]
             final_scriptsig = None
         else:
-            sig = ecdsa_sign(node.key, digest) + bytes([plan.sighash])
+            sig = ecdsa_sign(key, digest) + bytes([plan.sighash])
             _put(entries, bytes([PsbtIn.PARTIAL_SIG]) + plan.pubkey, sig)
             segwit_v0 = plan.kind in (SpendKind.P2WPKH, SpendKind.P2SH_P2WPKH)
             final_witness = [sig, plan.pubkey] if segwit_v0 else None

@@ -22,6 +22,7 @@ from signer.eth.review import EthReview
 from signer.eth.tx import UnsignedTx
 from signer.eth.typed_data import TypedData
 from signer.eth.typed_meaning import recognise
+from signer.review import ReviewWarning
 from signer.risk.history import HISTORY_KEY, seed_history
 from signer.risk.library import builtin_library
 from signer.risk.rules import RiskContext, message_warnings, transaction_warnings, typed_data_warnings
@@ -56,7 +57,8 @@ def review_request(
     ctx = ctx or RiskContext()
     if ctx.expected_chain_id is None and req.chain_id is not None:
         ctx = replace(ctx, expected_chain_id=req.chain_id)
-    signer, refusals = None, []
+    signer: bytes | None = None
+    refusals: list[ReviewWarning] = []
     if keys is not None:
         signer, refusals = key_checks(req, keys)
         ctx = replace(ctx, own_addresses=frozenset({*ctx.own_addresses, signer}))

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from embit.bip32 import HDKey
+from embit.ec import PrivateKey
 
 from signer.btc.errors import PathError
 from signer.btc.keys import BtcKeys
@@ -42,7 +43,8 @@ class SeedKeys:
 
     @cached_property
     def fingerprint(self) -> bytes:
-        return HDKey.from_seed(self._seed).my_fingerprint
+        fingerprint: bytes = HDKey.from_seed(self._seed).my_fingerprint
+        return fingerprint
 
     def bitcoin(self, network: str) -> BtcKeys:
         keys = self._bitcoin.get(network)
@@ -139,7 +141,7 @@ class ExportedKeys:
         )
 
     def pubkey(self, path: Sequence[int]) -> bytes:
-        return self.node(path).key.sec()
+        return self.node(path).sec()
 
 
 class WatchOnlyBtcKeys:
@@ -162,6 +164,9 @@ class WatchOnlyBtcKeys:
 
     def derive(self, path: Sequence[int]) -> HDKey:
         """Signing asks for a private key: refused."""
+        raise WatchOnlyError(NO_PRIVATE_KEY)
+
+    def private_key(self, path: Sequence[int]) -> PrivateKey:
         raise WatchOnlyError(NO_PRIVATE_KEY)
 
     def __repr__(self) -> str:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from signer.keys.accounts import AccountSpec
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from signer.keys.accounts import KINDS, NETWORKS
 
     parser = sub.add_parser("account", help="show accounts derived from a seed")

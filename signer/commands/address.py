@@ -21,7 +21,7 @@ from typing import Any
 from signer.commands._common import add_seed_args
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("address", help="check whether addresses belong to this seed")
     cmds = parser.add_subparsers(dest="address_command", required=True, metavar="ACTION")
     check = cmds.add_parser("check", help="search our accounts and registered wallets for ADDRESS")

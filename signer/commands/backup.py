@@ -25,7 +25,7 @@ from signer.commands._common import (
 from signer.errors import UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("backup", help="encrypted backup of chosen seeds")
     cmds = parser.add_subparsers(dest="backup_command", required=True, metavar="ACTION")
 

@@ -19,7 +19,7 @@ from signer.commands._common import add_seed_args
 from signer.errors import UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("message", help="sign or verify a message (BIP-137, BIP-322)")
     cmds = parser.add_subparsers(dest="message_command", required=True, metavar="ACTION")
     sign = cmds.add_parser("sign", help="sign a message with the key of one address")

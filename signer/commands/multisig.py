@@ -27,7 +27,7 @@ from signer.errors import UsageError
 NETWORKS = ("main", "test", "signet", "regtest")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("multisig", help="register, list, rename and delete multisig wallets of a seed")
     cmds = parser.add_subparsers(dest="multisig_command", required=True, metavar="ACTION")
 

@@ -26,7 +26,7 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"GIF87a", b"GIF89
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("qr", help="encode a file as UR/BBQr QR codes, or decode scanned QR codes")
     cmds = parser.add_subparsers(dest="qr_command", required=True, metavar="ACTION")
 
@@ -121,18 +121,26 @@ def encode_texts(
     if file_type not in BBQR_TYPES:
         raise UsageError(f"BBQr type must be one of {', '.join(BBQR_TYPES)}")
     _check_payload(data, fmt, file_type)
-    options: dict[str, int] = {}
+    min_split, max_split, min_version, max_version = 1, bbqr.MAX_PARTS, 5, 40  # bbqr.split's defaults
     if max_fragment_len is not None:
         fitting = [v for v in range(1, 41) if alnum_capacity(v, "L") <= max_fragment_len]
         if not fitting:
             raise UsageError(
                 f"--max-fragment-len for BBQr must be at least {alnum_capacity(1, 'L')} characters"
             )
-        options["max_version"] = fitting[-1]
-        options["min_version"] = min(5, fitting[-1])
+        max_version = fitting[-1]
+        min_version = min(5, fitting[-1])
     if parts is not None:
-        options.update(min_split=parts, max_split=parts, min_version=1)
-    return list(bbqr.split(data, file_type, **options).parts)
+        min_split, max_split, min_version = parts, parts, 1
+    split = bbqr.split(
+        data,
+        file_type,
+        min_split=min_split,
+        max_split=max_split,
+        min_version=min_version,
+        max_version=max_version,
+    )
+    return list(split.parts)
 
 
 def cmd_encode(args: argparse.Namespace) -> int:

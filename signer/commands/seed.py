@@ -11,7 +11,7 @@ from signer.commands._common import add_vault_arg, open_vault, read_bytes_file, 
 from signer.errors import Refusal, UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("seed", help="make or check a BIP-39 mnemonic; show a stored seed's words")
     cmds = parser.add_subparsers(dest="seed_command", required=True, metavar="ACTION")
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 # signing needs (the chains, embit, the transport) is imported by the functions that run it.
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("sign", help="review and sign a request (PSBT as QR texts or a raw file)")
     parser.add_argument(
         "file", metavar="FILE", nargs="?", help="QR texts one per line, or a raw PSBT (- for stdin)"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from signer.commands._common import add_seed_args, open_vault, print_json, read_text_file
 from signer.errors import UsageError
+
+if TYPE_CHECKING:
+    from signer.keys.seed import SeedMaterial
 
 BIP39_NOTE = (
     "NOTE: these shares hold a BIP-39 seed's entropy. Combine them with Airlock to get the same words "
@@ -14,7 +18,7 @@ BIP39_NOTE = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("slip39", help="SLIP-39 Shamir shares: split and combine")
     cmds = parser.add_subparsers(dest="slip39_command", required=True, metavar="ACTION")
 
@@ -49,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     combine.set_defaults(func=cmd_combine)
 
 
-def _seed_material(args: argparse.Namespace) -> object:
+def _seed_material(args: argparse.Namespace) -> SeedMaterial:
     from signer.keys.seed import Bip39Seed
 
     if args.mnemonic_file:
@@ -80,7 +84,7 @@ def cmd_split(args: argparse.Namespace) -> int:
                 raise UsageError(
                     "this is a BIP-39 seed: native SLIP-39 shares would be another wallet; use --kind bip39"
                 )
-            shares = slip39.split_native(material, plan)  # type: ignore[arg-type]
+            shares = slip39.split_native(material, plan)
         else:
             if not isinstance(material, Bip39Seed):
                 raise UsageError("this is a native SLIP-39 wallet; use --kind native")
@@ -91,7 +95,7 @@ def cmd_split(args: argparse.Namespace) -> int:
             )
             shares = slip39.split_bip39(material, plan, passphrase)
     finally:
-        material.wipe()  # type: ignore[attr-defined]
+        material.wipe()
     warn_if_online()
     if args.json:
         print_json({"mode": mode, "plan": plan.describe(), "groups": shares})

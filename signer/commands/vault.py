@@ -19,7 +19,7 @@ from signer.commands._common import (
 from signer.commands.seed import add_entropy_args
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("vault", help="the encrypted seed store")
     cmds = parser.add_subparsers(dest="vault_command", required=True, metavar="ACTION")
 
@@ -123,7 +123,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     try:
         material, words = _material(args)
-        entry = vault.add_seed(args.label, material, accounts)  # type: ignore[arg-type]
+        entry = vault.add_seed(args.label, material, accounts)
         if words:
             warn_if_online()
             print(words)

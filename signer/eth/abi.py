@@ -141,7 +141,7 @@ def decode_args(types: Sequence[str], data: bytes) -> tuple[tuple[Any, ...], int
     if len(data) > MAX_CALLDATA:
         raise AbiError(f"calldata is {len(data)} bytes, more than {MAX_CALLDATA}")
     size = canonical_size(types, data)
-    from eth_abi import decode
+    from eth_abi.abi import decode
     from eth_abi.exceptions import DecodingError
 
     try:
@@ -152,7 +152,7 @@ def decode_args(types: Sequence[str], data: bytes) -> tuple[tuple[Any, ...], int
 
 
 def encode_args(types: Sequence[str], values: Sequence[Any]) -> bytes:
-    from eth_abi import encode
+    from eth_abi.abi import encode
     from eth_abi.exceptions import EncodingError
 
     try:

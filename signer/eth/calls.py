@@ -3,7 +3,7 @@ multicalls and smart-account batches, recursively) and unknown calls as selector
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -387,7 +387,7 @@ def _permit_transfer_batch(ctx: _Ctx, v: list[Any]) -> Interpretation:
 Item = tuple[bytes | None, int, bytes] | tuple[bytes | None, int, bytes, bool]
 
 
-def _inner(ctx: _Ctx, items: list[Item], how: str) -> tuple[list[Call], list[str]]:
+def _inner(ctx: _Ctx, items: Sequence[Item], how: str) -> tuple[list[Call], list[str]]:
     if ctx.depth + 1 > MAX_DEPTH:
         raise AbiError(f"calls nested deeper than {MAX_DEPTH} levels are not decoded")
     if len(items) > MAX_INNER_CALLS:
@@ -434,6 +434,7 @@ def _smart_account_execute(ctx: _Ctx, v: list[Any]) -> Interpretation:
     """ERC-7579 / ERC-7821 execute(mode, executionData), as used by EIP-7702 smart accounts."""
     mode, payload = v[0], v[1]
     call_type = mode[0]
+    items: list[Item]
     if call_type == 0x01:
         (batch,), trailing = decode_args(["(address,uint256,bytes)[]"], payload)
         if trailing:
@@ -455,7 +456,8 @@ def _smart_account_execute(ctx: _Ctx, v: list[Any]) -> Interpretation:
 
 def _safe_multisend(ctx: _Ctx, v: list[Any]) -> Interpretation:
     packed: bytes = v[0]
-    items, pos = [], 0
+    items: list[Item] = []
+    pos = 0
     while pos < len(packed):
         if pos + 85 > len(packed):
             raise AbiError("Safe multiSend payload is truncated")

@@ -64,7 +64,9 @@ class PersonalMessage:
     def is_siwe(self) -> bool:
         """Sign-In with Ethereum (EIP-4361) messages start '<domain> wants you to sign in'."""
         text = self.text
-        return bool(text) and " wants you to sign in with your Ethereum account:" in text.split("\n", 1)[0]
+        if not text:
+            return False
+        return " wants you to sign in with your Ethereum account:" in text.split("\n", 1)[0]
 
     def digest(self) -> bytes:
         """keccak256("\\x19Ethereum Signed Message:\\n" + len + message)."""

@@ -82,12 +82,14 @@ def parse_units(text: str, decimals: int) -> int:
     m = re.fullmatch(r"([0-9]+)(?:\.([0-9]*))?", cleaned)  # ASCII: \d also takes other scripts' digits
     if m is None:
         raise EthError(f"{text!r} is not a decimal amount")
-    whole, frac = m.group(1), m.group(2) or ""
+    whole: str = m.group(1)
+    frac: str = m.group(2) or ""
     if len(frac) > decimals:
         raise EthError(f"{text[:24]!r} has more than {decimals} decimal places")
     if len(whole.lstrip("0")) > len(str(UINT256_MAX)):  # before int(): it reads 4300 digits at most
         raise EthError(f"{text[:24]!r}... is too large for a uint256")
-    value = int(whole) * 10**decimals + (int(frac.ljust(decimals, "0")) if decimals else 0)
+    scale: int = 10**decimals
+    value = int(whole) * scale + (int(frac.ljust(decimals, "0")) if decimals else 0)
     if value > UINT256_MAX:
         raise EthError(f"{text!r} is too large for a uint256")
     return value

@@ -15,7 +15,7 @@ from typing import Any
 
 from signer import strict_json
 from signer.errors import AirlockError, UsageError
-from signer.eth.errors import EthError, EthRefusal, RequestError, TypedDataError
+from signer.eth.errors import EthError, EthRefusal, RequestError, TxFormatError, TypedDataError
 from signer.eth.keys import EthKeys, SeedEthKeys, eth_keys
 from signer.eth.message import PersonalMessage, parse_personal_message
 from signer.eth.primitives import checksum, parse_hex
@@ -26,7 +26,7 @@ from signer.eth.sign import (
     sign_transaction,
     sign_typed_data,
 )
-from signer.eth.tx import LEGACY, TxFormatError, UnsignedTx, parse_unsigned_tx
+from signer.eth.tx import LEGACY, UnsignedTx, parse_unsigned_tx
 from signer.eth.typed_data import TypedData, parse_typed_data
 from signer.review import ReviewWarning, Severity
 from signer.transport.payload import Payload
@@ -81,6 +81,7 @@ def parse_eth_sign_request(req: Any) -> EthRequest:
         fingerprint = req.derivation_path.source_fingerprint
     except (AttributeError, TypeError, ValueError, AirlockError) as exc:  # guaranteed by the transport type
         raise RequestError(f"eth-sign-request has no usable derivation path: {exc}") from exc
+    payload: Payload_
     if data_type in (DATA_LEGACY_TX, DATA_TYPED_TX):
         tx = parse_unsigned_tx(data)
         if data_type == DATA_LEGACY_TX and tx.tx_type != LEGACY:

@@ -8,11 +8,14 @@ so one transaction has exactly one encoding and what is reviewed is what gets ha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Union
 
 from signer.eth.errors import RlpError
 
 Item = Union[bytes, list["Item"]]  # noqa: UP007 - recursive alias needs the string form
+# what encode takes: an Item whose leaves may also be non-negative ints (written minimal big-endian)
+Encodable = Union[bytes, int, Sequence["Encodable"]]  # noqa: UP007 - recursive alias needs the string form
 MAX_DEPTH = 8
 
 
@@ -79,7 +82,7 @@ def _decode_at(data: bytes, pos: int, limit: int, depth: int, max_depth: int) ->
     return items, end
 
 
-def encode(item: Item | int) -> bytes:
+def encode(item: Encodable) -> bytes:
     """Encode bytes, non-negative ints (minimal big-endian) and nested lists of them."""
     if isinstance(item, int):
         item = encode_int(item)
@@ -88,7 +91,7 @@ def encode(item: Item | int) -> bytes:
         if len(raw) == 1 and raw[0] < 0x80:
             return raw
         return _prefix(0x80, len(raw)) + raw
-    if isinstance(item, list):
+    if isinstance(item, list | tuple):
         payload = b"".join(encode(x) for x in item)
         return _prefix(0xC0, len(payload)) + payload
     raise TypeError(f"cannot RLP-encode {type(item).__name__}")

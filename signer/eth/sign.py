@@ -33,7 +33,8 @@ def private_key_at(seed: bytes, path: str) -> bytes:
     from embit.bip32 import HDKey
 
     try:
-        return HDKey.from_seed(seed).derive(_normalise_path(path)).key.secret
+        secret: bytes = HDKey.from_seed(seed).derive(_normalise_path(path)).key.secret
+        return secret
     except (ValueError, TypeError, AttributeError) as exc:
         raise EthError(f"cannot derive a key at {path!r}: {exc.__class__.__name__}") from None
 

@@ -68,8 +68,8 @@ class Authorization:
         """The account that signed this tuple, or None when the signature is invalid (EIP-7702 skips it)."""
         if self.y_parity not in (0, 1) or not 0 < self.r < SECP256K1_N or not 0 < self.s <= SECP256K1_N // 2:
             return None
-        from eth_keys import keys  # lazily: pulls in eth_utils
         from eth_keys.exceptions import BadSignature
+        from eth_keys.main import lazy_key_api as keys  # lazily: pulls in eth_utils
 
         try:
             sig = keys.Signature(vrs=(self.y_parity, self.r, self.s))

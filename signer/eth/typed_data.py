@@ -400,7 +400,7 @@ def parse_typed_data(data: bytes | str | dict[str, Any]) -> TypedData:
                 + (f" (expected {expected})" if expected else "")
             )
     types = _reachable(types, primary)
-    budget, ignored = _Budget(), []
+    budget, ignored = _Budget(), list[str]()
     domain_type = dict(types["EIP712Domain"])
     raw_domain = obj["domain"]
     if not isinstance(raw_domain, dict):

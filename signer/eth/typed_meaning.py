@@ -244,7 +244,7 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning | None:
     if td.name != "Permit2" and td.primary_type not in PERMIT2_TYPES:
         return None
     m, fake = td.message, td.verifying_contract != PERMIT2
-    notes = (
+    notes: tuple[str, ...] = (
         ("FAKE Permit2: the verifying contract is not the real Permit2 (0x000000000022D4…8BA3)",)
         if fake
         else ()
@@ -272,7 +272,7 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning | None:
             return TypedMeaning("permit2", title, tuple(effs), fake_permit2=fake, notes=notes)
         if td.primary_type.startswith("Permit") and "TransferFrom" in td.primary_type:
             permitted = m["permitted"] if isinstance(m["permitted"], list) else [m["permitted"]]
-            effs = [
+            approvals = [
                 Approval(
                     "permit2-transfer",
                     _a(p["token"]),
@@ -286,11 +286,11 @@ def _permit2(td: TypedData, chain: int) -> TypedMeaning | None:
             ]
             title = "Permit2 signature transfer: " + "; ".join(
                 f"{checksum(_a(m['spender']))} may take {describe_allowance(chain, e.token, e.amount or 0)}"
-                for e in effs
+                for e in approvals
             )
             if "Witness" in td.primary_type:
                 notes += ("the witness (what the order promises in return) is shown below, not checked",)
-            return TypedMeaning("permit2-transfer", title, tuple(effs), fake_permit2=fake, notes=notes)
+            return TypedMeaning("permit2-transfer", title, tuple(approvals), fake_permit2=fake, notes=notes)
     except (KeyError, TypeError, TypedDataError) as exc:
         raise TypedDataError(f"Permit2 message {td.primary_type} lacks the standard fields: {exc}") from exc
     return TypedMeaning("unknown", f"Permit2 message {td.primary_type}", fake_permit2=fake, notes=notes)

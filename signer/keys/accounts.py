@@ -94,7 +94,8 @@ def fingerprint(seed: bytes) -> str:
     """Master key fingerprint (8 hex characters) of a BIP-32 seed."""
     from embit.bip32 import HDKey
 
-    return HDKey.from_seed(seed).my_fingerprint.hex()
+    fingerprint: bytes = HDKey.from_seed(seed).my_fingerprint
+    return fingerprint.hex()
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class BtcAccount:
 
     @cached_property
     def _descriptor(self) -> Any:
-        from embit.descriptor import Descriptor
+        from embit.descriptor.descriptor import Descriptor
 
         if self.descriptor is None:
             raise AccountError("a multisig cosigner key has no addresses of its own; register the wallet")
@@ -143,7 +144,8 @@ class BtcAccount:
         if not 0 <= index <= MAX_INDEX:
             raise AccountError(f"address index must be 0..{MAX_INDEX}")
         derived = self._descriptor.derive(index, branch_index=change)
-        return derived.address(EMBIT_NETWORKS[self.spec.network])
+        address: str = derived.address(EMBIT_NETWORKS[self.spec.network])
+        return address
 
     def to_json(self, addresses: int = 0) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -46,7 +46,7 @@ import zlib
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from signer.keys.errors import KefError, UnsupportedVersion, WrongPassword
@@ -283,12 +283,16 @@ def _gcm_open(key: bytes, iv: bytes, body: bytes, tag: bytes) -> bytearray | Non
     return data
 
 
-def _aes(mode: str, key: bytes, iv: bytes, *, encrypt: bool):  # type: ignore[no-untyped-def]
-    chosen = {
-        "ECB": lambda: modes.ECB(),
-        "CBC": lambda: modes.CBC(iv),
-        "CTR": lambda: modes.CTR(iv + bytes(4)),
-    }[mode]()
+def _aes(mode: str, key: bytes, iv: bytes, *, encrypt: bool) -> CipherContext:
+    chosen: modes.ECB | modes.CBC | modes.CTR
+    if mode == "ECB":
+        chosen = modes.ECB()
+    elif mode == "CBC":
+        chosen = modes.CBC(iv)
+    elif mode == "CTR":
+        chosen = modes.CTR(iv + bytes(4))
+    else:
+        raise KeyError(mode)
     cipher = Cipher(algorithms.AES(key), chosen)
     return cipher.encryptor() if encrypt else cipher.decryptor()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from signer.keys.errors import NothingToShow
 from signer.keys.seed import Bip39Seed, SeedMaterial
@@ -21,6 +21,8 @@ from signer.transport import seedqr
 from signer.transport.frames import qr_matrix, render_qr
 
 if TYPE_CHECKING:
+    from PIL.Image import Image
+
     from signer.keys.vault import Vault
 
 MAX_ATTEMPTS = 3
@@ -50,7 +52,7 @@ def seedqr_content(material: SeedMaterial, fmt: SeedQrFormat) -> str | bytes:
     return seedqr.encode_standard(words) if fmt is SeedQrFormat.STANDARD else seedqr.encode_compact(words)
 
 
-def seedqr_image(material: SeedMaterial, fmt: SeedQrFormat, *, canvas_px: int | None = None) -> Any:
+def seedqr_image(material: SeedMaterial, fmt: SeedQrFormat, *, canvas_px: int | None = None) -> Image:
     """The SeedQR as SeedSigner draws it (ECC L, the smallest version; numeric or byte mode) in a PIL
     image: ``canvas_px`` square with the biggest modules that fit, else 8-pixel modules."""
     content = seedqr_content(material, fmt)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+from typing import NoReturn
 
 
 class SecretBytes:
@@ -43,14 +44,14 @@ class SecretBytes:
             return NotImplemented
         return hmac.compare_digest(bytes(self._buf), bytes(other._buf))
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose; typeshed types __hash__ as a method
 
     def __repr__(self) -> str:
         return f"<SecretBytes len={len(self._buf)}{' wiped' if self._wiped else ''}>"
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("secrets are not picklable")
 
     def __del__(self) -> None:

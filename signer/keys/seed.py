@@ -20,6 +20,8 @@ from signer.keys.errors import MnemonicError
 from signer.keys.secret import SecretBytes
 
 if TYPE_CHECKING:
+    from shamir_mnemonic import EncryptedMasterSecret
+
     from signer.transport.payload import Payload
 
 KINDS = ("bip39", "slip39")
@@ -84,10 +86,10 @@ class Slip39Seed:
         return cls.from_ems(ems)
 
     @classmethod
-    def from_ems(cls, ems: Any) -> Slip39Seed:
+    def from_ems(cls, ems: EncryptedMasterSecret) -> Slip39Seed:
         return cls(SecretBytes(ems.ciphertext), ems.identifier, ems.extendable, ems.iteration_exponent)
 
-    def to_ems(self) -> Any:
+    def to_ems(self) -> EncryptedMasterSecret:
         from shamir_mnemonic import EncryptedMasterSecret
 
         return EncryptedMasterSecret(

@@ -25,7 +25,8 @@ from functools import lru_cache
 
 import shamir_mnemonic
 from shamir_mnemonic.constants import ID_LENGTH_BITS
-from shamir_mnemonic.shamir import ShareGroup
+from shamir_mnemonic.shamir import EncryptedMasterSecret, ShareGroup
+from shamir_mnemonic.share import Share
 from shamir_mnemonic.wordlist import WORDLIST
 
 from signer.keys import bip39
@@ -67,10 +68,12 @@ def share_in_qr(content: bytes) -> list[str] | None:
 
 @dataclass(frozen=True)
 class SplitPlan:
-    """``group_threshold`` of the ``groups`` (each (member_threshold, member_count)) are needed."""
+    """``group_threshold`` of the ``groups`` (each (member_threshold, member_count)) are needed.
+
+    A group as read from text may have another count of numbers: ``check`` says which is wrong."""
 
     group_threshold: int
-    groups: tuple[tuple[int, int], ...]
+    groups: tuple[tuple[int, ...], ...]
 
     @classmethod
     def single(cls, threshold: int, count: int) -> SplitPlan:
@@ -82,7 +85,7 @@ class SplitPlan:
         try:
             group_threshold, _, rest = text.rpartition(":") if ":" in text else ("1", "", text)
             groups = tuple(tuple(int(x) for x in g.lower().split("of")) for g in rest.split(","))
-            plan = cls(int(group_threshold), groups)  # type: ignore[arg-type]
+            plan = cls(int(group_threshold), groups)
         except ValueError:
             raise Slip39Error(
                 f"cannot read the split plan {text!r}; write e.g. 2of3 or 2:2of3,2of3,1of1"
@@ -106,6 +109,10 @@ class SplitPlan:
                     f"group {i}: 1 of {n} makes copies, not shares; use 1 of 1 for a single card"
                 )
 
+    def member_pairs(self) -> list[tuple[int, int]]:
+        """(member_threshold, member_count) of each group, once ``check`` has passed."""
+        return [(group[0], group[1]) for group in self.groups]
+
     def describe(self) -> str:
         groups = ", ".join(f"{m} of {n}" for m, n in self.groups)
         if len(self.groups) == 1:
@@ -116,7 +123,7 @@ class SplitPlan:
 def split_native(seed: Slip39Seed, plan: SplitPlan) -> list[list[str]]:
     """Shares of a native SLIP-39 wallet (its stored encrypted master secret and passphrase)."""
     plan.check()
-    groups = shamir_mnemonic.split_ems(plan.group_threshold, list(plan.groups), seed.to_ems())
+    groups = shamir_mnemonic.split_ems(plan.group_threshold, plan.member_pairs(), seed.to_ems())
     return [[share.mnemonic() for share in group] for group in groups]
 
 
@@ -133,7 +140,7 @@ def split_bip39(
     ems = shamir_mnemonic.EncryptedMasterSecret.from_master_secret(
         seed.entropy.reveal(), passphrase.encode(), identifier, extendable, iteration_exponent
     )
-    groups = shamir_mnemonic.split_ems(plan.group_threshold, list(plan.groups), ems)
+    groups = shamir_mnemonic.split_ems(plan.group_threshold, plan.member_pairs(), ems)
     return [[share.mnemonic() for share in group] for group in groups]
 
 
@@ -157,7 +164,7 @@ class Progress:
         return f"{self.groups_complete} of {self.groups_needed} groups ({'; '.join(parts)})"
 
 
-def parse_share(mnemonic: str, position: int = 1) -> object:
+def parse_share(mnemonic: str, position: int = 1) -> Share:
     """Parse one share with a specific error; ``position`` names it in messages (1-based)."""
     words = mnemonic.lower().split()
     known = set(wordlist())
@@ -178,9 +185,9 @@ def parse_share(mnemonic: str, position: int = 1) -> object:
         raise Slip39Error(f"share {position}: not a valid SLIP-39 share") from None
 
 
-def _collect(mnemonics: list[str]) -> tuple[dict[int, dict[int, object]], object]:
-    shares: dict[int, dict[int, object]] = {}
-    first = None
+def _collect(mnemonics: list[str]) -> tuple[dict[int, dict[int, Share]], Share]:
+    shares: dict[int, dict[int, Share]] = {}
+    first: Share | None = None
     seen: dict[str, int] = {}
     for pos, mnemonic in enumerate(mnemonics, start=1):
         norm = " ".join(mnemonic.lower().split())
@@ -190,14 +197,14 @@ def _collect(mnemonics: list[str]) -> tuple[dict[int, dict[int, object]], object
         share = parse_share(norm, pos)
         if first is None:
             first = share
-        elif share.common_parameters() != first.common_parameters():  # type: ignore[attr-defined]
+        elif share.common_parameters() != first.common_parameters():
             raise Slip39Error(f"share {pos} belongs to another set of shares (different backup)")
-        group = shares.setdefault(share.group_index, {})  # type: ignore[attr-defined]
-        if group and next(iter(group.values())).group_parameters() != share.group_parameters():  # type: ignore[attr-defined]
+        group = shares.setdefault(share.group_index, {})
+        if group and next(iter(group.values())).group_parameters() != share.group_parameters():
             raise Slip39Error(f"share {pos} does not match the other shares of its group")
-        if share.index in group:  # type: ignore[attr-defined]
+        if share.index in group:
             raise Slip39Error(f"share {pos} has the same number as an earlier share but other words")
-        group[share.index] = share  # type: ignore[attr-defined]
+        group[share.index] = share
     if first is None:
         raise Slip39Error("no shares given")
     return shares, first
@@ -205,12 +212,12 @@ def _collect(mnemonics: list[str]) -> tuple[dict[int, dict[int, object]], object
 
 def progress(mnemonics: list[str]) -> Progress:
     shares, first = _collect(mnemonics)
-    by_group = {g: (len(m), next(iter(m.values())).member_threshold) for g, m in shares.items()}  # type: ignore[attr-defined]
+    by_group = {g: (len(m), next(iter(m.values())).member_threshold) for g, m in shares.items()}
     complete = sum(1 for have, need in by_group.values() if have >= need)
-    return Progress(first.group_threshold, complete, by_group)  # type: ignore[attr-defined]
+    return Progress(first.group_threshold, complete, by_group)
 
 
-def recover_ems(mnemonics: list[str]) -> object:
+def recover_ems(mnemonics: list[str]) -> EncryptedMasterSecret:
     """The encrypted master secret from enough shares, in any order; extra shares are fine."""
     shares, first = _collect(mnemonics)
     state = progress(mnemonics)
@@ -229,12 +236,12 @@ def recover_ems(mnemonics: list[str]) -> object:
         )
     groups: dict[int, ShareGroup] = {}
     for g, members in sorted(shares.items()):
-        threshold = next(iter(members.values())).member_threshold  # type: ignore[attr-defined]
-        if len(members) < threshold or len(groups) >= first.group_threshold:  # type: ignore[attr-defined]
+        threshold = next(iter(members.values())).member_threshold
+        if len(members) < threshold or len(groups) >= first.group_threshold:
             continue
         group = ShareGroup()
         for index in sorted(members)[:threshold]:
-            group.add(members[index])  # type: ignore[arg-type]
+            group.add(members[index])
         groups[g] = group
     try:
         return shamir_mnemonic.recover_ems(groups)
@@ -252,7 +259,7 @@ def combine_native(mnemonics: list[str]) -> Slip39Seed:
 def combine_bip39(mnemonics: list[str], passphrase: str = "") -> Bip39Seed:
     """The BIP-39 seed whose entropy these shares carry (mode ``bip39``)."""
     ems = recover_ems(mnemonics)
-    entropy = ems.decrypt(passphrase.encode())  # type: ignore[attr-defined]
+    entropy = ems.decrypt(passphrase.encode())
     if len(entropy) not in (16, 20, 24, 28, 32):
         raise Slip39Error("these shares do not hold BIP-39 entropy (wrong length); use native mode")
     return Bip39Seed(SecretBytes(entropy))
@@ -260,7 +267,7 @@ def combine_bip39(mnemonics: list[str], passphrase: str = "") -> Bip39Seed:
 
 def master_secret(mnemonics: list[str], passphrase: str = "") -> bytes:
     """The decrypted master secret (= BIP-32 seed of a native wallet)."""
-    return recover_ems(mnemonics).decrypt(passphrase.encode())  # type: ignore[attr-defined]
+    return recover_ems(mnemonics).decrypt(passphrase.encode())
 
 
 @dataclass(frozen=True)

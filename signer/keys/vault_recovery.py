@@ -70,7 +70,7 @@ def reopen_previous(path: Path, password: str) -> tuple[Vault, Path | None]:
 
 
 def restore_to_new_vault(
-    path: Path, password: str, kdf: KdfParams, entries: list[SeedEntry]
+    path: Path, password: str, kdf: KdfParams | None, entries: list[SeedEntry]
 ) -> tuple[Vault, list[str], Path | None]:
     """A new vault at ``path`` holding a backup's seeds, the damaged file and the previous generation
     moved aside first. Returns the vault, the labels restored and where the damaged file was kept."""

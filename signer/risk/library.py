@@ -54,7 +54,7 @@ class _Keys(Sequence[bytes]):
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, i: int) -> bytes:  # type: ignore[override]
+    def __getitem__(self, i: int) -> bytes:  # type: ignore[override]  # bisect reads one index, never a slice
         start = self._offset + i * RECORD.size
         return bytes(self._view[start : start + KEY_SIZE])
 

@@ -39,7 +39,7 @@ from signer.transport import bbqr, bytewords, plain, seedqr, specter_parts
 from signer.transport.errors import ForeignPartError, MessageTooLarge, PartConflictError, TransportError
 from signer.transport.fountain import FountainPart
 from signer.transport.payload import Payload
-from signer.transport.ur import URDecoder
+from signer.transport.ur import UR, URDecoder
 from signer.transport.urtypes import decode_ur
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -455,9 +455,8 @@ def _ur_message_len(text: str) -> int | None:
     return None
 
 
-def _payload_from_ur(ur: object, max_bytes: int) -> Payload:
-    ur_type: str = ur.type  # type: ignore[attr-defined]
-    cbor: bytes = ur.cbor  # type: ignore[attr-defined]
+def _payload_from_ur(ur: UR, max_bytes: int) -> Payload:
+    ur_type, cbor = ur.type, ur.cbor
     if len(cbor) > max_bytes:
         raise TransportError(f"message too large: a UR of {len(cbor)} bytes, the limit is {max_bytes}")
     kind = UR_KINDS.get(ur_type, "cbor")

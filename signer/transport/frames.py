@@ -313,7 +313,7 @@ class _Scanner:
         wrapper.zbar_image_scanner_destroy(self.handle)
 
     def scan(self, gray: Any) -> list[bytes]:
-        from ctypes import c_void_p, cast, string_at
+        from ctypes import c_char_p, c_void_p, cast, string_at
 
         import numpy as np
         from pyzbar import wrapper
@@ -327,7 +327,7 @@ class _Scanner:
         try:
             wrapper.zbar_image_set_format(image, _ZBAR_FOURCC_Y800)
             wrapper.zbar_image_set_size(image, width, height)
-            wrapper.zbar_image_set_data(image, cast(pixels, c_void_p), len(pixels), None)
+            wrapper.zbar_image_set_data(image, cast(c_char_p(pixels), c_void_p), len(pixels), None)
             if wrapper.zbar_scan_image(self.handle, image) > 0:
                 symbol = wrapper.zbar_image_first_symbol(image)
                 while symbol:
@@ -403,8 +403,9 @@ def _rectified(gray: Any) -> Any | None:
     edge = max(float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4))
     side = int(min(1200, max(400, edge * 1.5)))
     margin = side // 10
-    target = np.float32(
-        [[margin, margin], [side - margin, margin], [side - margin, side - margin], [margin, side - margin]]
+    target = np.array(
+        [[margin, margin], [side - margin, margin], [side - margin, side - margin], [margin, side - margin]],
+        dtype=np.float32,
     )
     try:
         matrix = cv2.getPerspectiveTransform(quad, target)

@@ -71,7 +71,8 @@ def _entropy_of_words(words: Sequence[str]) -> bytes:
     if any(w not in index for w in words):
         raise TransportError("mnemonic has a word that is not in the BIP-39 English list")
     try:
-        return mnemonic_to_bytes(" ".join(words))
+        entropy: bytes = mnemonic_to_bytes(" ".join(words))
+        return entropy
     except ValueError:
         # embit's message may quote a word: never let it through.
         raise TransportError("mnemonic fails the BIP-39 checksum") from None

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from signer.keys import slip39
 from signer.keys.backup import export_backup as seal
 from signer.keys.errors import MnemonicError
+from signer.keys.seed import Bip39Seed
 from signer.keys.slip39 import SplitPlan
 from ui import cards, exports
 from ui.events import Input, Key, Kind
 from ui.flows import krux, vault
 from ui.flows.common import new_password, password_again
-from ui.screen import Action, Home, Pop, Push, Redraw, Replace
+from ui.screen import Action, Home, Pop, Push, Redraw, Replace, pushes
+from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message, confirm, error, info
 from ui.screens.pickers import Checklist, NumberPicker
@@ -38,12 +41,12 @@ MAX_GROUPS = 8
 
 
 def backups_menu(session: Session) -> Menu:
-    def pick_seed(then: Callable[[SeedEntry], Action | None]) -> Action:
+    def pick_seed(then: Callable[[SeedEntry], Action | None]) -> Action | None:
         seeds = session.seeds()
         if len(seeds) == 1:
             return then(seeds[0])
         return Push(
-            Menu("Which seed?", [MenuItem(s.label, lambda s=s: then(s), detail=s.fingerprint) for s in seeds])
+            Menu("Which seed?", [MenuItem(s.label, partial(then, s), detail=s.fingerprint) for s in seeds])
         )
 
     items = [
@@ -177,10 +180,11 @@ class Share:
 def make_shares(session: Session, entry: SeedEntry, plan: SplitPlan, *, replace: bool = False) -> Action:
     try:
         plan.check()
-        if entry.kind == "bip39":
-            groups = slip39.split_bip39(entry.material, plan)  # type: ignore[arg-type]
+        material = entry.material
+        if isinstance(material, Bip39Seed):
+            groups = slip39.split_bip39(material, plan)
         else:
-            groups = slip39.split_native(entry.material, plan)  # type: ignore[arg-type]
+            groups = slip39.split_native(material, plan)
     except MnemonicError as exc:
         return Push(error("Cannot split", str(exc)))
     shares = [
@@ -213,7 +217,7 @@ class ShareList(Menu):
         for share in self.shares:
             status = "+".join(x for x, done in (("shown", share.shown), ("printed", share.printed)) if done)
             label = f"Share {share.member + 1} of {share.group_size}" if single else share.label
-            items.append(MenuItem(label, lambda s=share: Push(self.share_menu(s)), detail=status or "new"))
+            items.append(MenuItem(label, pushes(self.share_menu, share), detail=status or "new"))
         if self.session.printer is not None:
             items.append(MenuItem("Print all cards", lambda: self.print(self.shares)))
         items.append(MenuItem("Finish", self.finish))
@@ -311,7 +315,7 @@ def export_backup(session: Session, entries: list[SeedEntry]) -> Message:
     )
 
 
-def backup_password(session: Session, entries: list[SeedEntry]) -> object:
+def backup_password(session: Session, entries: list[SeedEntry]) -> Keyboard:
     def make(password: str) -> Action:
         from signer.btc.multisig_registry import check_seed_records
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from signer.keys.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from signer.keys.reveal import MAX_ATTEMPTS, PasswordGate
+from signer.keys.seed import Slip39Seed
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.keyboard import Keyboard
 from ui.screens.message import error
@@ -81,7 +82,8 @@ def seed_words(entry: SeedEntry) -> int | None:
 def describe_kind(entry: SeedEntry) -> str:
     if entry.kind == "bip39":
         return f"BIP-39, {seed_words(entry)} words"
-    bits = len(entry.material.ems) * 8  # type: ignore[union-attr]
+    material = entry.material
+    bits = len(material.ems) * 8 if isinstance(material, Slip39Seed) else 0
     return f"SLIP-39 wallet, {bits} bit"
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
+from signer.keys.accounts import BtcAccount, EthAccount
 from ui import exports, text
 from ui.screen import Action, Push, Redraw
 from ui.screens.menu import Menu, MenuItem
@@ -12,7 +14,7 @@ from ui.screens.message import Message, error
 from ui.screens.qr import QrDisplay
 
 if TYPE_CHECKING:
-    from signer.keys.accounts import AccountSpec, BtcAccount, EthAccount
+    from signer.keys.accounts import AccountSpec
     from signer.keys.vault import SeedEntry
     from ui.session import Session
 
@@ -44,7 +46,7 @@ def choose_account(session: Session, entry: SeedEntry, purpose: str) -> Menu:
         return addresses_for(session, entry, spec)
 
     def build(menu: Menu) -> None:
-        menu.items = [MenuItem(str(spec), lambda spec=spec: pick(spec)) for spec in entry.accounts]
+        menu.items = [MenuItem(str(spec), partial(pick, spec)) for spec in entry.accounts]
         if not menu.items:
             menu.header = ["No accounts: add one first."]
 
@@ -60,8 +62,8 @@ def export_menu(session: Session, entry: SeedEntry, spec: AccountSpec) -> Menu:
     except AirlockError as exc:
         return Menu("Export", [MenuItem("Back", lambda: None)], header=[str(exc)[:40]])
     items: list[MenuItem] = []
-    if spec.is_bitcoin:
-        btc: BtcAccount = account  # type: ignore[assignment]
+    if isinstance(account, BtcAccount):
+        btc = account
         items.append(
             MenuItem(
                 "Sparrow, Nunchuk, Specter",
@@ -126,7 +128,7 @@ def export_menu(session: Session, entry: SeedEntry, spec: AccountSpec) -> Menu:
         )
         items.append(MenuItem("Show details", lambda: Push(Message(str(spec), _btc_details(btc)))))
     else:
-        eth: EthAccount = account  # type: ignore[assignment]
+        eth = account
         metamask = (
             ("MetaMask, Rabby", "MetaMask (UR)", exports.eth_metamask_ur, "crypto-hdkey m/44'/60'/0'")
             if spec.kind == "eth"
@@ -203,6 +205,9 @@ class AddressList(Menu):
             return str(self.account.address(index))
         return str(self.account.address(self.change, index))
 
+    def _detail(self, index: int, address: str) -> Action:
+        return Push(address_detail(self.session, f"{self.item_title} #{index}", address, self.path(index)))
+
     def path(self, index: int) -> str:
         if self.change is None:
             return str(self.account.path(index))
@@ -217,9 +222,7 @@ class AddressList(Menu):
             items.append(
                 MenuItem(
                     f"{index} {text.middle_ellipsize(address, 170)}",
-                    lambda i=index, a=address: Push(
-                        address_detail(self.session, f"{self.item_title} #{i}", a, self.path(i))
-                    ),
+                    partial(self._detail, index, address),
                 )
             )
         items.append(MenuItem(f"Next {PAGE}", lambda: self._page(PAGE)))

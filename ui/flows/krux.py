@@ -9,6 +9,7 @@ first. Making one asks the password twice. The envelope work is the signer's
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from signer.errors import AirlockError
@@ -94,7 +95,7 @@ def export_start(session: Session) -> Action:
 
     if len(seeds) == 1:
         return gated(seeds[0])
-    items = [MenuItem(s.label, lambda s=s: gated(s), detail=session.fingerprint(s)) for s in seeds]
+    items = [MenuItem(s.label, partial(gated, s), detail=session.fingerprint(s)) for s in seeds]
     return Push(Menu("Which seed?", items))
 
 

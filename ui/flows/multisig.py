@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from signer.errors import AirlockError
 from ui import exports, text, theme
 from ui.flows.export import AddressList, qr_screen
-from ui.screen import Action, Home, Pop, Push, Replace
+from ui.screen import Action, Home, Pop, Push, Replace, pushes
 from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message, confirm, error, info
@@ -121,7 +121,7 @@ def wallets_menu(session: Session, entry: SeedEntry) -> Menu:
         menu.items = [
             MenuItem(
                 m["name"],
-                lambda m=m: Push(wallet_detail(session, entry, m["name"])),
+                pushes(wallet_detail, session, entry, m["name"]),
                 detail=describe_record(m),
             )
             for m in entry.multisig
@@ -174,7 +174,7 @@ def wallet_detail(session: Session, entry: SeedEntry, name: str) -> Menu:
         except AirlockError as exc:
             menu.title, menu.header = current["name"], ["This record cannot be read."]
             menu.items = [
-                MenuItem("Why", lambda exc=exc: Push(error("Unreadable", str(exc)))),
+                MenuItem("Why", pushes(error, "Unreadable", str(exc))),
                 *_manage_items(session, entry, current),
             ]
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
@@ -49,7 +50,7 @@ def chooser(session: Session, spec: Setting) -> Screen:
         )
     items = [
         MenuItem(
-            spec.describe(c), lambda c=c: _set(session, spec.key, c), detail="current" if c == current else ""
+            spec.describe(c), partial(_set, session, spec.key, c), detail="current" if c == current else ""
         )
         for c in spec.choices
     ]

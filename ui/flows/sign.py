@@ -10,6 +10,7 @@ routes and draws: one review screen and one result screen for every chain.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from signer.chains import registry
@@ -94,7 +95,7 @@ def signing_seeds(session: Session) -> list[SigningSeed]:
         SigningSeed(
             entry.label,
             session.fingerprint(entry),
-            lambda entry=entry: _seed_keys(session, entry),
+            partial(_seed_keys, session, entry),
             Context(
                 label=entry.label,
                 accounts=tuple(entry.accounts),
@@ -146,7 +147,7 @@ def sign(session: Session, chain: Chain, claim: Claim, payload: Payload) -> Acti
         return Replace(error("Wrong seed", choice.message))
     if isinstance(choice, Ask):
         items = [
-            MenuItem(s.label, lambda s=s: review(session, chain, s, request), detail=s.fingerprint)
+            MenuItem(s.label, partial(review, session, chain, s, request), detail=s.fingerprint)
             for s in choice.seeds
         ]
         return Replace(Menu("Sign with", items))
@@ -292,7 +293,7 @@ def address_check(session: Session, payload: Payload) -> Action:
     seeds = [
         SeedToSearch(
             entry.label,
-            lambda entry=entry: session.seed_bytes(entry),
+            partial(session.seed_bytes, entry),
             tuple(entry.accounts),
             tuple((m["name"], m["descriptor"]) for m in entry.multisig),
         )

@@ -53,7 +53,7 @@ class WordQuiz(Screen):
         return options
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:  # type: ignore[override]  # read-only: the title follows the screen's state
         return f"Check {self.question + 1} of {len(self.positions)}"
 
     @property

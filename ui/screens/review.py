@@ -158,7 +158,7 @@ class ReviewScreen(Screen):
         self._disarm()
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:  # type: ignore[override]  # read-only: the title follows the screen's state
         suffix = f" {self.page + 1}/{len(self.pages)}" if len(self.pages) > 1 else ""
         return self.model.title + suffix
 

@@ -63,7 +63,7 @@ class ScanScreen(Screen):
         self._progress_at: float | None = None  # when the last new part arrived
 
     @property
-    def busy(self) -> bool:  # type: ignore[override]
+    def busy(self) -> bool:  # type: ignore[override]  # read-only: it follows the scan's progress
         """An animated QR is coming in: auto-lock waits, but only while new parts keep arriving (a
         code that never completes, e.g. one frozen frame of an animation, must not keep the device
         unlocked)."""

@@ -7,7 +7,7 @@ standard and compact SeedQR); KEY3 or LEFT goes back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PIL import Image, ImageDraw
 
@@ -23,12 +23,12 @@ class SecretQr(Screen):
     secret = True
 
     def __init__(
-        self, heading: str, codes: list[tuple[str, Render]], *, secret_fingerprint: str | None
+        self, heading: str, codes: Sequence[tuple[str, Render]], *, secret_fingerprint: str | None
     ) -> None:
         if not codes:
             raise ValueError("a secret QR screen needs at least one code")
         self.heading = heading
-        self.codes = codes
+        self.codes = list(codes)
         self.index = 0
         self.secret_fingerprint = secret_fingerprint
         self.revealed = False
@@ -41,7 +41,7 @@ class SecretQr(Screen):
         return self.codes[self.index][0]
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:  # type: ignore[override]  # read-only: the title follows the screen's state
         return f"{self.heading} ({self.label})"
 
     def content(self) -> Content:

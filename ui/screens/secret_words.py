@@ -57,7 +57,7 @@ class SecretWords(Screen):
         return (len(self.words) + PAGE - 1) // PAGE
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:  # type: ignore[override]  # read-only: the title follows the screen's state
         first = self.page * PAGE + 1
         last = min(len(self.words), first + PAGE - 1)
         return f"{self.heading} {first}-{last} of {len(self.words)}"

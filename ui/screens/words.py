@@ -51,7 +51,7 @@ class WordEntry(Screen):
         self._letters_cache: dict[str, frozenset[str]] = {}
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:  # type: ignore[override]  # read-only: the title follows the screen's state
         return self.title_for(min(len(self.words), self.count - 1))
 
     # -- state ------------------------------------------------------------------------------

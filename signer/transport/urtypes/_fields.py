@@ -72,14 +72,16 @@ def get_any(m: dict[int, Any], key: int, what: str) -> Any:
     """The raw value, None when absent (an explicit CBOR null is an error)."""
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     return value
 
 
 def get_uint(m: dict[int, Any], key: int, what: str, max_value: int = UINT32_MAX) -> int | None:
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     if type(value) is not int or not 0 <= value <= max_value:
         raise TransportError(f"{what}: key {key} must be an unsigned integer up to {max_value}")
     return value
@@ -88,7 +90,8 @@ def get_uint(m: dict[int, Any], key: int, what: str, max_value: int = UINT32_MAX
 def get_int(m: dict[int, Any], key: int, what: str) -> int | None:
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     if type(value) is not int or not -UINT64_MAX - 1 <= value <= UINT64_MAX:
         raise TransportError(f"{what}: key {key} must be an integer")
     return value
@@ -97,7 +100,8 @@ def get_int(m: dict[int, Any], key: int, what: str) -> int | None:
 def get_bool(m: dict[int, Any], key: int, what: str) -> bool | None:
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     if type(value) is not bool:
         raise TransportError(f"{what}: key {key} must be true or false")
     return value
@@ -106,7 +110,8 @@ def get_bool(m: dict[int, Any], key: int, what: str) -> bool | None:
 def get_bytes(m: dict[int, Any], key: int, what: str) -> bytes | None:
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     if not isinstance(value, bytes):
         raise TransportError(f"{what}: key {key} must be a byte string")
     return value
@@ -115,7 +120,8 @@ def get_bytes(m: dict[int, Any], key: int, what: str) -> bytes | None:
 def get_text(m: dict[int, Any], key: int, what: str) -> str | None:
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     if not isinstance(value, str):
         raise TransportError(f"{what}: key {key} must be a text string")
     check_text(value, f"{what}: key {key}")
@@ -125,7 +131,8 @@ def get_text(m: dict[int, Any], key: int, what: str) -> str | None:
 def get_list(m: dict[int, Any], key: int, what: str) -> list[Any] | None:
     value = m.get(key)
     if value is None:
-        return _absent(m, key, what)
+        _absent(m, key, what)
+        return None
     if not isinstance(value, list):
         raise TransportError(f"{what}: key {key} must be an array")
     return value

@@ -132,7 +132,8 @@ class Keypath(RegistryType):
         """BIP-32 child numbers (hardened bit set); only for concrete paths."""
         if not self.is_concrete:
             raise TransportError("keypath has wildcard, range or multipath steps")
-        return [c.index | (HARDENED if c.hardened else 0) for c in self.components]  # type: ignore[union-attr]
+        steps = [c for c in self.components if isinstance(c, ChildIndex)]
+        return [c.index | (HARDENED if c.hardened else 0) for c in steps]
 
     # -- CBOR -----------------------------------------------------------------------------------
     def to_item(self, legacy: bool = True) -> Any:

@@ -168,7 +168,9 @@ class CryptoOutput(RegistryType):
 
     def to_item(self, legacy: bool = True) -> Any:
         if not self.scripts:
-            return self.key.tagged(legacy)  # type: ignore[union-attr]
+            if not isinstance(self.key, HDKey | ECKey):  # __post_init__ allows nothing else
+                raise TransportError("crypto-output without a script expression must hold a key")
+            return self.key.tagged(legacy)
         inner = self.scripts[-1]
         if isinstance(self.key, MultiKey):
             node: Any = CBORTag(SCRIPT_TAGS[inner], self.key.to_item(legacy))

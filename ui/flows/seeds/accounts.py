@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from signer.errors import AirlockError
 from signer.keys.accounts import ETH_KINDS, AccountSpec
 from ui.flows import export
 from ui.flows.seeds.label import vault_change
-from ui.screen import Action, Home, Pop, Push, Replace, Screen
+from ui.screen import Action, Home, Pop, Push, Replace, Screen, pushes, replaces
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import confirm, error
 from ui.screens.pickers import NumberPicker
@@ -36,7 +37,7 @@ def accounts_menu(session: Session, entry: SeedEntry, seed_page: Callable[[], Sc
 
     def build(menu: Menu) -> None:
         menu.items = [
-            MenuItem(str(spec), lambda spec=spec: Push(account_actions(session, entry, spec, seed_page)))
+            MenuItem(str(spec), pushes(account_actions, session, entry, spec, seed_page))
             for spec in entry.accounts
         ]
         menu.items.append(MenuItem("Add account", lambda: Push(add_account(session, entry))))
@@ -85,14 +86,14 @@ def network_menu(session: Session, entry: SeedEntry, spec: AccountSpec) -> Menu:
 
     networks = session.setting("networks")
     items = [
-        MenuItem(n, lambda n=n: choose(n), detail="current" if n == spec.network else "") for n in networks
+        MenuItem(n, partial(choose, n), detail="current" if n == spec.network else "") for n in networks
     ]
     return Menu("Network", items)
 
 
 def add_account(session: Session, entry: SeedEntry) -> Menu:
     items = [
-        MenuItem(label, lambda kind=kind: _account_network(session, entry, kind), detail=kind)
+        MenuItem(label, partial(_account_network, session, entry, kind), detail=kind)
         for kind, label in ACCOUNT_KINDS
     ]
     return Menu("Add account", items)
@@ -103,7 +104,7 @@ def _account_network(session: Session, entry: SeedEntry, kind: str) -> Action:
     if kind in ETH_KINDS or len(networks) == 1:
         network = "main" if kind in ETH_KINDS else networks[0]
         return Replace(_account_index(session, entry, kind, network))
-    items = [MenuItem(n, lambda n=n: Replace(_account_index(session, entry, kind, n))) for n in networks]
+    items = [MenuItem(n, replaces(_account_index, session, entry, kind, n)) for n in networks]
     return Replace(Menu("Network", items))
 
 

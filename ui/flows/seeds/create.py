@@ -11,7 +11,7 @@ from signer.keys.entropy import MIN_ROLLS, camera_entropy, dice_entropy_bits, pa
 from signer.keys.errors import EntropyError
 from signer.keys.seed import Bip39Seed
 from ui.flows.seeds.keep import finish_seed
-from ui.screen import Action, Push, Replace
+from ui.screen import Action, Push, Replace, pushes
 from ui.screens.camera import CameraCapture
 from ui.screens.keyboard import Keyboard
 from ui.screens.menu import Menu, MenuItem
@@ -31,7 +31,7 @@ QUIZ_QUESTIONS = 3
 
 def create_menu(session: Session, temporary: bool) -> Menu:
     items = [
-        MenuItem(f"{n} words", lambda n=n: Push(entropy_menu(session, n, temporary))) for n in NEW_WORD_COUNTS
+        MenuItem(f"{n} words", pushes(entropy_menu, session, n, temporary)) for n in NEW_WORD_COUNTS
     ]
     return Menu("New seed", items)
 

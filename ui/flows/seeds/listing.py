@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ui.flows.seeds.add import add_seed_menu
 from ui.flows.seeds.detail import seed_detail
-from ui.screen import Push
+from ui.screen import Push, pushes
 from ui.screens.menu import Menu, MenuItem
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def seed_list(session: Session) -> Menu:
     def build(menu: Menu) -> None:
         menu.items = [
-            MenuItem(s.label, lambda s=s: Push(seed_detail(session, s)), detail=session.fingerprint(s))
+            MenuItem(s.label, pushes(seed_detail, session, s), detail=session.fingerprint(s))
             for s in session.seeds()
         ]
         menu.items.append(

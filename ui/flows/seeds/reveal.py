@@ -4,6 +4,7 @@ password, shown only while a key is held."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from signer.keys import reveal
@@ -41,7 +42,7 @@ def show_seedqr(session: Session, entry: SeedEntry) -> Action:
 
     def screen() -> Screen:
         codes = [
-            (fmt.value, lambda fmt=fmt: reveal.seedqr_image(entry.material, fmt, canvas_px=theme.WIDTH))
+            (fmt.value, partial(reveal.seedqr_image, entry.material, fmt, canvas_px=theme.WIDTH))
             for fmt in reveal.SeedQrFormat
         ]
         return SecretQr("SeedQR", codes, secret_fingerprint=entry.fingerprint)

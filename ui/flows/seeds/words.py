@@ -3,6 +3,7 @@ mistyped word is corrected on its own, without typing the others again."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from signer.keys import bip39
@@ -10,7 +11,7 @@ from signer.keys.errors import MnemonicError
 from signer.keys.secret import SecretBytes
 from signer.keys.seed import Bip39Seed
 from ui.flows.seeds.keep import finish_seed
-from ui.screen import Action, Pop, Push, Redraw, Replace
+from ui.screen import Action, Pop, Push, Redraw, Replace, pushes
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message
 from ui.screens.words import WordEntry
@@ -23,7 +24,7 @@ IMPORT_WORD_COUNTS = (12, 24, 15, 18, 21)
 
 def import_words_menu(session: Session, temporary: bool) -> Menu:
     items = [
-        MenuItem(f"{n} words", lambda n=n: Push(word_entry(session, n, temporary)))
+        MenuItem(f"{n} words", pushes(word_entry, session, n, temporary))
         for n in IMPORT_WORD_COUNTS
     ]
     return Menu("How many words?", items)
@@ -71,7 +72,7 @@ class WordEditor(Menu):
 
     def _build(self) -> None:
         self.items = [MenuItem("Check again", lambda: check_words(self.session, self.words, self.temporary))]
-        self.items += [MenuItem(f"{i + 1}. {w}", lambda i=i: self._edit(i)) for i, w in enumerate(self.words)]
+        self.items += [MenuItem(f"{i + 1}. {w}", partial(self._edit, i)) for i, w in enumerate(self.words)]
 
     def _edit(self, index: int) -> Action:
         self.editing = index
