@@ -14,14 +14,16 @@ demo:  # only what the demo runs: no test tools, no npm, no anvil (make test add
 
 test: bootstrap
 	@$(PY) -m ruff check .
+	@$(PY) -m mypy
 	@$(PY) -m pytest
 
 lint: bootstrap
 	@$(PY) -m ruff check .
+	@$(PY) -m mypy
 	@$(PY) -m ruff format --check . || true
 
 bench: bootstrap
 	@$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis demo-out
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis demo-out

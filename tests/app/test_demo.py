@@ -96,6 +96,7 @@ DEV_ONLY_MODULES = {
     "hypothesis": "hypothesis",
     "ruff": "ruff",
     "import-linter": "importlinter",
+    "mypy": "mypy",
     "bdkpython": "bdkpython",
     "gpiozero": "gpiozero",
     "pygame": "pygame",
