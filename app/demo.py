@@ -20,10 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from signer.derivation import HARDENED
+
 DEMO_MNEMONIC = " ".join(["abandon"] * 11 + ["about"])
 DEMO_LABEL = "DEMO (never fund)"
 DEMO_PASSWORD = "demo password"
-H = 0x80000000
 DICE = "16253443521662534435216625344352166253443521662534"  # 50 rolls: enough for 12 words
 EMULATOR_FRAMES_LOOP = True  # the emulator's camera plays the PSBT to every Scan, not only the first
 
@@ -159,7 +160,7 @@ def print_signed(psbt: bytes) -> None:
     parsed = PSBT.parse(psbt)
     for i, inp in enumerate(parsed.inputs):
         for pub, origin in inp.bip32_derivations.items():
-            path = "".join(f"/{x - H}h" if x >= H else f"/{x}" for x in origin.derivation)
+            path = "".join(f"/{x - HARDENED}h" if x >= HARDENED else f"/{x}" for x in origin.derivation)
             state = "signed" if pub in inp.partial_sigs else "NOT signed"
             print(f"  input {i}: {state} by key {origin.fingerprint.hex()}{path}")
     print(f"  decoded from the QR frames: {base64.b64encode(psbt).decode()[:60]}...")

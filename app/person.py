@@ -13,6 +13,7 @@ from typing import Any
 
 from PIL import Image
 
+from signer.derivation import HARDENED
 from ui.app import App
 from ui.events import Input, Key, Kind
 from ui.screen import Content
@@ -285,13 +286,12 @@ def collect_qr(driver: Driver, frames: int | None = None) -> list[Image.Image]:
     return images
 
 
-H = 0x80000000
 SPEND_IN, SEND, CHANGE = 100_000, 60_000, 39_000  # the demo PSBT: fee 1,000 sats
 EXTERNAL_SPK = bytes.fromhex("0014") + bytes(range(20))
 
 
 def _path(text: str) -> list[int]:
-    return [int(p[:-1]) + H if p.endswith("h") else int(p) for p in text.split("/")[1:]]
+    return [int(p[:-1]) + HARDENED if p.endswith("h") else int(p) for p in text.split("/")[1:]]
 
 
 def demo_psbt(mnemonic: str) -> tuple[bytes, bytes]:

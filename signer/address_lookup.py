@@ -19,22 +19,28 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from signer.btc.address_check import DEFAULT_GAP, KIND_BY_PURPOSE, H, check_address, default_accounts
+from signer.btc.address_check import DEFAULT_GAP, check_address, default_accounts
 from signer.btc.errors import AddressError
+from signer.derivation import HARDENED, SINGLE_SIG_KIND, Network, Purpose, ScriptKind
 from signer.keys.accounts import AccountSpec
 from signer.transport.addresses import EthAddress
 from signer.transport.errors import TransportError
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 
 ETH_GAP = 100
-PURPOSE_NAMES = {
-    44: "BIP-44 legacy",
-    49: "BIP-49 nested segwit",
-    84: "BIP-84 native segwit",
-    86: "BIP-86 taproot",
+PURPOSE_NAMES: dict[int, str] = {
+    Purpose.BIP44: "BIP-44 legacy",
+    Purpose.BIP49: "BIP-49 nested segwit",
+    Purpose.BIP84: "BIP-84 native segwit",
+    Purpose.BIP86: "BIP-86 taproot",
 }
-NETWORK_LABELS = {"main": "", "test": " (testnet)", "signet": " (signet)", "regtest": " (regtest)"}
-_ADDRESS_KINDS = ("bitcoin-address", "bip21", "eth-address", "eip681")
+NETWORK_LABELS: dict[str, str] = {
+    Network.MAIN: "",
+    Network.TEST: " (testnet)",
+    Network.SIGNET: " (signet)",
+    Network.REGTEST: " (regtest)",
+}
+_ADDRESS_KINDS = (PayloadKind.BITCOIN_ADDRESS, PayloadKind.BIP21, PayloadKind.ETH_ADDRESS, PayloadKind.EIP681)
 
 
 @dataclass(frozen=True)
@@ -127,16 +133,16 @@ def parse_address_query(item: str | Payload) -> AddressQuery:
         what = f"a {payload.kind} QR code" if payload is not None else "text that is no address"
         raise AddressError(f"not an address: this is {what}")
     obj = payload.obj
-    if payload.kind == "bitcoin-address":
+    if payload.kind == PayloadKind.BITCOIN_ADDRESS:
         return _bitcoin(obj, "address")
-    if payload.kind == "bip21":
+    if payload.kind == PayloadKind.BIP21:
         address = getattr(obj, "address", None)
         if address is None:
             raise AddressError(
                 "this payment request holds no on-chain address (only e.g. a Lightning invoice)"
             )
         return _bitcoin(address, "bip21")
-    if payload.kind == "eth-address":
+    if payload.kind == PayloadKind.ETH_ADDRESS:
         if not isinstance(obj, EthAddress):
             raise AddressError("not an address: this eth-address QR code holds no address")
         return AddressQuery("ethereum", obj.address, None, None, "address")
@@ -179,7 +185,8 @@ def check(
         raise AddressError(f"the search depth must be 1..1000000, not {gap}")
     if query.chain == "ethereum":
         return _check_ethereum(query, seeds, gap or ETH_GAP)
-    return _check_bitcoin(query, seeds, gap or DEFAULT_GAP, network or query.network or "main", accounts)
+    chosen = network or query.network or Network.MAIN
+    return _check_bitcoin(query, seeds, gap or DEFAULT_GAP, chosen, accounts)
 
 
 def _check_bitcoin(
@@ -207,7 +214,7 @@ def _check_bitcoin(
             ]
             paths = list(dict.fromkeys([*stored, *default_accounts(network)]))
         paths = [p for p in paths if _can_hold(p, kind)]
-        wallets = _wallets(entry.multisig, network) if kind in ("p2sh", "p2wsh") else []
+        wallets = _wallets(entry.multisig, network) if kind in (ScriptKind.P2SH, ScriptKind.P2WSH) else []
         _note(searched_accounts, (_describe_account(p, network) for p in paths))
         _note(searched_wallets, (f"multisig wallet {w.name!r}" for w in wallets))
         if not paths and not wallets:
@@ -227,7 +234,7 @@ def _check_bitcoin(
         return AddressCheck(
             query, gap, f"the first {gap} receive and change addresses of {searched} of {seeds_named}"
         )
-    if kind in ("p2sh", "p2wsh"):
+    if kind in (ScriptKind.P2SH, ScriptKind.P2WSH):
         has = "has" if len(seeds) == 1 else "have"
         on_network = NETWORK_LABELS.get(network, "")
         note = (
@@ -261,9 +268,9 @@ def _check_ethereum(query: AddressQuery, seeds: Sequence[SeedToSearch], gap: int
 
 def _can_hold(path: tuple[int, ...], kind: str) -> bool:
     """Whether a single-sig account at ``path`` makes addresses of script type ``kind``."""
-    purpose = path[0] - H if path and path[0] >= H else None
-    made = KIND_BY_PURPOSE.get(purpose or -1)
-    return made is not None and (made == kind or (made == "p2sh-p2wpkh" and kind == "p2sh"))
+    purpose = path[0] - HARDENED if path and path[0] >= HARDENED else None
+    made = SINGLE_SIG_KIND.get(purpose or -1)
+    return made is not None and (made == kind or (made is ScriptKind.P2SH_P2WPKH and kind == ScriptKind.P2SH))
 
 
 def _wallets(records: Iterable[tuple[str, str]], network: str) -> list[Any]:
@@ -274,7 +281,7 @@ def _wallets(records: Iterable[tuple[str, str]], network: str) -> list[Any]:
 
 
 def _describe_account(path: tuple[int, ...], network: str) -> str:
-    purpose, account = path[0] - H, path[2] - H if len(path) > 2 else 0
+    purpose, account = path[0] - HARDENED, path[2] - HARDENED if len(path) > 2 else 0
     name = PURPOSE_NAMES.get(purpose, f"purpose {purpose}")
     return f"{name} account {account}{NETWORK_LABELS.get(network, '')}"
 

@@ -10,7 +10,7 @@ test can prove that no text runs off the 240x240 screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec
 
@@ -24,7 +24,7 @@ from ui.events import Input
 class Content:
     title: str
     lines: list[str] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
+    warnings: Sequence[tuple[str, str]] = field(default_factory=list)  # (severity, message)
     items: list[str] = field(default_factory=list)
     selected: int | None = None
     secret: bool = False  # shows words, shares or a passphrase: never captured unless demo

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from signer.derivation import NETWORK_NAMES, Network
 from signer.errors import AirlockError
-from signer.keys.accounts import NETWORKS
 
 VAULT_KEY = "device"
 
@@ -88,8 +88,8 @@ def describe_seconds(seconds: int) -> str:
 
 # fmt: off
 SETTINGS: tuple[Setting, ...] = (
-    Setting("networks", "Networks", "Bitcoin networks", Kind.SOME_OF, NETWORKS, ["main"], str,
-            "Offered when you add a Bitcoin account."),
+    Setting("networks", "Networks", "Bitcoin networks", Kind.SOME_OF, NETWORK_NAMES, [str(Network.MAIN)],
+            str, "Offered when you add a Bitcoin account."),
     Setting("qr_density", "QR density", "QR density", Kind.ONE_OF, (0, 1, 2, 3), 1,
             lambda v: ("sparse", "normal", "dense", "densest")[v],
             "Sparse codes scan more easily; dense ones need fewer frames."),

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from PIL import ImageFont
 
+from signer.review import Severity
+
 SIZE = (240, 240)
 MARGIN = 8
 TITLE_H = 30
@@ -16,7 +18,11 @@ DIM = (150, 150, 150)
 ACCENT = (255, 159, 10)  # Airlock orange: selection, progress
 SELECT_BG = (60, 60, 64)
 OK = (48, 209, 88)
-SEVERITY = {"info": (100, 170, 255), "warn": (255, 200, 0), "danger": (255, 69, 58)}
+SEVERITY: dict[str, tuple[int, int, int]] = {
+    Severity.INFO: (100, 170, 255),
+    Severity.WARN: (255, 200, 0),
+    Severity.DANGER: (255, 69, 58),
+}
 DEMO_BANNER = (160, 0, 160)
 
 BODY = 17
@@ -32,9 +38,9 @@ def font(size: int = BODY) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
 
-WARN = SEVERITY["warn"]
-DANGER = SEVERITY["danger"]
-INFO = SEVERITY["info"]
+WARN = SEVERITY[Severity.WARN]
+DANGER = SEVERITY[Severity.DANGER]
+INFO = SEVERITY[Severity.INFO]
 BUTTON_BG = (40, 40, 44)
 DISABLED = (80, 80, 84)
 WIDTH = SIZE[0]

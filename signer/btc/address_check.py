@@ -10,11 +10,14 @@ from signer.btc.keys import BtcKeys
 from signer.btc.multisig import MultisigWallet
 from signer.btc.networks import coin_type, format_path, script_from_address, script_type
 from signer.btc.scripts import single_sig_script
+from signer.derivation import HARDENED, SINGLE_SIG_KIND, Purpose, ScriptKind
 
-H = 0x80000000
 DEFAULT_GAP = 1000
-KIND_BY_PURPOSE = {44: "p2pkh", 49: "p2sh-p2wpkh", 84: "p2wpkh", 86: "p2tr"}
-PURPOSE_BY_SCRIPT = {"p2pkh": 44, "p2sh": 49, "p2wpkh": 84, "p2tr": 86}
+# the purpose whose accounts make addresses of each script kind (P2SH-P2WPKH addresses read as P2SH)
+PURPOSE_BY_SCRIPT: dict[str, int] = {
+    (ScriptKind.P2SH if kind is ScriptKind.P2SH_P2WPKH else kind): purpose
+    for purpose, kind in SINGLE_SIG_KIND.items()
+}
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,9 @@ class AddressMatch:
 
 def default_accounts(network: str, account_indexes: Iterable[int] = (0,)) -> list[tuple[int, ...]]:
     """Account paths searched by default: BIP-44/49/84/86 for ``network`` at the given indexes."""
-    coin = coin_type(network) + H
-    return [(p + H, coin, a + H) for a in account_indexes for p in (84, 86, 49, 44)]
+    coin = coin_type(network) + HARDENED
+    purposes = (Purpose.BIP84, Purpose.BIP86, Purpose.BIP49, Purpose.BIP44)
+    return [(p + HARDENED, coin, a + HARDENED) for a in account_indexes for p in purposes]
 
 
 def check_address(address: str, keys: BtcKeys, *, accounts: Iterable[tuple[int, ...]] | None = None,
@@ -47,7 +51,7 @@ def check_address(address: str, keys: BtcKeys, *, accounts: Iterable[tuple[int, 
         raise AddressError(f"the search depth must be 1..1000000, not {gap}")
     spk = script_from_address(address, keys.network)
     kind = script_type(spk)
-    if kind in ("p2wsh", "p2sh"):
+    if kind in (ScriptKind.P2WSH, ScriptKind.P2SH):
         for wallet in keys.multisig:
             found = _search_multisig(wallet, spk, gap)
             if found is not None:
@@ -56,10 +60,10 @@ def check_address(address: str, keys: BtcKeys, *, accounts: Iterable[tuple[int, 
                     address, wallet.name, wallet.script_type, f"{branch}/{index}", branch == 1, index
                 )
     for account in accounts if accounts is not None else default_accounts(keys.network):
-        purpose = account[0] - H if account and account[0] >= H else None
-        stype = KIND_BY_PURPOSE.get(purpose or -1)
-        if stype is None or (kind == "p2sh") != (stype == "p2sh-p2wpkh") or \
-                (kind != "p2sh" and PURPOSE_BY_SCRIPT.get(kind) != purpose):  # fmt: skip
+        purpose = account[0] - HARDENED if account and account[0] >= HARDENED else None
+        stype = SINGLE_SIG_KIND.get(purpose or -1)
+        if stype is None or (kind == ScriptKind.P2SH) != (stype == ScriptKind.P2SH_P2WPKH) or \
+                (kind != ScriptKind.P2SH and PURPOSE_BY_SCRIPT.get(kind) != purpose):  # fmt: skip
             continue
         node = keys.xpub(account)
         for branch in (0, 1):

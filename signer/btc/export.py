@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from signer.derivation import Network
 from signer.transport.errors import TransportError
+from signer.transport.payload import PayloadKind
 
 if TYPE_CHECKING:
     from signer.keys.accounts import BtcAccount
@@ -59,7 +61,7 @@ def account_hdkey(account: BtcAccount) -> HDKey:
     )
 
     key = Bip32Key.from_string(account.xpub)
-    network = NETWORK_MAINNET if account.spec.network == "main" else NETWORK_TESTNET
+    network = NETWORK_MAINNET if account.spec.network == Network.MAIN else NETWORK_TESTNET
     origin = Keypath.from_path_string(account.path, int(account.fingerprint, 16), key.depth)
     parent = int.from_bytes(key.fingerprint, "big")
     return HDKey(
@@ -111,7 +113,7 @@ def xpub_from_hdkey(key: HDKey) -> str:
         node = Bip32Key(
             ec.PublicKey.parse(key.key_data),
             key.chain_code,
-            version=NETWORKS["test" if key.is_testnet else "main"]["xpub"],
+            version=NETWORKS[Network.TEST if key.is_testnet else Network.MAIN]["xpub"],
             depth=depth,
             fingerprint=(key.parent_fingerprint or 0).to_bytes(4, "big"),
             child_number=indexes[-1] if indexes else 0,
@@ -142,17 +144,20 @@ def descriptor_from_output(output: object) -> str:
     return MULTISIG_SCRIPTS[output.scripts].format(f"sortedmulti({output.key.threshold},{','.join(parts)})")
 
 
+# what a multisig wallet file or descriptor arrives as, other than a crypto-output
+_WALLET_TEXT_KINDS = (PayloadKind.DESCRIPTOR_TEXT, PayloadKind.JSON, PayloadKind.TEXT, PayloadKind.BYTES)
+
 def multisig_wallet_text(payload: Payload) -> str | None:
     """The multisig wallet a scanned payload holds, as descriptor or wallet-file text; None when it
     holds something else. Raises TransportError for a multisig output that cannot be registered."""
     from signer.btc.multisig_formats import looks_like_multisig
     from signer.errors import AirlockError
 
-    if payload.kind == "output-descriptor":
+    if payload.kind == PayloadKind.OUTPUT_DESCRIPTOR:
         scripts: tuple[str, ...] = getattr(payload.obj, "scripts", ())
         is_multisig = bool(scripts) and scripts[-1] in ("multi", "sortedmulti")
         return descriptor_from_output(payload.obj) if is_multisig else None
-    if payload.kind not in ("descriptor-text", "json", "text", "bytes"):
+    if payload.kind not in _WALLET_TEXT_KINDS:
         return None
     try:
         text = payload.text()

@@ -12,6 +12,7 @@ from signer.btc.networks import script_type
 from signer.btc.psbt import Psbt, PsbtInput
 from signer.btc.scripts import parse_multisig_script
 from signer.btc.wire import compact_bytes
+from signer.derivation import ScriptKind
 
 ECDSA_SIG = 72
 P2WPKH_PROGRAM = b"\x00\x14" + bytes(20)  # the shape of a P2SH-P2WPKH redeem script (its length matters)
@@ -39,26 +40,26 @@ def _input_sizes(
         return (len(inp.final_scriptsig or b""), _witness_len([len(x) for x in wit]) if wit else 0, True)
     kind = script_type(spk) if spk is not None else "unknown"
     redeem = inp.redeem_script
-    if kind == "p2sh" and redeem is None and proven_kind == "p2sh-p2wpkh":
+    if kind == ScriptKind.P2SH and redeem is None and proven_kind == ScriptKind.P2SH_P2WPKH:
         redeem = P2WPKH_PROGRAM
-    if kind == "p2sh" and redeem is not None:
+    if kind == ScriptKind.P2SH and redeem is not None:
         inner = script_type(redeem)
         push = len(redeem) + (1 if len(redeem) < 76 else 2)
-        if inner == "p2wpkh":
+        if inner == ScriptKind.P2WPKH:
             return push, _witness_len([ECDSA_SIG, 33]), True
-        if inner == "p2wsh" and inp.witness_script is not None:
+        if inner == ScriptKind.P2WSH and inp.witness_script is not None:
             return push, *_multisig_witness(inp.witness_script)
         parsed = parse_multisig_script(redeem)
-        if inner == "unknown" and parsed is not None:  # legacy P2SH multisig: OP_0 <sigs> <redeem>
+        if inner == ScriptKind.UNKNOWN and parsed is not None:  # legacy P2SH multisig: OP_0 <sigs> <redeem>
             return 1 + parsed[0] * (1 + ECDSA_SIG) + push, 0, True
-    if kind == "p2pkh":
+    if kind == ScriptKind.P2PKH:
         return 1 + ECDSA_SIG + 1 + 33, 0, True
-    if kind == "p2wpkh":
+    if kind == ScriptKind.P2WPKH:
         return 0, _witness_len([ECDSA_SIG, 33]), True
-    if kind == "p2tr":
+    if kind == ScriptKind.P2TR:
         sig = SCHNORR_SIG + (0 if sighash in (None, 0) else 1)
         return 0, _witness_len([sig]), inp.tap_merkle_root is None
-    if kind == "p2wsh" and inp.witness_script is not None:
+    if kind == ScriptKind.P2WSH and inp.witness_script is not None:
         return 0, *_multisig_witness(inp.witness_script)
     # unknown: assume a P2WPKH spend, and say the estimate is not exact
     return 0, _witness_len([ECDSA_SIG, 33]), False

@@ -14,11 +14,11 @@ from embit.ec import PrivateKey
 from signer.btc.errors import BtcRefusal
 from signer.btc.multisig_records import RecordLike, load_registered
 from signer.btc.networks import check_network, params
+from signer.derivation import Network
 
 if TYPE_CHECKING:
     from signer.btc.multisig import MultisigWallet
 
-H = 0x80000000
 
 
 class BitcoinKeys(Protocol):
@@ -60,7 +60,9 @@ class BtcKeys:
         self.unreadable_multisig: tuple[str, ...] = registered.unreadable
 
     @classmethod
-    def from_seed(cls, seed: bytes, network: str = "main", multisig: Sequence[RecordLike] = ()) -> BtcKeys:
+    def from_seed(
+        cls, seed: bytes, network: str = Network.MAIN, multisig: Sequence[RecordLike] = ()
+    ) -> BtcKeys:
         root = HDKey.from_seed(seed, version=params(network)["xprv"])
         return cls(root, network, multisig)
 

@@ -31,9 +31,9 @@ from signer.btc.networks import address_from_script, coin_type, format_path, scr
 from signer.btc.scripts import SCRIPT_BY_PURPOSE, parse_multisig_script, single_sig_script
 from signer.btc.sign import ecdsa_sign, schnorr_sign
 from signer.btc.wire import Reader, compact_bytes, parse_tx, stack_bytes
+from signer.derivation import HARDENED, Network, ScriptKind
 
-H = 0x80000000
-BIP137_BASE = {"p2pkh": 31, "p2sh-p2wpkh": 35, "p2wpkh": 39}
+BIP137_BASE: dict[str, int] = {ScriptKind.P2PKH: 31, ScriptKind.P2SH_P2WPKH: 35, ScriptKind.P2WPKH: 39}
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,13 @@ def bip322_message_hash(message: str | bytes) -> bytes:
 
 def script_kind_for_path(path: tuple[int, ...], network: str) -> str:
     """The single-key script type a BIP-44/49/84/86 address path stands for (PathError otherwise)."""
-    if len(path) != 5 or path[0] not in SCRIPT_BY_PURPOSE or any(i < H for i in path[:3]):
+    if len(path) != 5 or path[0] not in SCRIPT_BY_PURPOSE or any(i < HARDENED for i in path[:3]):
         raise PathError(
             f"{format_path(path)} is not a BIP-44/49/84/86 address path (m/purpose'/coin'/account'/c/i)"
         )
-    if path[1] != coin_type(network) + H:
+    if path[1] != coin_type(network) + HARDENED:
         raise PathError(f"{format_path(path)} has the coin type of another network than {network}")
-    if path[3] not in (0, 1) or path[4] >= H:
+    if path[3] not in (0, 1) or path[4] >= HARDENED:
         raise PathError(f"{format_path(path)} must end in /0/i or /1/i with an unhardened index")
     return SCRIPT_BY_PURPOSE[path[0]]
 
@@ -107,7 +107,7 @@ def sign_message(keys: BtcKeys, path: tuple[int, ...], message: str | bytes, fmt
     sec = key.sec()
     address = address_from_script(single_sig_script(kind, sec), keys.network) or ""
     if fmt in ("bip137", "electrum"):
-        if kind == "p2tr":
+        if kind == ScriptKind.P2TR:
             raise MessageError("BIP-137 cannot sign for taproot addresses; use --format bip322")
         raw = secp256k1.ecdsa_sign_recoverable(bip137_digest(message), key.secret)
         sig64, recid = secp256k1.ecdsa_recoverable_signature_serialize_compact(raw)
@@ -118,11 +118,11 @@ def sign_message(keys: BtcKeys, path: tuple[int, ...], message: str | bytes, fmt
         return MessageSignature(address, format_path(path), fmt, signature)
     if fmt != "bip322":
         raise MessageError(f"unknown message signature format {fmt!r}: bip137, electrum or bip322")
-    if kind not in ("p2wpkh", "p2tr"):
+    if kind not in (ScriptKind.P2WPKH, ScriptKind.P2TR):
         raise MessageError(f"BIP-322 simple signing is supported for P2WPKH and P2TR addresses, not {kind}")
     spk = single_sig_script(kind, sec)
     to_sign = _to_sign(_to_spend(spk, message).txid())
-    if kind == "p2wpkh":
+    if kind == ScriptKind.P2WPKH:
         code = Script(b"\x76\xa9\x14" + hash160(sec) + b"\x88\xac")
         digest = to_sign.sighash_segwit(0, code, 0, sighash=1)
         witness = [ecdsa_sign(key, digest) + b"\x01", sec]
@@ -144,14 +144,16 @@ def _to_spend(spk: bytes, message: str | bytes) -> Transaction:
 _to_sign = to_sign
 
 
-def bip322_tx_hashes(address: str, message: str | bytes, network: str = "main") -> tuple[str, str]:
+def bip322_tx_hashes(address: str, message: str | bytes, network: str = Network.MAIN) -> tuple[str, str]:
     """(to_spend txid, to_sign txid) in display order, for the BIP-322 test vectors."""
     to_spend = _to_spend(script_from_address(address, network), message)
     return to_spend.txid().hex(), _to_sign(to_spend.txid()).txid().hex()
 
 
 # --------------------------------------------------------------------------- verification
-def verify_message(address: str, message: str | bytes, signature: str, network: str = "main") -> VerifyResult:
+def verify_message(
+    address: str, message: str | bytes, signature: str, network: str = Network.MAIN
+) -> VerifyResult:
     """Verify a BIP-137/Electrum or BIP-322 signature, detecting which from its form."""
     sig = signature.strip()
     if sig[:3] in ("smp", "ful", "pof"):
@@ -165,7 +167,9 @@ def verify_message(address: str, message: str | bytes, signature: str, network: 
     return verify_bip322(address, message, sig, network)
 
 
-def verify_bip137(address: str, message: str | bytes, signature: str, network: str = "main") -> VerifyResult:
+def verify_bip137(
+    address: str, message: str | bytes, signature: str, network: str = Network.MAIN
+) -> VerifyResult:
     spk = script_from_address(address, network)
     try:
         raw = base64.b64decode(signature.strip(), validate=True)
@@ -186,9 +190,13 @@ def verify_bip137(address: str, message: str | bytes, signature: str, network: s
     pub = ec.PublicKey(point, compressed)
     sec = pub.sec()
     if not compressed:
-        ok = single_sig_script("p2pkh", sec) == spk
+        ok = single_sig_script(ScriptKind.P2PKH, sec) == spk
     else:
-        by_header = {31: ("p2pkh", "p2sh-p2wpkh", "p2wpkh"), 35: ("p2sh-p2wpkh",), 39: ("p2wpkh",)}
+        by_header = {
+            31: (ScriptKind.P2PKH, ScriptKind.P2SH_P2WPKH, ScriptKind.P2WPKH),
+            35: (ScriptKind.P2SH_P2WPKH,),
+            39: (ScriptKind.P2WPKH,),
+        }
         kinds = by_header[27 + 4 * ((header - 27) // 4)]
         ok = any(single_sig_script(k, sec) == spk for k in kinds)
     if not ok:
@@ -198,7 +206,9 @@ def verify_bip137(address: str, message: str | bytes, signature: str, network: s
     return VerifyResult("valid", "bip137")
 
 
-def verify_bip322(address: str, message: str | bytes, signature: str, network: str = "main") -> VerifyResult:
+def verify_bip322(
+    address: str, message: str | bytes, signature: str, network: str = Network.MAIN
+) -> VerifyResult:
     spk = script_from_address(address, network)
     sig = signature.strip()
     if not sig:
@@ -310,7 +320,7 @@ def _check_input(tx: Transaction, spk: bytes, fmt: str) -> VerifyResult:
     def v0(code: bytes) -> Digest:
         return lambda: tx.sighash_segwit(0, Script(code), 0, sighash=1)
 
-    if kind == "p2tr":
+    if kind == ScriptKind.P2TR:
         if script_sig or len(witness) != 1 or len(witness[0]) not in (64, 65):
             return VerifyResult("inconclusive" if len(witness) > 1 else "invalid", fmt,
                                 "only taproot key-path signatures are checked here", **meta)  # fmt: skip
@@ -325,29 +335,30 @@ def _check_input(tx: Transaction, spk: bytes, fmt: str) -> VerifyResult:
         except Exception:
             return result(False)
         return result(pub.schnorr_verify(ec.SchnorrSig(sig[:64]), digest))
-    if kind == "p2wpkh":
+    if kind == ScriptKind.P2WPKH:
         if script_sig or len(witness) != 2 or hash160(witness[1]) != spk[2:]:
             return result(False)
         return result(_ecdsa_ok(witness[1], witness[0], v0(b"\x76\xa9\x14" + spk[2:] + b"\x88\xac")))
-    if kind == "p2wsh":
+    if kind == ScriptKind.P2WSH:
         if script_sig or not witness or hashlib.sha256(witness[-1]).digest() != spk[2:]:
             return result(False)
         return _multisig(witness[:-1], witness[-1], lambda ws: v0(ws), result, fmt, meta)
-    if kind == "p2pkh":
+    if kind == ScriptKind.P2PKH:
         pushes = _pushes(script_sig)
         if witness or pushes is None or len(pushes) != 2 or hash160(pushes[1]) != spk[3:23]:
             return result(False)
         return result(_ecdsa_ok(pushes[1], pushes[0], lambda: tx.sighash_legacy(0, Script(spk), sighash=1)))
-    if kind == "p2sh":
+    if kind == ScriptKind.P2SH:
         pushes = _pushes(script_sig)
         if not pushes or hash160(pushes[-1]) != spk[2:22]:
             return result(False)
         redeem = pushes[-1]
         inner = script_type(redeem)
-        if inner == "p2wpkh" and len(pushes) == 1 and len(witness) == 2 and hash160(witness[1]) == redeem[2:]:
+        nested_p2wpkh = inner == ScriptKind.P2WPKH and len(pushes) == 1 and len(witness) == 2
+        if nested_p2wpkh and hash160(witness[1]) == redeem[2:]:
             return result(_ecdsa_ok(witness[1], witness[0], v0(b"\x76\xa9\x14" + redeem[2:] + b"\x88\xac")))
         if (
-            inner == "p2wsh"
+            inner == ScriptKind.P2WSH
             and len(pushes) == 1
             and witness
             and hashlib.sha256(witness[-1]).digest() == redeem[2:]

@@ -26,13 +26,17 @@ from signer.btc.keys import BitcoinKeys, BtcKeys
 from signer.btc.message import MessageSignature, script_kind_for_path, sign_message
 from signer.btc.networks import address_from_script, format_path, parse_path
 from signer.btc.scripts import single_sig_script
+from signer.derivation import HARDENED, NETWORK_NAMES, CoinType, Network, ScriptKind
 from signer.errors import UsageError
 from signer.review import ReviewWarning, Severity
 from signer.transport.signmessage import SignMessageRequest
 
-H = 0x80000000
 SIGNATURE_FORMAT = "electrum"  # header 31..34 for every address type, as SeedSigner signs
-SCRIPT_NAMES = {"p2pkh": "legacy", "p2sh-p2wpkh": "nested segwit", "p2wpkh": "native segwit"}
+SCRIPT_NAMES: dict[str, str] = {
+    ScriptKind.P2PKH: "legacy",
+    ScriptKind.P2SH_P2WPKH: "nested segwit",
+    ScriptKind.P2WPKH: "native segwit",
+}
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class MessageReview:
         lines = [
             "Sign a message",
             f"  address: {self.address} ({SCRIPT_NAMES.get(self.script_type, self.script_type)})",
-            f"  path:    {self.path_text}" + ("" if self.network == "main" else f" ({self.network})"),
+            f"  path:    {self.path_text}" + ("" if self.network == Network.MAIN else f" ({self.network})"),
             f"  message ({len(self.message)} bytes):",
             *(f"    {line}" for line in self.shown.split("\n")),
         ]
@@ -124,14 +128,14 @@ def keys_for(
 
 def network_for(path: Sequence[int], preferred: Iterable[str] = ()) -> str:
     """The network a path's coin type names: main for 0', else the first preferred test network."""
-    if len(path) < 2 or path[1] not in (H, H + 1):
+    if len(path) < 2 or path[1] - HARDENED not in (CoinType.BITCOIN, CoinType.BITCOIN_TEST):
         raise BtcRefusal(
             f"{format_path(path)} is not a Bitcoin address path (its coin type must be 0' or 1')",
             "message-path",
         )
-    if path[1] == H:
-        return "main"
-    return next((n for n in preferred if n in ("test", "signet", "regtest")), "test")
+    if path[1] == CoinType.BITCOIN + HARDENED:
+        return Network.MAIN
+    return next((n for n in preferred if n != Network.MAIN and n in NETWORK_NAMES), Network.TEST)
 
 
 def review_message(
@@ -148,7 +152,7 @@ def review_message(
         kind = script_kind_for_path(path, keys.network)
     except PathError as exc:
         raise BtcRefusal(f"cannot sign with this key: {exc}", "message-path") from None
-    if kind == "p2tr":
+    if kind == ScriptKind.P2TR:
         raise BtcRefusal(
             f"{format_path(path)} is a taproot address, which this QR format cannot prove (it makes a "
             "BIP-137 signature); sign with BIP-322 instead (airlock message sign --format bip322)",
@@ -171,7 +175,7 @@ def review_message(
                 "as \\x, \\u or \\U codes. Read them before signing.",
             )
         )
-    if keys.network != "main":
+    if keys.network != Network.MAIN:
         warnings.append(ReviewWarning("testnet", Severity.INFO, f"This is a {keys.network} address."))
     return MessageReview(path, keys.network, kind, address, request.message, shown, escaped, tuple(warnings))
 

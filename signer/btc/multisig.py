@@ -23,14 +23,14 @@ from embit.descriptor.checksum import checksum as _bip380_checksum
 from embit.networks import NETWORKS
 
 from signer.btc.errors import DescriptorError
-from signer.btc.networks import address_from_script, coin_type, format_path, is_mainnet_xpub_version
+from signer.btc.networks import address_from_script, format_path, is_mainnet_xpub_version
 from signer.btc.paths import MULTISIG_PURPOSE
 from signer.btc.psbt_fields import KeyOrigin
 from signer.btc.scripts import SpendKind, p2sh, p2wsh, sorted_multisig_script
+from signer.derivation import HARDENED, CoinType, Network
 from signer.keys.vault import MAX_WALLET_NAME, clean_wallet_name
 from signer.safe_text import visible
 
-H = 0x80000000
 MAX_COSIGNERS = 15  # a legacy P2SH redeem script of 15 compressed keys is 513 of the 520 bytes allowed
 # BIP-380's INPUT_CHARSET: the only characters a descriptor (and so its checksum) is defined over
 DESCRIPTOR_CHARACTERS = frozenset(
@@ -131,7 +131,7 @@ class MultisigWallet:
     @property
     def network(self) -> str:
         """``main`` or ``test`` (testnet, signet and regtest share test keys)."""
-        return "main" if self.network_is_main else "test"
+        return Network.MAIN if self.network_is_main else Network.TEST
 
     @property
     def network_name(self) -> str:
@@ -178,7 +178,7 @@ class MultisigWallet:
     def scripts_at(self, branch: int, index: int) -> tuple[bytes, bytes | None, bytes | None]:
         """(scriptPubKey, witness script or None, redeem script or None) at receive (0) / change (1)
         ``index``. Legacy P2SH has no witness script: its multisig script is the redeem script."""
-        if branch not in (0, 1) or not 0 <= index < H:
+        if branch not in (0, 1) or not 0 <= index < HARDENED:
             raise DescriptorError("multisig addresses exist only on branches 0 and 1 at unhardened indexes")
         keys = [self._branch_key(i, branch).child(index).key.sec() for i in range(self.n)]
         script = sorted_multisig_script(self.m, keys)
@@ -191,7 +191,8 @@ class MultisigWallet:
 
     def address(self, branch: int, index: int, network: str | None = None) -> str:
         """The address at ``branch``/``index`` (``network`` picks regtest's prefix over testnet's)."""
-        net = network if network is not None and (network == "main") == self.network_is_main else self.network
+        same_kind = network is not None and (network == Network.MAIN) == self.network_is_main
+        net = network if network is not None and same_kind else self.network
         return address_from_script(self.scripts_at(branch, index)[0], net) or "?"
 
     def locate(self, origin: KeyOrigin) -> tuple[int, int, int] | None:
@@ -204,7 +205,7 @@ class MultisigWallet:
                 and origin.path[: len(c.path)] == c.path
             ):
                 branch, index = origin.path[-2:]
-                if branch in (0, 1) and index < H:
+                if branch in (0, 1) and index < HARDENED:
                     return i, branch, index
         return None
 
@@ -224,7 +225,7 @@ def normalise_xpub(text: str) -> tuple[str, bool]:
         raise DescriptorError(
             f"extended key {shown} is not a public key of a known network (private keys are refused)"
         )
-    canonical = NETWORKS["main" if is_main else "test"]["xpub"] + raw[4:]
+    canonical = NETWORKS[Network.MAIN if is_main else Network.TEST]["xpub"] + raw[4:]
     try:
         key = HDKey.parse(canonical)
     except Exception:
@@ -242,9 +243,9 @@ def parse_origin_path(parts: list[str], where: str) -> tuple[int, ...]:
         if not match:
             raise DescriptorError(f"{where}: bad derivation element {part!r}")
         value = int(match.group(1))
-        if value >= H:
+        if value >= HARDENED:
             raise DescriptorError(f"{where}: derivation index {value} out of range")
-        path.append(value + (H if match.group(2) else 0))
+        path.append(value + (HARDENED if match.group(2) else 0))
     return tuple(path)
 
 
@@ -359,7 +360,7 @@ def build_wallet(
             c.path is not None
             and len(c.path) >= 2
             and c.path[0] == MULTISIG_PURPOSE
-            and c.path[1] != coin_type("main" if is_main else "test") + H
+            and c.path[1] != (CoinType.BITCOIN if is_main else CoinType.BITCOIN_TEST) + HARDENED
         ):
             raise DescriptorError(
                 f"cosigner {c.origin_text()} has the coin type of another network than its key"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from signer.btc.errors import DescriptorError
 from signer.btc.multisig import MultisigWallet, parse_descriptor
+from signer.derivation import Network
 from signer.errors import AirlockError
 
 RecordLike = MultisigWallet | Mapping[str, str] | str
@@ -58,7 +59,7 @@ def load_registered(items: Iterable[RecordLike], network: str) -> Registered:
         except AirlockError as exc:
             unreadable.append(f"{record_name(item)}: {exc}")
             continue
-        if wallet.network_is_main == (network == "main"):
+        if wallet.network_is_main == (network == Network.MAIN):
             wallets.append(wallet)
     return Registered(tuple(wallets), tuple(unreadable))
 

@@ -19,10 +19,10 @@ from signer.btc.multisig_formats import parse_wallet
 from signer.btc.multisig_records import RecordLike, record_name, wallet_of_record
 from signer.btc.networks import format_path
 from signer.btc.paths import MULTISIG_PURPOSE
+from signer.derivation import HARDENED, CoinType, Network, Purpose
 from signer.errors import AirlockError
 from signer.keys.vault import MAX_WALLET_NAME, SeedEntry, clean_wallet_name
 
-H = 0x80000000
 T = TypeVar("T")
 
 
@@ -49,10 +49,10 @@ def check_cosigner(wallet: MultisigWallet, keys: BtcKeys) -> None:
 
 def _usual_path(wallet: MultisigWallet) -> tuple[int, ...]:
     if wallet.script_type == ScriptType.P2SH:
-        return (45 + H,)  # BIP-45
-    coin = 0 if wallet.network_is_main else 1
+        return (Purpose.BIP45 + HARDENED,)
+    coin = CoinType.BITCOIN if wallet.network_is_main else CoinType.BITCOIN_TEST
     script = 2 if wallet.script_type == ScriptType.P2WSH else 1
-    return (MULTISIG_PURPOSE, coin + H, H, script + H)  # BIP-48 account 0
+    return (MULTISIG_PURPOSE, coin + HARDENED, HARDENED, script + HARDENED)  # BIP-48 account 0
 
 
 def _our_key_without_origin(wallet: MultisigWallet, keys: BtcKeys) -> str | None:
@@ -100,7 +100,7 @@ def check_new(wallet: MultisigWallet, existing: Iterable[RecordLike]) -> Multisi
 def admit(wallet: MultisigWallet, keys: BtcKeys, existing: Iterable[RecordLike] = ()) -> MultisigWallet:
     """Check ``wallet`` is safe to store for this seed: network, our key, not yet registered.
     Returns it under the name it will be stored as."""
-    if wallet.network_is_main != (keys.network == "main"):
+    if wallet.network_is_main != (keys.network == Network.MAIN):
         raise DescriptorError(
             f"wallet keys are for {wallet.network_name}, but this signer is on {keys.network}"
         )

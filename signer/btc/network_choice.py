@@ -11,11 +11,9 @@ from collections.abc import Callable, Iterable
 
 from signer.btc.analyze import review_psbt
 from signer.btc.keys import BitcoinKeys
-from signer.btc.networks import NETWORK_NAMES
 from signer.btc.psbt import Psbt
 from signer.btc.review import Review
-
-H = 0x80000000
+from signer.derivation import HARDENED, NETWORK_NAMES, Network
 
 
 def coin_types(psbt: Psbt) -> set[int]:
@@ -26,7 +24,7 @@ def coin_types(psbt: Psbt) -> set[int]:
     for mapping in maps:
         for origin in mapping.values():
             if len(origin.path) >= 2:
-                found.add(origin.path[1] & (H - 1))
+                found.add(origin.path[1] & (HARDENED - 1))
     return found
 
 
@@ -35,9 +33,9 @@ def networks_to_try(psbt: Psbt, preferred: Iterable[str] = ()) -> list[str]:
     coins = coin_types(psbt)
     ordered = list(dict.fromkeys([*(n for n in preferred if n in NETWORK_NAMES), *NETWORK_NAMES]))
     if coins == {0}:
-        return ["main"]
+        return [Network.MAIN]
     if coins and 0 not in coins:
-        return [n for n in ordered if n != "main"]
+        return [n for n in ordered if n != Network.MAIN]
     return ordered
 
 

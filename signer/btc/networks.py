@@ -9,9 +9,7 @@ from embit import base58, bech32
 from embit.networks import NETWORKS
 
 from signer.btc.errors import AddressError, PathError
-
-NETWORK_NAMES = ("main", "test", "signet", "regtest")
-HARDENED = 0x80000000
+from signer.derivation import HARDENED, NETWORK_NAMES, CoinType, Network, ScriptKind
 
 
 def check_network(network: str) -> str:
@@ -26,12 +24,12 @@ def params(network: str) -> dict[str, Any]:
 
 def coin_type(network: str) -> int:
     """BIP-44 coin type: 0 for main, 1 for every test network."""
-    return 0 if check_network(network) == "main" else 1
+    return CoinType.of_network(check_network(network))
 
 
 def is_mainnet_xpub_version(version: bytes) -> bool | None:
     """True for mainnet SLIP-132 public versions, False for testnet ones, None if unknown."""
-    for name, is_main in (("main", True), ("test", False)):
+    for name, is_main in ((Network.MAIN, True), (Network.TEST, False)):
         net = NETWORKS[name]
         if version in (net[k] for k in ("xpub", "ypub", "zpub", "Ypub", "Zpub")):
             return is_main
@@ -57,35 +55,35 @@ def witness_program(script: bytes) -> tuple[int, bytes] | None:
 def script_type(script: bytes) -> str:
     """p2pkh | p2sh | p2wpkh | p2wsh | p2tr | witness-vN | op_return | unknown."""
     if len(script) == 25 and script[:3] == b"\x76\xa9\x14" and script[23:] == b"\x88\xac":
-        return "p2pkh"
+        return ScriptKind.P2PKH
     if len(script) == 23 and script[:2] == b"\xa9\x14" and script[22] == 0x87:
-        return "p2sh"
+        return ScriptKind.P2SH
     if script[:1] == b"\x6a":
-        return "op_return"
+        return ScriptKind.OP_RETURN
     wp = witness_program(script)
     if wp is not None:
         version, program = wp
         if version == 0 and len(program) == 20:
-            return "p2wpkh"
+            return ScriptKind.P2WPKH
         if version == 0 and len(program) == 32:
-            return "p2wsh"
+            return ScriptKind.P2WSH
         if version == 1 and len(program) == 32:
-            return "p2tr"
+            return ScriptKind.P2TR
         if version > 0:
             return f"witness-v{version}"
-    return "unknown"
+    return ScriptKind.UNKNOWN
 
 
 def address_from_script(script: bytes, network: str) -> str | None:
     """The address people see for ``script``, or None when the script has no address form."""
     net = params(network)
     kind = script_type(script)
-    if kind == "p2pkh":
+    if kind == ScriptKind.P2PKH:
         return base58.encode_check(net["p2pkh"] + script[3:23])
-    if kind == "p2sh":
+    if kind == ScriptKind.P2SH:
         return base58.encode_check(net["p2sh"] + script[2:22])
     wp = witness_program(script)
-    if wp is not None and kind != "unknown":
+    if wp is not None and kind != ScriptKind.UNKNOWN:
         address: str = bech32.encode(net["bech32"], wp[0], wp[1])
         return address
     return None

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signer.btc.networks import HARDENED as H
 from signer.btc.scripts import SCRIPT_BY_PURPOSE, SpendKind
+from signer.derivation import HARDENED, Purpose
 
-MULTISIG_PURPOSE = 48 + H  # BIP-48: multisig accounts, m/48'/coin'/account'/script'
+MULTISIG_PURPOSE = Purpose.BIP48 + HARDENED  # BIP-48: multisig accounts, m/48'/coin'/account'/script'
 # The purposes whose second step is the BIP-44 coin type (0 mainnet, 1 every test network)
 STANDARD_PURPOSES = frozenset({*SCRIPT_BY_PURPOSE, MULTISIG_PURPOSE})
 RECEIVE_BRANCH, CHANGE_BRANCH = 0, 1  # m/.../branch/index
@@ -31,13 +31,16 @@ class AddressPath:
 
     @property
     def account_path(self) -> tuple[int, ...]:
-        return (self.purpose + H, self.coin + H, self.account + H)
+        return (self.purpose + HARDENED, self.coin + HARDENED, self.account + HARDENED)
 
 
 def standard_address_path(path: tuple[int, ...]) -> AddressPath | None:
     """The parsed path if it is a standard single-sig address path, else None."""
     if len(path) != 5 or path[0] not in SCRIPT_BY_PURPOSE:
         return None
-    if any(i < H for i in path[:3]) or path[3] not in (RECEIVE_BRANCH, CHANGE_BRANCH) or path[4] >= H:
+    hardened_account = all(i >= HARDENED for i in path[:3])
+    if not hardened_account or path[3] not in (RECEIVE_BRANCH, CHANGE_BRANCH) or path[4] >= HARDENED:
         return None
-    return AddressPath(path[0] - H, path[1] - H, path[2] - H, path[3], path[4], SCRIPT_BY_PURPOSE[path[0]])
+    purpose, coin, account, branch, index = path
+    kind = SCRIPT_BY_PURPOSE[purpose]
+    return AddressPath(purpose - HARDENED, coin - HARDENED, account - HARDENED, branch, index, kind)

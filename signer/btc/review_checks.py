@@ -12,11 +12,12 @@ from embit.transaction import TransactionOutput
 
 from signer.btc.findings import Findings
 from signer.btc.keys import BitcoinKeys
-from signer.btc.networks import HARDENED, coin_type, format_path, is_mainnet_xpub_version
+from signer.btc.networks import coin_type, format_path, is_mainnet_xpub_version
 from signer.btc.paths import STANDARD_PURPOSES
 from signer.btc.psbt import MAX_MONEY, Psbt
 from signer.btc.psbt_fields import LOCKTIME_THRESHOLD
 from signer.btc.review import OutputKind, OutputReview, describe_locktime, fmt_btc
+from signer.derivation import HARDENED
 from signer.review import Severity
 
 FEE_WARN_PCT, FEE_DANGER_PCT = 5.0, 25.0  # of what is sent

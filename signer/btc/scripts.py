@@ -9,7 +9,7 @@ from enum import StrEnum
 from embit import ec
 from embit.hashes import hash160
 
-from signer.btc.networks import HARDENED
+from signer.derivation import HARDENED, SINGLE_SIG_KIND
 
 
 class SpendKind(StrEnum):
@@ -26,12 +26,7 @@ class SpendKind(StrEnum):
 
 SINGLE_SIG_TYPES = (SpendKind.P2PKH, SpendKind.P2SH_P2WPKH, SpendKind.P2WPKH, SpendKind.P2TR)
 # The one script type a BIP-44/49/84/86 wallet looks for at its purpose (hardened, as in a path)
-SCRIPT_BY_PURPOSE = {
-    44 + HARDENED: SpendKind.P2PKH,
-    49 + HARDENED: SpendKind.P2SH_P2WPKH,
-    84 + HARDENED: SpendKind.P2WPKH,
-    86 + HARDENED: SpendKind.P2TR,
-}
+SCRIPT_BY_PURPOSE = {purpose + HARDENED: SpendKind(kind) for purpose, kind in SINGLE_SIG_KIND.items()}
 
 
 def sha256(data: bytes) -> bytes:

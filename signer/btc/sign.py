@@ -31,6 +31,7 @@ from signer.btc.review import InputPlan, Review
 from signer.btc.scripts import SINGLE_SIG_TYPES, SpendKind
 from signer.btc.sighash import ANYONECANPAY, TAPROOT_SIGHASHES
 from signer.btc.wire import compact_bytes, stack_bytes
+from signer.review import Severity
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def sign_reviewed(review: Review, keys: BtcKeys, *, accept_risk: bool = False, f
         more = f" (and {len(review.refusals) - 1} more)" if len(review.refusals) > 1 else ""
         raise BtcRefusal(f"{first.message}{more}", first.code)
     if review.has_danger and not accept_risk:
-        dangers = "; ".join(w.message for w in review.warnings if w.severity == "danger")
+        dangers = "; ".join(w.message for w in review.warnings if w.severity == Severity.DANGER)
         raise RiskNotAccepted(f"not signed without an explicit acceptance of the risk: {dangers}")
     if review.fingerprint != keys.fingerprint.hex() or review.network != keys.network:
         raise BtcRefusal("this review was made for another seed or network", "review-mismatch")

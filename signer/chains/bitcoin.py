@@ -29,14 +29,14 @@ from signer.chains.contract import (
 )
 from signer.chains.keys import bitcoin_signer
 from signer.transport import base43
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 
 RESULT_HINT = "Scan with your wallet"
 
 
 class PsbtChain(Chain):
     name = "bitcoin"
-    kinds = frozenset({"psbt"})
+    kinds = frozenset({PayloadKind.PSBT})
     wording = Wording(
         title="Bitcoin",
         reviewing="Checking the transaction...",
@@ -49,7 +49,7 @@ class PsbtChain(Chain):
     )
 
     def claims(self, payload: Payload) -> Claim:
-        return Claim.YES if payload.kind == "psbt" else Claim.NO
+        return Claim.YES if payload.kind == PayloadKind.PSBT else Claim.NO
 
     def parse(self, payload: Payload) -> Request:
         return Request(payload, load_psbt(payload.data))

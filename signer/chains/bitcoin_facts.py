@@ -10,6 +10,7 @@ from __future__ import annotations
 from signer.btc.review import OutputKind, fmt_btc
 from signer.btc.review import Review as PsbtReview
 from signer.chains.contract import Fact
+from signer.derivation import Network
 from signer.display import chunked
 from signer.review import ReviewWarning, Severity
 
@@ -24,7 +25,7 @@ def facts(review: PsbtReview, label: str) -> tuple[Fact, ...]:
     """The facts in screen order; ``label`` names the seed (shown with its fingerprint)."""
     found = message_proof_facts(review) if review.message_proof is not None else payment_facts(review)
     found.append(Fact("Seed", f"{label} {review.fingerprint}"))
-    if review.network != "main":
+    if review.network != Network.MAIN:
         found.append(Fact("Network", review.network.upper()))
     if review.message_proof is None:
         found.append(Fact("Lock time", f"{review.locktime}, RBF {'on' if review.rbf else 'off'}"))
@@ -34,7 +35,7 @@ def facts(review: PsbtReview, label: str) -> tuple[Fact, ...]:
 def warnings(review: PsbtReview) -> tuple[ReviewWarning, ...]:
     """The review's warnings, and a note when the network is not mainnet."""
     shown = list(review.warnings)
-    if review.network != "main":
+    if review.network != Network.MAIN:
         shown.append(ReviewWarning("testnet", Severity.INFO, f"This is a {review.network} transaction."))
     return tuple(shown)
 

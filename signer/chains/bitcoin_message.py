@@ -31,10 +31,10 @@ from signer.chains.contract import (
 from signer.chains.keys import bitcoin_signer
 from signer.display import chunked
 from signer.transport.errors import TransportError
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 from signer.transport.signmessage import from_payload
 
-KIND = "btc-sign-message"
+KIND = PayloadKind.BTC_SIGN_MESSAGE
 
 
 class MessageChain(Chain):

@@ -36,10 +36,11 @@ from signer.eth.errors import EthError
 from signer.eth.request import EthRequest, EthSignResult, parse_payload, sign_request, text_message_request
 from signer.eth.review import EthReview
 from signer.eth.tx import UnsignedTx
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 
-ERC4527_KIND = "eth-sign-request"
-RAW_KINDS = frozenset({"bytes", "binary", "json", "text"})  # generic containers a raw request comes in
+ERC4527_KIND = PayloadKind.ETH_SIGN_REQUEST
+# generic containers a raw request comes in
+RAW_KINDS = frozenset({PayloadKind.BYTES, PayloadKind.BINARY, PayloadKind.JSON, PayloadKind.TEXT})
 SCAN_HINT = "Scan with your wallet"
 
 
@@ -139,7 +140,7 @@ class EthereumChain(Chain):
 
 def text_message(text: str) -> Request:
     """A personal_sign request for ``text`` exactly as given (never read as hex)."""
-    return Request(Payload("text", "plain", text.encode("utf-8")), text_message_request(text))
+    return Request(Payload(PayloadKind.TEXT, "plain", text.encode("utf-8")), text_message_request(text))
 
 
 def signed_reply(

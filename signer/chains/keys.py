@@ -22,8 +22,9 @@ from signer.btc.errors import PathError
 from signer.btc.keys import BtcKeys
 from signer.btc.multisig import MultisigWallet
 from signer.btc.multisig_records import RecordLike, load_registered
-from signer.btc.networks import HARDENED, check_network, format_path, parse_path
+from signer.btc.networks import check_network, format_path, parse_path
 from signer.chains.contract import NO_PRIVATE_KEY, KeySource
+from signer.derivation import HARDENED
 from signer.errors import WatchOnlyError
 from signer.eth.errors import EthError
 from signer.eth.keys import SeedEthKeys

@@ -9,10 +9,11 @@ person is asked to scan again when it does not.
 from __future__ import annotations
 
 from signer.transport.assembler import DEFAULT_MAX_BYTES, Assembler
+from signer.transport.payload import PayloadKind
 
 
 def new_assembler(max_bytes: int = DEFAULT_MAX_BYTES) -> Assembler:
-    return Assembler(max_bytes, checks={"psbt": _whole_psbt})
+    return Assembler(max_bytes, checks={PayloadKind.PSBT: _whole_psbt})
 
 
 def _whole_psbt(raw: bytes) -> None:

@@ -6,13 +6,15 @@ import argparse
 from typing import TYPE_CHECKING
 
 from signer.commands._common import add_seed_args, open_seed, print_json
+from signer.derivation import Network
 
 if TYPE_CHECKING:
     from signer.keys.accounts import AccountSpec
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from signer.keys.accounts import KINDS, NETWORKS
+    from signer.derivation import NETWORK_NAMES
+    from signer.keys.accounts import KINDS
 
     parser = sub.add_parser("account", help="show accounts derived from a seed")
     cmds = parser.add_subparsers(dest="account_command", required=True, metavar="ACTION")
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_seed_args(show)
     show.add_argument("--account", required=True, choices=KINDS)
     show.add_argument("--index", type=int, default=0, help="account index (default 0)")
-    show.add_argument("--network", default="main", choices=NETWORKS)
+    show.add_argument("--network", default=str(Network.MAIN), choices=NETWORK_NAMES)
     show.add_argument("--addresses", type=int, default=5, help="how many addresses to list (default 5)")
     show.add_argument("--json", action="store_true", help="print JSON (same as --format json)")
     show.add_argument(

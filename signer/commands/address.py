@@ -19,6 +19,7 @@ import sys
 from typing import Any
 
 from signer.commands._common import add_seed_args
+from signer.derivation import NETWORK_NAMES, Network
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.add_argument(
         "--network",
-        choices=("main", "test", "signet", "regtest"),
+        choices=NETWORK_NAMES,
         help="Bitcoin network (default: the address's own)",
     )
     check.add_argument(
@@ -86,7 +87,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             unlocked.label, unlocked.seed_bytes, tuple(unlocked.accounts), _multisig_records(unlocked)
         )
         for query in queries:
-            network = args.network or query.network or "main"
+            network = args.network or query.network or Network.MAIN
             accounts = _account_paths(args.account, network) if query.chain == "bitcoin" else None
             result = check(query, [seed], gap=args.gap, network=args.network, accounts=accounts)
             missing += not result.found

@@ -22,6 +22,7 @@ from signer.commands._common import (
     open_vault,
     read_bytes_file,
 )
+from signer.derivation import Network
 from signer.errors import UsageError
 
 
@@ -65,7 +66,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     restore.add_argument("--label", help="kef: label for the restored seed (default: the envelope's ID)")
     restore.add_argument("--kef-id", metavar="ID", help="kef: which entry of a Krux seeds.json to restore")
     restore.add_argument("--accounts", default="btc-84,eth", help="kef: account kinds, comma separated")
-    restore.add_argument("--network", default="main", help="kef: network for the Bitcoin accounts")
+    restore.add_argument("--network", default=str(Network.MAIN), help="kef: network for the Bitcoin accounts")
     restore.set_defaults(func=cmd_restore)
 
 
@@ -182,7 +183,7 @@ def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
     blob = _sd_card_entry(args, blob)
     print(f"Krux encrypted mnemonic: {inspect(blob).describe()}", file=sys.stderr)
     accounts = [
-        AccountSpec.parse(k.strip(), args.network if k.strip().startswith("btc") else "main")
+        AccountSpec.parse(k.strip(), args.network if k.strip().startswith("btc") else Network.MAIN)
         for k in args.accounts.split(",")
         if k.strip()
     ]

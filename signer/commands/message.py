@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from signer.commands._common import add_seed_args
+from signer.derivation import NETWORK_NAMES, Network
 from signer.errors import UsageError
 
 
@@ -49,7 +50,7 @@ def _message_args(parser: argparse.ArgumentParser, required: bool = True) -> Non
     group = parser.add_mutually_exclusive_group(required=required)
     group.add_argument("--message", metavar="TEXT")
     group.add_argument("--message-file", metavar="F", help="file holding the exact message bytes")
-    parser.add_argument("--network", choices=("main", "test", "signet", "regtest"), default="main")
+    parser.add_argument("--network", choices=NETWORK_NAMES, default=Network.MAIN.value)
 
 
 def _message(args: argparse.Namespace) -> bytes:
@@ -100,7 +101,7 @@ def _sign_qr(args: argparse.Namespace) -> int:
         request = parse(text)
     except TransportError as exc:
         raise UsageError(f"{args.qr}: {exc}") from None
-    network = None if args.network == "main" else args.network
+    network = None if args.network == Network.MAIN else args.network
     signed = sign_request(args, request, network=network, fmt=args.format or "electrum")
     print(json.dumps(signed.to_json()))
     return 0

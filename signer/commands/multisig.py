@@ -22,9 +22,9 @@ from signer.commands._common import (
     read_text_file,
     typed_again,
 )
+from signer.derivation import NETWORK_NAMES, Network
 from signer.errors import UsageError
-
-NETWORKS = ("main", "test", "signet", "regtest")
+from signer.transport.payload import PayloadKind
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reg.add_argument("file", help="wallet file (descriptor, Coldcard/Specter/Caravan/BSMS), or its QR texts")
     add_seed_args(reg)
     reg.add_argument(
-        "--network", choices=NETWORKS, help="network of this signer (default: the one the wallet's keys name)"
+        "--network",
+        choices=NETWORK_NAMES,
+        help="network of this signer (default: the one the wallet's keys name)",
     )
     reg.add_argument("--name", help="name to store it under (default: the file's, else 'M of N multisig')")
     reg.add_argument("--yes", action="store_true", help="do not ask: the policy was checked elsewhere")
@@ -43,7 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     lst = cmds.add_parser("list", help="registered multisig wallets of a seed")
     _add_stored_seed_args(lst)
-    lst.add_argument("--network", choices=NETWORKS, help="only the wallets of this network")
+    lst.add_argument("--network", choices=NETWORK_NAMES, help="only the wallets of this network")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(func=cmd_list)
 
@@ -81,7 +83,8 @@ def wallet_text(path: str) -> str:
         if not assembler.is_complete:
             raise UsageError(f"the QR texts do not make a complete message: {assembler.status.describe()}")
         payload = assembler.result
-        if payload.kind not in ("bytes", "text", "descriptor-text", "json"):
+        wallet_kinds = (PayloadKind.BYTES, PayloadKind.TEXT, PayloadKind.DESCRIPTOR_TEXT, PayloadKind.JSON)
+        if payload.kind not in wallet_kinds:
             raise UsageError(f"a {payload.kind} QR is not a multisig wallet; export it as descriptor text")
         return payload.text()
     return text
@@ -132,7 +135,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             rows.append({"name": record["name"], "error": str(exc)})
             texts.append(f"{record['name']}: cannot be read ({exc}); delete it and register it again")
             continue
-        if args.network and wallet.network_is_main != (args.network == "main"):
+        if args.network and wallet.network_is_main != (args.network == Network.MAIN):
             continue
         rows.append({**wallet.to_json(), "registered_by": ours.hex()})
         texts.append(f"{wallet.policy_summary(ours, args.network)}\n{wallet.descriptor}")

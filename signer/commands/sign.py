@@ -26,7 +26,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from signer.commands._common import add_seed_args, open_seed, read_bytes_file
+from signer.derivation import NETWORK_NAMES
 from signer.errors import UsageError
+from signer.transport.payload import PayloadKind
 
 if TYPE_CHECKING:
     from signer.chains.contract import Chain, Request
@@ -54,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_seed_args(parser)
     parser.add_argument(
         "--network",
-        choices=("main", "test", "signet", "regtest"),
+        choices=NETWORK_NAMES,
         help="Bitcoin network of this signer (default: as the PSBT's key paths and the seed's accounts say)",
     )
     parser.add_argument(
@@ -95,7 +97,7 @@ def read_request(path: str) -> Payload:
 
     raw = read_bytes_file(path)
     if raw.startswith(b"psbt\xff"):
-        return Payload("psbt", "plain", raw)
+        return Payload(PayloadKind.PSBT, "plain", raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -131,14 +133,14 @@ def read_request(path: str) -> Payload:
 
     compact = "".join(text.split())
     if not (compact.startswith("cHNidP") or compact.lower().startswith("70736274")):
-        as_text = Payload("text", "plain", text.strip().encode())  # as a QR code of it would read
+        as_text = Payload(PayloadKind.TEXT, "plain", text.strip().encode())  # as a QR code of it would read
         if registry.claiming(as_text)[1] is Claim.YES:  # text a registered chain knows for its own
             return as_text
         raise UsageError(
             f"{path} holds text that is neither a PSBT, QR texts nor an Ethereum request; to sign the "
             "text as an Ethereum message (personal_sign), pass --message"
         )
-    return Payload("psbt", "plain", decode_psbt_bytes(text))
+    return Payload(PayloadKind.PSBT, "plain", decode_psbt_bytes(text))
 
 
 def _is_qr_text(line: str) -> bool:

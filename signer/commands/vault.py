@@ -17,6 +17,7 @@ from signer.commands._common import (
     vault_password,
 )
 from signer.commands.seed import add_entropy_args
+from signer.derivation import Network
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "wallet (Trezor); needed when the shares could be either",
     )
     add.add_argument("--accounts", default="btc-84,eth", help="account kinds to show, comma separated")
-    add.add_argument("--network", default="main", help="network for the Bitcoin accounts")
+    add.add_argument("--network", default=str(Network.MAIN), help="network for the Bitcoin accounts")
     add.add_argument("--show-words", action="store_true", help="with --generate: print the new words")
     add.set_defaults(func=cmd_add)
 
@@ -116,7 +117,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from signer.netcheck import warn_if_online
 
     accounts = [
-        AccountSpec.parse(k.strip(), args.network if k.strip().startswith("btc") else "main")
+        AccountSpec.parse(k.strip(), args.network if k.strip().startswith("btc") else Network.MAIN)
         for k in args.accounts.split(",")
         if k.strip()
     ]
@@ -154,7 +155,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("the vault holds no seeds yet")
     for row in rows:
         accounts = ", ".join(
-            f"{a['kind']}#{a['index']}" + ("" if a["network"] == "main" else f"({a['network']})")
+            f"{a['kind']}#{a['index']}" + ("" if a["network"] == Network.MAIN else f"({a['network']})")
             for a in row["accounts"]
         )
         print(f"{row['label']:<20} {row['kind']:<7} {row['fingerprint']}  {accounts}")

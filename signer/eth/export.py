@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from signer.derivation import HARDENED
 from signer.eth.errors import EthError
 
 STANDARD_PATH = "m/44'/60'/0'"
@@ -34,7 +35,7 @@ def account_hdkey(seed: bytes) -> Any:
 
     root = _root(seed)
     parent = root.derive("m/44h/60h")
-    account = parent.derive([0x80000000])
+    account = parent.derive([HARDENED])
     return HDKey(
         key_data=account.key.get_public_key().sec(),
         chain_code=account.chain_code,

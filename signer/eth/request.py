@@ -29,7 +29,7 @@ from signer.eth.sign import (
 from signer.eth.tx import LEGACY, UnsignedTx, parse_unsigned_tx
 from signer.eth.typed_data import TypedData, parse_typed_data
 from signer.review import ReviewWarning, Severity
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 
 DATA_LEGACY_TX, DATA_TYPED_DATA, DATA_PERSONAL_MESSAGE, DATA_TYPED_TX = 1, 2, 3, 4
 ORIGIN = "airlock"
@@ -148,10 +148,10 @@ def raw_text_payload(text: str) -> Payload | None:
         except strict_json.JsonRejected as exc:  # JSON-looking text: say why, not "not a PSBT"
             raise UsageError(str(exc)) from None
         if isinstance(doc, dict) and "primaryType" in doc:
-            return Payload("json", "plain", s.encode())
+            return Payload(PayloadKind.JSON, "plain", s.encode())
         return None
     if s[:2].lower() == "0x" and len(s) > 2 and all(c in "0123456789abcdefABCDEF" for c in s[2:]):
-        return Payload("text", "plain", s.encode())
+        return Payload(PayloadKind.TEXT, "plain", s.encode())
     return None
 
 

@@ -10,22 +10,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from signer.derivation import MAX_UNHARDENED, NETWORK_NAMES, CoinType, Network, Purpose
 from signer.keys.errors import AccountError
-
-NETWORKS = ("main", "test", "signet", "regtest")
 
 # kind -> (purpose, script-type suffix or None, descriptor template, SLIP-132 version key or None)
 _BTC_KINDS: dict[str, tuple[int, int | None, str | None, str | None]] = {
-    "btc-44": (44, None, "pkh({})", None),
-    "btc-49": (49, None, "sh(wpkh({}))", "ypub"),
-    "btc-84": (84, None, "wpkh({})", "zpub"),
-    "btc-86": (86, None, "tr({})", None),
-    "btc-48-1": (48, 1, None, "Ypub"),
-    "btc-48-2": (48, 2, None, "Zpub"),
+    "btc-44": (Purpose.BIP44, None, "pkh({})", None),
+    "btc-49": (Purpose.BIP49, None, "sh(wpkh({}))", "ypub"),
+    "btc-84": (Purpose.BIP84, None, "wpkh({})", "zpub"),
+    "btc-86": (Purpose.BIP86, None, "tr({})", None),
+    "btc-48-1": (Purpose.BIP48, 1, None, "Ypub"),
+    "btc-48-2": (Purpose.BIP48, 2, None, "Zpub"),
 }
 ETH_KINDS = ("eth", "eth-ledger-live")
 KINDS = (*_BTC_KINDS, *ETH_KINDS)
-MAX_INDEX = 2**31 - 1
+MAX_INDEX = MAX_UNHARDENED
 
 
 @dataclass(frozen=True)
@@ -33,18 +32,19 @@ class AccountSpec:
     """Which account: ``kind`` (btc-84, eth, ...), ``network`` and account ``index``."""
 
     kind: str
-    network: str = "main"
+    network: str = Network.MAIN
     index: int = 0
 
     @classmethod
-    def parse(cls, kind: str, network: str = "main", index: int = 0) -> AccountSpec:
+    def parse(cls, kind: str, network: str = Network.MAIN, index: int = 0) -> AccountSpec:
         kind = kind.lower()
         if kind not in KINDS:
             raise AccountError(f"unknown account kind {kind!r}; choose one of {', '.join(KINDS)}")
-        network = {"mainnet": "main", "testnet": "test", "bitcoin": "main"}.get(network, network)
-        if network not in NETWORKS:
-            raise AccountError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
-        if kind in ETH_KINDS and network != "main":
+        aliases = {"mainnet": Network.MAIN, "testnet": Network.TEST, "bitcoin": Network.MAIN}
+        network = aliases.get(network, network)
+        if network not in NETWORK_NAMES:
+            raise AccountError(f"unknown network {network!r}; choose one of {', '.join(NETWORK_NAMES)}")
+        if kind in ETH_KINDS and network != Network.MAIN:
             raise AccountError("Ethereum accounts choose their chain when signing; use network 'main'")
         if not 0 <= index <= MAX_INDEX:
             raise AccountError(f"account index must be 0..{MAX_INDEX}, not {index}")
@@ -57,16 +57,16 @@ class AccountSpec:
     @property
     def coin_type(self) -> int:
         if not self.is_bitcoin:
-            return 60
-        return 0 if self.network == "main" else 1
+            return CoinType.ETHEREUM
+        return CoinType.of_network(self.network)
 
     @property
     def path(self) -> str:
         """The account-level derivation path (hardened steps written with h)."""
         if self.kind == "eth":
-            return "m/44h/60h/0h"
+            return f"m/{Purpose.BIP44}h/{CoinType.ETHEREUM}h/0h"
         if self.kind == "eth-ledger-live":
-            return f"m/44h/60h/{self.index}h"
+            return f"m/{Purpose.BIP44}h/{CoinType.ETHEREUM}h/{self.index}h"
         purpose, script, _, _ = _BTC_KINDS[self.kind]
         tail = f"/{script}h" if script is not None else ""
         return f"m/{purpose}h/{self.coin_type}h/{self.index}h{tail}"
@@ -76,10 +76,10 @@ class AccountSpec:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AccountSpec:
-        return cls.parse(str(data["kind"]), str(data.get("network", "main")), int(data.get("index", 0)))
+        return cls.parse(str(data["kind"]), str(data.get("network", Network.MAIN)), int(data.get("index", 0)))
 
     def __str__(self) -> str:
-        net = "" if self.network == "main" else f" ({self.network})"
+        net = "" if self.network == Network.MAIN else f" ({self.network})"
         return f"{self.kind} #{self.index}{net}"
 
 
@@ -235,7 +235,7 @@ class EthAccount:
 def derive_eth_account(seed: bytes, spec: AccountSpec) -> EthAccount:
     if spec.kind not in ETH_KINDS:
         raise AccountError(f"{spec.kind} is not an Ethereum account")
-    root = _root(seed, "main")
+    root = _root(seed, Network.MAIN)
     xpub = root.derive(spec.path).to_public().to_base58()
     return EthAccount(spec, root.my_fingerprint.hex(), xpub, root)
 

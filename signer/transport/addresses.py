@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from signer.derivation import Network, ScriptKind
 from signer.transport.errors import TransportError
 
 _ETH_ADDRESS = re.compile(r"0[xX][0-9a-fA-F]{40}")
@@ -20,12 +21,12 @@ BECH32_PREFIX = re.compile(r"(bc|tb|bcrt)1", re.IGNORECASE)
 
 # Base58 version byte -> (network, script type). Testnet, signet and regtest share prefixes.
 _BASE58_VERSIONS = {
-    0x00: ("main", "p2pkh"),
-    0x05: ("main", "p2sh"),
-    0x6F: ("test", "p2pkh"),
-    0xC4: ("test", "p2sh"),
+    0x00: (Network.MAIN, ScriptKind.P2PKH),
+    0x05: (Network.MAIN, ScriptKind.P2SH),
+    0x6F: (Network.TEST, ScriptKind.P2PKH),
+    0xC4: (Network.TEST, ScriptKind.P2SH),
 }
-_BECH32_NETWORKS = {"bc": "main", "tb": "test", "bcrt": "regtest"}
+_BECH32_NETWORKS = {"bc": Network.MAIN, "tb": Network.TEST, "bcrt": Network.REGTEST}
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def parse_bitcoin_address(text: str) -> BitcoinAddress:
             raise TransportError("not a valid Bitcoin address: bech32 checksum or format is wrong")
         if version == 1 and len(program) != 32:
             raise TransportError("not a valid Bitcoin address: taproot programs are 32 bytes")
-        script_type = {(0, 20): "p2wpkh", (0, 32): "p2wsh", (1, 32): "p2tr"}.get(
+        script_type = {(0, 20): ScriptKind.P2WPKH, (0, 32): ScriptKind.P2WSH, (1, 32): ScriptKind.P2TR}.get(
             (version, len(program)), f"witness-v{version}"
         )
         return BitcoinAddress(addr.lower(), _BECH32_NETWORKS[hrp], script_type)

@@ -38,7 +38,7 @@ from signer.errors import AirlockError
 from signer.transport import bbqr, bytewords, plain, seedqr, specter_parts
 from signer.transport.errors import ForeignPartError, MessageTooLarge, PartConflictError, TransportError
 from signer.transport.fountain import FountainPart
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 from signer.transport.ur import UR, URDecoder
 from signer.transport.urtypes import decode_ur
 
@@ -46,23 +46,24 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_FRAME_CHARS = 7089  # the largest QR symbol (version 40-L, numeric) holds 7089 characters
 
 # UR type -> payload kind. Types not listed travel as kind "cbor" (CBOR body, not interpreted).
-UR_KINDS = {
-    "crypto-psbt": "psbt",
-    "psbt": "psbt",
-    "bytes": "bytes",
-    "eth-sign-request": "eth-sign-request",
-    "eth-signature": "eth-signature",
-    "crypto-hdkey": "hdkey",
-    "hdkey": "hdkey",
-    "crypto-account": "account",
-    "account-descriptor": "account",
-    "crypto-output": "output-descriptor",
-    "output-descriptor": "output-descriptor",
-    "crypto-multi-accounts": "multi-accounts",
-    "crypto-seed": "seed",
-    "seed": "seed",
+UR_KINDS: dict[str, str] = {
+    "crypto-psbt": PayloadKind.PSBT,
+    "psbt": PayloadKind.PSBT,
+    "bytes": PayloadKind.BYTES,
+    "eth-sign-request": PayloadKind.ETH_SIGN_REQUEST,
+    "eth-signature": PayloadKind.ETH_SIGNATURE,
+    "crypto-hdkey": PayloadKind.HDKEY,
+    "hdkey": PayloadKind.HDKEY,
+    "crypto-account": PayloadKind.ACCOUNT,
+    "account-descriptor": PayloadKind.ACCOUNT,
+    "crypto-output": PayloadKind.OUTPUT_DESCRIPTOR,
+    "output-descriptor": PayloadKind.OUTPUT_DESCRIPTOR,
+    "crypto-multi-accounts": PayloadKind.MULTI_ACCOUNTS,
+    "crypto-seed": PayloadKind.SEED,
+    "seed": PayloadKind.SEED,
 }
-_KIND_NAMES = {"psbt": "PSBT"}  # how an error names a payload kind, where it is not the kind itself
+# how an error names a payload kind, where it is not the kind itself
+_KIND_NAMES: dict[str, str] = {PayloadKind.PSBT: "PSBT"}
 _PARTS_NAMES = {"bbqr": "this BBQr", "specter": "these pMofN parts"}
 _UR_INNER_BYTES = frozenset({"crypto-psbt", "psbt", "bytes"})  # payload data is the inner byte string
 
@@ -407,7 +408,7 @@ def _recognise_text(text: str) -> Payload | None:
     """A Standard SeedQR or a plain text format; None if it is neither (TransportError if it breaks one)."""
     if len(text) in (48, 96) and text.isascii() and text.isdigit():
         seed = seedqr.decode(text)
-        return Payload("seed", "seedqr", seed.entropy, obj=seed)
+        return Payload(PayloadKind.SEED, "seedqr", seed.entropy, obj=seed)
     return plain.recognise(text)
 
 
@@ -419,7 +420,7 @@ def _recognise_single(frame: _Frame) -> Payload | None:
             return payload
     if frame.raw is not None and _could_be_compact_seedqr(frame.raw):
         seed = seedqr.decode(frame.raw)
-        return Payload("seed", "seedqr", seed.entropy, obj=seed)
+        return Payload(PayloadKind.SEED, "seedqr", seed.entropy, obj=seed)
     return None
 
 
@@ -459,15 +460,15 @@ def _payload_from_ur(ur: UR, max_bytes: int) -> Payload:
     ur_type, cbor = ur.type, ur.cbor
     if len(cbor) > max_bytes:
         raise TransportError(f"message too large: a UR of {len(cbor)} bytes, the limit is {max_bytes}")
-    kind = UR_KINDS.get(ur_type, "cbor")
-    obj = decode_ur(ur) if kind != "cbor" else None
+    kind = UR_KINDS.get(ur_type, PayloadKind.CBOR)
+    obj = decode_ur(ur) if kind != PayloadKind.CBOR else None
     data = cbor
     if ur_type in _UR_INNER_BYTES:
         inner = getattr(obj, "data", None)
         if not isinstance(inner, bytes):
             raise TransportError(f"ur:{ur_type} does not hold a byte string")
         data = inner
-        if kind == "psbt" and not data.startswith(plain.PSBT_MAGIC):
+        if kind == PayloadKind.PSBT and not data.startswith(plain.PSBT_MAGIC):
             raise TransportError(f"ur:{ur_type} does not hold a PSBT (magic bytes missing)")
     return Payload(kind, "ur", data, ur_type=ur_type, obj=obj)
 
@@ -482,14 +483,14 @@ def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
                 raise TransportError("BBQr PSBT is neither binary nor valid base64") from None
         if not data.startswith(plain.PSBT_MAGIC):
             raise TransportError("BBQr file of type P does not hold a PSBT (magic bytes missing)")
-        return Payload("psbt", "bbqr", data, bbqr_type=file_type)
+        return Payload(PayloadKind.PSBT, "bbqr", data, bbqr_type=file_type)
     if file_type == "T":
         stripped = data.strip()
         if stripped and len(stripped) % 2 == 0 and all(c in b"0123456789abcdefABCDEF" for c in stripped):
             data = bytes.fromhex(stripped.decode("ascii"))  # hex text of a transaction
         if not plain.is_transaction(data):
             raise TransportError("BBQr file of type T does not hold a Bitcoin transaction")
-        return Payload("bitcoin-tx", "bbqr", data, bbqr_type=file_type)
+        return Payload(PayloadKind.BITCOIN_TX, "bbqr", data, bbqr_type=file_type)
     if file_type in ("J", "U"):
         try:
             text = data.decode("utf-8")
@@ -500,11 +501,11 @@ def _payload_from_bbqr(message: bbqr.BBQrMessage) -> Payload:
                 strict_json.loads(text, what="the BBQr JSON file", max_bytes=DEFAULT_MAX_BYTES)
             except strict_json.JsonRejected as exc:
                 raise TransportError(str(exc)) from None
-        kind = plain.classify_text(text) or ("json" if file_type == "J" else "text")
+        kind = plain.classify_text(text) or (PayloadKind.JSON if file_type == "J" else PayloadKind.TEXT)
         return Payload(kind, "bbqr", data, bbqr_type=file_type, obj=text)
     if file_type == "C":
-        return Payload("cbor", "bbqr", data, bbqr_type=file_type)
-    return Payload("binary", "bbqr", data, bbqr_type=file_type)
+        return Payload(PayloadKind.CBOR, "bbqr", data, bbqr_type=file_type)
+    return Payload(PayloadKind.BINARY, "bbqr", data, bbqr_type=file_type)
 
 
 def _payload_from_specter(text: str) -> Payload:
@@ -517,11 +518,11 @@ def _payload_from_specter(text: str) -> Payload:
             raw = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
             raise TransportError("pMofN PSBT is not valid base64; scan it again") from None
-        return Payload("psbt", "specter", raw)
+        return Payload(PayloadKind.PSBT, "specter", raw)
     payload = _recognise_text(body)
     if payload is not None:
         return replace(payload, format="specter")
-    return Payload("text", "specter", body.encode(), obj=body)
+    return Payload(PayloadKind.TEXT, "specter", body.encode(), obj=body)
 
 
 

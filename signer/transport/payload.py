@@ -17,38 +17,40 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from signer.transport.errors import TransportError
 
 # specter: Specter's pMofN animated parts; base43: Electrum's PSBT / transaction QR
 FORMATS = frozenset({"ur", "bbqr", "specter", "seedqr", "plain", "base43"})
 
-KINDS = frozenset(
-    {
-        "psbt",  # BIP-174/370 PSBT bytes
-        "bitcoin-tx",  # raw (network-serialised) Bitcoin transaction
-        "eth-sign-request",  # ERC-4527 request (CBOR body)
-        "eth-signature",  # ERC-4527 signature (CBOR body)
-        "hdkey",  # crypto-hdkey / hdkey
-        "account",  # crypto-account / account-descriptor
-        "multi-accounts",  # crypto-multi-accounts (Keystone)
-        "output-descriptor",  # crypto-output / output-descriptor
-        "seed",  # SeedQR entropy or crypto-seed: SECRET
-        "bytes",  # ur:bytes
-        "cbor",  # a UR type or BBQr file we carry but do not interpret
-        "bitcoin-address",
-        "bip21",
-        "eth-address",
-        "eip681",
-        "btc-sign-message",  # SeedSigner/Sparrow "signmessage <path> ascii:<message>" (signmessage.py)
-        "descriptor-text",  # xpub, descriptor, or multisig wallet file text (btc layer parses it)
-        "json",
-        "text",
-        "binary",
-    }
-)
+class PayloadKind(StrEnum):
+    """What a scanned payload is; the value is the kind's name in the CLI's JSON and in errors."""
 
-SECRET_KINDS = frozenset({"seed"})
+    PSBT = "psbt"  # BIP-174/370 PSBT bytes
+    BITCOIN_TX = "bitcoin-tx"  # raw (network-serialised) Bitcoin transaction
+    ETH_SIGN_REQUEST = "eth-sign-request"  # ERC-4527 request (CBOR body)
+    ETH_SIGNATURE = "eth-signature"  # ERC-4527 signature (CBOR body)
+    HDKEY = "hdkey"  # crypto-hdkey / hdkey
+    ACCOUNT = "account"  # crypto-account / account-descriptor
+    MULTI_ACCOUNTS = "multi-accounts"  # crypto-multi-accounts (Keystone)
+    OUTPUT_DESCRIPTOR = "output-descriptor"  # crypto-output / output-descriptor
+    SEED = "seed"  # SeedQR entropy or crypto-seed: SECRET
+    BYTES = "bytes"  # ur:bytes
+    CBOR = "cbor"  # a UR type or BBQr file we carry but do not interpret
+    BITCOIN_ADDRESS = "bitcoin-address"
+    BIP21 = "bip21"
+    ETH_ADDRESS = "eth-address"
+    EIP681 = "eip681"
+    BTC_SIGN_MESSAGE = "btc-sign-message"  # SeedSigner/Sparrow "signmessage <path> ascii:<message>"
+    DESCRIPTOR_TEXT = "descriptor-text"  # xpub, descriptor, or multisig wallet file text (btc parses it)
+    JSON = "json"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+KINDS = frozenset(PayloadKind)
+SECRET_KINDS = frozenset({PayloadKind.SEED})
 
 
 @dataclass(frozen=True, repr=False)
@@ -79,7 +81,7 @@ class Payload:
             return self.bbqr_type
         if self.format == "seedqr":
             return "compact" if getattr(self.obj, "compact", False) else "standard"
-        if self.kind == "seed":
+        if self.kind == PayloadKind.SEED:
             return "mnemonic"  # words as text
         return self.kind
 
@@ -97,4 +99,4 @@ class Payload:
             if value
         )
         content = "content hidden" if self.is_secret else f"{len(self.data)} bytes"
-        return f"Payload(kind={self.kind!r}, format={self.format!r}{extra}, {content})"
+        return f"Payload(kind={str(self.kind)!r}, format={self.format!r}{extra}, {content})"

@@ -35,7 +35,7 @@ from signer.transport.bip21 import BIP21, is_bip21, parse_bip21
 from signer.transport.eip681 import EIP681, is_eip681, parse_eip681, parse_eip681_number
 from signer.transport.errors import TransportError
 from signer.transport.key_text import EXTENDED_PUBKEY, check_key_text
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 
 __all__ = [  # the address and URI parsers live in their own modules; these names stay importable here
     "BIP21",
@@ -119,10 +119,10 @@ def classify_text(text: str) -> str | None:
         except strict_json.JsonRejected:
             doc = None
         if isinstance(doc, dict | list):
-            kind = "descriptor-text" if _json_mentions_keys(doc) else "json"
+            kind = PayloadKind.DESCRIPTOR_TEXT if _json_mentions_keys(doc) else PayloadKind.JSON
     if kind is None and (_DESCRIPTOR.search(stripped) or EXTENDED_PUBKEY.search(stripped)):
-        kind = "descriptor-text"
-    if kind == "descriptor-text":
+        kind = PayloadKind.DESCRIPTOR_TEXT
+    if kind == PayloadKind.DESCRIPTOR_TEXT:
         check_key_text(stripped)
     return kind
 
@@ -187,7 +187,7 @@ def recognise(content: str | bytes) -> Payload | None:
             raise TransportError("base64 PSBT is not valid base64") from None
         if not raw.startswith(PSBT_MAGIC):  # pragma: no cover - implied by the base64 prefix
             raise TransportError("base64 text does not start with the PSBT magic")
-        return Payload("psbt", "plain", raw)
+        return Payload(PayloadKind.PSBT, "plain", raw)
 
     if _HEX.fullmatch(text):
         if len(text) % 2:
@@ -196,34 +196,34 @@ def recognise(content: str | bytes) -> Payload | None:
             return None
         raw = bytes.fromhex(text)
         if raw.startswith(PSBT_MAGIC):
-            return Payload("psbt", "plain", raw)
+            return Payload(PayloadKind.PSBT, "plain", raw)
         if len(raw) >= 60 and is_transaction(raw):
-            return Payload("bitcoin-tx", "plain", raw)
+            return Payload(PayloadKind.BITCOIN_TX, "plain", raw)
         return None
 
     if text.startswith("signmessage") and signmessage.is_sign_message(text):
-        return Payload("btc-sign-message", "plain", text.encode(), obj=signmessage.parse(text))
+        return Payload(PayloadKind.BTC_SIGN_MESSAGE, "plain", text.encode(), obj=signmessage.parse(text))
 
     if is_bip21(text):
         uri = parse_bip21(text)
-        return Payload("bip21", "plain", text.encode(), obj=uri)
+        return Payload(PayloadKind.BIP21, "plain", text.encode(), obj=uri)
     if is_eip681(text):
         request = parse_eip681(text)
-        return Payload("eip681", "plain", text.encode(), obj=request)
+        return Payload(PayloadKind.EIP681, "plain", text.encode(), obj=request)
     if lowered.startswith("0x") and len(text) == 42:
         address = parse_eth_address(text)
-        return Payload("eth-address", "plain", address.address.encode(), obj=address)
+        return Payload(PayloadKind.ETH_ADDRESS, "plain", address.address.encode(), obj=address)
 
     if looks_like_bitcoin_address(text):
         btc = parse_bitcoin_address(text)
-        return Payload("bitcoin-address", "plain", btc.address.encode(), obj=btc)
+        return Payload(PayloadKind.BITCOIN_ADDRESS, "plain", btc.address.encode(), obj=btc)
 
     if len(text) >= _MIN_BASE43_CHARS and base43.is_base43(text):
         raw = base43.decode(text)
         if raw.startswith(PSBT_MAGIC):
-            return Payload("psbt", "base43", raw)
+            return Payload(PayloadKind.PSBT, "base43", raw)
         if is_transaction(raw):
-            return Payload("bitcoin-tx", "base43", raw)
+            return Payload(PayloadKind.BITCOIN_TX, "base43", raw)
         return None
 
     kind = classify_text(text)
@@ -231,5 +231,5 @@ def recognise(content: str | bytes) -> Payload | None:
         return Payload(kind, "plain", text.encode(), obj=text)
     if mnemonic_text.looks_like_mnemonic(text):
         words = mnemonic_text.decode(text)
-        return Payload("seed", "plain", words.entropy, obj=words)
+        return Payload(PayloadKind.SEED, "plain", words.entropy, obj=words)
     return None

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from signer.transport.errors import TransportError
-from signer.transport.payload import Payload
+from signer.transport.payload import Payload, PayloadKind
 
 KEYWORD = "signmessage"
 ENCODINGS = ("ascii",)
@@ -68,6 +68,10 @@ def parse(text: str) -> SignMessageRequest:
     return SignMessageRequest(path, encoding, data)
 
 
+# a request may also come inside ur:bytes or a text file
+_TEXT_KINDS = (PayloadKind.BYTES, PayloadKind.TEXT, PayloadKind.BINARY)
+
+
 def from_payload(payload: Payload) -> Payload | None:
     """The request as a ``btc-sign-message`` payload when ``payload`` carries one, else None.
 
@@ -75,9 +79,9 @@ def from_payload(payload: Payload) -> Payload | None:
     travelled inside ``ur:bytes`` or a BBQr text file (as some wallets send long messages).
     TransportError when it claims to be a request but breaks the grammar.
     """
-    if payload.kind == "btc-sign-message":
+    if payload.kind == PayloadKind.BTC_SIGN_MESSAGE:
         return payload
-    if payload.kind not in ("bytes", "text", "binary") or not payload.data.startswith(KEYWORD.encode()):
+    if payload.kind not in _TEXT_KINDS or not payload.data.startswith(KEYWORD.encode()):
         return None
     try:
         text = payload.data.decode("utf-8").strip()

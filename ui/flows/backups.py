@@ -17,6 +17,7 @@ from signer.keys.backup import export_backup as seal
 from signer.keys.errors import MnemonicError
 from signer.keys.seed import Bip39Seed
 from signer.keys.slip39 import SplitPlan
+from signer.review import Severity
 from ui import cards, exports
 from ui.events import Input, Key, Kind
 from ui.flows import krux, vault
@@ -77,7 +78,7 @@ def split_start(session: Session, entry: SeedEntry) -> Menu | Message:
             "words. A Trezor would make a different wallet from them, so restore them with Airlock."
         )
         return Message(
-            "SLIP-39 of words", body, severity="warn", buttons=[("Continue", lambda: Replace(plans))]
+            "SLIP-39 of words", body, severity=Severity.WARN, buttons=[("Continue", lambda: Replace(plans))]
         )
     return plans
 
@@ -277,7 +278,7 @@ class ShareList(Menu):
                 f"{len(missing)} share(s) were neither shown nor printed. Leave anyway? Those shares are "
                 "gone once you leave; make a new split if you need them."
             )
-            return Push(confirm("Shares left", body, self._leave, yes_label="Leave", severity="warn"))
+            return Push(confirm("Shares left", body, self._leave, yes_label="Leave", severity=Severity.WARN))
         return self._leave()
 
     def _leave(self) -> Action:

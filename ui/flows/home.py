@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from signer import netcheck
+from signer.review import Severity
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.menu import Menu, MenuItem
 from ui.screens.message import Message, confirm
@@ -53,7 +54,7 @@ def show_network_banner(menu: Menu, session: Session) -> None:
     hardware is only present; none on an air-gapped device."""
     found = netcheck.exposure(session.interfaces)
     menu.banner = found.banner if found is not None else None
-    menu.banner_severity = found.severity if found is not None else "danger"
+    menu.banner_severity = found.severity if found is not None else Severity.DANGER
 
 
 def _names(names: tuple[str, ...]) -> str:

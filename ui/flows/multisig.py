@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
+from signer.review import Severity
 from ui import exports, text, theme
 from ui.flows.export import AddressList, qr_screen
 from ui.screen import Action, Home, Pop, Push, Replace, pushes
@@ -269,4 +270,4 @@ def delete(session: Session, entry: SeedEntry, name: str) -> Message:
         f"Delete {name} from {entry.label}? Its coins stay where they are, but this seed cannot sign "
         "for it or check its change until you register its wallet file again."
     )
-    return confirm("Delete wallet", body, yes, yes_label="Delete", severity="danger")
+    return confirm("Delete wallet", body, yes, yes_label="Delete", severity=Severity.DANGER)

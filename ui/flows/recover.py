@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from signer.errors import AirlockError
 from signer.keys.passwords import MAX_LENGTH
 from signer.keys.vault_recovery import previous_usable, reopen_previous
+from signer.review import Severity
 from ui.flows import seeds, vault
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.keyboard import Keyboard
@@ -46,7 +47,7 @@ def damaged(session: Session, state: VaultState) -> Message:
     return Message(
         title,
         body,
-        severity="danger",
+        severity=Severity.DANGER,
         back=False,
         buttons=[("Options", lambda: Push(damaged_options(session)))],
     )

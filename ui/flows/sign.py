@@ -18,6 +18,7 @@ from signer.chains.choice import Ask, NotLoaded, Reviewed, SigningSeed, choose_s
 from signer.chains.contract import Chain, Claim, Context, Edit, Offer, Request, SeedChoice, Signed
 from signer.errors import AirlockError
 from signer.keys.errors import VaultError
+from signer.review import Severity
 from signer.transport.errors import TransportError
 from ui import exports, text
 from ui.flows import multisig
@@ -304,7 +305,7 @@ def address_check(session: Session, payload: Payload) -> Action:
         body = "\n".join([text.chunked(result.query.address), *result.lines()])
         if result.found:
             return Replace(info(result.title, body))
-        return Replace(Message(result.title, body, severity="warn"))
+        return Replace(Message(result.title, body, severity=Severity.WARN))
 
     return Replace(
         Working(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from ui import text, theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, RecordingDraw, Redraw, Replace, Screen
@@ -29,7 +30,7 @@ class CameraCapture(Screen):
         self.error: str | None = None
 
     def content(self) -> Content:
-        warnings = [("danger", self.error)] if self.error else []
+        warnings = [(Severity.DANGER, self.error)] if self.error else []
         return Content(
             self.title,
             lines=["PRESS to capture" if self.frame is not None else "no camera image"],

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from ui import text, theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer, footer_top
@@ -159,7 +160,7 @@ class Keyboard(Screen):
         lines = [shown]
         if self.status:
             lines.append(self.status(self.value))
-        warnings = [("danger", self.error)] if self.error else []
+        warnings = [(Severity.DANGER, self.error)] if self.error else []
         return Content(
             self.title,
             lines=lines,

@@ -14,6 +14,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from ui import text, theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer, footer_top
@@ -41,7 +42,7 @@ class Menu(Screen):
         *,
         header: list[str] | None = None,
         banner: str | None = None,
-        banner_severity: str = "danger",
+        banner_severity: str = Severity.DANGER,
         rebuild: Callable[[Menu], None] | None = None,
     ) -> None:
         self.title = title
@@ -124,7 +125,7 @@ class Menu(Screen):
         if self.banner:
             height, line_h = self.banner_height(), text.line_height(theme.SMALL)
             draw.rectangle((0, y, theme.WIDTH, y + height), fill=theme.SEVERITY[self.banner_severity])
-            ink = theme.FG if self.banner_severity == "danger" else theme.BG  # dark text on amber
+            ink = theme.FG if self.banner_severity == Severity.DANGER else theme.BG  # dark text on amber
             for i, line in enumerate(self.banner_lines()):
                 centre = y + BANNER_H / 2 + i * line_h
                 draw.text(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from ui import text, theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer, footer_top
@@ -37,7 +38,7 @@ class Message(Screen):
         self.title = title
         self.body = body
         self.severity = severity
-        if severity in ("warn", "danger"):
+        if severity in (Severity.WARN, Severity.DANGER):
             self.title_colour = severity_colour(severity)
         self.buttons: list[Button] = buttons if buttons is not None else [("OK", lambda: Pop(None))]
         self.back = back
@@ -67,7 +68,7 @@ class Message(Screen):
 
     # -- behaviour --------------------------------------------------------------------------
     def content(self) -> Content:
-        warnings = [(self.severity, self.body)] if self.severity in ("warn", "danger") else []
+        warnings = [(self.severity, self.body)] if self.severity in (Severity.WARN, Severity.DANGER) else []
         return Content(
             self.title,
             lines=list(self._lines),
@@ -157,7 +158,7 @@ def draw_buttons(draw: ImageDraw.ImageDraw, labels: list[str], selected: int, y:
 
 def error(title: str, message: str, then: Callable[[], Action | None] | None = None) -> Message:
     """A danger-coloured message; OK runs ``then`` (default: back)."""
-    return Message(title, message, severity="danger", buttons=[("OK", then or (lambda: Pop(None)))])
+    return Message(title, message, severity=Severity.DANGER, buttons=[("OK", then or (lambda: Pop(None)))])
 
 
 def info(title: str, message: str, then: Callable[[], Action | None] | None = None) -> Message:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from ui import text, theme
 from ui.events import Input, Key, Kind
 from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer, footer_top
@@ -106,7 +107,7 @@ class Checklist(Screen):
 
     def content(self) -> Content:
         items = [f"[{'x' if i in self.checked else ' '}] {label}" for i, label in enumerate(self.labels)]
-        warnings = [("warn", self.error)] if self.error else []
+        warnings = [(Severity.WARN, self.error)] if self.error else []
         return Content(
             self.title,
             lines=list(self.header),

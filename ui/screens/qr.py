@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from signer.transport.errors import TransportError
 from ui import text, theme
 from ui.events import Input, Key, Kind
@@ -80,7 +81,7 @@ class QrDisplay(Screen):
     # -- behaviour --------------------------------------------------------------------------
     def content(self) -> Content:
         texts = list(self.frames.texts) if self.frames is not None else []
-        warnings = [("danger", self.error)] if self.error else []
+        warnings = [(Severity.DANGER, self.error)] if self.error else []
         return Content(
             self.title,
             lines=[self.caption, self.status_line()],

@@ -171,8 +171,9 @@ class ReviewScreen(Screen):
         return not self.model.refusals
 
     def content(self) -> Content:
-        warnings = [("danger", f"cannot sign: {r.message}") for r in self.model.refusals]
-        warnings += [(str(w.severity), w.message) for w in self.model.sorted_warnings()]
+        refused = [f"cannot sign: {r.message}" for r in self.model.refusals]
+        warnings: list[tuple[str, str]] = [(Severity.DANGER, message) for message in refused]
+        warnings += [(w.severity, w.message) for w in self.model.sorted_warnings()]
         return Content(
             self.title,
             lines=[line.text for page in self.pages for line in page],

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
+from signer.review import Severity
 from signer.transport.errors import TransportError
 from signer.transport.plain import NOT_A_REQUEST
 from ui import text, theme
@@ -84,7 +85,7 @@ class ScanScreen(Screen):
         return "Reading..."
 
     def content(self) -> Content:
-        warnings = [("danger", self.error)] if self.error else []
+        warnings = [(Severity.DANGER, self.error)] if self.error else []
         return Content(
             self.title,
             lines=[self.progress_text()],

@@ -17,6 +17,7 @@ import re
 
 from signer.btc.errors import DescriptorError
 from signer.btc.multisig import MultisigWallet, descriptor_checksum, parse_descriptor
+from signer.derivation import Network
 
 VERSION = "BSMS 1.0"
 NO_RESTRICTIONS = "no path restrictions"
@@ -58,7 +59,7 @@ def parse_bsms(text: str, name: str | None = None) -> MultisigWallet:
             f"BSMS path restrictions {lines[2]!r} need a descriptor template (keys ending in /**)"
         )
     wallet = parse_descriptor(descriptor, name)
-    networks = ("main",) if wallet.network_is_main else ("test", "regtest")
+    networks = (Network.MAIN,) if wallet.network_is_main else (Network.TEST, Network.REGTEST)
     expected = [wallet.address(0, 0, net) for net in networks]
     if not any(_same_address(first_address, a) for a in expected):
         raise DescriptorError(

@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from signer.derivation import HARDENED, CoinType
 from signer.transport.errors import TransportError
 from signer.transport.urtypes import _fields as f
 from signer.transport.urtypes._base import RegistryType
-
-HARDENED = 0x80000000
 
 
 # -- keypath ------------------------------------------------------------------------------------
@@ -221,8 +220,9 @@ def _check_bool(value: Any, what: str) -> None:
 
 
 # -- coin info ----------------------------------------------------------------------------------
-COIN_BTC = 0
-COIN_ETH = 60
+# crypto-coininfo's "type" is the SLIP-44 coin type (a plain int: the CBOR fields check type(v) is int)
+COIN_BTC = CoinType.BITCOIN.value
+COIN_ETH = CoinType.ETHEREUM.value
 NETWORK_MAINNET = 0
 NETWORK_TESTNET = 1
 

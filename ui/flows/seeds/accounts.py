@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from signer.derivation import Network
 from signer.errors import AirlockError
 from signer.keys.accounts import ETH_KINDS, AccountSpec
 from ui.flows import export
@@ -102,7 +103,7 @@ def add_account(session: Session, entry: SeedEntry) -> Menu:
 def _account_network(session: Session, entry: SeedEntry, kind: str) -> Action:
     networks = session.setting("networks")
     if kind in ETH_KINDS or len(networks) == 1:
-        network = "main" if kind in ETH_KINDS else networks[0]
+        network = Network.MAIN if kind in ETH_KINDS else networks[0]
         return Replace(_account_index(session, entry, kind, network))
     items = [MenuItem(n, replaces(_account_index, session, entry, kind, n)) for n in networks]
     return Replace(Menu("Network", items))

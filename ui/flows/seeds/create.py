@@ -10,6 +10,7 @@ from signer.keys.dice import DiceMethod
 from signer.keys.entropy import MIN_ROLLS, camera_entropy, dice_entropy_bits, parse_dice
 from signer.keys.errors import EntropyError
 from signer.keys.seed import Bip39Seed
+from signer.review import Severity
 from ui.flows.seeds.keep import finish_seed
 from ui.screen import Action, Push, Replace, pushes
 from ui.screens.camera import CameraCapture
@@ -110,7 +111,7 @@ def weak_dice(
     return Message(
         "Rolls look wrong",
         f"{found[:1].upper()}{found[1:]}. {advice}",
-        severity="danger" if method is DiceMethod.DICE_ONLY else "warn",
+        severity=Severity.DANGER if method is DiceMethod.DICE_ONLY else Severity.WARN,
         back=False,
         secret=True,
         buttons=[

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from signer.keys.seed import material_from_json
+from signer.review import Severity
 from ui import theme
 from ui.flows import backups, export, multisig
 from ui.flows.common import describe_kind, password_again
@@ -150,4 +151,4 @@ def delete(session: Session, entry: SeedEntry) -> Message:
         f"Delete {entry.label} ({entry.fingerprint}) from the vault? Without a backup of its words or "
         "shares its funds are lost. You will type the label to confirm."
     )
-    return confirm("Delete seed", body, ask, yes_label="Delete", severity="danger")
+    return confirm("Delete seed", body, ask, yes_label="Delete", severity=Severity.DANGER)

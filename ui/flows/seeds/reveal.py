@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from signer.keys import reveal
 from signer.keys.errors import NothingToShow
+from signer.review import Severity
 from ui import theme
 from ui.flows import backups
 from ui.flows.common import password_again
@@ -85,7 +86,7 @@ def _show_secret(
         Message(
             f"Show {what}",
             body,
-            severity="warn",
+            severity=Severity.WARN,
             buttons=[("Continue", lambda: Replace(password_again(session, screen)))],
         )
     )

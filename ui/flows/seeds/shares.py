@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from signer.errors import AirlockError
 from signer.keys import slip39
 from signer.keys.errors import MnemonicError
+from signer.review import Severity
 from ui.flows.seeds.keep import finish_seed
 from ui.screen import Action, Home, Push, Replace
 from ui.screens.menu import Menu, MenuItem
@@ -74,7 +75,7 @@ class Slip39Import:
                 Message(
                     "Share not accepted",
                     str(exc),
-                    severity="danger",
+                    severity=Severity.DANGER,
                     back=False,
                     buttons=[("Try again", lambda: Replace(retry()))],
                 )

@@ -10,6 +10,7 @@ from signer.keys import bip39
 from signer.keys.errors import MnemonicError
 from signer.keys.secret import SecretBytes
 from signer.keys.seed import Bip39Seed
+from signer.review import Severity
 from ui.flows.seeds.keep import finish_seed
 from ui.screen import Action, Pop, Push, Redraw, Replace, pushes
 from ui.screens.menu import Menu, MenuItem
@@ -46,7 +47,7 @@ def check_words(session: Session, words: list[str], temporary: bool) -> Action:
         problem = Message(
             "Words not valid",
             str(exc),
-            severity="danger",
+            severity=Severity.DANGER,
             back=False,
             buttons=[
                 ("Edit words", lambda: Replace(WordEditor(session, words, temporary))),
