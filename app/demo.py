@@ -13,6 +13,7 @@ The demo seed is the public test mnemonic "abandon ... about": never put funds o
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -20,7 +21,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from embit.psbt import PSBT
+
+from app.device import run_device
+from app.person import Driver, FrameCamera, collect_qr, decode_frames, demo_psbt, qr_images
+from hardware.errors import BackendUnavailable
+from signer import netcheck
 from signer.derivation import HARDENED
+from signer.keys.accounts import AccountSpec
+from signer.keys.seed import Bip39Seed
+from signer.keys.vault import Vault
+from ui.capture import capture
+from ui.device import build_app
+from ui.events import Key
+from ui.session import Session
 
 DEMO_MNEMONIC = " ".join(["abandon"] * 11 + ["about"])
 DEMO_LABEL = "DEMO (never fund)"
@@ -31,11 +45,6 @@ EMULATOR_FRAMES_LOOP = True  # the emulator's camera plays the PSBT to every Sca
 
 def prepare(out: Path) -> tuple[Path, list[Any]]:
     """A fresh demo-out/ with a vault holding the demo seed, and the camera frames of a PSBT for it."""
-    from app.person import demo_psbt, qr_images
-    from signer.keys.accounts import AccountSpec
-    from signer.keys.seed import Bip39Seed
-    from signer.keys.vault import Vault
-
     shutil.rmtree(out, ignore_errors=True)
     (out / "screens").mkdir(parents=True)
     vault_path = out / "demo.airlock"
@@ -64,8 +73,6 @@ class Recorder:
         self.last: tuple[int, str] | None = None
 
     def __call__(self, app: Any, session: Any) -> None:
-        from ui.capture import capture
-
         content = app.content()
         key = (id(app.screen), content.title)  # one picture per screen, not per cursor move
         if key == self.last:
@@ -80,12 +87,6 @@ class Recorder:
 
 
 def tour(out: Path) -> int:
-    from app.person import Driver, FrameCamera, collect_qr, decode_frames
-    from signer import netcheck
-    from ui.device import build_app
-    from ui.events import Key
-    from ui.session import Session
-
     vault_path, psbt_frames = prepare(out)
     camera = FrameCamera()
     session = Session(vault_path, camera=camera, capture_allowed=True, interfaces=netcheck.interfaces())
@@ -153,9 +154,6 @@ def tour(out: Path) -> int:
 
 
 def print_signed(psbt: bytes) -> None:
-    import base64
-
-    from embit.psbt import PSBT
 
     parsed = PSBT.parse(psbt)
     for i, inp in enumerate(parsed.inputs):
@@ -167,8 +165,6 @@ def print_signed(psbt: bytes) -> None:
 
 
 def emulator(out: Path) -> int:
-    from app.device import run_device
-
     vault_path, _ = prepare(out)
     print("Airlock emulator with the DEMO seed (never fund it).")
     print(f"  vault password: {DEMO_PASSWORD!r}")
@@ -199,7 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.tour or not has_desktop():
         return tour(args.out)
-    from hardware.errors import BackendUnavailable
 
     try:
         return emulator(args.out)

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from app.wiring import Runner, camera_reader, open_devices, printer_writer
 from hardware.errors import BackendUnavailable
+from hardware.platform import detect
+from signer import netcheck
+from signer.errors import AirlockError
+from ui.device import build_app
+from ui.session import Session
 
 DEFAULT_VAULT = Path(os.environ.get("AIRLOCK_VAULT", Path.home() / ".airlock" / "vault.airlock"))
 NO_SCREEN_ADVICE = (
@@ -36,13 +42,6 @@ def run_device(
 ) -> int:
     """Run the device app until its window closes (or its script ends). A device that cannot show
     anything fails at once with one line saying what is missing: it never runs unseen."""
-    from app.wiring import Runner, camera_reader, open_devices, printer_writer
-    from hardware.platform import detect
-    from signer import netcheck
-    from signer.errors import AirlockError
-    from ui.device import build_app
-    from ui.session import Session
-
     platform = detect(dict(overrides))
     if platform.no_screen:
         raise BackendUnavailable(

@@ -1,7 +1,8 @@
 """The ``airlock`` command: the signer's commands plus ``airlock device``, which runs the device app.
 
 ``signer.cli`` holds every offline command and must not import ``ui`` or ``hardware``; this module
-adds the one command that needs them.
+adds the one command that needs them, and imports the device app when that command runs (every other
+command, and ``airlock --help``, starts without the UI and the drivers).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 from signer.cli import build_parser, run
+from signer.commands._common import read_text_file
+from signer.errors import AirlockError
 
 
 def register_device(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,8 +53,6 @@ def cmd_device(args: argparse.Namespace) -> int:
     overrides = {k: v for k in ("display", "input", "camera", "printer") if (v := getattr(args, k))}
     script = None
     if args.script:
-        from signer.commands._common import read_text_file
-
         script = [line.strip() for line in read_text_file(str(args.script)).splitlines() if line.strip()]
     # What each option implies, unless chosen otherwise: --emulator the window (played by a --script
     # when there is one), --script and --capture-dir the headless display, --frames the frames camera.
@@ -67,8 +68,6 @@ def cmd_device(args: argparse.Namespace) -> int:
     if args.frames:
         overrides.setdefault("camera", "frames")
     from hardware.errors import HardwareError
-    from signer.errors import AirlockError
-
     try:
         return run_device(
             args.vault,

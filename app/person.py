@@ -11,12 +11,21 @@ import string
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from embit.bip32 import HDKey
+from embit.bip39 import mnemonic_to_seed
+from embit.hashes import hash160
+from embit.psbt import PSBT, DerivationPath
+from embit.script import Script
+from embit.transaction import Transaction, TransactionInput, TransactionOutput
 from PIL import Image
 
+from signer.chains.scanning import new_assembler
 from signer.derivation import HARDENED
+from signer.transport.frames import decode_qr_image, encode_frames
 from ui.app import App
 from ui.events import Input, Key, Kind
 from ui.screen import Content
+from ui.screens.message import Message
 
 
 class FrameCamera:
@@ -129,8 +138,6 @@ class Driver:
         self.settle()
 
     def _is_message(self) -> bool:
-        from ui.screens.message import Message
-
         return isinstance(self.app.screen, Message)
 
     def back_to(self, title: str) -> None:
@@ -245,8 +252,6 @@ def qr_images(
     data: bytes, *, ur_type: str | None = "bytes", fmt: str = "ur", density: int = 2
 ) -> list[Any]:
     """Camera images of ``data`` as the companion would show them (UR or BBQr frames)."""
-    from signer.transport.frames import encode_frames
-
     if fmt == "bbqr":
         frames = encode_frames(data, format="bbqr", bbqr_type=ur_type or "B", density=density)
     else:
@@ -256,9 +261,6 @@ def qr_images(
 
 def decode_frames(images: Iterable[Image.Image]) -> Any:
     """Read frames shown on the device's screen back through the transport assembler."""
-    from signer.chains.scanning import new_assembler
-    from signer.transport.frames import decode_qr_image
-
     assembler = new_assembler()
     for image in images:
         for content in decode_qr_image(image):
@@ -298,13 +300,6 @@ def demo_psbt(mnemonic: str) -> tuple[bytes, bytes]:
     """A PSBT spending one P2WPKH coin of m/84h/0h/0h/0/0: 0.0006 out, change to .../1/0, fee 1000 sats.
 
     Returns (psbt bytes, public key of the input)."""
-    from embit.bip32 import HDKey
-    from embit.bip39 import mnemonic_to_seed
-    from embit.hashes import hash160
-    from embit.psbt import PSBT, DerivationPath
-    from embit.script import Script
-    from embit.transaction import Transaction, TransactionInput, TransactionOutput
-
     root = HDKey.from_seed(mnemonic_to_seed(mnemonic))
     fp = root.my_fingerprint
     in_path, change_path = "m/84h/0h/0h/0/0", "m/84h/0h/0h/1/0"

@@ -1,4 +1,9 @@
-"""Build the devices a platform offers, the UI session around them, and run the frame loop."""
+"""Build the devices a platform offers, the UI session around them, and run the frame loop.
+
+Each backend's module is imported only when it is the one chosen: the drivers bring their libraries
+(spidev and gpiozero, pygame, OpenCV, picamera2, a serial port) that other platforms lack, and the
+device's start-up needs none but its own.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hardware.errors import ConfigError
+from hardware.display.headless import CaptureDisplay
+from hardware.errors import BackendUnavailable, ConfigError, HardwareError
 from hardware.input.events import ButtonEvent
+from hardware.input.scripted import ScriptedInput
+from ui.capture import should_blank
 from ui.events import Input, Key, Kind
+from ui.session import CameraMissing, CameraStopped
 
 FRAME_S = 0.05  # 20 frames a second at most; the loop sleeps in input.poll between them
 PDF_FOLDER = "share-cards"  # where the PDF printer writes when no --printer-path is given
@@ -91,7 +100,6 @@ def open_display(platform: Any, capture_dir: Path | None) -> Any:
         from hardware.display.emulator import EmulatorWindow
 
         return EmulatorWindow(title="Airlock (emulator)")
-    from hardware.display.headless import CaptureDisplay
 
     return CaptureDisplay(directory=capture_dir)
 
@@ -103,7 +111,6 @@ def open_input(platform: Any, display: Any, script: list[str] | None) -> Any:
         return GpioButtons()
     if platform.input == "keyboard":
         return display.input  # the emulator window owns its keyboard and mouse
-    from hardware.input.scripted import ScriptedInput
 
     return ScriptedInput.from_script(*(script or []))
 
@@ -172,9 +179,6 @@ def open_printer(platform: Any, printer_path: str | None) -> Any:
 def camera_reader(camera: Any) -> Callable[[], Any]:
     """``camera.read`` for the UI session, its hardware errors told apart the way the Scan screen
     tells them to a person: no camera (it could not be opened) or a camera that stopped."""
-    from hardware.errors import BackendUnavailable, HardwareError
-    from ui.session import CameraMissing, CameraStopped
-
     def read() -> Any:
         try:
             return camera.read()
@@ -223,8 +227,6 @@ class Runner:
         return True
 
     def draw(self) -> None:
-        from ui.capture import should_blank
-
         frame = self.app.frame()
         secret = should_blank(self.app.screen, self.session)
         self.devices.display.show(frame, secret=secret)

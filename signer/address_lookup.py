@@ -19,13 +19,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from signer.btc import BtcKeys
 from signer.btc.address_check import DEFAULT_GAP, check_address, default_accounts
 from signer.btc.errors import AddressError
+from signer.btc.multisig_records import load_registered
+from signer.btc.networks import coin_type, parse_path, script_from_address, script_type
 from signer.derivation import HARDENED, SINGLE_SIG_KIND, Network, Purpose, ScriptKind
-from signer.keys.accounts import AccountSpec
+from signer.keys.accounts import AccountSpec, derive_eth_account
+from signer.transport import plain
 from signer.transport.addresses import EthAddress
 from signer.transport.errors import TransportError
-from signer.transport.payload import Payload, PayloadKind
+from signer.transport.payload import ADDRESS_KINDS, Payload, PayloadKind
 
 ETH_GAP = 100
 PURPOSE_NAMES: dict[int, str] = {
@@ -40,7 +44,6 @@ NETWORK_LABELS: dict[str, str] = {
     Network.SIGNET: " (signet)",
     Network.REGTEST: " (regtest)",
 }
-_ADDRESS_KINDS = (PayloadKind.BITCOIN_ADDRESS, PayloadKind.BIP21, PayloadKind.ETH_ADDRESS, PayloadKind.EIP681)
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,6 @@ class AddressCheck:
 
 def parse_address_query(item: str | Payload) -> AddressQuery:
     """The address in ``item`` (text as typed or scanned, or an assembled payload); AddressError if none."""
-    from signer.transport import plain
-
     if isinstance(item, Payload):
         payload: Payload | None = item
     else:
@@ -129,7 +130,7 @@ def parse_address_query(item: str | Payload) -> AddressQuery:
             payload = plain.recognise(item.strip())
         except TransportError as exc:
             raise AddressError(str(exc)) from None
-    if payload is None or payload.kind not in _ADDRESS_KINDS:
+    if payload is None or payload.kind not in ADDRESS_KINDS:
         what = f"a {payload.kind} QR code" if payload is not None else "text that is no address"
         raise AddressError(f"not an address: this is {what}")
     obj = payload.obj
@@ -196,9 +197,6 @@ def _check_bitcoin(
     network: str,
     explicit: Sequence[tuple[int, ...]] | None,
 ) -> AddressCheck:
-    from signer.btc import BtcKeys
-    from signer.btc.networks import coin_type, parse_path, script_from_address, script_type
-
     spk = script_from_address(query.address, network)  # AddressError for another network
     kind = script_type(spk)
     searched_accounts: list[str] = []
@@ -246,8 +244,6 @@ def _check_bitcoin(
 
 
 def _check_ethereum(query: AddressQuery, seeds: Sequence[SeedToSearch], gap: int) -> AddressCheck:
-    from signer.keys.accounts import derive_eth_account
-
     wanted = query.address.lower()
     described: list[str] = []
     for entry in seeds:
@@ -275,8 +271,6 @@ def _can_hold(path: tuple[int, ...], kind: str) -> bool:
 
 def _wallets(records: Iterable[tuple[str, str]], network: str) -> list[Any]:
     """The registered multisig wallets of ``network``; a record that does not parse is skipped."""
-    from signer.btc.multisig_records import load_registered
-
     return list(load_registered([{"name": n, "descriptor": d} for n, d in records], network).wallets)
 
 

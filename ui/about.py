@@ -6,6 +6,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from signer.risk.library import builtin_library
+
 PACKAGES = ("signer", "ui", "hardware")
 
 
@@ -41,8 +43,6 @@ def code_fingerprint(packages: tuple[str, ...] = PACKAGES) -> str:
 def risk_library_version() -> str:
     """Version and date of the risk address-tag library the device uses."""
     try:
-        from signer.risk.library import builtin_library
-
         library = builtin_library()
         return f"v{library.version}, {library.created[:10]}"
     except Exception:  # a missing or broken library must not break the About screen

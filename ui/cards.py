@@ -4,6 +4,7 @@ Each card names its set (the 15-bit identifier every share of one split has in c
 share it is, its group and the thresholds, lists the words numbered in two columns, and carries a
 QR code of the share (the words in capitals, so the code uses QR's compact alphanumeric mode; the
 device reads it back on "Scan a share card"). Black on white, no greys: thermal printers dither.
+Reading a share loads shamir-mnemonic: ``signer.keys.slip39`` is imported where a card is made.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from signer.transport.frames import render_qr
 from ui import text, theme
 
 CARD_WIDTH = 384
@@ -70,8 +72,6 @@ class ShareInfo:
 
 def share_card(words: list[str], info: ShareInfo, width: int = CARD_WIDTH) -> Image.Image:
     """One card as a 1-bit-friendly grayscale image ``width`` pixels wide."""
-    from signer.transport.frames import render_qr
-
     inner = width - 2 * PAD
     font_title, font_info, font_word = theme.font(26), theme.font(17), theme.font(WORD_SIZE)
     info_lines = [part for line in info.lines() for part in text.wrap(line, inner, 17)]

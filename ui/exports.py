@@ -4,6 +4,7 @@
 
 The payloads themselves are built in the signer (``signer.btc.export``, ``signer.eth.export``),
 which the ``airlock`` command shares; this module only turns them into frames for the screen.
+``signer.btc.export`` loads embit: it is imported when a Bitcoin export is made.
 
 No secret ever goes into an export: only account-level public keys with their origins.
 """
@@ -13,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from signer.eth.export import account_hdkey, ledger_live_account
 from signer.transport.errors import TransportError
+from signer.transport.frames import DENSITY_MODULE_PX, FrameSet, encode_frames, plan_frames, qr_matrix
+from signer.transport.urtypes import to_ur
 
 if TYPE_CHECKING:
     from signer.keys.accounts import BtcAccount
@@ -39,35 +43,23 @@ def btc_output_ur(account: BtcAccount) -> UR:
 
 def eth_metamask_ur(seed: bytes) -> UR:
     """crypto-hdkey of m/44'/60'/0' as MetaMask's and Rabby's QR keyring import it ("hd" mode)."""
-    from signer.eth.export import account_hdkey
-    from signer.transport.urtypes import to_ur
-
     return to_ur(account_hdkey(seed), legacy=True)
 
 
 def eth_ledger_live_ur(seed: bytes, count: int = 5) -> UR:
     """crypto-account of the Ledger Live keys m/44'/60'/i'/0/0 (MetaMask's "pubkey" mode)."""
-    from signer.eth.export import ledger_live_account
-    from signer.transport.urtypes import to_ur
-
     return to_ur(ledger_live_account(seed, count), legacy=True)
 
 
 def ur_encoder(ur: UR) -> Encoder:
-    from signer.transport.frames import encode_frames
-
     return lambda density: encode_frames(ur, format="ur", density=density)
 
 
 def bytes_encoder(data: bytes, ur_type: str = "bytes") -> Encoder:
-    from signer.transport.frames import encode_frames
-
     return lambda density: encode_frames(data, format="ur", ur_type=ur_type, density=density)
 
 
 def bbqr_encoder(data: bytes, file_type: str) -> Encoder:
-    from signer.transport.frames import encode_frames
-
     return lambda density: encode_frames(data, format="bbqr", bbqr_type=file_type, density=density)
 
 
@@ -75,8 +67,6 @@ def text_encoder(value: str, ecc: str = "M") -> Encoder:
     """One QR code holding ``value`` as text (the densest mode it allows), ECC M unless told."""
 
     def encode(density: int) -> FrameSet:
-        from signer.transport.frames import DENSITY_MODULE_PX, FrameSet, plan_frames, qr_matrix
-
         size = qr_matrix(value, ecc=ecc).shape[0]
         version = (size - 17) // 4
         for level in range(density, len(DENSITY_MODULE_PX)):  # a single code: go denser if it must

@@ -7,6 +7,8 @@ reorder the line (the font layout applies bidi) nor hide inside an address or a 
 
 from __future__ import annotations
 
+from PIL import Image, ImageDraw
+
 from signer.display import chunked as chunked  # addresses in groups: one home, shared with the signer's facts
 from signer.safe_text import visible
 from ui import theme
@@ -98,7 +100,6 @@ def has_glyph(char: str, size: int = theme.BODY) -> bool:
         return True
     known = _GLYPH_CACHE.get(char)
     if known is None:
-        from PIL import Image, ImageDraw
 
         def pixels(c: str) -> bytes:
             image = Image.new("L", (48, 48))

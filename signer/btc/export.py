@@ -20,9 +20,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from embit import ec
+from embit.base import EmbitError
+from embit.bip32 import HDKey as Bip32Key
+from embit.networks import NETWORKS
+
+from signer.btc.multisig_formats import looks_like_multisig
 from signer.derivation import Network
+from signer.errors import AirlockError
 from signer.transport.errors import TransportError
 from signer.transport.payload import PayloadKind
+from signer.transport.urtypes import (
+    COIN_BTC,
+    NETWORK_MAINNET,
+    NETWORK_TESTNET,
+    Account,
+    CoinInfo,
+    CryptoOutput,
+    HDKey,
+    Keypath,
+    MultiKey,
+    to_ur,
+)
 
 if TYPE_CHECKING:
     from signer.keys.accounts import BtcAccount
@@ -49,17 +68,6 @@ MULTISIG_SCRIPTS = {
 def account_hdkey(account: BtcAccount) -> HDKey:
     """crypto-hdkey of the account key: origin with master fingerprint and depth, parent fingerprint,
     and coin info (Bitcoin, testnet for every network but main)."""
-    from embit.bip32 import HDKey as Bip32Key
-
-    from signer.transport.urtypes import (
-        COIN_BTC,
-        NETWORK_MAINNET,
-        NETWORK_TESTNET,
-        CoinInfo,
-        HDKey,
-        Keypath,
-    )
-
     key = Bip32Key.from_string(account.xpub)
     network = NETWORK_MAINNET if account.spec.network == Network.MAIN else NETWORK_TESTNET
     origin = Keypath.from_path_string(account.path, int(account.fingerprint, 16), key.depth)
@@ -75,32 +83,21 @@ def account_hdkey(account: BtcAccount) -> HDKey:
 
 def account_output(account: BtcAccount) -> CryptoOutput:
     """The account's crypto-output: its script expressions around ``account_hdkey``."""
-    from signer.transport.urtypes import CryptoOutput
-
     return CryptoOutput(SCRIPTS[account.spec.kind], account_hdkey(account))
 
 
 def account_ur(account: BtcAccount) -> UR:
     """ur:crypto-account with this one account's output (Sparrow, Nunchuk, Specter)."""
-    from signer.transport.urtypes import Account, to_ur
-
     return to_ur(Account(int(account.fingerprint, 16), (account_output(account),)), legacy=True)
 
 
 def output_ur(account: BtcAccount) -> UR:
     """ur:crypto-output of the account (BlueWallet)."""
-    from signer.transport.urtypes import to_ur
-
     return to_ur(account_output(account), legacy=True)
 
 
 def xpub_from_hdkey(key: HDKey) -> str:
     """The base58 xpub/tpub a public crypto-hdkey stands for (depth, parent and child from its origin)."""
-    from embit import ec
-    from embit.base import EmbitError
-    from embit.bip32 import HDKey as Bip32Key
-    from embit.networks import NETWORKS
-
     if key.is_private:
         raise TransportError("a cosigner key must be public, not a private key")
     if key.chain_code is None or key.origin is None:
@@ -126,8 +123,6 @@ def xpub_from_hdkey(key: HDKey) -> str:
 def descriptor_from_output(output: object) -> str:
     """Descriptor text of a sorted-multisig crypto-output (P2WSH, P2SH-P2WSH or P2SH) whose keys
     carry their origins."""
-    from signer.transport.urtypes import CryptoOutput, HDKey, MultiKey
-
     if not isinstance(output, CryptoOutput) or not isinstance(output.key, MultiKey):
         raise TransportError("only a multisig output descriptor can be registered")
     if output.scripts not in MULTISIG_SCRIPTS:
@@ -150,9 +145,6 @@ _WALLET_TEXT_KINDS = (PayloadKind.DESCRIPTOR_TEXT, PayloadKind.JSON, PayloadKind
 def multisig_wallet_text(payload: Payload) -> str | None:
     """The multisig wallet a scanned payload holds, as descriptor or wallet-file text; None when it
     holds something else. Raises TransportError for a multisig output that cannot be registered."""
-    from signer.btc.multisig_formats import looks_like_multisig
-    from signer.errors import AirlockError
-
     if payload.kind == PayloadKind.OUTPUT_DESCRIPTOR:
         scripts: tuple[str, ...] = getattr(payload.obj, "scripts", ())
         is_multisig = bool(scripts) and scripts[-1] in ("multi", "sortedmulti")

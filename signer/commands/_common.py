@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from signer.errors import UsageError
+from signer.keys.accounts import fingerprint
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
+# vault helpers need (cryptography, the keys) is imported by the functions that run it.
 
 DEFAULT_VAULT = Path(os.environ.get("AIRLOCK_VAULT", Path.home() / ".airlock" / "vault.airlock"))
 
@@ -143,8 +147,6 @@ class UnlockedSeed:
 
 @contextlib.contextmanager
 def open_seed(args: argparse.Namespace) -> Iterator[UnlockedSeed]:
-    from signer.keys.accounts import fingerprint
-
     passphrase = read_text_file(args.passphrase_file).rstrip("\r\n") if args.passphrase_file else ""
     if args.mnemonic_file and args.seed:
         raise UsageError("give either --seed (from the vault) or --mnemonic-file, not both")

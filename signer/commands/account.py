@@ -6,16 +6,18 @@ import argparse
 from typing import TYPE_CHECKING
 
 from signer.commands._common import add_seed_args, open_seed, print_json
-from signer.derivation import Network
+from signer.derivation import NETWORK_NAMES, Network
+from signer.errors import UsageError
+from signer.keys.accounts import KINDS, AccountSpec, derive_account, derive_btc_account
 
 if TYPE_CHECKING:
     from signer.keys.accounts import AccountSpec
 
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
+# exports need (embit, the UR encoders) is imported by the functions that run it.
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from signer.derivation import NETWORK_NAMES
-    from signer.keys.accounts import KINDS
-
     parser = sub.add_parser("account", help="show accounts derived from a seed")
     cmds = parser.add_subparsers(dest="account_command", required=True, metavar="ACTION")
     show = cmds.add_parser("show", help="xpub, descriptor, fingerprint and first addresses")
@@ -36,8 +38,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from signer.keys.accounts import AccountSpec, derive_account
-
     spec = AccountSpec.parse(args.account, args.network, args.index)
     count = max(0, min(args.addresses, 1000))
     if args.format == "ur":
@@ -76,8 +76,6 @@ def account_ur(seed: bytes, spec: AccountSpec) -> str:
 
     if spec.is_bitcoin:
         from signer.btc.export import account_ur as btc_account_ur
-        from signer.keys.accounts import derive_btc_account
-
         return encode_single(btc_account_ur(derive_btc_account(seed, spec)))
     from signer.eth.export import account_hdkey_ur, ledger_live_account_ur
 
@@ -85,6 +83,5 @@ def account_ur(seed: bytes, spec: AccountSpec) -> str:
         return account_hdkey_ur(seed)
     if spec.kind == "eth-ledger-live":
         return ledger_live_account_ur(seed, 5)
-    from signer.errors import UsageError
 
     raise UsageError(f"--format ur has no form for {spec.kind} accounts")

@@ -18,8 +18,13 @@ import json
 import sys
 from typing import Any
 
-from signer.commands._common import add_seed_args
+from signer.commands._common import add_seed_args, open_seed
 from signer.derivation import NETWORK_NAMES, Network
+from signer.errors import UsageError
+from signer.keys.accounts import AccountSpec
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
+# address check needs (embit) is imported by the functions that run it.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,9 +57,6 @@ def _account_paths(specs: list[str] | None, network: str) -> list[tuple[int, ...
     if not specs:
         return None
     from signer.btc.networks import parse_path
-    from signer.errors import UsageError
-    from signer.keys.accounts import AccountSpec
-
     paths = []
     for spec in specs:
         kind, _, index = spec.partition(":")
@@ -78,8 +80,6 @@ def _multisig_records(unlocked: Any) -> tuple[tuple[str, str], ...]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from signer.address_lookup import SeedToSearch, check, parse_address_query
-    from signer.commands._common import open_seed
-
     queries = [parse_address_query(text) for text in args.addresses]  # refuse bad input before unlocking
     missing = 0
     with open_seed(args) as unlocked:

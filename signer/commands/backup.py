@@ -24,6 +24,12 @@ from signer.commands._common import (
 )
 from signer.derivation import Network
 from signer.errors import UsageError
+from signer.keys.accounts import AccountSpec
+from signer.keys.errors import NotKef, VaultCorrupt
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what
+# backups need (the vault and backup codecs: cryptography, embit) is imported by the functions that
+# run it.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -142,8 +148,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     blob = read_bytes_file(args.file)
     fmt = args.format if args.format != "auto" else ("airlock" if is_backup(blob) else "kef")
     if fmt == "kef":
-        from signer.keys.errors import NotKef, VaultCorrupt
-
         try:
             return _restore_kef(args, blob)
         except NotKef:
@@ -177,7 +181,6 @@ def _target_vault(args: argparse.Namespace) -> Any:
 
 
 def _restore_kef(args: argparse.Namespace, blob: bytes) -> int:
-    from signer.keys.accounts import AccountSpec
     from signer.keys.kef_mnemonic import inspect, read_mnemonic
 
     blob = _sd_card_entry(args, blob)

@@ -15,9 +15,12 @@ import json
 import sys
 from typing import Any
 
-from signer.commands._common import add_seed_args
+from signer.commands._common import add_seed_args, open_seed, read_bytes_file
 from signer.derivation import NETWORK_NAMES, Network
 from signer.errors import UsageError
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what
+# message signing needs (embit, the chains) is imported by the functions that run it.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,7 +59,6 @@ def _message_args(parser: argparse.ArgumentParser, required: bool = True) -> Non
 def _message(args: argparse.Namespace) -> bytes:
     if args.message is not None:
         return str(args.message).encode("utf-8")
-    from signer.commands._common import read_bytes_file
 
     return read_bytes_file(args.message_file)
 
@@ -66,8 +68,6 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from signer.btc.message import sign_message
     from signer.btc.message_request import shown_message
     from signer.btc.networks import parse_path
-    from signer.commands._common import open_seed
-
     if args.qr is not None:
         if args.address_path is not None or args.message is not None or args.message_file is not None:
             raise UsageError("--qr brings its own path and message: drop --address-path and --message")
@@ -86,7 +86,6 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def _sign_qr(args: argparse.Namespace) -> int:
-    from signer.commands._common import read_bytes_file
     from signer.transport.errors import TransportError
     from signer.transport.signmessage import parse
 
@@ -118,7 +117,6 @@ def sign_request(
     from signer.chains.bitcoin_message import KIND, MESSAGE_CHAIN
     from signer.chains.contract import Context, Request
     from signer.chains.keys import SeedKeys, bitcoin_signer
-    from signer.commands._common import open_seed
     from signer.commands.output import write_review_json
     from signer.transport.payload import Payload
 

@@ -23,8 +23,10 @@ from signer.commands._common import (
     typed_again,
 )
 from signer.derivation import NETWORK_NAMES, Network
-from signer.errors import UsageError
-from signer.transport.payload import PayloadKind
+from signer.errors import AirlockError, UsageError
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what
+# wallet registration needs (embit, the transport) is imported by the functions that run it.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,6 +78,7 @@ def wallet_text(path: str) -> str:
     first = lines[0] if lines else ""
     if first.lower().startswith("ur:") or first.startswith("B$") or is_specter_part(first):
         from signer.chains.scanning import new_assembler
+        from signer.transport.payload import PayloadKind
 
         assembler = new_assembler()
         for line in lines:
@@ -116,8 +119,6 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from signer.btc.multisig_records import wallet_of_record
-    from signer.errors import AirlockError
-
     vault = open_vault(args)
     try:
         entry = vault.get(args.seed)

@@ -17,7 +17,12 @@ import sys
 from pathlib import Path
 
 from signer import strict_json
+from signer.commands._common import read_bytes_file
 from signer.errors import Refusal, UsageError
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
+# QR commands need (the transport: cbor2, qrcode, pyzbar, Pillow) is imported by the functions that
+# run it.
 
 UR_TYPES = ("bytes", "crypto-psbt", "psbt")
 BBQR_TYPES = ("P", "T", "J", "U", "B", "C")
@@ -144,8 +149,6 @@ def encode_texts(
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
-    from signer.commands._common import read_bytes_file
-
     data = read_bytes_file(args.file)
     texts = encode_texts(data, args.format, args.payload_type, args.max_fragment_len, args.parts)
     if args.png_dir:
@@ -178,8 +181,6 @@ def _is_image(name: str, head: bytes) -> bool:
 
 def _frames_of(name: str) -> list[tuple[str, str | bytes]]:
     """(where, frame) pairs from one input: text lines, or the QR codes found in an image."""
-    from signer.commands._common import read_bytes_file
-
     raw = read_bytes_file(name)
     label = "stdin" if name == "-" else name
     if _is_image(name, raw[:8]):

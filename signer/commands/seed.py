@@ -9,6 +9,11 @@ from typing import Any
 
 from signer.commands._common import add_vault_arg, open_vault, read_bytes_file, read_text_file
 from signer.errors import Refusal, UsageError
+from signer.keys.accounts import fingerprint
+from signer.keys.errors import UnknownWord
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
+# seed commands need (the keys, cryptography) is imported by the functions that run it.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -126,9 +131,6 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from signer.keys import bip39
-    from signer.keys.accounts import fingerprint
-    from signer.keys.errors import UnknownWord
-
     text = " ".join(args.words) if args.words else read_text_file(args.file or "-")
     try:
         entropy = bip39.entropy_from_mnemonic(text)

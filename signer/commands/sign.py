@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from signer.commands._common import add_seed_args, open_seed, read_bytes_file
 from signer.derivation import NETWORK_NAMES
 from signer.errors import UsageError
-from signer.transport.payload import PayloadKind
 
 if TYPE_CHECKING:
     from signer.chains.contract import Chain, Request
@@ -93,7 +92,7 @@ def read_request(path: str) -> Payload:
     """The request payload: assembled from QR texts, or a raw PSBT file."""
     from signer.chains import registry
     from signer.chains.contract import Claim
-    from signer.transport.payload import Payload
+    from signer.transport.payload import Payload, PayloadKind
 
     raw = read_bytes_file(path)
     if raw.startswith(b"psbt\xff"):

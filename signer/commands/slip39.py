@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING
 
 from signer.commands._common import add_seed_args, open_vault, print_json, read_text_file
 from signer.errors import UsageError
+from signer.keys.accounts import AccountSpec, derive_btc_account
 
 if TYPE_CHECKING:
     from signer.keys.seed import SeedMaterial
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what
+# SLIP-39 needs (shamir-mnemonic, the vault) is imported by the functions that run it.
 
 BIP39_NOTE = (
     "NOTE: these shares hold a BIP-39 seed's entropy. Combine them with Airlock to get the same words "
@@ -144,7 +148,6 @@ def choose_kind(shares: list[str], kind: str | None, passphrase: str, option: st
 
 def cmd_combine(args: argparse.Namespace) -> int:
     from signer.keys import slip39
-    from signer.keys.accounts import AccountSpec, derive_btc_account
     from signer.netcheck import warn_if_online
 
     shares = read_shares(args.file)

@@ -16,8 +16,13 @@ from signer.commands._common import (
     typed_again,
     vault_password,
 )
-from signer.commands.seed import add_entropy_args
+from signer.commands.seed import add_entropy_args, new_entropy
+from signer.commands.slip39 import choose_kind, read_shares
 from signer.derivation import Network
+from signer.keys.accounts import AccountSpec
+
+# Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
+# vault needs (cryptography, the keys) is imported by the functions that run it.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,8 +99,6 @@ def _material(args: argparse.Namespace) -> tuple[object, str | None]:
     if args.mnemonic_file:
         return Bip39Seed.from_mnemonic(read_text_file(args.mnemonic_file)), None
     if args.slip39_file:
-        from signer.commands.slip39 import choose_kind, read_shares
-
         shares = read_shares(args.slip39_file)
         return slip39.combine(shares, choose_kind(shares, args.slip39_kind, "", "--slip39-kind", False)), None
     if args.generate_slip39:
@@ -103,7 +106,6 @@ def _material(args: argparse.Namespace) -> tuple[object, str | None]:
             read_text_file(args.slip39_passphrase_file).rstrip("\r\n") if args.slip39_passphrase_file else ""
         )
         return Slip39Seed.generate(args.bits, passphrase=passphrase), None
-    from signer.commands.seed import new_entropy
 
     secret, notes = new_entropy(args)
     for note in notes:
@@ -113,7 +115,6 @@ def _material(args: argparse.Namespace) -> tuple[object, str | None]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from signer.keys.accounts import AccountSpec
     from signer.netcheck import warn_if_online
 
     accounts = [

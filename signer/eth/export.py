@@ -12,6 +12,17 @@ from typing import Any
 
 from signer.derivation import HARDENED
 from signer.eth.errors import EthError
+from signer.transport.ur import encode_single
+from signer.transport.urtypes import (
+    COIN_ETH,
+    NETWORK_MAINNET,
+    Account,
+    CoinInfo,
+    CryptoOutput,
+    HDKey,
+    Keypath,
+    to_ur,
+)
 
 STANDARD_PATH = "m/44'/60'/0'"
 NAME = "Airlock"
@@ -20,7 +31,7 @@ NOTE_LEDGER_LIVE = "account.ledger_live"
 
 
 def _root(seed: bytes) -> Any:
-    from embit.bip32 import HDKey
+    from embit.bip32 import HDKey  # when a key is derived: the device's export menus import this module
 
     return HDKey.from_seed(seed)
 
@@ -31,8 +42,6 @@ def _fp(key: Any) -> int:
 
 def account_hdkey(seed: bytes) -> Any:
     """The transport HDKey object for the standard account (m/44'/60'/0')."""
-    from signer.transport.urtypes import COIN_ETH, NETWORK_MAINNET, CoinInfo, HDKey, Keypath
-
     root = _root(seed)
     parent = root.derive("m/44h/60h")
     account = parent.derive([HARDENED])
@@ -50,23 +59,10 @@ def account_hdkey(seed: bytes) -> Any:
 
 def account_hdkey_ur(seed: bytes) -> str:
     """ur:crypto-hdkey for MetaMask / Rabby "Connect a QR hardware wallet"."""
-    from signer.transport.ur import encode_single
-    from signer.transport.urtypes import to_ur
-
     return encode_single(to_ur(account_hdkey(seed), legacy=True))
 
 
 def ledger_live_account(seed: bytes, count: int = 5) -> Any:
-    from signer.transport.urtypes import (
-        COIN_ETH,
-        NETWORK_MAINNET,
-        Account,
-        CoinInfo,
-        CryptoOutput,
-        HDKey,
-        Keypath,
-    )
-
     if not 1 <= count <= 100 or count % 5:
         raise EthError("MetaMask reads Ledger Live accounts in groups of 5: give 5, 10, ... up to 100")
     root = _root(seed)
@@ -92,7 +88,4 @@ def ledger_live_account(seed: bytes, count: int = 5) -> Any:
 
 def ledger_live_account_ur(seed: bytes, count: int = 5) -> str:
     """ur:crypto-account with ``count`` Ledger Live keys m/44'/60'/i'/0/0."""
-    from signer.transport.ur import encode_single
-    from signer.transport.urtypes import to_ur
-
     return encode_single(to_ur(ledger_live_account(seed, count), legacy=True))

@@ -30,6 +30,8 @@ from signer.eth.tx import LEGACY, UnsignedTx, parse_unsigned_tx
 from signer.eth.typed_data import TypedData, parse_typed_data
 from signer.review import ReviewWarning, Severity
 from signer.transport.payload import Payload, PayloadKind
+from signer.transport.ur import encode_single
+from signer.transport.urtypes import EthSignature, to_ur
 
 DATA_LEGACY_TX, DATA_TYPED_DATA, DATA_PERSONAL_MESSAGE, DATA_TYPED_TX = 1, 2, 3, 4
 ORIGIN = "airlock"
@@ -260,8 +262,6 @@ class EthSignResult:
 
     def response(self, origin: str | None = ORIGIN) -> Any:
         """ERC-4527: a signer.transport.urtypes.EthSignature (request id echoed)."""
-        from signer.transport.urtypes import EthSignature
-
         if self.edited:
             raise EthError(
                 "the transaction was edited here: the wallet cannot use an eth-signature for it; "
@@ -270,9 +270,6 @@ class EthSignResult:
         return EthSignature(self.signature, self.request_id, origin)
 
     def response_ur(self) -> str:
-        from signer.transport.ur import encode_single
-        from signer.transport.urtypes import to_ur
-
         return encode_single(to_ur(self.response()))
 
     def raw_reply(self) -> bytes:

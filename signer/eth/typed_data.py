@@ -15,7 +15,7 @@ from typing import Any
 
 from signer import safe_text, strict_json
 from signer.eth.errors import EthError, TypedDataError
-from signer.eth.primitives import checksum, parse_address
+from signer.eth.primitives import checksum, keccak256, parse_address
 
 MAX_JSON_BYTES = 256 * 1024
 MAX_DEPTH = 12
@@ -89,8 +89,6 @@ class TypedData:
 
     def digest(self) -> bytes:
         """keccak256(0x19 0x01 || domainSeparator || hashStruct(message)): what is signed."""
-        from signer.eth.primitives import keccak256
-
         sm = self.signable()
         return keccak256(b"\x19" + bytes(sm.version) + bytes(sm.header) + bytes(sm.body))
 

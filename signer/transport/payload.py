@@ -51,6 +51,9 @@ class PayloadKind(StrEnum):
 
 KINDS = frozenset(PayloadKind)
 SECRET_KINDS = frozenset({PayloadKind.SEED})
+ADDRESS_KINDS = frozenset(
+    {PayloadKind.BITCOIN_ADDRESS, PayloadKind.BIP21, PayloadKind.ETH_ADDRESS, PayloadKind.EIP681}
+)
 
 
 @dataclass(frozen=True, repr=False)

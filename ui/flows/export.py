@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
-from signer.keys.accounts import BtcAccount, EthAccount
+from signer.keys.accounts import BtcAccount, EthAccount, derive_account
 from ui import exports, text
 from ui.screen import Action, Push, Redraw
 from ui.screens.menu import Menu, MenuItem
@@ -22,8 +22,6 @@ PAGE = 10
 
 
 def derive(session: Session, entry: SeedEntry, spec: AccountSpec) -> BtcAccount | EthAccount:
-    from signer.keys.accounts import derive_account
-
     return derive_account(session.seed_bytes(entry), spec)
 
 

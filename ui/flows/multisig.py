@@ -3,7 +3,8 @@ reads), list a seed's wallets by name, look at one (addresses, every cosigner ke
 descriptor QR), rename it, delete it.
 
 The decisions (which format, which seed cosigns, is it already there, the record) are the signer's;
-this module asks and draws.
+this module asks and draws. ``signer.btc`` loads embit: it is imported where a wallet is read, so the
+menus that lead here open without it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from signer.errors import AirlockError
+from signer.keys.vault import MAX_WALLET_NAME
 from signer.review import Severity
+from signer.transport.payload import PayloadKind
 from ui import exports, text, theme
 from ui.flows.export import AddressList, qr_screen
 from ui.screen import Action, Home, Pop, Push, Replace, pushes
@@ -29,7 +32,15 @@ if TYPE_CHECKING:
     from signer.transport.payload import Payload
     from ui.session import Session
 
-WALLET_KINDS = frozenset({"descriptor-text", "output-descriptor", "json", "text", "bytes"})
+WALLET_KINDS = frozenset(
+    {
+        PayloadKind.DESCRIPTOR_TEXT,
+        PayloadKind.OUTPUT_DESCRIPTOR,
+        PayloadKind.JSON,
+        PayloadKind.TEXT,
+        PayloadKind.BYTES,
+    }
+)
 
 
 def wallet_text(payload: Payload) -> str | None:
@@ -232,8 +243,6 @@ def _manage_items(session: Session, entry: SeedEntry, current: dict[str, str]) -
 
 
 def rename(session: Session, entry: SeedEntry, current: dict[str, str]) -> Keyboard:
-    from signer.keys.vault import MAX_WALLET_NAME
-
     old = current["name"]
 
     def done(new_name: str) -> Action:

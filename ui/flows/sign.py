@@ -6,6 +6,10 @@ Signing always goes scan -> review (warnings first, danger needs a long hold) ->
 QR of the result. Nothing is signed without a review of exactly what is signed. What a request
 means, which seed signs it and what the reply is are the chains' (signer.chains); this module
 routes and draws: one review screen and one result screen for every chain.
+
+Imported where they are needed, so that the scan opens quickly on a Pi Zero: the seed flows (some forty
+modules, shamir-mnemonic) when a SeedQR is scanned, the seed's keys and the address search (embit)
+when a review or an address check starts.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from signer.chains import registry
 from signer.chains.choice import Ask, NotLoaded, Reviewed, SigningSeed, choose_seed, review_first, review_with
 from signer.chains.contract import Chain, Claim, Context, Edit, Offer, Request, SeedChoice, Signed
 from signer.errors import AirlockError
+from signer.keys import backup
 from signer.keys.errors import VaultError
 from signer.review import Severity
 from signer.transport.errors import TransportError
+from signer.transport.payload import ADDRESS_KINDS, PayloadKind
 from ui import exports, text
 from ui.flows import multisig
+from ui.flows import vault as vault_flows
 from ui.flows.export import qr_screen
 from ui.screen import Action, Home, Pop, Push, Replace, Screen
 from ui.screens.keyboard import Keyboard
@@ -44,19 +51,15 @@ def scan_anything(session: Session) -> ScanScreen:
 
 def dispatch(session: Session, payload: Payload) -> Action:
     """What to do with a scanned payload of any kind."""
-    from signer.keys import backup
-
     kind = payload.kind
-    if kind == "seed":
+    if kind == PayloadKind.SEED:
         from ui.flows import seeds
 
         material = seeds.material_from_seed_payload(payload)
         if material is None:
             return Replace(error("Not usable", "This seed QR code does not hold BIP-39 entropy."))
         return seeds.finish_seed(session, material, temporary=session.vault is None)
-    if kind in ("bytes", "binary") and backup.is_backup(payload.data):
-        from ui.flows import vault as vault_flows
-
+    if kind in (PayloadKind.BYTES, PayloadKind.BINARY) and backup.is_backup(payload.data):
         if session.vault is None:
             return Replace(error("Vault locked", "Restoring a backup needs an unlocked vault."))
         return Replace(vault_flows.backup_password(session, payload.data, into_new=False))
@@ -74,7 +77,7 @@ def dispatch(session: Session, payload: Payload) -> Action:
             return multisig.register(session, payload)
     if chain is not None:
         return sign(session, chain, claim, payload)
-    if kind in ("bitcoin-address", "bip21", "eth-address", "eip681"):
+    if kind in ADDRESS_KINDS:
         return address_check(session, payload)
     what = kind_name(kind)
     hint = {
@@ -110,7 +113,7 @@ def signing_seeds(session: Session) -> list[SigningSeed]:
 
 
 def _seed_keys(session: Session, entry: SeedEntry) -> KeySource:
-    from signer.chains.keys import SeedKeys  # embit: loaded on the first review, not at start-up
+    from signer.chains.keys import SeedKeys
 
     return SeedKeys(session.seed_bytes(entry), entry.multisig)
 

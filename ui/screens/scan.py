@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
+from signer.chains.scanning import new_assembler
 from signer.review import Severity
 from signer.transport.errors import TransportError
+from signer.transport.frames import decode_qr_image
 from signer.transport.plain import NOT_A_REQUEST
 from ui import text, theme
 from ui.events import Input, Key, Kind
@@ -46,8 +48,6 @@ class ScanScreen(Screen):
         on_raw: Callable[[bytes], Action | None] | None = None,
         secret: bool = False,
     ) -> None:
-        from signer.chains.scanning import new_assembler
-
         self.secret = secret  # the preview shows a secret (a SeedQR, a share card): never captured
         self.session = session
         self.title = title
@@ -122,7 +122,6 @@ class ScanScreen(Screen):
             return None
         self.frames_seen += 1
         self.preview = _square(frame)
-        from signer.transport.frames import decode_qr_image
 
         try:
             found = decode_qr_image(frame, retry=self.frames_seen % RETRY_EVERY == 0)
@@ -283,6 +282,6 @@ def frame_bytes(frame: Any) -> bytes:
     """The raw pixel bytes of a frame (for camera entropy)."""
     if isinstance(frame, Image.Image):
         return frame.tobytes()
-    import numpy as np
+    import numpy as np  # only a camera that gives arrays (OpenCV, picamera2) has numpy loaded already
 
     return np.ascontiguousarray(frame).tobytes()
