@@ -18,7 +18,7 @@ from signer.eth.calls import Call, decode_call
 from signer.eth.keys import EthKeys
 from signer.eth.message import PersonalMessage
 from signer.eth.request import EthRequest, key_checks, path_warnings
-from signer.eth.review import EthReview
+from signer.eth.review import EthKind, EthReview
 from signer.eth.tx import UnsignedTx
 from signer.eth.typed_data import TypedData
 from signer.eth.typed_meaning import recognise
@@ -97,9 +97,8 @@ def review_transaction(tx: UnsignedTx, ctx: RiskContext | None = None, **meta: A
         else Call(None, tx.value, tx.data, f"Deploy a contract ({len(tx.data)} bytes)")
     )
     warnings = transaction_warnings(tx, call, ctx)
-    return EthReview(
-        "eth-tx", _tx_title(tx, call), registry.chain(tx.chain_id), tuple(warnings), tx=tx, call=call, **meta
-    )
+    title, chain = _tx_title(tx, call), registry.chain(tx.chain_id)
+    return EthReview(EthKind.TX, title, chain, tuple(warnings), tx=tx, call=call, **meta)
 
 
 def review_typed_data(td: TypedData, ctx: RiskContext | None = None, **meta: Any) -> EthReview:
@@ -108,7 +107,7 @@ def review_typed_data(td: TypedData, ctx: RiskContext | None = None, **meta: Any
     warnings = typed_data_warnings(td, meaning, ctx)
     chain = registry.chain(td.chain_id) if td.chain_id else None
     return EthReview(
-        "eth-typed-data",
+        EthKind.TYPED_DATA,
         meaning.title,
         chain,
         tuple(warnings),
@@ -124,4 +123,4 @@ def review_message(msg: PersonalMessage, ctx: RiskContext | None = None, **meta:
     ctx = ctx or RiskContext()
     warnings = message_warnings(msg, ctx)
     title = "Sign a message" if msg.text is not None else f"Sign {len(msg.data)} bytes of data"
-    return EthReview("eth-message", title, None, tuple(warnings), message=msg, **meta)
+    return EthReview(EthKind.MESSAGE, title, None, tuple(warnings), message=msg, **meta)

@@ -19,7 +19,7 @@ from signer.eth.errors import EthError, EthRefusal, RequestError, TxFormatError,
 from signer.eth.keys import EthKeys, SeedEthKeys, eth_keys
 from signer.eth.message import PersonalMessage, parse_personal_message
 from signer.eth.primitives import checksum, parse_hex
-from signer.eth.review import EthReview
+from signer.eth.review import EthKind, EthReview
 from signer.eth.sign import (
     DEFAULT_PATH,
     sign_personal_message,
@@ -68,7 +68,7 @@ class EthRequest:
     def replies_signed_tx(self) -> bool:
         """The reply is the whole signed transaction, not an ERC-4527 eth-signature: always for raw
         requests; for an ERC-4527 request whose transaction was edited here (see approval_limit)."""
-        return self.kind == "eth-tx" and (self.source == "raw" or self.edited)
+        return self.kind == EthKind.TX and (self.source == "raw" or self.edited)
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -90,11 +90,11 @@ def parse_eth_sign_request(req: Any) -> EthRequest:
             raise RequestError("data type 1 (legacy transaction) holds a typed transaction")
         if data_type == DATA_TYPED_TX and tx.tx_type == LEGACY:
             raise RequestError("data type 4 (typed transaction) holds a legacy transaction")
-        kind, payload, chain = "eth-tx", tx, req.chain_id if req.chain_id is not None else 1
+        kind, payload, chain = EthKind.TX, tx, req.chain_id if req.chain_id is not None else 1
     elif data_type == DATA_TYPED_DATA:
-        kind, payload, chain = "eth-typed-data", parse_typed_data(data), req.chain_id
+        kind, payload, chain = EthKind.TYPED_DATA, parse_typed_data(data), req.chain_id
     elif data_type == DATA_PERSONAL_MESSAGE:
-        kind, payload, chain = "eth-message", parse_personal_message(data), req.chain_id
+        kind, payload, chain = EthKind.MESSAGE, parse_personal_message(data), req.chain_id
     else:
         raise RequestError(f"unknown ERC-4527 data type {data_type}")
     return EthRequest(
@@ -109,7 +109,7 @@ def looks_like_tx_bytes(raw: bytes) -> bool:
 
 def _raw_transaction(raw: bytes) -> EthRequest:
     try:
-        return EthRequest("eth-tx", parse_unsigned_tx(raw))
+        return EthRequest(EthKind.TX, parse_unsigned_tx(raw))
     except TxFormatError as exc:
         raise TxFormatError(f"not a valid transaction: {exc}") from exc
 
@@ -122,19 +122,19 @@ def parse_raw(data: bytes, *, text: bool = False) -> EthRequest:
         except UnicodeDecodeError as exc:
             raise RequestError("request text is not UTF-8") from exc
         if s.startswith("{"):
-            return EthRequest("eth-typed-data", parse_typed_data(s))
+            return EthRequest(EthKind.TYPED_DATA, parse_typed_data(s))
         if s[:2].lower() == "0x":  # as personal_sign: 0x-prefixed text is hex bytes, anything else is text
             raw = parse_hex(s, "request", max_bytes=128 * 1024)
             if looks_like_tx_bytes(raw):
                 return _raw_transaction(raw)
-            return EthRequest("eth-message", parse_personal_message(raw))
-        return EthRequest("eth-message", parse_personal_message(s.encode()))
+            return EthRequest(EthKind.MESSAGE, parse_personal_message(raw))
+        return EthRequest(EthKind.MESSAGE, parse_personal_message(s.encode()))
     if not data:
         raise RequestError("empty request")
     if looks_like_tx_bytes(data):
         return _raw_transaction(data)
     if data[:1] == b"{":
-        return EthRequest("eth-typed-data", parse_typed_data(data))
+        return EthRequest(EthKind.TYPED_DATA, parse_typed_data(data))
     raise RequestError(
         "raw bytes are neither an unsigned transaction nor EIP-712 JSON; send a message as text"
     )
@@ -159,17 +159,17 @@ def raw_text_payload(text: str) -> Payload | None:
 
 def text_message_request(text: str) -> EthRequest:
     """A personal_sign request for ``text`` exactly as given (never read as hex)."""
-    return EthRequest("eth-message", parse_personal_message(text.encode("utf-8")))
+    return EthRequest(EthKind.MESSAGE, parse_personal_message(text.encode("utf-8")))
 
 
 def parse_payload(payload: Payload) -> EthRequest:
     """From a transport Payload: eth-sign-request, bytes, json, text or binary."""
     kind = payload.kind
-    if kind == "eth-sign-request":
+    if kind == PayloadKind.ETH_SIGN_REQUEST:
         return parse_eth_sign_request(payload.obj)
-    if kind in ("bytes", "binary"):
+    if kind in (PayloadKind.BYTES, PayloadKind.BINARY):
         return parse_raw(bytes(payload.data))
-    if kind in ("json", "text"):
+    if kind in (PayloadKind.JSON, PayloadKind.TEXT):
         return parse_raw(bytes(payload.data), text=True)
     raise RequestError(f"a {kind} payload is not an Ethereum signing request")
 

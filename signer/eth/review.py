@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from signer.eth import registry
@@ -21,7 +22,16 @@ from signer.eth.typed_data import TypedData
 from signer.eth.typed_meaning import TypedMeaning
 from signer.review import ReviewWarning, Severity
 
-KINDS = ("eth-tx", "eth-typed-data", "eth-message")
+
+class EthKind(StrEnum):
+    """What an Ethereum request asks to sign (the ``kind`` of its request and review)."""
+
+    TX = "eth-tx"
+    TYPED_DATA = "eth-typed-data"
+    MESSAGE = "eth-message"
+
+
+KINDS = tuple(EthKind)
 
 
 @dataclass(frozen=True)
@@ -197,4 +207,4 @@ def _tx_json(tx: UnsignedTx) -> dict[str, Any]:
     }
 
 
-__all__ = ["KINDS", "EthReview"]
+__all__ = ["KINDS", "EthKind", "EthReview"]
