@@ -13,27 +13,24 @@ from PIL import Image, ImageDraw
 
 from ui import theme
 from ui.events import Input, Key, Kind
-from ui.screen import Action, Content, Pop, Redraw, Screen, draw_footer
-from ui.screens.secret_words import REVEAL_KEYS, REVEAL_MAX_S, draw_hold_to_show
+from ui.screen import Action, Content, Pop, Redraw, draw_footer
+from ui.screens.secret_words import REVEAL_KEYS, HeldSecret, draw_hold_to_show
 
 Render = Callable[[], Image.Image]  # draws the code on a 240x240 canvas
 
 
-class SecretQr(Screen):
-    secret = True
+class SecretQr(HeldSecret):
 
     def __init__(
         self, heading: str, codes: Sequence[tuple[str, Render]], *, secret_fingerprint: str | None
     ) -> None:
         if not codes:
             raise ValueError("a secret QR screen needs at least one code")
+        super().__init__()
         self.heading = heading
         self.codes = list(codes)
         self.index = 0
         self.secret_fingerprint = secret_fingerprint
-        self.revealed = False
-        self.now = 0.0
-        self._revealed_at = 0.0
         self._image: Image.Image | None = None
 
     @property
@@ -55,15 +52,7 @@ class SecretQr(Screen):
 
     def on_input(self, event: Input) -> Action | None:
         if event.key in REVEAL_KEYS:
-            if event.kind in (Kind.PRESS, Kind.HOLD):
-                if not self.revealed or event.kind == Kind.PRESS:
-                    self._revealed_at = self.now
-                self.revealed = True
-                return Redraw()
-            if event.kind == Kind.RELEASE:
-                self.revealed = False
-                return Redraw()
-            return None
+            return self.reveal_key(event)
         if event.kind != Kind.PRESS:
             return None
         self.revealed = False
@@ -74,13 +63,6 @@ class SecretQr(Screen):
         if event.key in (Key.KEY3, Key.LEFT):
             return Pop(None)
         return Redraw()
-
-    def on_tick(self, now: float) -> Action | None:
-        self.now = now
-        if self.revealed and now - self._revealed_at > REVEAL_MAX_S:
-            self.revealed = False
-            return Redraw()
-        return None
 
     def wipe(self) -> None:
         self.codes = [(label, _blank) for label, _ in self.codes]

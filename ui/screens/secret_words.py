@@ -20,6 +20,41 @@ REVEAL_KEYS = (Key.PRESS, Key.KEY1)
 
 
 
+class HeldSecret(Screen):
+    """A screen whose secret shows only while a reveal key is held, and never longer than
+    ``REVEAL_MAX_S`` at a time (a backend that misses the release must not leave it on screen)."""
+
+    secret = True
+
+    def __init__(self) -> None:
+        self.revealed = False
+        self.now = 0.0
+        self._revealed_at = 0.0
+
+    def reveal_key(self, event: Input) -> Action | None:
+        """The answer to an event of one of ``REVEAL_KEYS``: show while held, hide on release."""
+        if event.kind in (Kind.PRESS, Kind.HOLD):
+            if not self.revealed or event.kind == Kind.PRESS:
+                self._revealed_at = self.now
+            self.revealed = True
+            self.on_reveal()
+            return Redraw()
+        if event.kind == Kind.RELEASE:
+            self.revealed = False
+            return Redraw()
+        return None
+
+    def on_reveal(self) -> None:
+        """Called each time the secret is shown (e.g. to note which page was seen)."""
+
+    def on_tick(self, now: float) -> Action | None:
+        self.now = now
+        if self.revealed and now - self._revealed_at > REVEAL_MAX_S:
+            self.revealed = False
+            return Redraw()
+        return None
+
+
 def draw_hold_to_show(draw: ImageDraw.ImageDraw, top: int, what: str) -> None:
     """The box a secret screen shows while nothing is revealed: "Hold PRESS" and what it shows."""
     box = (24, top + 40, theme.WIDTH - 24, top + 130)
@@ -28,8 +63,7 @@ def draw_hold_to_show(draw: ImageDraw.ImageDraw, top: int, what: str) -> None:
     draw.text((centre, top + 70), "Hold PRESS", fill=theme.FG, font=theme.font(theme.TITLE), anchor="mm")
     draw.text((centre, top + 100), what, fill=theme.DIM, font=theme.font(theme.SMALL), anchor="mm")
 
-class SecretWords(Screen):
-    secret = True
+class SecretWords(HeldSecret):
 
     def __init__(
         self,
@@ -40,17 +74,15 @@ class SecretWords(Screen):
         secret_fingerprint: str | None = None,
         done_label: str = "continue",
     ) -> None:
+        super().__init__()
         self.heading = heading
         self.words = list(words)
         self.on_done = on_done
         self.secret_fingerprint = secret_fingerprint
         self.done_label = done_label
         self.page = 0
-        self.revealed = False
         self.seen: set[int] = set()
         self.note: str | None = None
-        self.now = 0.0
-        self._revealed_at = 0.0
 
     @property
     def pages(self) -> int:
@@ -68,17 +100,7 @@ class SecretWords(Screen):
 
     def on_input(self, event: Input) -> Action | None:
         if event.key in REVEAL_KEYS:
-            if event.kind in (Kind.PRESS, Kind.HOLD):
-                if not self.revealed or event.kind == Kind.PRESS:
-                    self._revealed_at = self.now
-                self.revealed = True
-                self.seen.add(self.page)
-                self.note = None
-                return Redraw()
-            if event.kind == Kind.RELEASE:
-                self.revealed = False
-                return Redraw()
-            return None
+            return self.reveal_key(event)
         if event.kind not in (Kind.PRESS, Kind.REPEAT):
             return None
         self.revealed = False
@@ -106,12 +128,9 @@ class SecretWords(Screen):
         self.revealed = False
         self.note = f"word {number} is on this page"
 
-    def on_tick(self, now: float) -> Action | None:
-        self.now = now
-        if self.revealed and now - self._revealed_at > REVEAL_MAX_S:
-            self.revealed = False
-            return Redraw()
-        return None
+    def on_reveal(self) -> None:
+        self.seen.add(self.page)
+        self.note = None
 
     def wipe(self) -> None:
         self.words = ["" for _ in self.words]
