@@ -247,8 +247,10 @@ def cmd_decode(args: argparse.Namespace) -> int:
     else:
         out = payload.data
     if args.output:
-        try:
-            Path(args.output).write_bytes(out)
+        from signer.atomic_file import atomic_write
+
+        try:  # it may be a seed: written whole or not at all, readable by its owner only
+            atomic_write(Path(args.output), out)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     else:

@@ -215,6 +215,11 @@ def test_seedqr_is_never_printed(tmp_path: Path, capsysbinary: pytest.CaptureFix
     target = tmp_path / "entropy.bin"
     code, out, _ = run(capsysbinary, "qr", "decode", source, "-o", str(target))
     assert (code, out) == (0, b"") and target.read_bytes().hex() == "f0837875ecf4ef190bd6ea503ef2854b"
+    assert target.stat().st_mode & 0o777 == 0o600  # a seed: readable by its owner only
+    target.write_bytes(b"older")
+    target.chmod(0o644)
+    assert run(capsysbinary, "qr", "decode", source, "-o", str(target))[0] == 0
+    assert target.stat().st_mode & 0o777 == 0o600 and len(target.read_bytes()) == 16  # replaced whole
 
 
 def test_mnemonic_text_qr_is_a_seed_never_printed(
