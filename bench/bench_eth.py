@@ -76,19 +76,9 @@ def run() -> None:
         "execute(bytes,bytes[],uint256)", ["bytes", "bytes[]", "uint256"], [b"\x00\x06\x0c", commands, 2**40]
     )
     print(f"   Universal Router swap: decode + rules  {_per_call(lambda: review(router)) * 1e3:8.2f} ms")
-    safe_fields = [
-        "to",
-        "value",
-        "data",
-        "operation",
-        "safeTxGas",
-        "baseGas",
-        "gasPrice",
-        "gasToken",
-        "refundReceiver",
-        "nonce",
-    ]
-    safe_types = ["address", "uint256", "bytes", "uint8"] + ["uint256"] * 3 + ["address"] * 2 + ["uint256"]
+    from signer.eth.safe import SAFE_TX_FIELDS
+
+    safe_fields = [name for name, _ in SAFE_TX_FIELDS]
     safe_tx = json.dumps(
         {
             "types": {
@@ -96,7 +86,7 @@ def run() -> None:
                     {"name": "chainId", "type": "uint256"},
                     {"name": "verifyingContract", "type": "address"},
                 ],
-                "SafeTx": [{"name": n, "type": t} for n, t in zip(safe_fields, safe_types, strict=True)],
+                "SafeTx": [{"name": n, "type": t} for n, t in SAFE_TX_FIELDS],
             },
             "primaryType": "SafeTx",
             "domain": {"chainId": 1, "verifyingContract": "0x" + "5a" * 20},

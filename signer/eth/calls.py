@@ -24,7 +24,7 @@ from signer.eth.effects import (
 from signer.eth.errors import AbiError
 from signer.eth.primitives import checksum, keccak256
 from signer.eth.router import decode_commands
-from signer.eth.safe import CALL, DELEGATECALL, EXEC_TRANSACTION, gas_refund
+from signer.eth.safe import CALL, DELEGATECALL, EXEC_TRANSACTION, EXEC_TRANSACTION_ARGS, gas_refund
 
 PERMIT2 = bytes.fromhex("000000000022d473030f116ddee9f6b43ac78ba3")
 MAX_DEPTH = 4  # multicall nesting levels decoded
@@ -666,22 +666,7 @@ _SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("aggregate3Value((address,bool,uint256,bytes)[])", ("calls",), _aggregate3_value),
     FunctionSpec("execute(bytes32,bytes)", ("mode", "executionData"), _smart_account_execute),
     FunctionSpec("multiSend(bytes)", ("transactions",), _safe_multisend),
-    FunctionSpec(
-        EXEC_TRANSACTION,
-        (
-            "to",
-            "value",
-            "data",
-            "operation",
-            "safeTxGas",
-            "baseGas",
-            "gasPrice",
-            "gasToken",
-            "refundReceiver",
-            "signatures",
-        ),
-        _safe_exec,
-    ),
+    FunctionSpec(EXEC_TRANSACTION, EXEC_TRANSACTION_ARGS, _safe_exec),
     FunctionSpec("execute(bytes,bytes[],uint256)", ("commands", "inputs", "deadline"), _router),
     FunctionSpec("execute(bytes,bytes[])", ("commands", "inputs"), _router),
     # revoke.cash browser extension potentialScamSignatures: no-argument "claim" bait taking native value.

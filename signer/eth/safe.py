@@ -23,6 +23,21 @@ SAFE_BATCH_CONTRACTS = frozenset(
         "0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526",
     )
 )
+# The SafeTx struct Safe's contracts hash (EIP-712), in its order; execTransaction takes the same
+# fields but the nonce (the Safe's own), then the signatures.
+SAFE_TX_FIELDS: tuple[tuple[str, str], ...] = (
+    ("to", "address"),
+    ("value", "uint256"),
+    ("data", "bytes"),
+    ("operation", "uint8"),
+    ("safeTxGas", "uint256"),
+    ("baseGas", "uint256"),
+    ("gasPrice", "uint256"),
+    ("gasToken", "address"),
+    ("refundReceiver", "address"),
+    ("nonce", "uint256"),
+)
+EXEC_TRANSACTION_ARGS = (*(name for name, _ in SAFE_TX_FIELDS[:-1]), "signatures")
 EXEC_TRANSACTION = (
     "execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes)"
 )

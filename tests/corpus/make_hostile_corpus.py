@@ -65,6 +65,8 @@ from eth_builders import (  # noqa: E402
 )
 from multisig_files import cosigner, descriptor  # noqa: E402
 
+from signer.eth.safe import SAFE_TX_FIELDS  # noqa: E402
+
 OUT = HERE / "hostile"
 MANIFEST = "manifest.json"
 KEEP = {MANIFEST, "README.md"}  # files in OUT that are not cases
@@ -301,18 +303,7 @@ def eth_unknown_typed_data() -> bytes:
 
 
 SAFE = "0x" + "5a" * 20
-SAFE_TX = [
-    ("to", "address"),
-    ("value", "uint256"),
-    ("data", "bytes"),
-    ("operation", "uint8"),
-    ("safeTxGas", "uint256"),
-    ("baseGas", "uint256"),
-    ("gasPrice", "uint256"),
-    ("gasToken", "address"),
-    ("refundReceiver", "address"),
-    ("nonce", "uint256"),
-]
+SAFE_TX = [list(field) for field in SAFE_TX_FIELDS]
 
 
 def _safe_tx(to: str, data: bytes, operation: int) -> bytes:

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from signer.chains.ethereum_review import review_request
 from signer.eth.errors import EthError
 from signer.eth.request import parse_raw
+from signer.eth.safe import SAFE_TX_FIELDS
 from signer.risk.rules import RiskContext
 
 SEED = seed()
@@ -204,18 +205,7 @@ def test_0x_limit_order() -> None:
     assert severities(r, "limit-order") == {"danger"} and "0x" in r.title
 
 
-SAFE_TX = [
-    ("to", "address"),
-    ("value", "uint256"),
-    ("data", "bytes"),
-    ("operation", "uint8"),
-    ("safeTxGas", "uint256"),
-    ("baseGas", "uint256"),
-    ("gasPrice", "uint256"),
-    ("gasToken", "address"),
-    ("refundReceiver", "address"),
-    ("nonce", "uint256"),
-]
+SAFE_TX = [list(field) for field in SAFE_TX_FIELDS]
 
 
 def safe_tx(to: str | bytes, data: bytes, operation: int = 0, gas_price: int = 0, refund: str | None = None):

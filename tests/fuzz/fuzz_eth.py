@@ -22,6 +22,7 @@ from signer.chains.ethereum_review import review_request
 from signer.errors import AirlockError
 from signer.eth.calls import decode_call
 from signer.eth.request import parse_raw
+from signer.eth.safe import SAFE_TX_FIELDS
 from signer.risk.library import builtin_library
 from signer.risk.rules import RiskContext
 
@@ -76,18 +77,6 @@ def seeds() -> list[bytes]:
     ]
 
 
-SAFE_TX_FIELDS = [
-    ("to", "address"),
-    ("value", "uint256"),
-    ("data", "bytes"),
-    ("operation", "uint8"),
-    ("safeTxGas", "uint256"),
-    ("baseGas", "uint256"),
-    ("gasPrice", "uint256"),
-    ("gasToken", "address"),
-    ("refundReceiver", "address"),
-    ("nonce", "uint256"),
-]
 
 
 def test_one_input(data: bytes) -> None:
