@@ -2,7 +2,7 @@
 # Bring this checkout to a working state: system packages, .venv, the project with what a profile needs.
 # Usage: scripts/bootstrap.sh [dev|demo]   (default: dev)
 #   dev   everything `make test` needs: the [dev] extra (test tools, cross-check libraries, pygame)
-#         and, with npm in .tools/, anvil and Keystone's UR registry
+#         and, with npm in .tools/, anvil and Keystone's UR registry; bitcoind (Bitcoin Knots) in .tools/
 #   demo  what `make demo` runs: the runtime dependencies, plus pygame when there is a desktop for the
 #         emulator window; no test tools, no npm, no anvil
 # Both share one .venv: `make test` after `make demo` adds the dev tools to it. Idempotent and quick
@@ -80,3 +80,5 @@ if [ -z "$installed" ]; then
     rm -f .venv/.airlock-"${extras:-runtime}"-*
     touch "$stamp"
 fi
+# the companion's regtest node; never fails the bootstrap (its tests skip, saying why)
+if [ "$profile" = dev ]; then scripts/fetch-bitcoind.sh; fi
