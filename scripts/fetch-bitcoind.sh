@@ -55,7 +55,7 @@ apt_opts=(
 echo "bootstrap: fetching Bitcoin Knots' bitcoind from Debian sid ($mirror) into .tools/" >&2
 apt-get "${apt_opts[@]}" -qq update >"$work/log" 2>&1 || unavailable "apt-get update of sid/trixie failed: $(tail -1 "$work/log")"
 # bitcoind from sid; from trixie the C runtime it needs and the libraries bookworm does not have
-packages=(bitcoin-knots/sid libc6/trixie libstdc++6/trixie libevent-extra-2.1-7t64/trixie
+packages=(bitcoin-knots/sid libc6/trixie libstdc++6/trixie libevent-core-2.1-7t64/trixie libevent-extra-2.1-7t64/trixie
     libevent-pthreads-2.1-7t64/trixie libzmq5/trixie libpgm-5.3-0t64/trixie libnorm1t64/trixie
     libsodium23/trixie)
 (cd "$work/debs" && apt-get "${apt_opts[@]}" -qq download "${packages[@]}") >"$work/log" 2>&1 ||
