@@ -3,8 +3,8 @@
 ``scripts/fetch-bitcoind.sh`` (run by the bootstrap) puts it there; when it could not, the tests that
 need a node skip with the reason it wrote. The node listens on 127.0.0.1 only, on free ports, in a
 temporary data folder, with compact block filters served to peers (BIP-157/158) for the Kyoto client.
-``regtest_node`` gives one node per test module; it is stopped, and its process waited for, when the
-module's tests end, also when they fail.
+The ``regtest_node`` fixture (import ``regtest_node_fixture`` into a test module) gives one node per
+module; it is stopped, and its process waited for, when the module's tests end, also when they fail.
 """
 
 from __future__ import annotations
@@ -181,8 +181,8 @@ def start_node(datadir: Path) -> RegtestNode:
     return node
 
 
-@pytest.fixture(scope="module")
-def regtest_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegtestNode]:
+@pytest.fixture(scope="module", name="regtest_node")
+def regtest_node_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegtestNode]:
     """A running ``bitcoind -regtest`` for the tests of one module; skips when there is no bitcoind."""
     missing = bitcoind_missing()
     if missing:

@@ -1,0 +1,107 @@
+"""Compact block filters (BIP-157/158) with BDK's Kyoto client, from one configured node.
+
+Kyoto's client is asynchronous: a sync runs its own asyncio loop for the one ``update()``, while the
+node half runs in Kyoto's thread. Only the configured peer is used (never peers it advertises), and a
+sync that gets no answer in time stops with the last warning Kyoto gave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from typing import TYPE_CHECKING, Any
+
+from companion.btc.chain import NodeURL, check_reachable
+from companion.btc.wallets import Status
+from companion.errors import CompanionError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from companion.btc.wallets import OpenWallet, WalletRecord
+
+SYNC_TIMEOUT = 120.0
+
+
+class CompactFilters:
+    def __init__(self, node: NodeURL, timeout: float = SYNC_TIMEOUT) -> None:
+        self.node = node
+        self.timeout = timeout
+
+    def sync(self, record: WalletRecord, wallet: OpenWallet, folder: Path) -> Status:
+        check_reachable(self.node)
+        update = asyncio.run(self._update(wallet.wallet, folder / "cbf"))
+        wallet.wallet.apply_update(update)
+        wallet.persist()
+        return wallet_status(wallet.wallet)
+
+    async def _update(self, wallet: Any, data_dir: Path) -> Any:
+        import bdkpython as bdk
+
+        data_dir.mkdir(mode=0o700, exist_ok=True)
+        peer = bdk.Peer(address=_ip(self.node.host), port=self.node.port, v2_transport=False)
+        parts = (
+            bdk.CbfBuilder()
+            .peers([peer])
+            .only_configured_peers()
+            .connections(1)
+            .data_dir(str(data_dir))
+            .scan_type(bdk.ScanType.SYNC())
+            .configure_timeout_millis(handshake=5_000, response=15_000)
+            .build(wallet)
+        )
+        client, node = parts.client, parts.node
+        node.run()
+        warnings: list[str] = []
+
+        async def watch() -> None:
+            while True:
+                warnings.append(_warning_text(await client.next_warning()))
+
+        watcher = asyncio.create_task(watch())
+        try:
+            return await asyncio.wait_for(client.update(), self.timeout)
+        except TimeoutError:
+            last = f" (last: {warnings[-1]})" if warnings else ""
+            raise CompanionError(
+                f"no compact block filters from {self.node.where} within {self.timeout:.0f} s: is it a node "
+                f"of this network with blockfilterindex=1 and peerblockfilters=1?{last}"
+            ) from None
+        except Exception as exc:  # Kyoto's own errors
+            raise CompanionError(f"the compact block filter sync failed: {exc}") from None
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(Exception):  # already stopped
+                client.shutdown()
+
+
+def wallet_status(wallet: Any) -> Status:
+    """Balance and usage as BDK's wallet has them: immature coinbase counts as pending."""
+    import bdkpython as bdk
+
+    balance = wallet.balance()
+    pending = (
+        balance.immature.to_sat() + balance.trusted_pending.to_sat() + balance.untrusted_pending.to_sat()
+    )
+    used = [out.derivation_index for out in wallet.list_output() if out.keychain == bdk.KeychainKind.EXTERNAL]
+    return Status(
+        height=wallet.latest_checkpoint().height,
+        confirmed=balance.confirmed.to_sat(),
+        pending=pending,
+        last_used_receive=max(used) if used else None,
+    )
+
+
+def _ip(host: str) -> Any:
+    import bdkpython as bdk
+
+    try:
+        address = socket.getaddrinfo(host, None, socket.AF_INET)[0][4][0]
+    except OSError:
+        raise CompanionError(f"cannot resolve the node's host {host}") from None
+    return bdk.IpAddress.from_ipv4(*(int(part) for part in str(address).split(".")))
+
+
+def _warning_text(warning: Any) -> str:
+    return " ".join(str(warning).split())[:160]

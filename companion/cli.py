@@ -1,0 +1,162 @@
+"""``airlock-companion``: the watch-only companion from the command line (scripts, tests, power users).
+
+    airlock-companion [--datadir DIR] btc import NAME FILE --network main|test|signet|regtest --node URL
+    airlock-companion [--datadir DIR] btc sync NAME
+    airlock-companion [--datadir DIR] btc address NAME [--json]
+    airlock-companion [--datadir DIR] btc balance NAME [--json]
+
+Exit status 0 only on success; any error is one line on stderr and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from companion.errors import CompanionError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, exit status 2, as every other error
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="airlock-companion", description="Airlock's watch-only companion")
+    parser.add_argument("--datadir", type=Path, help="data folder (default $XDG_DATA_HOME/airlock-companion)")
+    chains = parser.add_subparsers(dest="chain", required=True, metavar="CHAIN", parser_class=_Parser)
+    btc = chains.add_parser("btc", help="Bitcoin wallets")
+    cmds = btc.add_subparsers(dest="command", required=True, metavar="ACTION", parser_class=_Parser)
+
+    imp = cmds.add_parser("import", help="import an account the device exports (UR, JSON or descriptor)")
+    imp.add_argument("name")
+    imp.add_argument(
+        "file", type=Path, help="the export: `airlock account show --format ur` or --json, a descriptor"
+    )
+    imp.add_argument("--network", required=True, choices=("main", "test", "signet", "regtest"))
+    imp.add_argument("--node", required=True, help="cbf://HOST:PORT or bitcoind://USER:PASS@HOST:PORT")
+    imp.set_defaults(func=cmd_import)
+
+    sync = cmds.add_parser("sync", help="bring the wallet up to the node's tip")
+    sync.add_argument("name")
+    sync.set_defaults(func=cmd_sync)
+
+    address = cmds.add_parser("address", help="the next unused receive address")
+    address.add_argument("name")
+    address.add_argument("--json", action="store_true")
+    address.set_defaults(func=cmd_address)
+
+    balance = cmds.add_parser("balance", help="confirmed and pending sats, as of the last sync")
+    balance.add_argument("name")
+    balance.add_argument("--json", action="store_true")
+    balance.set_defaults(func=cmd_balance)
+    return parser
+
+
+def _wallets(args: argparse.Namespace) -> Any:
+    from companion.btc.wallets import Wallets
+    from companion.datadir import open_datadir
+
+    return Wallets(open_datadir(args.datadir))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from companion.btc.chain import parse_node_url
+    from companion.btc.exports import read_export
+    from companion.btc.wallets import check_name
+
+    check_name(args.name)
+    parse_node_url(args.node)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise CompanionError(f"cannot read {args.file}: {exc.strerror}") from None
+    account = read_export(data, args.network)
+    wallets = _wallets(args)
+    record = wallets.create(args.name, account, args.node)
+    print(f"imported {record.name}: {record.account_path} on {record.network} (from {record.source})")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from companion.btc.chain import chain_source
+    from companion.btc.wallets import open_bdk
+
+    wallets = _wallets(args)
+    record = wallets.load(args.name)
+    source = chain_source(record.node)
+    wallet = open_bdk(record, wallets.folder(args.name))
+    status = source.sync(record, wallet, wallets.folder(args.name))
+    wallets.save_status(args.name, status)
+    print(
+        f"synced {record.name} to height {status.height}: "
+        f"{status.confirmed} sats confirmed, {status.pending} sats pending"
+    )
+    return 0
+
+
+def cmd_address(args: argparse.Namespace) -> int:
+    import bdkpython as bdk
+
+    from companion.btc.wallets import open_bdk
+
+    wallets = _wallets(args)
+    record = wallets.load(args.name)
+    status = wallets.status(args.name)
+    if status is None:
+        print(f"note: {record.name} was never synced; run `btc sync {record.name}` to skip used addresses",
+              file=sys.stderr)  # fmt: skip
+    index = 0 if status is None or status.last_used_receive is None else status.last_used_receive + 1
+    opened = open_bdk(record, wallets.folder(args.name))
+    # revealed, so that the next compact block filter sync watches it (BDK's lookahead goes past it)
+    opened.wallet.reveal_addresses_to(bdk.KeychainKind.EXTERNAL, index)
+    opened.persist()
+    address = str(opened.wallet.peek_address(bdk.KeychainKind.EXTERNAL, index).address)
+    path = f"{record.account_path}/0/{index}"
+    if args.json:
+        _print_json({"address": address, "index": index, "path": path})
+    else:
+        print(address)
+    return 0
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    wallets = _wallets(args)
+    record = wallets.load(args.name)
+    status = wallets.status(args.name)
+    if status is None:
+        raise CompanionError(
+            f"{record.name} was never synced: run `airlock-companion btc sync {record.name}`"
+        )
+    if args.json:
+        _print_json({"confirmed": status.confirmed, "pending": status.pending})
+    else:
+        print(f"confirmed {status.confirmed} sats")
+        print(f"pending   {status.pending} sats (unconfirmed, and mined coins not yet spendable)")
+        print(f"as of     height {status.height}")
+    return 0
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, sort_keys=True))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        result: int = args.func(args)
+        return result
+    except CompanionError as exc:
+        print(f"airlock-companion: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("airlock-companion: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
