@@ -98,6 +98,7 @@ DEV_ONLY_MODULES = {
     "import-linter": "importlinter",
     "mypy": "mypy",
     "bdkpython": "bdkpython",
+    "py-bitcoinkernel": "pbk",
     "gpiozero": "gpiozero",
     "pygame": "pygame",
 }
