@@ -1,12 +1,13 @@
 """Sign exactly what a Review approved, and nothing else.
 
 Sighashes come from one ``embit.transaction.Transaction`` built once per PSBT: embit caches
-hashPrevouts / hashSequence / hashOutputs (BIP-143) and sha_prevouts / sha_amounts /
-sha_scriptpubkeys / sha_sequences / sha_outputs (BIP-341) on that object, so each input costs a
-constant amount of hashing. (``embit.psbt.PSBT.sign_with``, which SeedSigner uses, rebuilds the
-transaction for every input through its ``tx`` property and so re-hashes everything each time:
-quadratic in the number of inputs.) Legacy P2PKH sighashes are quadratic by design of the
-pre-segwit algorithm; nothing can cache them.
+hashPrevouts / hashSequence / hashOutputs (BIP-143) on that object, and the BIP-341 midstates are
+computed once here, so each segwit or taproot input costs a constant amount of hashing.
+(``embit.psbt.PSBT.sign_with``, which SeedSigner uses, rebuilds the transaction for every input
+through its ``tx`` property and so re-hashes everything each time: quadratic in the number of
+inputs.) Legacy sighashes (P2PKH, legacy P2SH multisig) commit to the whole transaction per input;
+signer.btc.legacy_sighash serialises it once and splices each input's script code in, so only the
+hashing itself grows with the transaction.
 
 Every signature is verified against its key and digest before it leaves this module.
 """
@@ -25,6 +26,7 @@ from embit.util import secp256k1
 
 from signer.btc.errors import BtcRefusal, PsbtError, RiskNotAccepted
 from signer.btc.keys import BtcKeys
+from signer.btc.legacy_sighash import LegacySighasher, SingleWithoutOutput
 from signer.btc.psbt import Entry, Psbt, parse_psbt
 from signer.btc.psbt_fields import FINALIZER_DROPS, PsbtIn
 from signer.btc.review import InputPlan, Review
@@ -45,20 +47,28 @@ class SignedPsbt:
 class SighashCache:
     """Sighashes for every input of one transaction, linear in the number of inputs overall.
 
-    BIP-143 and legacy digests use embit's ``Transaction`` (which caches the BIP-143 midstates on
-    the instance). BIP-341 is computed here: embit 0.8 hashes SIGHASH_SINGLE's output wrongly (it
-    feeds the serialized output instead of its SHA256; see the BIP-341 vector test), and the
-    midstates below are computed once per transaction.
+    BIP-143 digests use embit's ``Transaction`` (which caches the BIP-143 midstates on the
+    instance). Legacy digests use signer.btc.legacy_sighash: embit 0.8 re-serialises the whole
+    transaction per input, and for SIGHASH_SINGLE it commits to the other outputs with a value of
+    0xFFFFFFFF instead of Core's -1, so its signatures of input 1 and after are invalid. BIP-341 is
+    computed here: embit 0.8 hashes SIGHASH_SINGLE's output wrongly (it feeds the serialized output
+    instead of its SHA256; see the BIP-341 vector test), and the midstates below are computed once
+    per transaction.
     """
 
     def __init__(self, psbt: Psbt, utxos: tuple[tuple[int, bytes] | None, ...]) -> None:
         self.tx: Transaction = psbt.unsigned_tx()
         self._utxos = utxos
         self._bip341: tuple[bytes, bytes, bytes, bytes, bytes] | None = None
+        self._legacy: LegacySighasher | None = None
 
     def legacy(self, index: int, script_code: bytes, sighash: int) -> bytes:
-        digest: bytes = self.tx.sighash_legacy(index, Script(script_code), sighash=sighash)
-        return digest
+        if self._legacy is None:
+            self._legacy = LegacySighasher(self.tx)
+        try:
+            return self._legacy.digest(index, script_code, sighash)
+        except SingleWithoutOutput as exc:
+            raise BtcRefusal(str(exc), "sighash-invalid") from None
 
     def segwit_v0(self, index: int, script_code: bytes, amount: int, sighash: int) -> bytes:
         digest: bytes = self.tx.sighash_segwit(index, Script(script_code), amount, sighash=sighash)
