@@ -8,7 +8,7 @@ lives in a module that states its own:
 * signer.btc.review_proof: a PSBT that is a BIP-322 message proof;
 * signer.btc.review_outputs: change, transfers to ourselves, and our keys where no wallet looks;
 * signer.btc.review_checks: the network, inputs spent twice, amounts and fee, unusual outputs,
-  the locktime.
+  a size nodes will not relay, the locktime.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from signer.btc.review_checks import (
     check_locktime,
     check_outputs,
     check_registered_wallets,
+    check_relay_size,
     check_tx_modifiable,
     check_tx_version,
     signals_rbf,
@@ -82,6 +83,7 @@ def review_psbt(
     if is_payment:  # a message proof's one output is BIP-322's empty OP_RETURN, its version 0 or 2
         check_outputs(psbt, outputs, utxos, f)
         check_tx_version(psbt, f)
+        check_relay_size(psbt, size, f)
     check_locktime(psbt, locktime, tip_height, f)
     check_tx_modifiable(psbt, f)
 

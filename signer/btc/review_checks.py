@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from embit.transaction import TransactionOutput
 
+from signer.btc.fees import SizeEstimate
 from signer.btc.findings import Findings
 from signer.btc.keys import BitcoinKeys
 from signer.btc.networks import coin_type, format_path, is_mainnet_xpub_version
@@ -29,6 +30,8 @@ DUST = 546  # sat: below this an output costs more to spend than it holds
 BURN_DANGER = DUST
 MAX_OP_RETURN_SCRIPT = 83  # bytes: the largest data output nodes relay by default
 STANDARD_TX_VERSIONS = (1, 2, 3)
+MAX_STANDARD_TX_WEIGHT = 400_000  # Bitcoin Core policy: nodes relay no heavier transaction
+TRUC_VERSION, TRUC_MAX_VSIZE = 3, 10_000  # BIP-431: a version 3 transaction is at most 10,000 vB
 SEQUENCE_FINAL = 0xFFFFFFFF  # an input that disables the locktime (when every input has it)
 MAX_RBF_SEQUENCE = 0xFFFFFFFD  # BIP-125: an input at or below this signals replaceability
 # A block height known to be in the past when this code was written, and its time, to estimate
@@ -218,6 +221,33 @@ def check_outputs(
 def check_tx_version(psbt: Psbt, f: Findings) -> None:
     if psbt.tx_version not in STANDARD_TX_VERSIONS:
         f.warn("tx-version", Severity.WARN, f"unusual transaction version {psbt.tx_version}")
+
+
+def check_relay_size(psbt: Psbt, size: SizeEstimate, f: Findings) -> None:
+    """A transaction nodes will not pass on: heavier than Bitcoin Core's MAX_STANDARD_TX_WEIGHT, or
+    a version 3 (BIP-431) one larger than 10,000 vB.
+
+    ``size`` is signer.btc.fees' weight of the finished transaction: the unsigned transaction as it
+    is, inputs already finalized with their final scriptSig and witness, and the others with what
+    their script type will add once signed (a P2PKH scriptSig of a 72-byte signature and a key, a
+    P2WPKH witness, a nested-segwit redeem script push, a taproot key-path signature of 64 bytes, 65
+    with an explicit sighash type, the m signatures and script of a multisig, and a P2WPKH witness
+    where the script is unknown). ECDSA signatures are counted at 72 bytes; ours are ground to 71, as
+    Bitcoin Core does, so the estimate is exact for taproot and at most one byte per ECDSA signature
+    above the real weight: a transaction within that margin of the limit is warned about too.
+    """
+    if size.weight > MAX_STANDARD_TX_WEIGHT:
+        limit = f"nodes pass on at most {MAX_STANDARD_TX_WEIGHT // 4:,} vB"
+    elif psbt.tx_version == TRUC_VERSION and size.vsize > TRUC_MAX_VSIZE:
+        limit = f"nodes pass on version 3 transactions of at most {TRUC_MAX_VSIZE:,} vB"
+    else:
+        return
+    f.warn(
+        "tx-too-large",
+        Severity.WARN,
+        f"This transaction is too large for the network to relay; it may never confirm. "
+        f"It is about {size.vsize:,} vB and {limit}.",
+    )
 
 
 def signals_rbf(psbt: Psbt) -> bool:
