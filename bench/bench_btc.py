@@ -81,16 +81,20 @@ def _hostile_multi(script_type: str, n: int) -> tuple[bytes, Any]:
     keys = [cosigner(m, script_type) for m in (MNEMONIC, OTHER_MNEMONIC, third)]
     record = {"name": "Family vault", "descriptor": descriptor(keys, 2, script_type)}
     wallet = parse_wallet(record["descriptor"])
+
+    def origins(branch: int, index: int) -> dict[bytes, bytes]:
+        return {
+            c.key.derive([branch, index]).key.sec(): origin(c.fingerprint, (*(c.path or ()), branch, index))
+            for c in wallet.cosigners
+        }
+
     ins = []
     for i in range(n):
         spk, ws, redeem = wallet.scripts_at(0, i)
-        bip32 = {
-            c.key.derive([0, i]).key.sec(): origin(c.fingerprint, (*c.path, 0, i)) for c in wallet.cosigners
-        }
-        ins.append(In(funding_tx([(100_000, spk)], salt=i), 0, bip32=bip32, witness_script=ws, redeem=redeem,
-                      wu=ws is not None))  # fmt: skip
+        prev = funding_tx([(100_000, spk)], salt=i)
+        ins.append(In(prev, 0, bip32=origins(0, i), witness_script=ws, redeem=redeem, wu=ws is not None))
     cspk, cws, credeem = wallet.scripts_at(1, 0)
-    cb = {c.key.derive([1, 0]).key.sec(): origin(c.fingerprint, (*c.path, 1, 0)) for c in wallet.cosigners}
+    cb = origins(1, 0)
     change = Out(n * 50_000 - 2_000 * n, cspk, bip32=cb, witness_script=cws, redeem=credeem)
     raw = build_psbt(ins, [external(n * 50_000), change])
     seed = seed_from()
