@@ -48,6 +48,7 @@ _ZBAR_QRCODE = 64
 _ZBAR_CFG_ENABLE = 0
 _ZBAR_CFG_BINARY = 4  # zbar >= 0.23: hand back byte-mode data untouched
 _ZBAR_FOURCC_Y800 = 0x30303859
+IMAGE_CACHE_BYTES = 8 * 1024 * 1024  # rasterised frames a FrameSet keeps (8-bit pixels)
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,27 @@ def plan_frames(
 
 
 class FrameSet:
-    """The QR texts of one payload and their images, rendered on first use and then cached.
+    """The QR texts of one payload and their images, each QR code encoded once and then cached.
 
     ``texts`` is one display cycle (loop it). For a multipart UR it holds every pure fragment once
     followed by rateless parts; for BBQr every part once. Images are 8-bit grayscale
     ``screen_px`` x ``screen_px`` PIL images, black code on white.
+
+    Memory stays bounded whatever the payload: the module matrix of every frame is kept, bit-packed
+    (at most 1.2 KB a frame at version 20, about the size of its text); rasterised images are kept
+    up to ``image_cache_bytes`` (8 MiB: 145 images of 240x240), past which an image is rasterised
+    again from its kept matrix (a fraction of a millisecond, no QR encoding).
     """
 
     def __init__(
-        self, texts: tuple[str, ...], *, format: str, version: int, ecc: str, plan: FramePlan
+        self,
+        texts: tuple[str, ...],
+        *,
+        format: str,
+        version: int,
+        ecc: str,
+        plan: FramePlan,
+        image_cache_bytes: int = IMAGE_CACHE_BYTES,
     ) -> None:
         self.texts = texts
         self.format = format
@@ -103,7 +116,10 @@ class FrameSet:
         self.ecc = ecc
         self.plan = plan
         self.module_px = plan.module_px_for(version)
+        self.image_cache_bytes = image_cache_bytes
+        self._matrices: dict[int, Any] = {}  # index -> np.packbits of the module matrix
         self._cache: dict[int, Image] = {}
+        self._cached_bytes = 0
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -115,20 +131,47 @@ class FrameSet:
     def is_animated(self) -> bool:
         return len(self.texts) > 1
 
+    @property
+    def cached_image_bytes(self) -> int:
+        """Bytes of pixels held by the image cache (never more than ``image_cache_bytes``)."""
+        return self._cached_bytes
+
+    def is_encoded(self, index: int) -> bool:
+        """Whether frame ``index``'s QR code was encoded already (showing it needs no QR encoding)."""
+        return index % len(self.texts) in self._matrices
+
+    def matrix(self, index: int) -> Any:
+        """Frame ``index``'s module matrix (numpy bool array, True = dark), encoded once and kept."""
+        import numpy as np
+
+        index %= len(self.texts)
+        packed = self._matrices.get(index)
+        if packed is None:
+            matrix = qr_matrix(self.texts[index], ecc=self.ecc, version=self.version)
+            self._matrices[index] = np.packbits(matrix)
+            return matrix
+        side = modules(self.version)
+        return np.unpackbits(packed, count=side * side).reshape(side, side).astype(bool)
+
+    def render(self, index: int) -> Image:
+        """A new image of frame ``index`` (from its kept matrix once encoded); not cached."""
+        return rasterise(
+            self.matrix(index),
+            module_px=self.module_px,
+            quiet_zone=self.plan.quiet_zone,
+            canvas_px=self.plan.screen_px,
+        )
+
     def image(self, index: int) -> Image:
-        """Frame ``index`` (modulo the cycle length), rendered once and cached."""
+        """Frame ``index`` (modulo the cycle length), cached while the cache is under its bound."""
         index %= len(self.texts)
         cached = self._cache.get(index)
         if cached is None:
-            cached = render_qr(
-                self.texts[index],
-                ecc=self.ecc,
-                version=self.version,
-                module_px=self.module_px,
-                quiet_zone=self.plan.quiet_zone,
-                canvas_px=self.plan.screen_px,
-            )
-            self._cache[index] = cached
+            cached = self.render(index)
+            size = cached.width * cached.height * len(cached.getbands())
+            if self._cached_bytes + size <= self.image_cache_bytes:
+                self._cache[index] = cached
+                self._cached_bytes += size
         return cached
 
     def prerender(self) -> None:
@@ -239,10 +282,16 @@ def render_qr(
     bytes); ``bytes`` in byte mode, untouched. ``version`` forces the symbol size (TransportError
     if the content does not fit). ``canvas_px`` centres the code on a white square of that size.
     """
+    matrix = qr_matrix(content, ecc=ecc, version=version)
+    return rasterise(matrix, module_px=module_px, quiet_zone=quiet_zone, canvas_px=canvas_px)
+
+
+def rasterise(matrix: Any, *, module_px: int, quiet_zone: int, canvas_px: int | None = None) -> Image:
+    """A module matrix (True = dark) as an 8-bit grayscale image, ``module_px`` pixels a module,
+    with a ``quiet_zone`` of white modules, centred on a white ``canvas_px`` square when given."""
     import numpy as np
     from PIL import Image as PILImage
 
-    matrix = qr_matrix(content, ecc=ecc, version=version)
     size = matrix.shape[0] + 2 * quiet_zone
     if canvas_px is not None and size * module_px > canvas_px:
         raise TransportError(f"a {size}-module code at {module_px} px does not fit {canvas_px} px")
