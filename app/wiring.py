@@ -214,17 +214,30 @@ class Runner:
         self.frames = 0
 
     def step(self, timeout: float = FRAME_S) -> bool:
-        """One turn of the loop; False once the emulator window was closed."""
+        """One turn of the loop; False once the emulator window was closed.
+
+        The wait for input ends at the screen's next deadline when that comes first (an animation
+        frame is due), so a frame is drawn when it is due, not a fixed wait after the last one was
+        drawn. After drawing, the screen may work ahead (draw its next frame) before the next wait.
+        """
         pump = getattr(self.devices.display, "pump", None)
         if pump is not None and not pump():
             return False
-        event = self.devices.input.poll(timeout)
+        event = self.devices.input.poll(self._wait(timeout))
         if event is not None:  # one event a turn, so every state it leads to is drawn
             self.app.handle(to_input(event))
         self.app.tick(self.clock())
         if self.app.dirty:
             self.draw()
+        self.app.idle()
         return True
+
+    def _wait(self, timeout: float) -> float:
+        """``timeout``, cut short to the screen's next deadline."""
+        due = self.app.next_tick()
+        if due is None:
+            return timeout
+        return min(timeout, max(0.0, due - self.clock()))
 
     def draw(self) -> None:
         frame = self.app.frame()

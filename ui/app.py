@@ -40,6 +40,22 @@ class App:
         self.now = now
         self._guarded(lambda: self.screen.on_tick(now))
 
+    def next_tick(self) -> float | None:
+        """When the screen on top next needs a tick (None: no deadline of its own)."""
+        try:
+            return self.screen.next_tick()
+        except Exception as exc:
+            self._recover(exc)
+            return None
+
+    def idle(self) -> bool:
+        """Let the screen on top work ahead while the loop would wait; True when it did."""
+        try:
+            return self.screen.on_idle()
+        except Exception as exc:
+            self._recover(exc)
+            return False
+
     def _guarded(self, step: Callable[[], Action | None]) -> None:
         """Run one step of the screen on top; a bug must close that screen, not the device."""
         try:

@@ -135,6 +135,16 @@ class Screen:
         """Called every frame (~20 Hz) for animation, camera and timers."""
         return None
 
+    def next_tick(self) -> float | None:
+        """The clock time of the screen's next deadline (an animation frame), if it has one; the loop
+        wakes for it instead of waiting its usual turn."""
+        return None
+
+    def on_idle(self) -> bool:
+        """Do one piece of work ahead of time (e.g. draw the next frame) while the loop would wait;
+        True when there was something to do."""
+        return False
+
     def on_result(self, result: Any) -> Action | None:
         """A screen this one pushed was popped with ``result``."""
         return Redraw()
