@@ -3,6 +3,12 @@
 UP makes the code denser (fewer frames), DOWN sparser (bigger modules, easier for poor cameras);
 RIGHT speeds the animation up, LEFT slows it down. KEY1 shows or hides the caption bar, KEY2
 switches to the alternative format when there is one (e.g. UR <-> BBQr). PRESS or KEY3 leaves.
+
+Frames keep a steady rate: each one is due ``frame_ms`` after the one before (a deadline, not a
+wait after drawing), the screen tells the loop when the next one is due (``next_tick``), and while
+the loop would wait it renders the next frame ahead (``on_idle``), so even the first cycle shows
+frames already drawn. Each composed screen is drawn once and kept, up to COMPOSED_CACHE_BYTES
+(72 screens, 12 MiB); past that a screen is composed again from the frame set's kept QR matrix.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ if TYPE_CHECKING:
 
 Encoder = Callable[[int], "FrameSet"]
 CAPTION_S = 2.0
+SCREEN_BYTES = theme.WIDTH * theme.HEIGHT * 3  # one composed RGB screen
+COMPOSED_CACHE_BYTES = 72 * SCREEN_BYTES  # 12 MiB: the 58 frames of a 1.9 KB PSBT (density 1) fit
 DENSITY, FRAME_MS = spec("qr_density"), spec("qr_frame_ms")  # the same choices as the settings
 
 
@@ -34,7 +42,7 @@ class QrDisplay(Screen):
         encoders: list[tuple[str, Encoder]],
         *,
         density: int = 1,
-        frame_ms: int = 250,
+        frame_ms: int = FRAME_MS.default,
         caption: str = "",
         on_done: Callable[[], Action | None] | None = None,
     ) -> None:
@@ -49,7 +57,9 @@ class QrDisplay(Screen):
         self.on_done = on_done
         self.index = 0
         self.now = 0.0
-        self._last_step: float | None = None
+        self._next_step: float | None = None  # when the next frame is due
+        self._composed: dict[int, Image.Image] = {}  # frame index -> its screen without the caption
+        self._composed_bytes = 0
         self._caption_until: float | None = None
         self.show_caption = True
         self.error: str | None = None
@@ -66,6 +76,9 @@ class QrDisplay(Screen):
             self.frames = None
             self.error = f"{label}: {exc}"
         self.index = 0
+        self._next_step = None
+        self._composed.clear()
+        self._composed_bytes = 0
         self._caption_until = None
         self.show_caption = True
 
@@ -100,18 +113,55 @@ class QrDisplay(Screen):
         self.now = now
         if self._caption_until is None:
             self._caption_until = now + CAPTION_S
-        if self.show_caption and now >= self._caption_until and self.frames is not None:
+        animated = self.frames is not None and len(self.frames) > 1
+        stepped = animated and self._step_due(now)
+        if stepped:
+            assert self.frames is not None
+            self.index = (self.index + 1) % len(self.frames)
+        # An animated code drops its caption with a frame step: one redraw, never one just before a step.
+        hides = self.show_caption and self.frames is not None and now >= self._caption_until
+        if hides and (stepped or not animated):
             self.show_caption = False
             return Redraw()
-        if self.frames is None or len(self.frames) < 2:
+        return Redraw() if stepped else None
+
+    def _step_due(self, now: float) -> bool:
+        """Whether the next frame is due; each is due a frame time after the one before it."""
+        step = self.frame_ms / 1000
+        if self._next_step is None:
+            self._next_step = now + step
+            return False
+        if now < self._next_step:
+            return False
+        self._next_step += step
+        if now >= self._next_step:  # fell a whole frame behind: go on from now, never in a burst
+            self._next_step = now + step
+        return True
+
+    def next_tick(self) -> float | None:
+        """When the next frame is due (a still code: when its caption hides), so the loop wakes on time."""
+        if self.frames is None:
             return None
-        if self._last_step is None:
-            self._last_step = now
-        elif (now - self._last_step) * 1000 >= self.frame_ms:
-            self.index = (self.index + 1) % len(self.frames)
-            self._last_step = now
-            return Redraw()
-        return None
+        if self._caption_until is None:
+            return 0.0  # not ticked yet: the schedule starts at the first tick, due at once
+        if len(self.frames) > 1:
+            return self._next_step
+        return self._caption_until if self.show_caption else None
+
+    def on_idle(self) -> bool:
+        """Render the next frame ahead of its deadline; False when there was nothing to do."""
+        if self.frames is None or len(self.frames) < 2:
+            return False
+        following = (self.index + 1) % len(self.frames)
+        if following in self._composed:
+            return False
+        if self._composed_bytes + SCREEN_BYTES > COMPOSED_CACHE_BYTES:  # past the bound: encode ahead,
+            if self.frames.is_encoded(following):  # compose when shown (from the kept QR matrix)
+                return False
+            self.frames.matrix(following)
+            return True
+        self._screen(following)
+        return True
 
     def _flash(self) -> None:
         self.show_caption = True
@@ -145,12 +195,23 @@ class QrDisplay(Screen):
         return Redraw()
 
     # -- drawing ----------------------------------------------------------------------------
+    def _screen(self, index: int) -> Image.Image:
+        """Frame ``index`` composed for the screen (no caption), drawn once and kept within the bound."""
+        assert self.frames is not None
+        composed = self._composed.get(index)
+        if composed is None:
+            composed = self.frames.render(index).convert("RGB")
+            if composed.size != theme.SIZE:
+                composed = composed.resize(theme.SIZE, Image.Resampling.NEAREST)
+            if self._composed_bytes + SCREEN_BYTES <= COMPOSED_CACHE_BYTES:
+                self._composed[index] = composed
+                self._composed_bytes += SCREEN_BYTES
+        return composed
+
     def render(self) -> Image.Image:
         if self.frames is None:
             return super().render()
-        image = self.frames.image(self.index).convert("RGB")
-        if image.size != theme.SIZE:
-            image = image.resize(theme.SIZE, Image.Resampling.NEAREST)
+        image = self._screen(self.index % len(self.frames)).copy()  # the kept screen is never drawn on
         draw = RecordingDraw(image)
         if self.show_caption:
             draw.rectangle((0, 0, theme.WIDTH, 22), fill=theme.BG)
