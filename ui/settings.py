@@ -93,7 +93,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("qr_density", "QR density", "QR density", Kind.ONE_OF, (0, 1, 2, 3), 1,
             lambda v: ("sparse", "normal", "dense", "densest")[v],
             "Sparse codes scan more easily; dense ones need fewer frames."),
-    Setting("qr_frame_ms", "QR speed", "Time per frame", Kind.ONE_OF, (100, 150, 250, 400, 600), 250,
+    Setting("qr_frame_ms", "QR speed", "Time per frame", Kind.ONE_OF, (100, 150, 250, 400, 600), 100,
             lambda v: f"{v} ms", "How long each frame of an animated QR code is shown."),
     Setting("auto_lock_s", "Auto-lock", "Lock after idle", Kind.ONE_OF, (60, 120, 300, 600, 1800), 300,
             describe_seconds, "The device locks after this long without a key press."),
