@@ -183,7 +183,7 @@ def _show_loop(payload: bytes) -> tuple[list[float], list[float], int]:
 
     def recording_show(image: Any, *, secret: bool = False) -> None:
         show(image, secret=secret)
-        if not screen.show_caption and (not shown or shown[-1][1] != screen.index):
+        if not shown or shown[-1][1] != screen.index:  # a new frame (not the caption going away)
             shown.append((clock(), screen.index))
 
     display.show = recording_show  # type: ignore[method-assign]
@@ -193,6 +193,20 @@ def _show_loop(payload: bytes) -> tuple[list[float], list[float], int]:
     times = [t for t, _ in shown]
     intervals = [b - a for a, b in itertools.pairwise(times)]
     return intervals[:count], intervals[count:], count
+
+
+def _memory(payload: bytes) -> tuple[int, float]:
+    """(frames, MiB held by the QR screen) after one full cycle of ``payload``: kept composed screens,
+    kept QR matrices, and the frame set's own image cache (which the screen does not fill)."""
+    screen = _screen(payload)
+    screen.show_caption = False
+    frames = screen.frames
+    for i in range(len(frames)):
+        screen.index = i
+        screen.render()
+    held = getattr(screen, "composed_bytes", 0) + getattr(frames, "kept_matrix_bytes", 0)
+    held += getattr(frames, "cached_image_bytes", sum(im.width * im.height for im in frames._cache.values()))
+    return len(frames), held / 2**20
 
 
 def _fps(intervals: list[float]) -> float:
@@ -227,6 +241,10 @@ def run(print_table: Callable[[Table], None] = Table.print) -> None:
         table.add(f"PSBT loop, {label}: Pi fps vs SeedSigner", fps, SEEDSIGNER_FPS, "fps", anchor)
         table.add(f"PSBT loop, {label}: Pi fps vs target", fps, TARGET_FPS, "fps", "issue 12 target")
         table.add(f"PSBT loop, {label}: slowest frame, Pi", worst, None, "ms")
+    for name, payload in (("1.9 KB PSBT", psbt), ("10 KB payload", bytes(range(256)) * 40)):
+        count, mib = _memory(payload)
+        print(f"memory held by the QR screen, {name} ({count} frames): {mib:.1f} MiB")
+        table.add(f"{name}: memory held, {count} frames", round(mib, 1), None, "MiB")
     print_table(table)
 
 

@@ -136,6 +136,11 @@ class FrameSet:
         """Bytes of pixels held by the image cache (never more than ``image_cache_bytes``)."""
         return self._cached_bytes
 
+    @property
+    def kept_matrix_bytes(self) -> int:
+        """Bytes held by the kept (bit-packed) QR matrices."""
+        return sum(packed.nbytes for packed in self._matrices.values())
+
     def is_encoded(self, index: int) -> bool:
         """Whether frame ``index``'s QR code was encoded already (showing it needs no QR encoding)."""
         return index % len(self.texts) in self._matrices

@@ -103,8 +103,8 @@ def test_composed_screens_stay_within_their_bound(
         display.show_caption = False  # the bare QR code, to compare pixels
         shown.append((display.index, np.asarray(display.render())))
         display.on_idle()
-        assert display._composed_bytes <= 3 * qr.SCREEN_BYTES
-    assert len(display._composed) == 3
+        assert display.composed_bytes <= 3 * qr.SCREEN_BYTES
+    assert display.composed_bytes == 3 * qr.SCREEN_BYTES
     assert sorted(encoded) == sorted(display.frames.texts)  # past the bound: composed again, not encoded
     for index, pixels in shown:
         expected = np.asarray(display.frames.render(index).convert("RGB"))

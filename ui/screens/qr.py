@@ -148,6 +148,11 @@ class QrDisplay(Screen):
             return self._next_step
         return self._caption_until if self.show_caption else None
 
+    @property
+    def composed_bytes(self) -> int:
+        """Bytes held by the kept composed screens (never more than COMPOSED_CACHE_BYTES)."""
+        return self._composed_bytes
+
     def on_idle(self) -> bool:
         """Render the next frame ahead of its deadline; False when there was nothing to do."""
         if self.frames is None or len(self.frames) < 2:
