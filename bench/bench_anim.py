@@ -186,7 +186,7 @@ def _show_loop(payload: bytes) -> tuple[list[float], list[float], int]:
         if not shown or shown[-1][1] != screen.index:  # a new frame (not the caption going away)
             shown.append((clock(), screen.index))
 
-    display.show = recording_show  # type: ignore[method-assign]
+    display.show = recording_show
     runner.draw()
     while len(shown) < count * (1 + LOOP_CYCLES) + 1 and clock() < 600:
         runner.step()
