@@ -16,6 +16,10 @@ same script with the same factor, so read the "here" figures there for the real 
 between frames on that clock give the rate the loop sustains, in the first cycle (frames rendered on
 the way) and once every frame is cached.
 
+Last, the memory the QR screen holds after one cycle (kept composed screens, kept QR matrices, the
+frame set's image cache) for the 1.9 KB PSBT and for a 10 KB payload (300+ frames): the caches are
+bounded, so the second stays near the bound (12 MiB of screens) instead of growing with the payload.
+
 The anchor is SeedSigner's about 6 frames/s on a Pi Zero, a figure quoted in issue 12 (not measured
 here), and the issue's target of 8 frames/s.
 """
