@@ -32,6 +32,7 @@ import cbor2
 from signer.transport import bbqr
 from signer.transport.errors import TransportError
 from signer.transport.qrcapacity import alnum_capacity, modules, smallest_alnum_version
+from signer.transport.qrmask import best_mask
 from signer.transport.ur import UR, UREncoder, encode_single
 
 if TYPE_CHECKING:
@@ -330,7 +331,7 @@ def qr_matrix(content: str | bytes, *, ecc: str = "L", version: int | None = Non
         segment = util.QRData(bytes(content), mode=util.MODE_8BIT_BYTE)
     else:
         segment = util.QRData(content)
-    code = qrcode.QRCode(version=version, error_correction=levels[ecc], border=0)
+    code = qrcode.QRCode(version=version, error_correction=levels[ecc], border=0, mask_pattern=0)
     code.add_data(segment)
     try:
         code.make(fit=version is None)
@@ -338,7 +339,13 @@ def qr_matrix(content: str | bytes, *, ecc: str = "L", version: int | None = Non
         raise TransportError(
             f"content does not fit a QR code of version {version or 40} at ECC {ecc}"
         ) from None
-    return np.array(code.get_matrix(), dtype=bool)
+    matrix = np.array(code.get_matrix(), dtype=bool)
+    mask = best_mask(matrix, code.version)  # the library's choice, without its eight trial builds
+    if mask:
+        code.mask_pattern = mask
+        code.make(fit=False)  # the same data, laid out again with the chosen mask
+        matrix = np.array(code.get_matrix(), dtype=bool)
+    return matrix
 
 
 # --- decoding ------------------------------------------------------------------------------------
