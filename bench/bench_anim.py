@@ -19,9 +19,9 @@ same script with the same factor, so read the "here" figures there for the real 
 between frames on that clock give the rate the loop sustains, in the first cycle (frames rendered on
 the way) and once every frame is cached.
 
-Last, the memory the QR screen holds after one cycle (kept composed screens, kept QR matrices, the
-frame set's image cache) for the 1.9 KB PSBT and for a 10 KB payload (300+ frames): the caches are
-bounded, so the second stays near the bound (12 MiB of screens) instead of growing with the payload.
+Last, the memory the QR screen's frames hold after one cycle (kept screen images and QR matrices) for
+the 1.9 KB PSBT and for a 10 KB payload (300+ frames): the image cache is bounded, so the second
+stays at the bound (8 MiB) instead of growing with the payload.
 
 The anchor is SeedSigner's about 6 frames/s on a Pi Zero, a figure quoted in issue 12 (not measured
 here), and the issue's target of 8 frames/s.
@@ -204,15 +204,15 @@ def _show_loop(payload: bytes) -> tuple[list[float], list[float], int]:
 
 
 def _memory(payload: bytes) -> tuple[int, float]:
-    """(frames, MiB held by the QR screen) after one full cycle of ``payload``: kept composed screens,
-    kept QR matrices, and the frame set's own image cache (which the screen does not fill)."""
+    """(frames, MiB held by the QR screen's frames) after one full cycle of ``payload``: kept screen
+    images and QR matrices (before the bound, the images alone, kept without limit)."""
     screen = _screen(payload)
     screen.show_caption = False
     frames = screen.frames
     for i in range(len(frames)):
         screen.index = i
         screen.render()
-    held = getattr(screen, "composed_bytes", 0) + getattr(frames, "kept_matrix_bytes", 0)
+    held = getattr(frames, "kept_matrix_bytes", 0)
     held += getattr(frames, "cached_image_bytes", sum(im.width * im.height for im in frames._cache.values()))
     return len(frames), held / 2**20
 

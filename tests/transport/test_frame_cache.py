@@ -67,3 +67,16 @@ def test_a_kept_matrix_is_the_encoded_one() -> None:
     kept = frame_set.matrix(1)
     expected = frames.qr_matrix(frame_set.texts[1], ecc=frame_set.ecc, version=frame_set.version)
     assert kept.dtype == bool and np.array_equal(kept, expected) and np.array_equal(encoded, expected)
+
+
+def test_preparing_ahead_encodes_then_keeps_within_the_bound(encoder_calls: list[str]) -> None:
+    frame_set = frames.encode_frames(PAYLOAD, format="ur", ur_type="crypto-psbt")
+    frame_set.image_cache_bytes = 2 * SCREEN_BYTES
+    assert frame_set.prepare(0) and frame_set.prepare(1)  # encoded and kept
+    assert not frame_set.prepare(0) and not frame_set.prepare(1 + len(frame_set))  # nothing left to do
+    assert frame_set.prepare(2)  # no room left: encoded only
+    assert not frame_set.prepare(2)
+    assert frame_set.cached_image_bytes == 2 * SCREEN_BYTES
+    assert encoder_calls == list(frame_set.texts[:3])
+    frame_set.image(2)
+    assert len(encoder_calls) == 3  # shown from its kept matrix

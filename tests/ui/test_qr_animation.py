@@ -10,7 +10,6 @@ import pytest
 
 from signer.transport import frames
 from ui.screen import Redraw
-from ui.screens import qr
 from ui.screens.qr import QrDisplay
 from ui.settings import spec
 
@@ -89,11 +88,15 @@ def test_every_frame_is_encoded_once_over_cycles(encoded: list[str]) -> None:
     assert sorted(encoded) == sorted(display.frames.texts)
 
 
-def test_composed_screens_stay_within_their_bound(
-    encoded: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(qr, "COMPOSED_CACHE_BYTES", 3 * qr.SCREEN_BYTES)
-    display = screen()
+def test_kept_screens_stay_within_their_bound_and_no_frame_is_encoded_twice(encoded: list[str]) -> None:
+    bound = 3 * 240 * 240
+
+    def bounded(density: int) -> frames.FrameSet:
+        frame_set = frames.encode_frames(PAYLOAD, format="ur", ur_type="crypto-psbt", density=density)
+        frame_set.image_cache_bytes = bound
+        return frame_set
+
+    display = QrDisplay("Signed PSBT", [("UR", bounded)], frame_ms=100)
     assert display.frames is not None
     count = len(display.frames)
     assert count > 3
@@ -103,12 +106,11 @@ def test_composed_screens_stay_within_their_bound(
         display.show_caption = False  # the bare QR code, to compare pixels
         shown.append((display.index, np.asarray(display.render())))
         display.on_idle()
-        assert display.composed_bytes <= 3 * qr.SCREEN_BYTES
-    assert display.composed_bytes == 3 * qr.SCREEN_BYTES
-    assert sorted(encoded) == sorted(display.frames.texts)  # past the bound: composed again, not encoded
+        assert display.frames.cached_image_bytes <= bound
+    assert display.frames.cached_image_bytes == bound
+    assert sorted(encoded) == sorted(display.frames.texts)  # past the bound: drawn again, not encoded
     for index, pixels in shown:
-        expected = np.asarray(display.frames.render(index).convert("RGB"))
-        assert np.array_equal(pixels, expected)
+        assert np.array_equal(pixels, np.asarray(display.frames.render(index).convert("RGB")))
 
 
 def test_the_caption_is_drawn_on_a_copy_never_on_the_kept_screen() -> None:

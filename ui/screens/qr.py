@@ -7,8 +7,8 @@ switches to the alternative format when there is one (e.g. UR <-> BBQr). PRESS o
 Frames keep a steady rate: each one is due ``frame_ms`` after the one before (a deadline, not a
 wait after drawing), the screen tells the loop when the next one is due (``next_tick``), and while
 the loop would wait it renders the next frame ahead (``on_idle``), so even the first cycle shows
-frames already drawn. Each composed screen is drawn once and kept, up to COMPOSED_CACHE_BYTES
-(72 screens, 12 MiB); past that a screen is composed again from the frame set's kept QR matrix.
+frames already drawn. The frame set keeps each frame's QR code and screen image within its bound
+(``FrameSet``); the caption is drawn on a copy.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 Encoder = Callable[[int], "FrameSet"]
 CAPTION_S = 2.0
-SCREEN_BYTES = theme.WIDTH * theme.HEIGHT * 3  # one composed RGB screen
-COMPOSED_CACHE_BYTES = 72 * SCREEN_BYTES  # 12 MiB: the 58 frames of a 1.9 KB PSBT (density 1) fit
 DENSITY, FRAME_MS = spec("qr_density"), spec("qr_frame_ms")  # the same choices as the settings
 
 
@@ -58,8 +56,6 @@ class QrDisplay(Screen):
         self.index = 0
         self.now = 0.0
         self._next_step: float | None = None  # when the next frame is due
-        self._composed: dict[int, Image.Image] = {}  # frame index -> its screen without the caption
-        self._composed_bytes = 0
         self._caption_until: float | None = None
         self.show_caption = True
         self.error: str | None = None
@@ -77,8 +73,6 @@ class QrDisplay(Screen):
             self.error = f"{label}: {exc}"
         self.index = 0
         self._next_step = None
-        self._composed.clear()
-        self._composed_bytes = 0
         self._caption_until = None
         self.show_caption = True
 
@@ -148,25 +142,11 @@ class QrDisplay(Screen):
             return self._next_step
         return self._caption_until if self.show_caption else None
 
-    @property
-    def composed_bytes(self) -> int:
-        """Bytes held by the kept composed screens (never more than COMPOSED_CACHE_BYTES)."""
-        return self._composed_bytes
-
     def on_idle(self) -> bool:
-        """Render the next frame ahead of its deadline; False when there was nothing to do."""
+        """Make the next frame ready ahead of its deadline; False when there was nothing to do."""
         if self.frames is None or len(self.frames) < 2:
             return False
-        following = (self.index + 1) % len(self.frames)
-        if following in self._composed:
-            return False
-        if self._composed_bytes + SCREEN_BYTES > COMPOSED_CACHE_BYTES:  # past the bound: encode ahead,
-            if self.frames.is_encoded(following):  # compose when shown (from the kept QR matrix)
-                return False
-            self.frames.matrix(following)
-            return True
-        self._screen(following)
-        return True
+        return self.frames.prepare(self.index + 1)
 
     def _flash(self) -> None:
         self.show_caption = True
@@ -200,23 +180,12 @@ class QrDisplay(Screen):
         return Redraw()
 
     # -- drawing ----------------------------------------------------------------------------
-    def _screen(self, index: int) -> Image.Image:
-        """Frame ``index`` composed for the screen (no caption), drawn once and kept within the bound."""
-        assert self.frames is not None
-        composed = self._composed.get(index)
-        if composed is None:
-            composed = self.frames.render(index).convert("RGB")
-            if composed.size != theme.SIZE:
-                composed = composed.resize(theme.SIZE, Image.Resampling.NEAREST)
-            if self._composed_bytes + SCREEN_BYTES <= COMPOSED_CACHE_BYTES:
-                self._composed[index] = composed
-                self._composed_bytes += SCREEN_BYTES
-        return composed
-
     def render(self) -> Image.Image:
         if self.frames is None:
             return super().render()
-        image = self._screen(self.index % len(self.frames)).copy()  # the kept screen is never drawn on
+        image = self.frames.image(self.index).convert("RGB")  # a new image: the kept one is never drawn on
+        if image.size != theme.SIZE:
+            image = image.resize(theme.SIZE, Image.Resampling.NEAREST)
         draw = RecordingDraw(image)
         if self.show_caption:
             draw.rectangle((0, 0, theme.WIDTH, 22), fill=theme.BG)
