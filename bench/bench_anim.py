@@ -195,6 +195,7 @@ def _show_loop(payload: bytes) -> tuple[list[float], list[float], int]:
             shown.append((clock(), screen.index))
 
     display.show = recording_show
+    app.tick(clock())  # as on the device, where a step pushes the screen: its first tick, then its drawing
     runner.draw()
     while len(shown) < count * (1 + LOOP_CYCLES) + 1 and clock() < 600:
         runner.step()
