@@ -1,7 +1,7 @@
 """Animated QR output on the device path, at the device's default density and speed.
 
 Every time here is the CPU time of the bench's thread (time.thread_time), so other programs' load
-on this machine does not inflate the figures, nor does it get multiplied by PI_FACTOR below.
+on this machine does not inflate the figures, nor does it get multiplied by the Pi factor below.
 
 Payloads: a 1.9 KB PSBT (8 P2WPKH inputs, built by tests/btc/builders.py) as crypto-psbt, and a short
 one that fits one frame. Per animated frame, measured here:
@@ -13,11 +13,11 @@ one that fits one frame. Per animated frame, measured here:
                  stream it writes to SPI; the bytes it sends are timed on the wire at 62.5 MHz
 
 Then the show loop itself (app/wiring.py's Runner, the app, the QR screen, the ST7789 driver) runs on
-a Pi clock: every stretch of CPU time here counts PI_FACTOR times, a wait (input poll, SPI wire) counts
-once. PI_FACTOR (10) is an assumption, not a measurement: on a Pi Zero 2 W, ``make bench`` runs this
-same script with the same factor, so read the "here" figures there for the real ones. The intervals
-between frames on that clock give the rate the loop sustains, in the first cycle (frames rendered on
-the way) and once every frame is cached.
+a Pi clock: every stretch of CPU time here counts FACTOR times, a wait (input poll, SPI wire) counts
+once. FACTOR is bench.timing.PI_FACTOR (10), an assumption, not a measurement; on a Raspberry Pi
+(/proc/device-tree/model says so) it is 1, so ``make bench`` (or ``python -m bench anim``) run on the
+Pi measures the real figures with this same script. The intervals between frames on that clock give
+the rate the loop sustains, in the first cycle (frames drawn on the way) and once every frame is kept.
 
 Last, the memory the QR screen's frames hold after one cycle (kept screen images and QR matrices) for
 the 1.9 KB PSBT and for a 10 KB payload (300+ frames): the image cache is bounded, so the second
@@ -39,11 +39,13 @@ from typing import Any
 
 from bench.report import Table
 from bench.timing import PI_FACTOR
+from hardware.platform import pi_model
 
 SPI_HZ = 62_500_000  # the Waveshare HAT's SPI clock (hardware/display/st7789.py open_waveshare_hat)
 SEEDSIGNER_FPS = 6.0  # quoted in issue 12 for a Pi Zero; not measured here
 TARGET_FPS = 8.0  # issue 12
 LOOP_CYCLES = 2  # cycles of the show loop after the first one
+FACTOR = 1 if pi_model() else PI_FACTOR  # on a Pi its own time is measured; elsewhere estimated
 
 
 def psbt_1900() -> bytes:
@@ -58,7 +60,7 @@ def psbt_1900() -> bytes:
 
 
 class PiClock:
-    """Time as a Pi Zero 2 W would see it: this thread's CPU time here times PI_FACTOR, waits at face
+    """Time as a Pi Zero 2 W would see it: this thread's CPU time here times FACTOR, waits at face
     value (they are not spent here: the clock just moves on)."""
 
     def __init__(self) -> None:
@@ -66,7 +68,7 @@ class PiClock:
         self._mark = time.thread_time()
 
     def __call__(self) -> float:
-        return self._base + PI_FACTOR * (time.thread_time() - self._mark)
+        return self._base + FACTOR * (time.thread_time() - self._mark)
 
     def wait(self, seconds: float) -> None:
         self._base = self() + max(0.0, seconds)
@@ -229,8 +231,9 @@ def run(print_table: Callable[[Table], None] = Table.print) -> None:
     psbt = psbt_1900()
     short = bytes(range(64))
     density, frame_ms = spec("qr_density").default, spec("qr_frame_ms").default
-    print(f"device default: density {density}, {frame_ms} ms a frame; Pi = {PI_FACTOR}x here, assumed")
-    table = Table("animated QR output (Pi = here x PI_FACTOR, an assumption; anchor: issue 12's figures)")
+    basis = "measured on this Pi" if FACTOR == 1 else f"Pi = {FACTOR}x here, assumed"
+    print(f"device default: density {density}, {frame_ms} ms a frame; {basis}")
+    table = Table(f"animated QR output ({basis}; anchors: issue 12's figures)")
     for name, payload in ((f"{len(psbt)} B PSBT", psbt), (f"{len(short)} B", short)):
         first, cached, push, wire, count = _per_frame(_screen(payload), calls)
         print(
@@ -238,9 +241,9 @@ def run(print_table: Callable[[Table], None] = Table.print) -> None:
             f"display push {push:.2f} ms + {wire:.1f} ms on the wire"
         )
         if count > 1:
-            table.add(f"{name}: first render, Pi ms/frame", first * PI_FACTOR, None, "ms")
-            table.add(f"{name}: cached frame, Pi ms/frame", cached * PI_FACTOR, None, "ms")
-            table.add(f"{name}: display push, Pi ms/frame", push * PI_FACTOR + wire, None, "ms")
+            table.add(f"{name}: first render, Pi ms/frame", first * FACTOR, None, "ms")
+            table.add(f"{name}: cached frame, Pi ms/frame", cached * FACTOR, None, "ms")
+            table.add(f"{name}: display push, Pi ms/frame", push * FACTOR + wire, None, "ms")
     first_cycle, steady, count = _show_loop(psbt)
     for label, intervals in (("first cycle", first_cycle), ("cached cycles", steady)):
         worst = max(intervals) * 1000
