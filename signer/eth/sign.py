@@ -1,21 +1,23 @@
-"""Signing with eth-account (lazily imported), with v encoded the way ERC-4527 wants per data type.
+"""Signing Ethereum transactions and messages, with v encoded the way ERC-4527 wants per data type.
 
 Keys are derived here from the BIP-32 seed at the request's path; they live only inside these
-calls. A transaction is signed by eth-account from the decoded fields, then the signed bytes are
-decoded again and must carry exactly the unsigned payload that was reviewed; otherwise nothing is
-returned.
+calls. The digest is signed with libsecp256k1 (signer.eth.ecdsa, which checks each signature by
+recovering its signer); a transaction is then assembled from the reviewed fields, and the signed
+bytes are decoded again and must carry exactly the unsigned payload that was reviewed; otherwise
+nothing is returned. eth-account is not imported here: it costs more to import than signing takes,
+and it stays the test suite's cross-check (byte-identical signatures).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from signer.eth import rlpcodec
+from signer.eth.ecdsa import sign_digest
 from signer.eth.errors import EthError
 from signer.eth.message import PersonalMessage
-from signer.eth.primitives import checksum, keccak256
-from signer.eth.tx import LEGACY, UnsignedTx
+from signer.eth.primitives import keccak256
+from signer.eth.tx import LEGACY, UnsignedTx, authorization_digest
 from signer.eth.typed_data import TypedData
 
 DEFAULT_PATH = "m/44'/60'/0'/0/0"
@@ -86,44 +88,6 @@ def _rsv(r: int, s: int, v: int) -> bytes:
     )
 
 
-def _eth_account_dict(tx: UnsignedTx) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "chainId": tx.chain_id,
-        "nonce": tx.nonce,
-        "gas": tx.gas_limit,
-        "value": tx.value,
-        "data": tx.data,
-    }
-    if tx.to is not None:
-        d["to"] = checksum(tx.to)
-    if tx.tx_type == LEGACY:
-        d["gasPrice"] = tx.gas_price
-        return d
-    d["type"] = tx.tx_type
-    d["accessList"] = [
-        {"address": checksum(a.address), "storageKeys": ["0x" + k.hex() for k in a.storage_keys]}
-        for a in tx.access_list
-    ]
-    if tx.gas_price is not None:
-        d["gasPrice"] = tx.gas_price
-    else:
-        d["maxFeePerGas"] = tx.max_fee_per_gas
-        d["maxPriorityFeePerGas"] = tx.max_priority_fee_per_gas
-    if tx.authorization_list:
-        d["authorizationList"] = [
-            {
-                "chainId": a.chain_id,
-                "address": checksum(a.address),
-                "nonce": a.nonce,
-                "yParity": a.y_parity,
-                "r": a.r,
-                "s": a.s,
-            }
-            for a in tx.authorization_list
-        ]
-    return d
-
-
 def _unsigned_part(tx: UnsignedTx, raw: bytes) -> bytes:
     """The unsigned payload inside a signed transaction (for the round-trip check)."""
     if tx.tx_type == LEGACY:
@@ -138,18 +102,13 @@ def _unsigned_part(tx: UnsignedTx, raw: bytes) -> bytes:
 
 
 def sign_transaction(tx: UnsignedTx, private_key: bytes) -> SignedTx:
-    from eth_account import Account
-
-    try:
-        signed = Account.sign_transaction(_eth_account_dict(tx), private_key)
-    except Exception as exc:  # eth-account raises TypeError/ValueError/ValidationError...
-        detail = str(exc)
-        if private_key.hex() in detail.lower():  # never let key material into a message
-            detail = ""
-        raise EthError(
-            f"eth-account refused the transaction: {exc.__class__.__name__} {detail}".strip()
-        ) from None
-    raw = bytes(signed.raw_transaction)
+    sig = sign_digest(tx.signing_hash(), private_key)
+    if tx.tx_type == LEGACY:  # EIP-155: v = chain_id * 2 + 35 + recovery id, in place of (chain_id, 0, 0)
+        v = tx.chain_id * 2 + 35 + sig.y_parity
+        raw = rlpcodec.encode([*tx.rlp_fields()[:6], v, sig.r, sig.s])
+    else:
+        v = sig.y_parity
+        raw = bytes([tx.tx_type]) + rlpcodec.encode([*tx.rlp_fields(), v, sig.r, sig.s])
     try:
         same = _unsigned_part(tx, raw) == tx.raw
     except (EthError, AssertionError, ValueError):
@@ -158,37 +117,26 @@ def sign_transaction(tx: UnsignedTx, private_key: bytes) -> SignedTx:
         raise EthError(
             "internal check failed: the signed transaction differs from the reviewed one; nothing signed"
         )
-    return SignedTx(raw, int(signed.r), int(signed.s), int(signed.v))
+    return SignedTx(raw, sig.r, sig.s, v)
 
 
 def sign_typed_data(td: TypedData, private_key: bytes) -> bytes:
     """65-byte r || s || v with v = 27/28 (eth_signTypedData_v4)."""
-    from eth_account import Account
-
-    signed = Account.sign_message(td.signable(), private_key)
-    if bytes(signed.message_hash) != td.digest():
-        raise EthError("internal check failed: EIP-712 digest mismatch; nothing signed")
-    return _rsv(int(signed.r), int(signed.s), int(signed.v))
+    sig = sign_digest(td.digest(), private_key)
+    return _rsv(sig.r, sig.s, 27 + sig.y_parity)
 
 
 def sign_personal_message(msg: PersonalMessage, private_key: bytes) -> bytes:
     """65-byte r || s || v with v = 27/28 (personal_sign, EIP-191)."""
-    from eth_account import Account
-    from eth_account.messages import encode_defunct
-
-    signed = Account.sign_message(encode_defunct(primitive=msg.data), private_key)
-    if bytes(signed.message_hash) != msg.digest():
-        raise EthError("internal check failed: EIP-191 digest mismatch; nothing signed")
-    return _rsv(int(signed.r), int(signed.s), int(signed.v))
+    sig = sign_digest(msg.digest(), private_key)
+    return _rsv(sig.r, sig.s, 27 + sig.y_parity)
 
 
 def sign_authorization(
     chain_id: int, delegate: bytes, nonce: int, private_key: bytes
 ) -> tuple[int, int, int]:
     """An EIP-7702 authorization tuple's (y_parity, r, s); used for self-made revocations."""
-    from eth_account import Account
-
-    signed = Account.sign_authorization(
-        {"chainId": chain_id, "address": checksum(delegate), "nonce": nonce}, private_key
-    )
-    return int(signed.y_parity), int(signed.r), int(signed.s)
+    if len(delegate) != 20:
+        raise EthError(f"an EIP-7702 delegate address is 20 bytes, not {len(delegate)}")
+    sig = sign_digest(authorization_digest(chain_id, bytes(delegate), nonce), private_key)
+    return sig.y_parity, sig.r, sig.s

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from signer.eth import rlpcodec
+from signer.eth.ecdsa import SECP256K1_N, RecoverableSignature, recover_address
 from signer.eth.errors import EthError, RlpError, TxFormatError
 from signer.eth.primitives import checksum, keccak256, parse_hex
 
@@ -25,7 +26,6 @@ TYPE_NAMES = {
 _FIELD_COUNTS = {ACCESS_LIST: 8, DYNAMIC_FEE: 9, SET_CODE: 10}
 MAX_TX_BYTES = 128 * 1024  # the usual txpool limit
 MAX_UINT64 = 2**64 - 1
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
 class AlreadySignedError(TxFormatError):
@@ -48,6 +48,11 @@ class AccessTuple:
         }
 
 
+def authorization_digest(chain_id: int, address: bytes, nonce: int) -> bytes:
+    """keccak256(0x05 || rlp([chain_id, address, nonce])): what an EIP-7702 authority signs."""
+    return keccak256(b"\x05" + rlpcodec.encode([chain_id, address, nonce]))
+
+
 @dataclass(frozen=True)
 class Authorization:
     """One EIP-7702 authorization tuple: the authority lets ``address``'s code run as its account."""
@@ -60,22 +65,14 @@ class Authorization:
     s: int
 
     def digest(self) -> bytes:
-        """keccak256(0x05 || rlp([chain_id, address, nonce])): what the authority signed."""
-        return keccak256(b"\x05" + rlpcodec.encode([self.chain_id, self.address, self.nonce]))
+        return authorization_digest(self.chain_id, self.address, self.nonce)
 
     @cached_property
     def authority(self) -> bytes | None:
         """The account that signed this tuple, or None when the signature is invalid (EIP-7702 skips it)."""
         if self.y_parity not in (0, 1) or not 0 < self.r < SECP256K1_N or not 0 < self.s <= SECP256K1_N // 2:
             return None
-        from eth_keys.exceptions import BadSignature
-        from eth_keys.main import lazy_key_api as keys  # lazily: pulls in eth_utils
-
-        try:
-            sig = keys.Signature(vrs=(self.y_parity, self.r, self.s))
-            return sig.recover_public_key_from_msg_hash(self.digest()).to_canonical_address()
-        except (BadSignature, ValueError):
-            return None
+        return recover_address(self.digest(), RecoverableSignature(self.y_parity, self.r, self.s))
 
     @property
     def is_revocation(self) -> bool:
