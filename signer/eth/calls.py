@@ -22,9 +22,10 @@ from signer.eth.effects import (
     permit2_expiration,
 )
 from signer.eth.errors import AbiError
-from signer.eth.primitives import checksum, keccak256
+from signer.eth.primitives import checksum
 from signer.eth.router import decode_commands
 from signer.eth.safe import CALL, DELEGATECALL, EXEC_TRANSACTION, EXEC_TRANSACTION_ARGS, gas_refund
+from signer.keccak import keccak256
 
 PERMIT2 = bytes.fromhex("000000000022d473030f116ddee9f6b43ac78ba3")
 MAX_DEPTH = 4  # multicall nesting levels decoded

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from signer.eth.errors import EthError
-from signer.eth.primitives import keccak256
+from signer.keccak import keccak256
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from signer import safe_text
 from signer.eth.errors import EthError
-from signer.eth.primitives import keccak256
 from signer.eth.tx import looks_like_tx
+from signer.keccak import keccak256
 
 MAX_MESSAGE_BYTES = 64 * 1024
 

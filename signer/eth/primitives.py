@@ -6,15 +6,10 @@ import re
 from functools import lru_cache
 
 from signer.eth.errors import EthError
+from signer.keccak import keccak256
 
 UINT256_MAX = 2**256 - 1
 _HEX_RE = re.compile(r"^(0x)?([0-9a-fA-F]*)$")
-
-
-def keccak256(data: bytes) -> bytes:
-    from Crypto.Hash import keccak  # pycryptodome, eth-hash's backend; lazily imported
-
-    return keccak.new(digest_bits=256, data=bytes(data)).digest()
 
 
 @lru_cache(maxsize=4096)

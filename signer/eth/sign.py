@@ -16,9 +16,9 @@ from signer.eth import rlpcodec
 from signer.eth.ecdsa import sign_digest
 from signer.eth.errors import EthError
 from signer.eth.message import PersonalMessage
-from signer.eth.primitives import keccak256
 from signer.eth.tx import LEGACY, UnsignedTx, authorization_digest
 from signer.eth.typed_data import TypedData
+from signer.keccak import keccak256
 
 DEFAULT_PATH = "m/44'/60'/0'/0/0"
 

@@ -14,7 +14,8 @@ from typing import Any
 from signer.eth import rlpcodec
 from signer.eth.ecdsa import SECP256K1_N, RecoverableSignature, recover_address
 from signer.eth.errors import EthError, RlpError, TxFormatError
-from signer.eth.primitives import checksum, keccak256, parse_hex
+from signer.eth.primitives import checksum, parse_hex
+from signer.keccak import keccak256
 
 LEGACY, ACCESS_LIST, DYNAMIC_FEE, SET_CODE = 0, 1, 2, 4
 TYPE_NAMES = {

@@ -15,7 +15,8 @@ from typing import Any
 
 from signer import safe_text, strict_json
 from signer.eth.errors import EthError, TypedDataError
-from signer.eth.primitives import checksum, keccak256, parse_address
+from signer.eth.primitives import checksum, parse_address
+from signer.keccak import keccak256
 
 MAX_JSON_BYTES = 256 * 1024
 MAX_DEPTH = 12

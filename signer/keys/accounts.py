@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from signer.derivation import MAX_UNHARDENED, NETWORK_NAMES, CoinType, Network, Purpose
+from signer.keccak import keccak256
 from signer.keys.errors import AccountError
 
 # kind -> (purpose, script-type suffix or None, descriptor template, SLIP-132 version key or None)
@@ -175,12 +176,6 @@ def derive_btc_account(seed: bytes, spec: AccountSpec) -> BtcAccount:
     if version_key is not None:
         slip132 = account.to_base58(version=EMBIT_NETWORKS[spec.network][version_key])
     return BtcAccount(spec, root.my_fingerprint.hex(), account.to_base58(), slip132)
-
-
-def keccak256(data: bytes) -> bytes:
-    from Crypto.Hash import keccak
-
-    return keccak.new(digest_bits=256, data=data).digest()
 
 
 def checksum_address(address20: bytes) -> str:

@@ -1,0 +1,21 @@
+// The ethers anchor for `make bench`: the same work as `airlock sign` of a raw unsigned transaction,
+// as one whole process. Reads the mnemonic file and the request file (0x-hex of the unsigned
+// transaction), derives m/44'/60'/0'/0/0 and prints the signed transaction as 0x-hex.
+//   node bench/ethers_sign.js WORDS_FILE REQUEST_FILE    (NODE_PATH=.tools/node_modules)
+"use strict";
+
+const fs = require("fs");
+const { HDNodeWallet, Transaction } = require("ethers");
+
+async function main() {
+  const [wordsFile, requestFile] = process.argv.slice(2);
+  const words = fs.readFileSync(wordsFile, "utf8").trim();
+  const unsigned = Transaction.from(fs.readFileSync(requestFile, "utf8").trim());
+  const wallet = HDNodeWallet.fromPhrase(words, undefined, "m/44'/60'/0'/0/0");
+  process.stdout.write((await wallet.signTransaction(unsigned)) + "\n");
+}
+
+main().catch((err) => {
+  process.stderr.write(`ethers could not sign: ${err.message}\n`);
+  process.exit(1);
+});
