@@ -11,8 +11,9 @@ from app.wiring import Runner, camera_reader, open_devices, printer_writer
 from hardware.errors import BackendUnavailable
 from hardware.platform import detect
 from signer import netcheck
+from signer.chains.warm_up import ETHEREUM_MODULES, WarmUp
 from signer.errors import AirlockError
-from ui.device import build_app
+from ui.device import REVIEW_MODULES, build_app
 from ui.session import Session
 
 DEFAULT_VAULT = Path(os.environ.get("AIRLOCK_VAULT", Path.home() / ".airlock" / "vault.airlock"))
@@ -70,6 +71,7 @@ def run_device(
             interfaces=netcheck.interfaces(),
             capture_allowed=platform.display != "st7789",  # never on the device itself
             apply_settings=lambda s: devices.display.set_backlight(s["brightness"] / 100),
+            warm_up=WarmUp(ETHEREUM_MODULES + REVIEW_MODULES),
         )
         runner = Runner(build_app(session), session, devices)
         runner.run(until_script_ends=platform.input == "scripted")

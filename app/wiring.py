@@ -224,12 +224,13 @@ class Runner:
         if pump is not None and not pump():
             return False
         event = self.devices.input.poll(self._wait(timeout))
-        if event is not None:  # one event a turn, so every state it leads to is drawn
-            self.app.handle(to_input(event))
-        self.app.tick(self.clock())
-        if self.app.dirty:
-            self.draw()
-        self.app.idle()
+        with self._turn():  # never importing while the warm-up thread does (see signer.chains.warm_up)
+            if event is not None:  # one event a turn, so every state it leads to is drawn
+                self.app.handle(to_input(event))
+            self.app.tick(self.clock())
+            if self.app.dirty:
+                self.draw()
+            self.app.idle()
         return True
 
     def _wait(self, timeout: float) -> float:
@@ -238,6 +239,10 @@ class Runner:
         if due is None:
             return timeout
         return min(timeout, max(0.0, due - self.clock()))
+
+    def _turn(self) -> Any:
+        warm_up = getattr(self.session, "warm_up", None)
+        return warm_up.turn() if warm_up is not None else contextlib.nullcontext()
 
     def draw(self) -> None:
         frame = self.app.frame()

@@ -19,6 +19,10 @@ from ui.flows import home
 from ui.screen import Screen
 from ui.session import Session
 
+# The screens of a first Ethereum review, imported with the signer's modules after unlock
+# (signer.chains.warm_up) so that the first scan of a request does not wait for them.
+REVIEW_MODULES = ("ui.screens.review", "ui.flows.sign")
+
 
 def root_screen(session: Session) -> Screen:
     if session.interfaces and not session.network_acknowledged:

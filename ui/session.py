@@ -26,6 +26,7 @@ from ui import settings as device_settings
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+    from signer.chains.warm_up import WarmUp
     from signer.keys.envelope import KdfParams
     from signer.keys.seed import SeedMaterial
     from signer.netcheck import Interface
@@ -71,6 +72,7 @@ class Session:
     demo_fingerprints: frozenset[str] = frozenset()  # seeds whose secrets may appear in captures
     apply_settings: Callable[[dict[str, Any]], None] | None = None  # e.g. set the backlight
     version: str | None = None  # shown in About; None: read from the installed package
+    warm_up: WarmUp | None = None  # started on the first unlock (the device's wiring passes one)
     # -- unlocked state (wiped by lock) --------------------------------------------------------
     vault: Vault | None = None
     temp_seed: SeedEntry | None = None
@@ -108,6 +110,8 @@ class Session:
         self.vault = vault
         self._settings = device_settings.clean(vault.settings.get(device_settings.VAULT_KEY))
         self._apply()
+        if self.warm_up is not None:
+            self.warm_up.start()
 
     def seeds(self) -> list[SeedEntry]:
         """Every seed in use: the vault's, then the temporary one."""
@@ -130,6 +134,8 @@ class Session:
             list(DEFAULT_ACCOUNTS),
         )
         self.temp_seed = entry
+        if self.warm_up is not None:
+            self.warm_up.start()
         return entry
 
     def forget_temp_seed(self) -> None:
