@@ -11,12 +11,14 @@ import sys
 import time
 
 import bench
+from bench.timing import PI_NOTE
 
 
 def main(argv: list[str]) -> int:
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     if argv:
         names = [n for n in names if n.removeprefix("bench_") in argv or n in argv]
+    print(PI_NOTE + "\n", flush=True)
     for name in names:
         print(f"== {name.removeprefix('bench_')}", flush=True)
         started = time.perf_counter()

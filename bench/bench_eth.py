@@ -1,13 +1,27 @@
-"""Ethereum review timings: decode + every risk rule on a typical EIP-1559 approve and on a 50-call
-multicall, and the risk-library lookup. ``.venv/bin/python -m bench eth``"""
+"""Ethereum: the first signature as a whole process against ethers, then review timings (decode +
+every risk rule on a typical EIP-1559 approve and on a 50-call multicall) and the risk-library
+lookup. ``.venv/bin/python -m bench eth``"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
+
+from bench.report import Table
+from bench.timing import best_ms, pi_estimate
+
+ROOT = Path(__file__).resolve().parents[1]
+ETHERS = ROOT / ".tools" / "node_modules" / "ethers" / "package.json"
+WORDS = " ".join(["abandon"] * 11 + ["about"])  # the public test mnemonic; m/44'/60'/0'/0/0 signs
 
 
 def _calldata(signature: str, types: list[str], values: list) -> bytes:
@@ -23,7 +37,68 @@ def _per_call(fn, min_time: float = 0.5) -> float:
     return (time.perf_counter() - start) / n
 
 
+def _whole_process(cmd: list[str], repeat: int = 5) -> tuple[float, str]:
+    """(fastest of ``repeat`` runs in ms, what the process printed)."""
+    env = {**os.environ, "NODE_PATH": str(ROOT / ".tools" / "node_modules")}
+    out: list[str] = []
+
+    def once() -> None:
+        out.append(
+            subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120, env=env).stdout
+        )
+
+    return best_ms(once, repeat), out[-1].strip()
+
+
+def first_signature() -> None:
+    """`airlock sign` of a raw EIP-1559 transaction against ethers signing the same one, both as whole
+    processes from launch (derive the key from the mnemonic, sign, print), same machine, same run."""
+    from signer.eth.tx import DYNAMIC_FEE, UnsignedTx
+
+    unsigned = UnsignedTx(
+        DYNAMIC_FEE,
+        1,
+        7,
+        21_000,
+        bytes.fromhex("22" * 20),
+        10**17,
+        b"",
+        max_fee_per_gas=30 * 10**9,
+        max_priority_fee_per_gas=10**9,
+    ).encode()
+    table = Table("first Ethereum signature, whole process (best of 5)")
+    with tempfile.TemporaryDirectory() as name:
+        words, request = Path(name) / "words.txt", Path(name) / "request.txt"
+        words.write_text(WORDS + "\n")
+        request.write_text("0x" + unsigned.hex() + "\n")
+        ours, signed = _whole_process(
+            [sys.executable, "-m", "app.main", "sign", str(request), "--mnemonic-file", str(words)]
+        )
+        if shutil.which("node") is None or not ETHERS.is_file():
+            table.add("airlock sign (EIP-1559)", ours, None, "ms", "ethers missing: run make bootstrap")
+        else:
+            anchor, theirs = _whole_process(
+                ["node", str(ROOT / "bench" / "ethers_sign.js"), str(words), str(request)]
+            )
+            table.add(
+                "airlock sign (EIP-1559)",
+                ours,
+                anchor,
+                "ms",
+                f"ethers {json.loads(ETHERS.read_text())['version']}",
+            )
+            same = (
+                "byte-identical"
+                if theirs == signed
+                else f"DIFFERENT: ethers {theirs[:20]}..., ours {signed[:20]}..."
+            )
+            print(f"   signed transactions: {same}")
+    table.print()
+    print(f"   airlock sign: {pi_estimate(ours)}")
+
+
 def run() -> None:
+    first_signature()
     from signer.chains.ethereum_review import review_request
     from signer.eth.request import parse_raw
     from signer.eth.tx import DYNAMIC_FEE, UnsignedTx
