@@ -2,7 +2,8 @@
 # Bring this checkout to a working state: system packages, .venv, the project with what a profile needs.
 # Usage: scripts/bootstrap.sh [dev|demo]   (default: dev)
 #   dev   everything `make test` needs: the [dev] extra (test tools, cross-check libraries, pygame)
-#         and, with npm in .tools/, anvil and Keystone's UR registry; bitcoind (Bitcoin Knots) in .tools/
+#         and, with npm in .tools/, anvil, Keystone's UR registry and ethers (make bench's anchor);
+#         bitcoind (Bitcoin Knots) in .tools/
 #   demo  what `make demo` runs: the runtime dependencies, plus pygame when there is a desktop for the
 #         emulator window; no test tools, no npm, no anvil
 # Both share one .venv: `make test` after `make demo` adds the dev tools to it. Idempotent and quick
@@ -36,6 +37,8 @@ case "$(uname -m)" in
 esac
 # Keystone's UR registry (what MetaMask and BlueWallet read with): the interop tests' oracle
 ur_pkgs=("@keystonehq/bc-ur-registry@0.8.0" "@keystonehq/bc-ur-registry-eth@0.22.1")
+# ethers: make bench's anchor for the first Ethereum signature (bench/ethers_sign.js)
+ur_pkgs+=("ethers@6.17.0")
 want_anvil=""
 want_ur=()
 if [ "$profile" = dev ]; then
