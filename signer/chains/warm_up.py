@@ -19,8 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-# Leaves first, so each step is short and the main loop never waits long for its turn. EIP-712
-# hashing (eth-account, ~4 s to import on a Pi) is not here: one step that long would stall a frame.
+# Leaves first, so each step is short and the main loop never waits long for its turn.
 ETHEREUM_MODULES = (
     "sha3",
     "signer.keccak",

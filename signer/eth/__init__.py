@@ -2,6 +2,5 @@
 review they make, and signing (libsecp256k1 through embit). The risk rules (signer.risk) read what
 this package decodes; signer.chains.ethereum_review runs them, so this package never imports them.
 
-Heavy libraries (eth-account for EIP-712 hashing, eth_abi) are imported lazily inside the functions
-that need them.
+Heavy libraries (eth_abi) are imported lazily inside the functions that need them.
 """

@@ -320,7 +320,7 @@ def _payload_of(review: EthReview) -> Any:
 
 def typed_data_json(td: TypedData) -> str:
     """The normalised typed data as JSON text (for logs and tests)."""
-    return json.dumps(td._eth_account_message(), sort_keys=True)
+    return json.dumps(td.json_message(), sort_keys=True)
 
 
 __all__ = [

@@ -1,5 +1,10 @@
-"""EIP-712 typed data: strict parsing and validation, and hashing (eth-account, lazily).
+"""EIP-712 typed data: strict parsing and validation, and hashing (encodeType, encodeData,
+hashStruct, the domain separator and the 0x1901 digest, on signer.keccak).
 What a parsed message means (permits, orders...) is signer.eth.typed_meaning's business.
+
+The hashing is ours rather than eth-account's, which costs seconds to import on a Pi; the test
+suite checks it against eth-account byte for byte. Validation refuses everything eth-account
+refuses, with a one-line error of its own, before anything is hashed.
 
 Validation is stricter than wallets usually are, on purpose: every value shown must be exactly
 what is hashed. Duplicate JSON keys, type or field names that could corrupt the type string,
@@ -65,7 +70,8 @@ class TypedData:
     def name(self) -> str | None:
         return self.domain.get("name")
 
-    def _eth_account_message(self) -> dict[str, Any]:
+    def json_message(self) -> dict[str, Any]:
+        """The normalised typed data in eth_signTypedData_v4 form (only the types that are hashed)."""
         return {
             "types": {n: [{"name": f, "type": t} for f, t in fs] for n, fs in self.types.items()},
             "primaryType": self.primary_type,
@@ -73,25 +79,24 @@ class TypedData:
             "message": _to_json_values(self.message),
         }
 
-    def signable(self) -> Any:
-        """eth-account's SignableMessage (version 0x01, header = domain separator, body = hashStruct)."""
-        from eth_account.messages import encode_typed_data
-
-        try:
-            return encode_typed_data(full_message=self._eth_account_message())
-        except Exception as exc:  # eth-account raises many types; the data was validated already
-            raise TypedDataError(f"typed data cannot be hashed: {exc}") from exc
+    def encode_type(self, name: str) -> str:
+        """EIP-712 encodeType: ``name(type field,...)`` then its referenced types, sorted by name."""
+        return encode_type(self.types, name)
 
     def domain_separator(self) -> bytes:
-        return bytes(self.signable().header)
+        return _Hasher(self.types).hash_struct("EIP712Domain", self.domain)
 
     def struct_hash(self) -> bytes:
-        return bytes(self.signable().body)
+        return _Hasher(self.types).hash_struct(self.primary_type, self.message)
 
     def digest(self) -> bytes:
         """keccak256(0x19 0x01 || domainSeparator || hashStruct(message)): what is signed."""
-        sm = self.signable()
-        return keccak256(b"\x19" + bytes(sm.version) + bytes(sm.header) + bytes(sm.body))
+        hasher = _Hasher(self.types)
+        return keccak256(
+            b"\x19\x01"
+            + hasher.hash_struct("EIP712Domain", self.domain)
+            + hasher.hash_struct(self.primary_type, self.message)
+        )
 
     def hidden_character_fields(self) -> list[str]:
         """Paths of the string fields that hold control, bidi or invisible characters."""
@@ -183,6 +188,66 @@ def _strings(
             _strings(types, ftype, value[name], f"{path}.{name}", out)
     elif type_ == "string":
         out.append((path, value))
+
+
+# -- hashing --------------------------------------------------------------------------------------
+
+
+def _dependencies(types: dict[str, tuple[tuple[str, str], ...]], name: str) -> set[str]:
+    """The struct types ``name`` refers to, directly or not (itself excluded)."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        for _, ftype in types[todo.pop()]:
+            dep = _base(ftype)
+            if dep in types and dep != name and dep not in found:
+                found.add(dep)
+                todo.append(dep)
+    return found
+
+
+def encode_type(types: dict[str, tuple[tuple[str, str], ...]], name: str) -> str:
+    return "".join(
+        f"{t}({','.join(f'{ftype} {fname}' for fname, ftype in types[t])})"
+        for t in [name, *sorted(_dependencies(types, name))]
+    )
+
+
+class _Hasher:
+    """hashStruct over validated values (see _value): each type's hash computed once per digest."""
+
+    def __init__(self, types: dict[str, tuple[tuple[str, str], ...]]) -> None:
+        self.types = types
+        self._type_hashes: dict[str, bytes] = {}
+
+    def type_hash(self, name: str) -> bytes:
+        if name not in self._type_hashes:
+            self._type_hashes[name] = keccak256(encode_type(self.types, name).encode("ascii"))
+        return self._type_hashes[name]
+
+    def hash_struct(self, name: str, value: dict[str, Any]) -> bytes:
+        encoded = [self.type_hash(name)]
+        encoded += [self.encode_value(ftype, value[fname]) for fname, ftype in self.types[name]]
+        return keccak256(b"".join(encoded))
+
+    def encode_value(self, type_: str, value: Any) -> bytes:
+        """One 32-byte word of encodeData: dynamic and reference values hashed, atomic ones padded."""
+        if (m := _ARRAY.match(type_)) is not None:
+            return keccak256(b"".join(self.encode_value(m.group(1), item) for item in value))
+        if type_ in self.types:
+            return self.hash_struct(type_, value)
+        if type_ == "string":
+            return keccak256(value.encode("utf-8"))
+        if type_ == "bytes":
+            return keccak256(value)
+        if type_ == "address":
+            raw = value.raw if isinstance(value, _Address) else value
+            return bytes(12) + raw
+        if type_ == "bool":
+            return int(value).to_bytes(32, "big")
+        if _BYTES_N.match(type_) is not None:
+            return bytes(value).ljust(32, b"\x00")
+        return (int(value) % 2**256).to_bytes(32, "big")  # intN/uintN, two's complement for negatives
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -343,6 +408,10 @@ def _value(
     if type_ == "string":
         if not isinstance(value, str):
             raise TypedDataError(f"{path}: string expects text")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # JSON may escape a lone surrogate (\ud800): no UTF-8 to hash
+            raise TypedDataError(f"{path}: the text holds a lone surrogate (not valid Unicode)") from None
         return value
     if type_ == "bytes":
         return _hex_value(value, path, None)
@@ -398,7 +467,19 @@ def parse_typed_data(data: bytes | str | dict[str, Any]) -> TypedData:
                 f"EIP712Domain field {fname} {ftype} is not standard"
                 + (f" (expected {expected})" if expected else "")
             )
+    names = [fname for fname, _ in types["EIP712Domain"]]
+    if names != [n for n in DOMAIN_FIELDS if n in names]:
+        raise TypedDataError(
+            f"EIP712Domain fields {', '.join(names)} are out of the standard order "
+            f"({', '.join(DOMAIN_FIELDS)}): wallets would hash them differently"
+        )
     types = _reachable(types, primary)
+    for name, fields in types.items():
+        if name != primary and any(_base(ftype) == primary for _, ftype in fields):
+            raise TypedDataError(
+                f"types are cyclic: the primaryType {primary} is used inside {name}, so no wallet can tell "
+                "which type is signed"
+            )
     budget, ignored = _Budget(), list[str]()
     domain_type = dict(types["EIP712Domain"])
     raw_domain = obj["domain"]
@@ -413,9 +494,7 @@ def parse_typed_data(data: bytes | str | dict[str, Any]) -> TypedData:
     domain = _value(types, "EIP712Domain", raw_domain, "domain", 0, budget, ignored)
     message = _value(types, primary, obj["message"], "message", 0, budget, ignored)
     domain = {k: (v.raw if isinstance(v, _Address) else v) for k, v in domain.items()}
-    td = TypedData(types, primary, domain, message, tuple(ignored))
-    td.signable()  # hash once now: any library-level objection becomes a TypedDataError here
-    return td
+    return TypedData(types, primary, domain, message, tuple(ignored))
 
 
 def typed_address(value: Any) -> bytes | None:
