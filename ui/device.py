@@ -45,16 +45,20 @@ class DeviceApp(App):
     def __init__(self, session: Session) -> None:
         self.session = session
         self._idle_start: float | None = None
+        self._ticked = False
         self.locked_by_timer = False
         super().__init__(lambda: root_screen(session))
 
     def handle(self, event: Input) -> None:
-        self._idle_start = self.now
+        # Before the first tick ``now`` is 0.0, not the clock's time (monotonic: any value), and an
+        # idle time counted from 0.0 would lock at once; None makes the next tick start it.
+        self._idle_start = self.now if self._ticked else None
         super().handle(event)
 
     def tick(self, now: float) -> None:
         if self._idle_start is None:
             self._idle_start = now
+        self._ticked = True
         if self.screen.busy:
             self._idle_start = now
         self.now = now

@@ -276,3 +276,22 @@ def test_the_device_backup_password_follows_the_same_rule(tmp_path: Path) -> Non
     d.type_text("short")
     assert d.title == "Backup password"
     assert any("a backup password needs at least 8 characters" in m for _, m in d.content().warnings)
+
+
+@pytest.mark.parametrize("first_tick", [0.05, 86_400.0])  # the device's clock is monotonic: any value
+def test_input_before_the_first_tick_does_not_auto_lock(tmp_path: Path, first_tick: float) -> None:
+    """A key handled before the app's first tick starts the idle time at that tick, not at 0.0."""
+    from ui.device import build_app
+    from ui.events import Input
+
+    path = vault_with(tmp_path, {"main": ABANDON}, auto_lock_s=60)
+    session = make_session(tmp_path)
+    session.unlocked(Vault.open(path, PASSWORD))
+    app = build_app(session)
+    app.handle(Input.press(Key.DOWN))
+    app.tick(first_tick)
+    assert session.vault is not None and not app.locked_by_timer  # type: ignore[attr-defined]
+    app.tick(first_tick + 59)
+    assert session.vault is not None
+    app.tick(first_tick + 60)
+    assert session.vault is None and app.locked_by_timer  # type: ignore[attr-defined]
