@@ -75,3 +75,76 @@ def test_the_home_defines_them() -> None:
 
     assert defined == HARDENED and set(NETWORK_NAMES) == NETWORKS
     assert len(redefinitions(HOME)) == 1  # the one definition
+
+
+# -- EIP-55: one implementation of the address checksum, in signer/keccak.py -----------------------
+
+EIP55_HOME = ROOT / "signer" / "keccak.py"
+
+
+def eip55_implementations(path: Path) -> list[str]:
+    """Functions of ``path`` that upper-case letters by a keccak digest: what EIP-55 does."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        upper = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "upper"
+            for n in ast.walk(node)
+        )
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        if upper and any("keccak" in name.lower() for name in names):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    return found
+
+
+def test_the_eip55_checksum_has_one_home() -> None:
+    found = [
+        where
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path != EIP55_HOME
+        for where in eip55_implementations(path)
+    ]
+    assert found == []
+    assert [where.split()[-1] for where in eip55_implementations(EIP55_HOME)] == ["checksum_address"]
+
+
+def test_the_eip55_scan_finds_a_second_home(tmp_path: Path) -> None:
+    global ROOT
+    module = tmp_path / "stray.py"
+    module.write_text(
+        "from Crypto.Hash import keccak\n"
+        "def mine(h: str) -> str:\n"
+        "    d = keccak.new(digest_bits=256, data=h.encode()).hexdigest()\n"
+        "    return ''.join(c.upper() if int(x, 16) >= 8 else c for c, x in zip(h, d))\n"
+        "def shout(h: str) -> str:\n"
+        "    return h.upper()\n"
+    )
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert eip55_implementations(module) == ["stray.py:2 mine"]
+    finally:
+        ROOT = saved
+
+
+# EIP-55's own examples (all caps, all lower, mixed)
+EIP55_EXAMPLES = [
+    "0x52908400098527886E0F7030069857D2E4169EE7",
+    "0xde709f2102306220921060314715629080e2fb77",
+    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+    "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+]
+
+
+def test_the_three_names_of_the_checksum_agree_on_eip55s_examples() -> None:
+    from signer.eth.primitives import checksum
+    from signer.keccak import checksum_address
+    from signer.keys.accounts import checksum_address as accounts_checksum
+    from signer.transport.addresses import eth_checksum_address
+
+    for address in EIP55_EXAMPLES:
+        raw = bytes.fromhex(address[2:])
+        assert checksum_address(raw) == checksum(raw) == accounts_checksum(raw) == address
+        assert eth_checksum_address(address[2:].lower()) == address

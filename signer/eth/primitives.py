@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from signer.eth.errors import EthError
-from signer.keccak import keccak256
+from signer.keccak import checksum_address
 
 UINT256_MAX = 2**256 - 1
 _HEX_RE = re.compile(r"^(0x)?([0-9a-fA-F]*)$")
 
 
-@lru_cache(maxsize=4096)
 def checksum(address20: bytes) -> str:
-    """EIP-55 mixed-case encoding of a 20-byte address."""
+    """EIP-55 mixed-case encoding of a 20-byte address (signer.keccak), an EthError when not 20 bytes."""
     if len(address20) != 20:
         raise EthError(f"an address is 20 bytes, not {len(address20)}")
-    hex_addr = address20.hex()
-    digest = keccak256(hex_addr.encode()).hex()
-    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(hex_addr, digest, strict=False))
+    return checksum_address(bytes(address20))
 
 
 def parse_address(value: object, what: str = "address") -> bytes:

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from signer.derivation import MAX_UNHARDENED, NETWORK_NAMES, CoinType, Network, Purpose
-from signer.keccak import keccak256
+from signer.keccak import checksum_address, keccak256
 from signer.keys.errors import AccountError
 
 # kind -> (purpose, script-type suffix or None, descriptor template, SLIP-132 version key or None)
@@ -176,15 +176,6 @@ def derive_btc_account(seed: bytes, spec: AccountSpec) -> BtcAccount:
     if version_key is not None:
         slip132 = account.to_base58(version=EMBIT_NETWORKS[spec.network][version_key])
     return BtcAccount(spec, root.my_fingerprint.hex(), account.to_base58(), slip132)
-
-
-def checksum_address(address20: bytes) -> str:
-    """EIP-55 mixed-case checksum encoding of a 20-byte address."""
-    hex_addr = address20.hex()
-    digest = keccak256(hex_addr.encode()).hex()
-    return "0x" + "".join(
-        c.upper() if int(d, 16) >= 8 else c for c, d in zip(hex_addr, digest[:40], strict=True)
-    )
 
 
 def eth_address_from_pubkey(pubkey: Any) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from signer.derivation import Network, ScriptKind
-from signer.keccak import keccak256
+from signer.keccak import checksum_address
 from signer.transport.errors import TransportError
 
 _ETH_ADDRESS = re.compile(r"0[xX][0-9a-fA-F]{40}")
@@ -85,11 +85,9 @@ def parse_bitcoin_address(text: str) -> BitcoinAddress:
 
 def eth_checksum_address(hex40: str) -> str:
     """The EIP-55 mixed-case form of a 40-hex-digit address (no 0x)."""
-    lower = hex40.lower()
-    digest = keccak256(lower.encode("ascii")).hex()
-    return "0x" + "".join(
-        c.upper() if c.isalpha() and int(h, 16) >= 8 else c for c, h in zip(lower, digest[:40], strict=True)
-    )
+    if not re.fullmatch(r"[0-9a-fA-F]{40}", hex40):
+        raise TransportError("an Ethereum address is 40 hex digits")
+    return checksum_address(bytes.fromhex(hex40))
 
 
 def is_eth_address_text(text: str) -> bool:
