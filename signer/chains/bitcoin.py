@@ -3,16 +3,16 @@
 The seed is chosen by review: the first seed (and network) with inputs of its own in the PSBT.
 The reply is the signed PSBT in the request's format family: UR (same type name) or BBQr, and
 Electrum's base43 first when Electrum sent it and it fits one code.
+
+The PSBT review and signing (signer.btc) are imported by the verbs that use them: the registry
+imports this module to ask ``claims`` of every payload, Ethereum requests included, and those
+should not wait for the Bitcoin review to load (a second or more on a Pi Zero).
 """
 
 from __future__ import annotations
 
-from signer.btc.analyze import review_psbt
-from signer.btc.network_choice import has_own_inputs, review_on_networks
-from signer.btc.psbt_io import load_psbt
-from signer.btc.review import Review as PsbtReview
-from signer.btc.sign import SignedPsbt, sign_reviewed
-from signer.chains import bitcoin_facts
+from typing import TYPE_CHECKING
+
 from signer.chains.contract import (
     Chain,
     ChainOption,
@@ -30,6 +30,9 @@ from signer.chains.contract import (
 from signer.chains.keys import bitcoin_signer
 from signer.transport import base43
 from signer.transport.payload import Payload, PayloadKind
+
+if TYPE_CHECKING:
+    from signer.btc.sign import SignedPsbt
 
 RESULT_HINT = "Scan with your wallet"
 
@@ -52,9 +55,15 @@ class PsbtChain(Chain):
         return Claim.YES if payload.kind == PayloadKind.PSBT else Claim.NO
 
     def parse(self, payload: Payload) -> Request:
+        from signer.btc.psbt_io import load_psbt  # lazily: see the module's docstring
+
         return Request(payload, load_psbt(payload.data))
 
     def review(self, request: Request, keys: KeySource, context: Context) -> Review:
+        from signer.btc.analyze import review_psbt  # lazily: see the module's docstring
+        from signer.btc.network_choice import has_own_inputs, review_on_networks
+        from signer.chains import bitcoin_facts
+
         psbt, height, message = request.body, context.tip_height, context.proof_message
         if context.network:
             detail = review_psbt(psbt, keys.bitcoin(context.network), tip_height=height, message=message)
@@ -79,6 +88,9 @@ class PsbtChain(Chain):
         )
 
     def sign(self, review: Review, keys: KeySource, accept_risk: bool) -> Signed:
+        from signer.btc.review import Review as PsbtReview  # lazily: see the module's docstring
+        from signer.btc.sign import sign_reviewed
+
         check_keys(review, keys)
         detail = review.detail
         assert isinstance(detail, PsbtReview)

@@ -3,17 +3,13 @@ reviews and signs it; this gives it the common shape).
 
 The request names no seed: with several, the person chooses. The reply is the base64 signature as
 one text QR, what Sparrow scans back (``airlock sign`` prints it).
+
+signer.btc.message_request is imported by the verbs that use it: the registry asks ``claims`` of
+every payload, Ethereum requests included, and those should not load the Bitcoin signer.
 """
 
 from __future__ import annotations
 
-from signer.btc.message_request import (
-    MessageReview,
-    account_paths,
-    keys_for,
-    review_message,
-    sign_reviewed_message,
-)
 from signer.chains.contract import (
     Chain,
     ChainOption,
@@ -63,6 +59,8 @@ class MessageChain(Chain):
         return Request(found, found.obj)
 
     def review(self, request: Request, keys: KeySource, context: Context) -> Review:
+        from signer.btc.message_request import account_paths, keys_for, review_message  # lazily (docstring)
+
         btc_keys = keys_for(request.body, keys.bitcoin, context.networks, network=context.network)
         accounts = account_paths(context.accounts) if context.accounts is not None else None
         detail = review_message(request.body, btc_keys, accounts)
@@ -89,6 +87,8 @@ class MessageChain(Chain):
         )
 
     def sign(self, review: Review, keys: KeySource, accept_risk: bool) -> Signed:
+        from signer.btc.message_request import MessageReview, sign_reviewed_message  # lazily (docstring)
+
         check_keys(review, keys)
         detail = review.detail
         assert isinstance(detail, MessageReview)

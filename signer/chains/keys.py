@@ -6,6 +6,9 @@ crypto-output: see signer.chains.exports) with the seed's fingerprint; it derive
 account keys and knows nothing else, so a review it makes equals the seed's review for every
 request within the exported accounts. Asked for a key outside them, or for a private key, it says
 so (``WatchOnlyError``) rather than guess.
+
+The Bitcoin keys (signer.btc.keys, the multisig records) are imported where a Bitcoin request needs
+them: an Ethereum review or signature should not load them.
 """
 
 from __future__ import annotations
@@ -13,15 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from embit.bip32 import HDKey
 from embit.ec import PrivateKey
 
 from signer.btc.errors import PathError
-from signer.btc.keys import BtcKeys
-from signer.btc.multisig import MultisigWallet
-from signer.btc.multisig_records import RecordLike, load_registered
 from signer.btc.networks import check_network, format_path, parse_path
 from signer.chains.contract import NO_PRIVATE_KEY, KeySource
 from signer.derivation import HARDENED
@@ -29,6 +29,11 @@ from signer.errors import WatchOnlyError
 from signer.eth.errors import EthError
 from signer.eth.keys import SeedEthKeys
 from signer.eth.sign import address_of_public
+
+if TYPE_CHECKING:
+    from signer.btc.keys import BtcKeys
+    from signer.btc.multisig import MultisigWallet
+    from signer.btc.multisig_records import RecordLike
 
 
 class SeedKeys:
@@ -50,6 +55,8 @@ class SeedKeys:
     def bitcoin(self, network: str) -> BtcKeys:
         keys = self._bitcoin.get(network)
         if keys is None:
+            from signer.btc.keys import BtcKeys  # lazily: see the module's docstring
+
             keys = self._bitcoin[network] = BtcKeys.from_seed(self._seed, network, self._multisig)
         return keys
 
@@ -152,6 +159,8 @@ class WatchOnlyBtcKeys:
         self.network = check_network(network)
         self._exported = exported
         self.fingerprint: bytes = exported.fingerprint
+        from signer.btc.multisig_records import load_registered  # lazily: see the module's docstring
+
         registered = load_registered(multisig, self.network)
         self.multisig: tuple[MultisigWallet, ...] = registered.wallets
         self.unreadable_multisig: tuple[str, ...] = registered.unreadable
@@ -227,6 +236,8 @@ class WatchOnlyKeys:
 
 def bitcoin_signer(keys: KeySource, network: str) -> BtcKeys:
     """The private Bitcoin keys of ``keys`` on ``network``; WatchOnlyError for watch-only keys."""
+    from signer.btc.keys import BtcKeys  # lazily: see the module's docstring
+
     found = keys.bitcoin(network)
     if not isinstance(found, BtcKeys):
         raise WatchOnlyError(NO_PRIVATE_KEY)
