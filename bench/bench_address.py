@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from bench.timing import PI_FACTOR, best_ms
+from bench.timing import best_ms, pi_estimate
 
 ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 
@@ -23,11 +23,11 @@ def run() -> None:
         ("bitcoin p2sh-p2wpkh, 1000 x 2", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"),
         ("ethereum, 100 addresses", "0x" + "11" * 20),
     ]
-    print(f"{'address check (not found)':34} {'ms':>8} {'Pi Zero ms':>11}")
+    print(f"{'address check (not found)':34} {'ms':>8}")
     for label, text in cases:
         query = parse_address_query(text)
         ms = best_ms(partial(check, query, [entry]), repeat=3)
-        print(f"{label:34} {ms:8.2f} {ms * PI_FACTOR:11.1f}")
+        print(f"{label:34} {ms:8.2f}   {pi_estimate(ms)}")
     # the longest base43 text one QR code holds (version 40, alphanumeric): the worst a scan decodes
     body = b"psbt\xff" + bytes(range(256)) * 12
     while len(base43.encode(body)) > base43.MAX_CHARS:
@@ -36,4 +36,4 @@ def run() -> None:
     words = " ".join(w[:4] for w in ABANDON.split())
     for label, text in ((f"base43 PSBT, {len(big)} chars", big), ("mnemonic text, 4-letter words", words)):
         ms = best_ms(partial(plain.recognise, text))
-        print(f"{label:34} {ms:8.2f} {ms * PI_FACTOR:11.1f}")
+        print(f"{label:34} {ms:8.2f}   {pi_estimate(ms)}")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.timing import PI_FACTOR, best_ms
+from bench.timing import best_ms, pi_estimate
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -63,7 +63,7 @@ def _display_figures() -> None:
     convert = best_ms(lambda: to_wire(to_rgb565(frames[0])), repeat=100, warm_up=True)
     print(
         f"RGB565 conversion (240x240, numpy): {convert:.2f} ms here, "
-        f"~{convert * PI_FACTOR:.0f} ms on a Pi Zero 2 W"
+        f"{pi_estimate(convert)}"
     )
 
     counting = _CountingTransport()
@@ -81,7 +81,7 @@ def _display_figures() -> None:
     print(
         f"driver per full frame (conversion + {writes} chunked writes, counting transport): "
         f"{driver:.2f} ms here, "
-        f"~{driver * PI_FACTOR + wire_ms:.0f} ms on a Pi Zero 2 W with the wire time"
+        f"{pi_estimate(driver)}, plus {wire_ms:.2f} ms on the wire"
     )
     panel = SimPanel()
     sim_display = ST7789Display(

@@ -6,7 +6,7 @@ A Pi Zero 2 W is assumed ten times slower than the machine running this.
 
 from __future__ import annotations
 
-from bench.timing import PI_FACTOR, best_ms
+from bench.timing import best_ms, pi_estimate
 
 ABANDON = " ".join(["abandon"] * 11 + ["about"])
 
@@ -26,14 +26,14 @@ def run() -> None:
     opened = best_ms(lambda: kef_mnemonic.read_mnemonic(text.encode(), "bench password"), repeat=3)
     print(
         f"Krux QR open (base43, AES-GCM, 100,000 rounds): {opened:.0f} ms here, "
-        f"~{opened * PI_FACTOR:.0f} ms on a Pi"
+        f"{pi_estimate(opened)}"
     )
     made = best_ms(lambda: kef_mnemonic.export_mnemonic(seed, "bench password", "73c5da0a"), repeat=3)
     print(f"Krux QR make (100,000-110,000 rounds): {made:.0f} ms here")
     worst = best_ms(lambda: kef.derive_key("bench password", b"id", kef.MAX_ROUNDS), repeat=1)
     print(
         f"costliest accepted envelope ({kef.MAX_ROUNDS:,} rounds): {worst:.0f} ms here, "
-        f"~{worst * PI_FACTOR / 1000:.0f} s on a Pi"
+        f"{pi_estimate(worst)}"
     )
     keys = BtcKeys.from_seed(mnemonic_to_seed(ABANDON))
     request = parse("signmessage m/84h/0h/0h/0/0 ascii:" + "I control this address. " * 40)

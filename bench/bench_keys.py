@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from bench.timing import PI_FACTOR, best_ms
+from bench.timing import best_ms, pi_estimate
 
 ABANDON = " ".join(["abandon"] * 11 + ["about"])
 
@@ -33,13 +33,13 @@ def run() -> None:
         )
     print(
         f"vault unlock (Argon2id {kdf.memory_kib // 1024} MiB, t={kdf.iterations}, p={kdf.lanes}): "
-        f"{unlock:.0f} ms here, ~{unlock * PI_FACTOR / 1000:.1f} s on a Pi Zero 2 W"
+        f"{unlock:.0f} ms here, {pi_estimate(unlock)}"
     )
     print(f"vault open + change + save: {save:.0f} ms here")
     for mem, it in ((32, 3), (64, 2), (64, 3), (128, 2)):
         params = envelope.KdfParams(mem * 1024, it, 4)
         t = best_ms(partial(envelope._derive, "pw", b"s" * 16, params), repeat=3)
-        print(f"  Argon2id {mem:>3} MiB t={it}: {t:.0f} ms (~{t * PI_FACTOR / 1000:.1f} s on a Pi)")
+        print(f"  Argon2id {mem:>3} MiB t={it}: {t:.0f} ms, {pi_estimate(t)}")
     print(f"mnemonic -> seed (PBKDF2 2048): {best_ms(lambda: mnemonic_to_seed(ABANDON, 'pass')):.1f} ms")
     seed = Bip39Seed.from_mnemonic(ABANDON)
     plan = slip39.SplitPlan.parse("3of5")
@@ -52,8 +52,8 @@ def run() -> None:
     print(f"SLIP-39 combine 3 shares + decrypt: {best_ms(lambda: slip39.master_secret(shares)):.1f} ms")
     both = best_ms(lambda: slip39.candidates(shares))
     print(
-        f"SLIP-39 candidates (both wallets, fingerprint + first address): {both:.1f} ms "
-        f"(~{both * PI_FACTOR:.0f} ms on a Pi)"
+        f"SLIP-39 candidates (both wallets, fingerprint + first address): {both:.1f} ms, "
+        f"{pi_estimate(both)}"
     )
 
     from signer.keys import dice, reveal
@@ -65,8 +65,8 @@ def run() -> None:
 
     first = best_ms(first_check, repeat=3)
     print(
-        f"dice check of 100 rolls (run limit not cached): {first:.1f} ms "
-        f"(~{first * PI_FACTOR:.0f} ms on a Pi)"
+        f"dice check of 100 rolls (run limit not cached): {first:.1f} ms, "
+        f"{pi_estimate(first)}"
     )
     qr = best_ms(lambda: reveal.seedqr_image(seed, reveal.SeedQrFormat.STANDARD, canvas_px=240))
-    print(f"SeedQR drawn for the screen: {qr:.1f} ms (~{qr * PI_FACTOR:.0f} ms on a Pi)")
+    print(f"SeedQR drawn for the screen: {qr:.1f} ms, {pi_estimate(qr)}")

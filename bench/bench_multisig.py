@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.timing import PI_FACTOR, best_ms
+from bench.timing import best_ms, pi_estimate
 
 MNEMONICS = (
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
@@ -22,7 +22,7 @@ GAP = 1000
 
 
 def _line(what: str, ms: float) -> None:
-    print(f"{what:44} {ms:>9.1f} ms   Pi ~{ms * PI_FACTOR / 1000:>6.2f} s")
+    print(f"{what:44} {ms:>9.1f} ms   {pi_estimate(ms)}")
 
 
 def _spend(wallet: Any, n: int) -> bytes:
