@@ -1,4 +1,4 @@
-"""QR transport figures: frame render time on the device screen, zbar decode time per 640x480
+"""QR transport figures: frame render time on the device screen, decode time per 640x480
 camera frame, and decode rates under camera-like conditions (shared with tests/transport)."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def run() -> None:
     clean = [camera_view(frame_set.image(n), "clean", rng) for n in range(10)]
     hard = [camera_view(frame_set.image(n), "combined", rng) for n in range(10)]
     empty = [np.clip(rng.normal(110, 20, (480, 640)), 0, 255).astype(np.uint8) for _ in range(5)]
-    print("decode, one 640x480 camera frame (zbar, binary mode):")
+    print("decode, one 640x480 camera frame (zxing-cpp):")
     for label, batch, retry in (
         ("QR in view, plain pass", clean, False),
         ("hard frame, with fallbacks", hard, True),

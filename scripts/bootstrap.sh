@@ -52,7 +52,6 @@ fi
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
 "$PY" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
-if ! ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0'; then need_apt+=(libzbar0); fi
 
 if ((${#need_apt[@]})); then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

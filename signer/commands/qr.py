@@ -21,7 +21,7 @@ from signer.commands._common import read_bytes_file
 from signer.errors import Refusal, UsageError
 
 # Every command module is imported to build the parser (``airlock --help``, on a Pi Zero): what the
-# QR commands need (the transport: cbor2, qrcode, pyzbar, Pillow) is imported by the functions that
+# QR commands need (the transport: cbor2, qrcode, zxing-cpp, Pillow) is imported by the functions that
 # run it.
 
 UR_TYPES = ("bytes", "crypto-psbt", "psbt")

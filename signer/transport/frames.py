@@ -11,20 +11,19 @@ laptop screen could show more.
 Error correction: one frame that fits at M uses M; animated frames use L (a lost frame is shown
 again or replaced by a rateless UR part, so density matters more). BBQr always uses L (its spec).
 
-Decoding uses zbar through pyzbar's ctypes bindings in *binary* mode, so byte-mode QR content (a
-CompactSeedQR, UTF-8 text) comes back exactly as stored: plain ``pyzbar.decode`` re-encodes it
-from a guessed charset. Only when the plain pass finds nothing does it retry: adaptive threshold,
-scaling, smoothing (screen moire), and last a perspective fix (OpenCV locates the code's corners,
-the code is warped upright, zbar reads it).
+Decoding uses zxing-cpp on the gray frame and hands back each symbol's bytes untouched, so
+byte-mode content (a CompactSeedQR, UTF-8 text) comes back exactly as stored. zxing-cpp reads
+tilted, blurred, glared, noisy and washed-out camera pictures in one pass; only when it finds
+nothing is a smoothed view read too (screen moire).
 
-cv2, numpy, pyzbar, PIL and qrcode are imported inside the functions that need them: they are
+numpy, zxingcpp, PIL and qrcode are imported inside the functions that need them: they are
 heavy to import, and showing a screen or reading a payload does not need them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import cbor2
@@ -45,10 +44,6 @@ MIN_MODULE_PX = DENSITY_MODULE_PX[-1]
 QUIET_ZONE = 2  # modules of white around the code inside the screen image (the screen adds more)
 CAMERA_MAX_VERSION = 20
 UR_INNER_BYTES_TYPES = frozenset({"bytes", "crypto-psbt", "psbt"})
-_ZBAR_QRCODE = 64
-_ZBAR_CFG_ENABLE = 0
-_ZBAR_CFG_BINARY = 4  # zbar >= 0.23: hand back byte-mode data untouched
-_ZBAR_FOURCC_Y800 = 0x30303859
 IMAGE_CACHE_BYTES = 8 * 1024 * 1024  # rasterised frames a FrameSet keeps (8-bit pixels)
 
 
@@ -366,70 +361,19 @@ def qr_matrix(content: str | bytes, *, ecc: str = "L", version: int | None = Non
 # --- decoding ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Scanner:
-    """A zbar image scanner set up for QR codes only, binary mode (reused across passes)."""
-
-    handle: Any = field(default=None)
-
-    def __enter__(self) -> _Scanner:
-        from pyzbar import wrapper
-
-        self.handle = wrapper.zbar_image_scanner_create()
-        if not self.handle:
-            raise TransportError("zbar could not create an image scanner")
-        wrapper.zbar_image_scanner_set_config(self.handle, 0, _ZBAR_CFG_ENABLE, 0)  # every symbology off
-        wrapper.zbar_image_scanner_set_config(self.handle, _ZBAR_QRCODE, _ZBAR_CFG_ENABLE, 1)
-        wrapper.zbar_image_scanner_set_config(self.handle, _ZBAR_QRCODE, _ZBAR_CFG_BINARY, 1)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        from pyzbar import wrapper
-
-        wrapper.zbar_image_scanner_destroy(self.handle)
-
-    def scan(self, gray: Any) -> list[bytes]:
-        from ctypes import c_char_p, c_void_p, cast, string_at
-
-        import numpy as np
-        from pyzbar import wrapper
-
-        pixels = np.ascontiguousarray(gray, dtype=np.uint8).tobytes()
-        height, width = gray.shape[:2]
-        image = wrapper.zbar_image_create()
-        if not image:
-            raise TransportError("zbar could not create an image")
-        found: list[bytes] = []
-        try:
-            wrapper.zbar_image_set_format(image, _ZBAR_FOURCC_Y800)
-            wrapper.zbar_image_set_size(image, width, height)
-            wrapper.zbar_image_set_data(image, cast(c_char_p(pixels), c_void_p), len(pixels), None)
-            if wrapper.zbar_scan_image(self.handle, image) > 0:
-                symbol = wrapper.zbar_image_first_symbol(image)
-                while symbol:
-                    data = string_at(
-                        wrapper.zbar_symbol_get_data(symbol), wrapper.zbar_symbol_get_data_length(symbol)
-                    )
-                    if data not in found:
-                        found.append(data)
-                    symbol = wrapper.zbar_symbol_next(symbol)
-        finally:
-            wrapper.zbar_image_destroy(image)
-        return found
-
-
 def to_gray(image: Any) -> Any:
-    """A 2-D uint8 numpy array from a PIL image or a numpy array (gray, BGR or BGRA)."""
+    """A 2-D uint8 numpy array from a PIL image or a numpy array (gray, BGR or BGRA).
+
+    A gray array (what the device's camera delivers) is returned as is, without a copy."""
     import numpy as np
 
     if hasattr(image, "convert") and hasattr(image, "size"):  # PIL
-        return np.asarray(image.convert("L"), dtype=np.uint8)
+        return np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.uint8)
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[2] in (3, 4):
-        import cv2
-
-        code = cv2.COLOR_BGR2GRAY if array.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
-        array = cv2.cvtColor(np.ascontiguousarray(array, dtype=np.uint8), code)
+        # ITU-R 601 luma of B, G, R (the weights OpenCV uses), in integers
+        bgr = array[:, :, :3].astype(np.uint16)
+        array = ((bgr[:, :, 0] * 29 + bgr[:, :, 1] * 150 + bgr[:, :, 2] * 77 + 128) >> 8).astype(np.uint8)
     elif array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
     if array.ndim != 2 or array.size == 0:
@@ -439,74 +383,43 @@ def to_gray(image: Any) -> Any:
     return array
 
 
-def _retry_views(gray: Any) -> Iterator[Any]:
-    """Harder views of a frame where the plain pass found nothing, cheapest first."""
-    import cv2
+def _read(gray: Any) -> list[bytes]:
+    """The QR codes zxing-cpp finds in a gray array, each as the exact bytes the symbol holds."""
+    import zxingcpp
 
-    height, width = gray.shape
-    block = max(11, (min(height, width) // 16) | 1)
-    yield cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 5)
-    if min(height, width) < 480:
-        bigger = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        yield bigger
-        yield cv2.adaptiveThreshold(
-            bigger, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 2 * block + 1, 5
-        )
-    else:
-        yield cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    # Screen moire and sensor noise: smooth first, then binarise.
-    smooth = cv2.GaussianBlur(gray, (5, 5), 0)
-    yield cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 3)
-    # Strong perspective: let OpenCV find the code's corners, square it up, and read that with zbar.
-    rectified = _rectified(gray)
-    if rectified is not None:
-        yield rectified
-        yield cv2.adaptiveThreshold(rectified, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5)
+    found: list[bytes] = []
+    for barcode in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
+        data = bytes(barcode.bytes)
+        if barcode.valid and data not in found:
+            found.append(data)
+    return found
 
 
-def _rectified(gray: Any) -> Any | None:
-    """The QR code OpenCV locates in ``gray``, warped to an upright square with a white margin."""
-    import cv2
+def _smoothed(gray: Any) -> Any:
+    """``gray`` averaged over 2x2 pixels: a camera close to a screen sees its pixel grid (moire), which
+    the average removes. A camera frame is halved; a small image keeps its size."""
     import numpy as np
 
-    try:
-        found, corners = cv2.QRCodeDetector().detect(gray)
-    except cv2.error:
-        return None
-    if not found or corners is None:
-        return None
-    quad = np.asarray(corners, dtype=np.float32).reshape(4, 2)
-    edge = max(float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4))
-    side = int(min(1200, max(400, edge * 1.5)))
-    margin = side // 10
-    target = np.array(
-        [[margin, margin], [side - margin, margin], [side - margin, side - margin], [margin, side - margin]],
-        dtype=np.float32,
-    )
-    try:
-        matrix = cv2.getPerspectiveTransform(quad, target)
-        return cv2.warpPerspective(gray, matrix, (side, side), flags=cv2.INTER_LINEAR, borderValue=255)
-    except cv2.error:
-        return None
+    wide = gray.astype(np.uint16)
+    if min(gray.shape) >= 480:
+        h, w = gray.shape[0] // 2 * 2, gray.shape[1] // 2 * 2
+        total = wide[0:h:2, 0:w:2] + wide[1:h:2, 0:w:2] + wide[0:h:2, 1:w:2] + wide[1:h:2, 1:w:2]
+    else:
+        total = wide[:-1, :-1] + wide[1:, :-1] + wide[:-1, 1:] + wide[1:, 1:]
+    return ((total + 2) >> 2).astype(np.uint8)
 
 
 def decode_qr_image(image: Any, *, retry: bool = True) -> list[bytes]:
-    """Every QR code zbar finds in ``image`` (PIL image or numpy array), as the exact bytes stored.
+    """Every QR code in ``image`` (a PIL image or a numpy array), as the exact bytes stored.
 
     Text formats (UR, BBQr, plain) are their ASCII/UTF-8 bytes; a CompactSeedQR is its raw
     entropy. Pass each item to :meth:`Assembler.add` as is. An empty list means nothing was found.
 
-    The plain pass costs a few ms per 640x480 frame; the fallbacks (``retry``) cost several times
-    that when a frame holds no code at all, so a camera loop on a slow CPU may want ``retry=False``
-    on most frames and ``retry=True`` on every few (see ``python -m bench qr``).
+    A gray array (the device's camera frames) goes to the decoder as is. When nothing is found and
+    ``retry`` is set, a smoothed view is read too (a screen's pixel grid seen close up).
     """
     gray = to_gray(image)
-    with _Scanner() as scanner:
-        found = scanner.scan(gray)
-        if found or not retry:
-            return found
-        for view in _retry_views(gray):
-            found = scanner.scan(view)
-            if found:
-                return found
-    return []
+    found = _read(gray)
+    if found or not retry:
+        return found
+    return _read(_smoothed(gray))

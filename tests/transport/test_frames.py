@@ -214,6 +214,25 @@ def test_decode_rate_under_camera_conditions(density: int) -> None:
         print(f"  {condition:13s} {full:5.0%}  (plain pass alone {plain:5.0%})")
     low = {c: r[0] for c, r in rates.items() if r[0] < MIN_RATE[c]}
     assert not low, f"decode rate below the floor: {low}"
-    # the fallback passes never do worse than the plain pass, and they are what reads the hard cases
+    # the fallback pass never does worse than the plain pass, and it is what reads a screen's pixel
+    # grid seen close up (moire) at the densest frames
     assert all(full >= plain for full, plain in rates.values())
-    assert rates["combined"][0] > rates["combined"][1] and rates["moire"][0] > rates["moire"][1]
+    if density == len(frames.DENSITY_MODULE_PX) - 1:
+        assert rates["moire"][0] > rates["moire"][1]
+
+
+def test_photo_like_frames_are_read_in_one_pass() -> None:
+    """Camera pictures of the device's animated PSBT with perspective, blur, glare, noise and low
+    contrast all at once (the scan bench's frames): at least 97% are read by the plain pass alone,
+    the pass the camera loop runs on every frame."""
+    from bench.photo_frames import photo_frame, psbt_bytes
+
+    frame_set = frames.encode_frames(psbt_bytes(), ur_type="crypto-psbt")
+    rng = np.random.default_rng(3)
+    count = 40
+    pictures = [photo_frame(frame_set.image(n), rng) for n in range(count)]
+    read = sum(
+        frames.decode_qr_image(picture, retry=False) == [text.encode()]
+        for picture, text in zip(pictures, frame_set.texts, strict=False)
+    )
+    assert read >= 0.97 * count, f"read {read} of {count} photo-like frames"
