@@ -67,6 +67,9 @@ def run_device(
             camera=camera_reader(devices.camera) if devices.camera is not None else None,
             camera_problem=platform.no_camera,
             camera_help=PI_CAMERA_HELP if platform.is_pi else DESKTOP_CAMERA_HELP,
+            # a screen people look at reads QR codes off the drawing path; a headless script, frame by
+            # frame (the same run gives the same screens)
+            read_qr_in_background=platform.display != "headless",
             printer=printer_writer(devices.printer) if devices.printer is not None else None,
             interfaces=netcheck.interfaces(),
             capture_allowed=platform.display != "st7789",  # never on the device itself

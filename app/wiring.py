@@ -22,7 +22,7 @@ from ui.capture import should_blank
 from ui.events import Input, Key, Kind
 from ui.session import CameraMissing, CameraStopped
 
-FRAME_S = 0.05  # 20 frames a second at most; the loop sleeps in input.poll between them
+FRAME_S = 0.05  # 20 frames a second at most; the loop waits in input.poll for what is left of a frame
 PDF_FOLDER = "share-cards"  # where the PDF printer writes when no --printer-path is given
 
 
@@ -212,18 +212,25 @@ class Runner:
         self.app, self.session, self.devices, self.clock = app, session, devices, clock
         self.on_frame = on_frame
         self.frames = 0
+        self._due = 0.0  # when the next turn is due: FRAME_S after the last one began
 
-    def step(self, timeout: float = FRAME_S) -> bool:
+    def step(self, timeout: float | None = None) -> bool:
         """One turn of the loop; False once the emulator window was closed.
 
-        The wait for input ends at the screen's next deadline when that comes first (an animation
-        frame is due), so a frame is drawn when it is due, not a fixed wait after the last one was
-        drawn. After drawing, the screen may work ahead (draw its next frame) before the next wait.
+        It waits for input at most ``timeout`` seconds, by default only what is left of the frame
+        period after the last turn's work (ticking, drawing): a turn that took 30 ms waits 20, so a
+        camera preview keeps its 20 frames a second. The wait also ends at the screen's next
+        deadline when that comes first (an animation frame is due), so a frame is drawn when it is
+        due, not a fixed wait after the last one was drawn. After drawing, the screen may work ahead
+        (draw its next frame) before the next wait.
         """
         pump = getattr(self.devices.display, "pump", None)
         if pump is not None and not pump():
             return False
+        if timeout is None:
+            timeout = max(0.0, min(FRAME_S, self._due - self.clock()))
         event = self.devices.input.poll(self._wait(timeout))
+        self._due = self.clock() + FRAME_S
         with self._turn():  # never importing while the warm-up thread does (see signer.chains.warm_up)
             if event is not None:  # one event a turn, so every state it leads to is drawn
                 self.app.handle(to_input(event))

@@ -21,6 +21,8 @@ from signer.errors import AirlockError
 from signer.keys.accounts import fingerprint
 from signer.keys.errors import UnsupportedVersion, VaultCorrupt
 from signer.keys.vault import DEFAULT_ACCOUNTS, SeedEntry, Vault, previous_generation
+from signer.transport.errors import TransportError
+from signer.transport.frames import to_gray
 from ui import settings as device_settings
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ class Session:
     camera: Callable[[], Any] | None = None  # latest frame (numpy array or PIL image) or None
     camera_problem: str = "no camera is connected"  # why ``camera`` is None
     camera_help: str = CAMERA_HELP  # what to check when there is no camera or it stopped
+    read_qr_in_background: bool = False  # scans decode on a worker thread (the device); else in the tick
     printer: Callable[[list[Image]], None] | None = None  # prints card images; None: no printer
     clock: Callable[[], float] = time.monotonic
     interfaces: list[Interface] = field(default_factory=list)  # non-loopback network interfaces
@@ -224,16 +227,39 @@ class Session:
             self.apply_settings(self.settings)
 
     # -- camera -----------------------------------------------------------------------------
-    def camera_frame(self) -> Any:
-        """The latest camera frame as an RGB PIL image, rotated and mirrored as set; None if none."""
+    def _camera_read(self) -> Any:
         if self.camera is None:
             return None
         try:
-            frame = self.camera()
+            return self.camera()
         except CameraError:
             raise
         except Exception as exc:  # the camera is hardware: report its failure, never crash the UI
             raise CameraStopped(f"the camera failed: {type(exc).__name__}: {exc}"[:160]) from None
+
+    def camera_gray(self) -> Any:
+        """The latest camera frame as a 2-D uint8 numpy array, rotated and mirrored as set; None if
+        none. The device's camera delivers gray frames: they pass through without a conversion (a
+        copy only when rotated or mirrored)."""
+        frame = self._camera_read()
+        if frame is None:
+            return None
+        import numpy as np
+
+        try:
+            gray = to_gray(frame)
+        except TransportError as exc:
+            raise CameraStopped(f"the camera sent {exc}") from None
+        rotation = self._settings["camera_rotation"]
+        if rotation:
+            gray = np.rot90(gray, -(rotation // 90))  # clockwise, as the setting says
+        if self._settings["camera_mirror"]:
+            gray = gray[:, ::-1]
+        return gray if gray.flags.c_contiguous else np.ascontiguousarray(gray)
+
+    def camera_frame(self) -> Any:
+        """The latest camera frame as an RGB PIL image, rotated and mirrored as set; None if none."""
+        frame = self._camera_read()
         if frame is None:
             return None
         from PIL import Image, ImageOps

@@ -175,3 +175,44 @@ def test_scan_says_no_camera_found_when_the_camera_cannot_open(tmp_path: Path) -
         assert d.title == "Airlock" and "Scan" in d.content().items
     finally:
         feed.stop()
+
+
+class _RecordingInput:
+    """No button events; records how long each poll was allowed to wait, and lets that time pass."""
+
+    def __init__(self, clock: list[float]) -> None:
+        self.clock = clock
+        self.timeouts: list[float] = []
+
+    def poll(self, timeout: float | None = 0.0) -> None:
+        assert timeout is not None
+        self.timeouts.append(timeout)
+        self.clock[0] += timeout
+
+
+def test_the_loop_waits_for_input_only_for_what_is_left_of_a_frame(tmp_path: Path) -> None:
+    """A turn whose drawing took 30 ms waits 20 ms for input, not a fixed 50 ms on top of its work:
+    the camera preview keeps 20 frames a second (FRAME_S)."""
+    from app.wiring import FRAME_S
+    from hardware.display.headless import CaptureDisplay
+
+    now = [100.0]
+    buttons = _RecordingInput(now)
+
+    def drawing_takes_30_ms(app: object, frame: object) -> None:
+        now[0] += 0.03
+
+    session = session_for(tmp_path)
+    runner = Runner(
+        build_app(session),
+        session,
+        Devices(CaptureDisplay(), buttons),
+        clock=lambda: now[0],
+        on_frame=drawing_takes_30_ms,
+    )
+    runner.step()  # the first turn draws the first screen
+    assert runner.frames == 1
+    runner.step()
+    assert buttons.timeouts[1] == pytest.approx(FRAME_S - 0.03)
+    runner.step(0.0)  # an explicit timeout is kept
+    assert buttons.timeouts[2] == 0.0

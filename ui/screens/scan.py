@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from signer.chains.scanning import new_assembler
 from signer.review import Severity
 from signer.transport.errors import TransportError
-from signer.transport.frames import decode_qr_image
+from signer.transport.frame_reader import FrameReader
 from signer.transport.plain import NOT_A_REQUEST
 from ui import text, theme
 from ui.events import Input, Key, Kind
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from signer.transport.payload import Payload
     from ui.session import Session
 
-RETRY_EVERY = 4  # run the slower decode passes on every n-th frame where the quick pass found nothing
 STALL_S = 20.0  # a partial scan that learns nothing new for this long no longer holds off auto-lock
 STATUS_LINES = 5  # the status under the preview wraps to at most this many lines
 
@@ -60,6 +59,8 @@ class ScanScreen(Screen):
         self.preview: Image.Image | None = None
         self.error: str | None = None
         self.frames_seen = 0
+        # on the device the QR codes are read on a worker thread, off the drawing path
+        self.reader = FrameReader(threaded=session.read_qr_in_background)
         self.now: float | None = None
         self._progress_at: float | None = None  # when the last new part arrived
 
@@ -104,6 +105,7 @@ class ScanScreen(Screen):
         if event.key in (Key.KEY3, Key.LEFT):
             return Pop(None)
         if event.key == Key.KEY1:  # start over (e.g. after scanning the wrong code)
+            self.reader.forget()
             self.assembler.reset()
             self.status = self.assembler.status
             self.error = None
@@ -115,24 +117,23 @@ class ScanScreen(Screen):
         if self.session.camera is None:
             return Replace(camera_trouble(self.session))
         try:
-            frame = self.session.camera_frame()
+            frame = self.session.camera_gray()
         except CameraError as exc:
             return Replace(camera_trouble(self.session, exc))
-        if frame is None:
-            return None
-        self.frames_seen += 1
-        self.preview = _square(frame)
-
-        try:
-            found = decode_qr_image(frame, retry=self.frames_seen % RETRY_EVERY == 0)
-        except TransportError as exc:
-            self.error = text.sentence(str(exc))
-            return Redraw()
-        for content in found:
-            action = self._take(content)
-            if action is not None:
-                return action
-        return Redraw()
+        if frame is not None:
+            self.frames_seen += 1
+            self.preview = _square(frame)
+            self.reader.submit(frame)
+        reads = self.reader.take()
+        for read in reads:
+            if read.error is not None:
+                self.error = text.sentence(read.error)
+                continue
+            for content in read.found:
+                action = self._take(content)
+                if action is not None:
+                    return action
+        return Redraw() if frame is not None or reads else None
 
     def _take(self, content: bytes) -> Action | None:
         if self.on_raw is not None:
@@ -154,6 +155,7 @@ class ScanScreen(Screen):
         if not self.assembler.is_complete:
             return None
         payload = self.assembler.result
+        self.reader.forget()  # frames of this message still being read are not the next one's
         self.assembler.reset()
         self.status = self.assembler.status
         if self.expect is not None and payload.kind not in self.expect:
@@ -238,8 +240,14 @@ def camera_trouble(session: Session, problem: CameraError | None = None) -> Mess
     return error(title, f"{text.sentence(what)} {session.camera_help}")
 
 
-def _square(frame: Image.Image) -> Image.Image:
-    """Centre square of the frame, scaled to the screen."""
+def _square(frame: Any) -> Image.Image:
+    """Centre square of the frame (a PIL image or a gray array), scaled to the screen, in RGB."""
+    if not isinstance(frame, Image.Image):
+        height, width = frame.shape[:2]
+        side = min(width, height)
+        top, left = (height - side) // 2, (width - side) // 2
+        square = Image.fromarray(frame[top : top + side, left : left + side])
+        return square.resize(theme.SIZE, Image.Resampling.BILINEAR).convert("RGB")
     width, height = frame.size
     side = min(width, height)
     left, top = (width - side) // 2, (height - side) // 2
