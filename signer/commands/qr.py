@@ -3,10 +3,12 @@
 encode prints one QR text per line, upper case (QR alphanumeric mode): for UR every pure
 fragment once, then rateless parts up to ``--parts``; for BBQr every part once.
 
-decode reads QR texts one per line and/or images (PNG, JPEG...), in any order with repeats,
-assembles exactly one message and writes its payload bytes: the inner byte string for
-``ur:bytes`` and ``ur:(crypto-)psbt``, the CBOR body for other UR types, the file for BBQr.
-Unreadable lines, parts of a second message and incomplete input end with a one-line reason.
+decode reads QR texts one per line and/or images (PNG, JPEG...) and folders of them, in any order
+with repeats, assembles exactly one message and writes its payload bytes: the inner byte string for
+``ur:bytes`` and ``ur:(crypto-)psbt``, the CBOR body for other UR types, the file for BBQr. A
+picture without a readable QR code is skipped as the device skips such a camera frame, and counted
+("read X of Y frames" on stderr). Unreadable lines, parts of a second message and incomplete input
+end with a one-line reason.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from signer import strict_json
@@ -62,7 +65,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     enc.set_defaults(func=cmd_encode)
 
     dec = cmds.add_parser("decode", help="assemble QR texts (one per line) and/or QR images into the payload")
-    dec.add_argument("files", nargs="*", metavar="FILE", help="text files or images (default: stdin text)")
+    dec.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="text files, pictures, or folders of camera frames (default: stdin text); "
+        "a picture without a readable QR code is skipped and counted",
+    )
     dec.add_argument("--json", action="store_true", help='print {"format", "type", "kind", "hex"} instead')
     dec.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     dec.set_defaults(func=cmd_decode)
@@ -179,12 +188,75 @@ def _is_image(name: str, head: bytes) -> bool:
     return Path(name).suffix.lower() in _IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC)
 
 
-def _frames_of(name: str) -> list[tuple[str, str | bytes]]:
-    """(where, frame) pairs from one input: text lines, or the QR codes found in an image."""
-    raw = read_bytes_file(name)
-    label = "stdin" if name == "-" else name
-    if _is_image(name, raw[:8]):
-        return [(label, frame) for frame in _decode_image(label, raw)]
+def _input_names(names: list[str]) -> list[str]:
+    """The inputs with each folder replaced by its pictures, in name order (a camera's frames)."""
+    out: list[str] = []
+    for name in names:
+        folder = Path(name)
+        if name != "-" and folder.is_dir():
+            pictures = sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
+            if not pictures:
+                raise UsageError(f"{name} holds no pictures ({', '.join(sorted(_IMAGE_SUFFIXES))})")
+            out.extend(pictures)
+        else:
+            out.append(name)
+    return out
+
+
+def _read_image(label: str, raw: bytes) -> list[bytes]:
+    """The QR codes in one picture, read as the device reads a camera frame ([] if none)."""
+    from signer.transport.errors import TransportError
+    from signer.transport.frames import decode_qr_image
+    from signer.transport.images import open_gray
+
+    try:
+        gray = open_gray(raw, label)
+    except TransportError as exc:  # an unusable input file, like an unreadable one
+        raise UsageError(str(exc)) from None
+    return decode_qr_image(gray)
+
+
+def decode_inputs(names: list[str], note: Callable[[str], None] | None = None) -> object:
+    """Feed every frame of ``names`` to one Assembler; return its Payload (TransportError if not).
+
+    Text inputs give a frame a line. A picture with no readable QR code is skipped, as the device
+    skips a camera frame: when some were, ``note`` is told "read X of Y frames"."""
+    from signer.chains.scanning import new_assembler
+    from signer.transport.errors import TransportError
+
+    assembler = new_assembler()
+    pictures = read = 0
+    last_picture = ""
+    for name in _input_names(names or ["-"]):
+        raw = read_bytes_file(name)
+        label = "stdin" if name == "-" else name
+        if _is_image(name, raw[:8]):
+            pictures += 1
+            last_picture = label
+            found = _read_image(label, raw)
+            read += bool(found)
+            frames: list[tuple[str, str | bytes]] = [(label, frame) for frame in found]
+        else:
+            frames = _text_lines(label, raw)
+        for where, frame in frames:
+            status = assembler.add(frame)
+            if not status.accepted:
+                raise TransportError(f"{where}: {status.outcome} frame: {status.reason}")
+    if read < pictures and note is not None:
+        note(f"read {read} of {pictures} frames")
+    if not assembler.is_complete:
+        status = assembler.status
+        if status.format is None:
+            if pictures and not read:
+                where = last_picture if pictures == 1 else f"any of the {pictures} pictures"
+                raise TransportError(f"no QR code found in {where}")
+            raise TransportError("no QR data in the input")
+        unit = "fragments" if status.format == "ur" else "parts"
+        raise TransportError(f"incomplete: {status.received} of {status.expected} {unit}")
+    return assembler.result
+
+
+def _text_lines(label: str, raw: bytes) -> list[tuple[str, str | bytes]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -194,45 +266,10 @@ def _frames_of(name: str) -> list[tuple[str, str | bytes]]:
     ]
 
 
-def _decode_image(label: str, raw: bytes) -> list[bytes]:
-    from signer.transport.errors import TransportError
-    from signer.transport.frames import decode_qr_image
-    from signer.transport.images import open_gray
-
-    try:
-        gray = open_gray(raw, label)
-    except TransportError as exc:  # an unusable input file, like an unreadable one
-        raise UsageError(str(exc)) from None
-    found = decode_qr_image(gray)
-    if not found:
-        raise TransportError(f"{label}: no QR code found in the image")
-    return found
-
-
-def decode_inputs(names: list[str]) -> object:
-    """Feed every frame of ``names`` to one Assembler; return its Payload (TransportError if not)."""
-    from signer.chains.scanning import new_assembler
-    from signer.transport.errors import TransportError
-
-    assembler = new_assembler()
-    for name in names or ["-"]:
-        for where, frame in _frames_of(name):
-            status = assembler.add(frame)
-            if not status.accepted:
-                raise TransportError(f"{where}: {status.outcome} frame: {status.reason}")
-    if not assembler.is_complete:
-        status = assembler.status
-        if status.format is None:
-            raise TransportError("no QR data in the input")
-        unit = "fragments" if status.format == "ur" else "parts"
-        raise TransportError(f"incomplete: {status.received} of {status.expected} {unit}")
-    return assembler.result
-
-
 def cmd_decode(args: argparse.Namespace) -> int:
     from signer.transport.payload import Payload
 
-    payload = decode_inputs(args.files)
+    payload = decode_inputs(args.files, note=lambda line: print(line, file=sys.stderr, flush=True))
     assert isinstance(payload, Payload)
     if payload.is_secret and not args.output:
         raise Refusal(f"the QR holds a {payload.type_label} seed; it is never printed: write it with -o FILE")

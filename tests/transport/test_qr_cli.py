@@ -309,3 +309,38 @@ def test_a_damaged_image_is_one_line_without_the_image_librarys_warnings(
     err = capsysbinary.readouterr().err.decode()
     assert [str(w.message) for w in caught] == []
     assert code == 2 and err.count("\n") == 1 and err.startswith("airlock: ") and "image" in err
+
+
+def test_a_folder_of_camera_frames_decodes_skipping_frames_without_a_code(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """Camera frames as the device sees them: some hold no readable code (the camera moved, looked
+    away). Those are skipped and counted; the command fails only when the message is incomplete."""
+    import numpy as np
+    from PIL import Image
+
+    from signer.transport.frames import encode_frames
+
+    data = random.Random(11).randbytes(700)
+    frame_set = encode_frames(data, ur_type="bytes")
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    rng = np.random.default_rng(4)
+    for n in range(len(frame_set)):
+        Image.fromarray(np.asarray(frame_set.image(n))).save(folder / f"{2 * n:04d}.png")
+        noise = rng.integers(60, 200, (480, 640)).astype(np.uint8)  # a frame with no code in view
+        Image.fromarray(noise).save(folder / f"{2 * n + 1:04d}.jpg")
+    code, out, err = run(capsysbinary, "qr", "decode", str(folder))
+    assert (code, out) == (0, data)
+    assert err == f"read {len(frame_set)} of {2 * len(frame_set)} frames\n"
+
+    first_only = [str(folder / "0000.png"), str(folder / "0001.jpg")]
+    code, out, err = run(capsysbinary, "qr", "decode", *first_only)
+    assert code == 1 and out == b"" and err.splitlines()[0] == "read 1 of 2 frames"
+    assert err.splitlines()[1].startswith("airlock: incomplete: 1 of ")
+    code, _, err = run(capsysbinary, "qr", "decode", str(folder / "0001.jpg"), str(folder / "0003.jpg"))
+    assert code == 1 and err.splitlines()[-1] == "airlock: no QR code found in any of the 2 pictures"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsysbinary, "qr", "decode", str(empty))
+    assert code == 2 and "holds no pictures" in err
