@@ -247,7 +247,12 @@ def _square(frame: Any) -> Image.Image:
         side = min(width, height)
         top, left = (height - side) // 2, (width - side) // 2
         square = Image.fromarray(frame[top : top + side, left : left + side])
-        return square.resize(theme.SIZE, Image.Resampling.BILINEAR).convert("RGB")
+        factor = side // theme.WIDTH
+        if factor >= 2:  # a box average by a whole factor first: a fifth of a resize's time
+            square = square.reduce(factor)
+        if square.size != theme.SIZE:
+            square = square.resize(theme.SIZE, Image.Resampling.BILINEAR)
+        return square.convert("RGB")
     width, height = frame.size
     side = min(width, height)
     left, top = (width - side) // 2, (height - side) // 2
