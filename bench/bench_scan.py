@@ -116,7 +116,7 @@ def _zxing(frame: Any) -> tuple[list[bytes], float]:
     import zxingcpp
 
     started = time.perf_counter()
-    found = zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [bytes(b.bytes) for b in found], (time.perf_counter() - started) * 1000
 
 

@@ -66,11 +66,12 @@ def photo_frame(screen: Any, rng: np.random.Generator) -> np.ndarray:
     cx = CAMERA_W / 2 + rng.uniform(-40, 40)
     cy = CAMERA_H / 2 + rng.uniform(-20, 20)
     half = size / 2
-    dst = np.float32(
-        [[cx - half, cy - half], [cx + half, cy - half], [cx + half, cy + half], [cx - half, cy + half]]
+    dst = np.array(
+        [[cx - half, cy - half], [cx + half, cy - half], [cx + half, cy + half], [cx - half, cy + half]],
+        dtype=np.float32,
     )
     dst += rng.uniform(-0.06 * size, 0.06 * size, size=(4, 2)).astype(np.float32)  # perspective
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(src, dst)
     room = np.full((CAMERA_H, CAMERA_W), 70, np.uint8)
     bezel = (dst - dst.mean(axis=0)) * 1.12 + dst.mean(axis=0)

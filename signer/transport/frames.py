@@ -388,7 +388,9 @@ def _read(gray: Any) -> list[bytes]:
     import zxingcpp
 
     found: list[bytes] = []
-    for barcode in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
+    for barcode in zxingcpp.read_barcodes(
+        gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    ):
         data = bytes(barcode.bytes)
         if barcode.valid and data not in found:
             found.append(data)
