@@ -164,6 +164,22 @@ class FrameSet:
             canvas_px=self.plan.screen_px,
         )
 
+    def module_px_within(self, box_px: int) -> int | None:
+        """The largest module size, at most this set's own, at which its codes and their quiet zone fit a
+        ``box_px`` square; None when that is below ``MIN_MODULE_PX`` (no density draws smaller)."""
+        module_px = min(self.module_px, box_px // (modules(self.version) + 2 * self.plan.quiet_zone))
+        return module_px if module_px >= MIN_MODULE_PX else None
+
+    def render_within(self, index: int, box_px: int) -> Image:
+        """A new image of frame ``index`` on a white ``box_px`` square, at :meth:`module_px_within` (from
+        its kept matrix once encoded; not cached). TransportError when no readable size fits."""
+        module_px = self.module_px_within(box_px)
+        if module_px is None:
+            raise TransportError(f"a version {self.version} code does not fit {box_px} px readably")
+        return rasterise(
+            self.matrix(index), module_px=module_px, quiet_zone=self.plan.quiet_zone, canvas_px=box_px
+        )
+
     def image(self, index: int) -> Image:
         """Frame ``index`` (modulo the cycle length), cached while the cache is under its bound."""
         index %= len(self.texts)

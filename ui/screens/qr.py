@@ -8,7 +8,12 @@ Frames keep a steady rate: each one is due ``frame_ms`` after the one before (a 
 wait after drawing), the screen tells the loop when the next one is due (``next_tick``), and while
 the loop would wait it renders the next frame ahead (``on_idle``), so even the first cycle shows
 frames already drawn. The frame set keeps each frame's QR code and screen image within its bound
-(``FrameSet``); the caption is drawn on a copy.
+(``FrameSet``).
+
+The caption and status bars never cover a code: while they show, the code is drawn at the largest
+module size that fits between them with its quiet zone (one size smaller, at least the densest
+setting's 3 px). A code too big for that (the densest setting, a long payload) is not drawn while
+the caption shows; the caption says so, and the code comes back whole when it hides.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ if TYPE_CHECKING:
 
 Encoder = Callable[[int], "FrameSet"]
 CAPTION_S = 2.0
+CAPTION_BAR, STATUS_BAR = 22, 20  # rows of the caption bar (top) and the status bar (bottom)
+CODE_BAND = theme.HEIGHT - CAPTION_BAR - STATUS_BAR  # the square left to a code while they show
+CARD_LINES = ("The code is too dense to share", "the screen: it shows without", "this caption (KEY1).")
 DENSITY, FRAME_MS = spec("qr_density"), spec("qr_frame_ms")  # the same choices as the settings
 
 
@@ -180,30 +188,47 @@ class QrDisplay(Screen):
         return Redraw()
 
     # -- drawing ----------------------------------------------------------------------------
+    @property
+    def caption_hides_code(self) -> bool:
+        """Whether the caption takes the whole screen: no readable module size fits the code between its
+        bars (a big code at the densest setting). The caption never covers part of a code."""
+        return self.frames is not None and self.frames.module_px_within(CODE_BAND) is None
+
     def render(self) -> Image.Image:
         if self.frames is None:
             return super().render()
-        image = self.frames.image(self.index).convert("RGB")  # a new image: the kept one is never drawn on
-        if image.size != theme.SIZE:
-            image = image.resize(theme.SIZE, Image.Resampling.NEAREST)
+        if not self.show_caption:
+            image = self.frames.image(self.index).convert("RGB")  # a copy: the kept one is never drawn on
+            if image.size != theme.SIZE:
+                image = image.resize(theme.SIZE, Image.Resampling.NEAREST)
+            self.drawn = []
+            return image
+        image = Image.new("RGB", theme.SIZE, theme.BG if self.caption_hides_code else "white")
         draw = RecordingDraw(image)
-        if self.show_caption:
-            draw.rectangle((0, 0, theme.WIDTH, 22), fill=theme.BG)
-            draw.text(
-                (theme.WIDTH / 2, 11),
-                text.ellipsize(self.caption or self.title, theme.WIDTH - 8, theme.SMALL),
-                fill=theme.FG,
-                font=theme.font(theme.SMALL),
-                anchor="mm",
-            )
-            draw.rectangle((0, theme.HEIGHT - 20, theme.WIDTH, theme.HEIGHT), fill=theme.BG)
-            draw.text(
-                (theme.WIDTH / 2, theme.HEIGHT - 10),
-                self.status_line(),
-                fill=theme.DIM,
-                font=theme.font(theme.SMALL),
-                anchor="mm",
-            )
+        if self.caption_hides_code:
+            for i, line in enumerate(CARD_LINES):
+                y = theme.HEIGHT / 2 + (i - (len(CARD_LINES) - 1) / 2) * text.line_height(theme.SMALL)
+                font = theme.font(theme.SMALL)
+                draw.text((theme.WIDTH / 2, y), line, fill=theme.DIM, font=font, anchor="mm")
+        else:  # the code drawn smaller, between the bars, with its quiet zone
+            code = self.frames.render_within(self.index, CODE_BAND)
+            image.paste(code.convert("RGB"), ((theme.WIDTH - CODE_BAND) // 2, CAPTION_BAR))
+        draw.rectangle((0, 0, theme.WIDTH - 1, CAPTION_BAR - 1), fill=theme.BG)
+        draw.text(
+            (theme.WIDTH / 2, CAPTION_BAR / 2),
+            text.ellipsize(self.caption or self.title, theme.WIDTH - 8, theme.SMALL),
+            fill=theme.FG,
+            font=theme.font(theme.SMALL),
+            anchor="mm",
+        )
+        draw.rectangle((0, theme.HEIGHT - STATUS_BAR, theme.WIDTH - 1, theme.HEIGHT - 1), fill=theme.BG)
+        draw.text(
+            (theme.WIDTH / 2, theme.HEIGHT - STATUS_BAR / 2),
+            self.status_line(),
+            fill=theme.DIM,
+            font=theme.font(theme.SMALL),
+            anchor="mm",
+        )
         self.drawn = draw.drawn
         return image
 
