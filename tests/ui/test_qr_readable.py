@@ -128,3 +128,122 @@ def test_key1_brings_back_a_caption_that_never_covers_the_code(tmp_path: Path) -
     direct, camera = read(image, 1)
     expected = [screen.frames.texts[screen.index].encode()]
     assert direct == expected and camera == expected
+
+
+# --- the other screens that show a QR code ------------------------------------------------------
+
+ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+LEGAL = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+ZOO_24 = " ".join(["zoo"] * 23 + ["vote"])
+
+
+def _seed(words: str) -> bytes:
+    from signer.keys.seed import Bip39Seed
+
+    return Bip39Seed.from_mnemonic(words).bip32_seed()
+
+
+def _cosigner(words: str) -> str:
+    from embit.bip32 import HDKey
+
+    key = HDKey.from_seed(_seed(words))
+    return f"[{key.my_fingerprint.hex()}/48h/0h/0h/2h]{key.derive('m/48h/0h/0h/2h').to_public()}/<0;1>/*"
+
+
+def _other_screens(session: Session) -> dict[str, Callable[[], QrDisplay]]:
+    """Each QR screen as its flow builds it, for the abandon seed's accounts."""
+    from signer.keys import kef_mnemonic
+    from signer.keys.accounts import AccountSpec, derive_account
+    from signer.keys.seed import Bip39Seed
+    from ui.flows import krux
+    from ui.flows.export import qr_screen
+
+    seed = _seed(ABANDON)
+    btc = derive_account(seed, AccountSpec("btc-84"))
+    eth = derive_account(seed, AccountSpec("eth"))
+    multisig = f"wsh(sortedmulti(2,{_cosigner(ABANDON)},{_cosigner(LEGAL)}))"
+
+    def address(value: str) -> QrDisplay:
+        return qr_screen(session, "Address", [("text", exports.text_encoder(exports.address_qr_text(value)))])
+
+    def krux_qr() -> QrDisplay:
+        blob = kef_mnemonic.export_mnemonic(Bip39Seed.from_mnemonic(ABANDON), "a long password", "73c5da0a")
+        return krux.shown(session, blob, "73c5da0a")
+
+    return {
+        "btc address": lambda: address(btc.address(0, 0)),  # type: ignore[union-attr]
+        "eth address": lambda: address(eth.address(0)),  # type: ignore[union-attr]
+        "descriptor": lambda: qr_screen(
+            session, "Descriptor", [("text", exports.text_encoder(btc.descriptor))]
+        ),  # type: ignore[union-attr,arg-type]
+        "multisig descriptor": lambda: qr_screen(
+            session, "Family", [("text", exports.text_encoder(multisig))]
+        ),
+        "account UR": lambda: qr_screen(
+            session, "Account", [("UR", exports.ur_encoder(exports.btc_account_ur(btc)))]
+        ),  # type: ignore[arg-type]
+        "output UR": lambda: qr_screen(
+            session, "Output", [("UR", exports.ur_encoder(exports.btc_output_ur(btc)))]
+        ),  # type: ignore[arg-type]
+        "MetaMask UR": lambda: qr_screen(
+            session, "MetaMask", [("UR", exports.ur_encoder(exports.eth_metamask_ur(seed)))]
+        ),
+        "Krux encrypted QR": krux_qr,
+    }
+
+
+@pytest.mark.parametrize("density", [0, 1, 2, 3])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "btc address",
+        "eth address",
+        "descriptor",
+        "multisig descriptor",
+        "account UR",
+        "output UR",
+        "MetaMask UR",
+        "Krux encrypted QR",
+    ],
+)
+def test_every_other_qr_screen_reads_back_exactly_captioned_or_not(
+    kind: str, density: int, tmp_path: Path
+) -> None:
+    session = Session(tmp_path / "vault")
+    session.set_setting("qr_density", density)
+    session.set_setting("qr_frame_ms", FRAME_MS)
+    screen = _other_screens(session)[kind]()
+    assert screen.frames is not None, screen.error
+    pushed = pushed_frames(screen, tmp_path)
+    for number, frame in enumerate(pushed):
+        direct, camera = read(frame.image, number)
+        if frame.captioned and screen.caption_hides_code:
+            assert (direct, camera) == ([], [])
+            continue
+        expected = [frame.text.encode()]
+        assert direct == expected, f"frame {number} (captioned={frame.captioned}) unreadable on screen"
+        assert camera == expected, f"frame {number} (captioned={frame.captioned}) unreadable by a camera"
+
+
+@pytest.mark.parametrize("words", [ABANDON, ZOO_24])
+@pytest.mark.parametrize("fmt", ["standard", "compact"])
+def test_the_seedqr_screen_reads_back_exactly(words: str, fmt: str) -> None:
+    from functools import partial
+
+    from signer.keys import reveal
+    from signer.keys.seed import Bip39Seed
+    from ui.screens.secret_qr import SecretQr
+
+    material = Bip39Seed.from_mnemonic(words)
+    kind = reveal.SeedQrFormat(fmt)
+    screen = SecretQr(
+        "SeedQR",
+        [(fmt, partial(reveal.seedqr_image, material, kind, canvas_px=240))],
+        secret_fingerprint=None,
+    )
+    screen.on_input(Input(Key.PRESS, Kind.PRESS))
+    assert screen.revealed
+    content = reveal.seedqr_content(material, kind)
+    expected = [content.encode() if isinstance(content, str) else content]
+    direct, camera = read(screen.render(), 5)
+    assert direct == expected and camera == expected
