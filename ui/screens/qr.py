@@ -37,7 +37,7 @@ Encoder = Callable[[int], "FrameSet"]
 CAPTION_S = 2.0
 CAPTION_BAR, STATUS_BAR = 22, 20  # rows of the caption bar (top) and the status bar (bottom)
 CODE_BAND = theme.HEIGHT - CAPTION_BAR - STATUS_BAR  # the square left to a code while they show
-CARD_LINES = ("The code is too dense to share", "the screen: it shows without", "this caption (KEY1).")
+CARD_LINES = ("This code is too big to show", "with its caption. It appears", "when the caption hides (KEY1).")
 DENSITY, FRAME_MS = spec("qr_density"), spec("qr_frame_ms")  # the same choices as the settings
 
 
