@@ -37,7 +37,11 @@ Encoder = Callable[[int], "FrameSet"]
 CAPTION_S = 2.0
 CAPTION_BAR, STATUS_BAR = 22, 20  # rows of the caption bar (top) and the status bar (bottom)
 CODE_BAND = theme.HEIGHT - CAPTION_BAR - STATUS_BAR  # the square left to a code while they show
-CARD_LINES = ("This code is too big to show", "with its caption. It appears", "when the caption hides (KEY1).")
+CARD_LINES = (  # shown instead of a code too big to share the screen with the bars
+    "This code is too big to show",
+    "with its caption. It appears",
+    "when the caption hides (KEY1).",
+)
 DENSITY, FRAME_MS = spec("qr_density"), spec("qr_frame_ms")  # the same choices as the settings
 
 
