@@ -137,3 +137,4 @@ class FrameReader:
                 self._busy = False
                 if not self._closed and read.number > self._forgotten:
                     self._done.append(read)
+                self._cond.notify_all()  # whoever waits for the reader to be idle (the tests)

@@ -90,3 +90,19 @@ def test_an_idle_worker_ends_and_the_next_frame_starts_one() -> None:
     reader.close()
     with pytest.raises(TransportError, match="closed"):
         reader.submit(6)
+
+
+def test_a_finished_read_wakes_whoever_waits_for_the_reader() -> None:
+    """Waiting for the reader to be idle ends when the read ends, not when the wait times out: a
+    loop or test waiting on it would otherwise sit out the whole timeout for every frame."""
+    decode = GatedDecode()
+    reader = FrameReader(decode)
+    try:
+        reader.submit(1)
+        decode.wait_started(1)
+        with reader._cond:
+            decode.release()  # the read finishes while this thread waits, holding no other lock
+            woken = reader._cond.wait(WAIT_S)  # True only when notified
+        assert woken and reader.idle
+    finally:
+        reader.close()
