@@ -4,6 +4,9 @@
     airlock-companion [--datadir DIR] btc sync NAME
     airlock-companion [--datadir DIR] btc address NAME [--json]
     airlock-companion [--datadir DIR] btc balance NAME [--json]
+    airlock-companion [--datadir DIR] btc send NAME --to ADDR --amount SATS|max --fee-rate SAT_VB -o FILE
+            [--utxo TXID:VOUT]... [--qr-dir DIR] [--format ur|bbqr] [--density N] [--json]
+    airlock-companion [--datadir DIR] btc broadcast NAME SIGNED... [--json]
 
 Exit status 0 only on success; any error is one line on stderr and changes nothing.
 """
@@ -54,7 +57,33 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("name")
     balance.add_argument("--json", action="store_true")
     balance.set_defaults(func=cmd_balance)
+    add_send_parsers(cmds)
     return parser
+
+
+def add_send_parsers(cmds: Any) -> None:
+    send = cmds.add_parser("send", help="build an unsigned PSBT for the device, and show its review")
+    send.add_argument("name")
+    send.add_argument("--to", required=True, help="the destination address")
+    send.add_argument("--amount", required=True, help="sats, or max to send everything (less the fee)")
+    send.add_argument("--fee-rate", required=True, type=int, help="sat/vB")
+    send.add_argument(
+        "--utxo", action="append", default=[], metavar="TXID:VOUT", help="spend only these coins"
+    )
+    send.add_argument("-o", "--output", required=True, type=Path, help="the unsigned PSBT (binary BIP-174)")
+    send.add_argument("--qr-dir", type=Path, help="also write the animated QR frames here (PNG per frame)")
+    send.add_argument("--format", choices=("ur", "bbqr"), default="ur", help="QR format (default ur)")
+    send.add_argument("--density", type=int, help="QR density 0 (sparse) to 3 (dense); as the device: 1")
+    send.add_argument("--json", action="store_true")
+    send.set_defaults(func=cmd_send)
+
+    cast = cmds.add_parser("broadcast", help="combine, finalize, check and broadcast signed PSBTs")
+    cast.add_argument("name")
+    cast.add_argument(
+        "signed", nargs="+", type=Path, help="signed PSBTs (binary, base64), QR texts, QR images or a folder"
+    )
+    cast.add_argument("--json", action="store_true")
+    cast.set_defaults(func=cmd_broadcast)
 
 
 def _wallets(args: argparse.Namespace) -> Any:
@@ -138,6 +167,28 @@ def cmd_balance(args: argparse.Namespace) -> int:
         print(f"confirmed {status.confirmed} sats")
         print(f"pending   {status.pending} sats (unconfirmed, and mined coins not yet spendable)")
         print(f"as of     height {status.height}")
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from companion.btc.send_command import send
+
+    result = send(_wallets(args), args)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(result.to_text())
+    return 0
+
+
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    from companion.btc.send_command import broadcast
+
+    txid = broadcast(_wallets(args), args.name, args.signed)
+    if args.json:
+        _print_json({"txid": txid})
+    else:
+        print(txid)
     return 0
 
 

@@ -36,7 +36,28 @@ class CompactFilters:
         wallet.persist()
         return wallet_status(wallet.wallet)
 
-    async def _update(self, wallet: Any, data_dir: Path) -> Any:
+    def broadcast(self, wallet: OpenWallet, tx: bytes, folder: Path) -> None:
+        """Hand ``tx`` to the node over P2P (it asks for it, then relays it)."""
+        check_reachable(self.node)
+        asyncio.run(self._broadcast(wallet.wallet, tx, folder / "cbf"))
+
+    async def _broadcast(self, wallet: Any, tx: bytes, data_dir: Path) -> None:
+        import bdkpython as bdk
+
+        client = self._client(wallet, data_dir)
+        try:
+            await asyncio.wait_for(client.broadcast(bdk.Transaction(tx)), self.timeout)
+        except TimeoutError:
+            raise CompanionError(f"the node at {self.node.where} did not take the transaction within "
+                                 f"{self.timeout:.0f} s; nothing was sent") from None  # fmt: skip
+        except Exception as exc:  # Kyoto's own errors
+            raise CompanionError(f"the broadcast to {self.node.where} failed: {_warning_text(exc)}") from None
+        finally:
+            with contextlib.suppress(Exception):  # already stopped
+                client.shutdown()
+
+    def _client(self, wallet: Any, data_dir: Path) -> Any:
+        """Kyoto's client for this one node, its node half running."""
         import bdkpython as bdk
 
         data_dir.mkdir(mode=0o700, exist_ok=True)
@@ -51,8 +72,11 @@ class CompactFilters:
             .configure_timeout_millis(handshake=5_000, response=15_000)
             .build(wallet)
         )
-        client, node = parts.client, parts.node
-        node.run()
+        parts.node.run()
+        return parts.client
+
+    async def _update(self, wallet: Any, data_dir: Path) -> Any:
+        client = self._client(wallet, data_dir)
         warnings: list[str] = []
 
         async def watch() -> None:

@@ -92,13 +92,7 @@ class CoreWallet:
 
     def sync(self, record: WalletRecord, wallet: OpenWallet, folder: Path) -> Status:
         check_reachable(self.node)
-        info = self.rpc.call("getblockchaininfo")
-        chain = CHAINS.get(str(info.get("chain")))
-        if chain != record.network:
-            raise CompanionError(
-                f"the node at {self.node.where} runs {info.get('chain')}, "
-                f"the wallet {record.name} is {record.network}"
-            )
+        info = self.check_network(record)
         name = core_wallet_name(record)
         self._open(name, record)
         confirmed = sum((_sats(u["amount"]) for u in self.rpc.call("listunspent", 1, wallet=name)), 0)
@@ -115,6 +109,16 @@ class CoreWallet:
             wallet.wallet.reveal_addresses_to(_external(), status.last_used_receive)
             wallet.persist()
         return status
+
+    def check_network(self, record: WalletRecord) -> dict[str, Any]:
+        """The node's ``getblockchaininfo``; refuses a node of another network than the wallet's."""
+        info: dict[str, Any] = self.rpc.call("getblockchaininfo")
+        if CHAINS.get(str(info.get("chain"))) != record.network:
+            raise CompanionError(
+                f"the node at {self.node.where} runs {info.get('chain')}, "
+                f"the wallet {record.name} is {record.network}"
+            )
+        return info
 
     def _open(self, name: str, record: WalletRecord) -> None:
         if name in self.rpc.call("listwallets"):

@@ -1,0 +1,179 @@
+"""Handing a PSBT to the device and reading the signed ones back, with the signer's own transport.
+
+Out: the binary BIP-174 file (written atomically) and, for the camera, the animated QR frames the
+signer's ``encode_frames`` renders for a 240 px screen at the device's density (one PNG per frame,
+shown twice as large, pixel for pixel, so a laptop screen shows them big enough).
+In: PSBT files (binary or base64), text files of QR texts (what ``airlock sign`` prints), and QR
+images (one frame each, or a folder of them), decoded and put together by the signer's assembler.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from companion.errors import CompanionError
+
+FRAME_SCALE = 2
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
+MAX_FILE = 16 * 1024 * 1024  # a PSBT or a QR picture is far smaller
+
+
+def write_psbt(path: Path, psbt: bytes) -> None:
+    from signer.atomic_file import atomic_write
+
+    try:
+        atomic_write(path, psbt, mode=0o644)
+    except OSError as exc:
+        raise CompanionError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def plan_qr(psbt: bytes, fmt: str, density: int) -> object:
+    """The signer's frames for ``psbt`` (a ``FrameSet``), as the device would show them."""
+    from signer.transport.errors import TransportError
+    from signer.transport.frames import encode_frames
+
+    try:
+        return encode_frames(psbt, format=fmt, ur_type="crypto-psbt", bbqr_type="P", density=density)
+    except TransportError as exc:
+        raise CompanionError(f"cannot make QR frames: {exc}") from None
+
+
+def write_frames(folder: Path, frames: object) -> list[Path]:
+    """Each frame as ``frame-0001.png``...; a folder that holds other frames already is refused."""
+    from PIL import Image
+
+    from signer.atomic_file import atomic_write
+    from signer.transport.frames import FrameSet
+
+    assert isinstance(frames, FrameSet)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if any(folder.glob("frame-*.png")):
+            raise CompanionError(f"{folder} already holds QR frames: give an empty or new folder")
+        paths = []
+        for n, image in enumerate(frames, start=1):
+            path = folder / f"frame-{n:04d}.png"
+            big = image.resize(
+                (image.width * FRAME_SCALE, image.height * FRAME_SCALE), Image.Resampling.NEAREST
+            )
+            atomic_write(path, _png(big), mode=0o644)
+            paths.append(path)
+    except OSError as exc:
+        raise CompanionError(f"cannot write QR frames to {folder}: {exc.strerror}") from None
+    return paths
+
+
+def _png(image: object) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    image.save(out, format="PNG")  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def read_signed(paths: list[Path]) -> list[bytes]:
+    """Every PSBT in ``paths``: files hold one each; QR frames, in order, make one PSBT per message."""
+    from signer.btc.psbt_io import decode_psbt_bytes
+    from signer.errors import AirlockError
+
+    found: list[bytes] = []
+    frames = _Frames()
+    for path in _expand(paths):
+        raw = _read(path)
+        if path.suffix.lower() in IMAGE_SUFFIXES or raw[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"GIF8"):
+            for frame in _decode_image(path, raw):
+                frames.add(frame, path)
+            continue
+        if raw.startswith(b"psbt\xff"):
+            found.append(raw)
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CompanionError(f"{path} is neither a PSBT, QR texts nor a QR image") from None
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if (lines and lines[0][:3].lower() == "ur:") or (lines and lines[0].startswith("B$")):
+            for line in lines:
+                frames.add(line, path)
+            continue
+        try:
+            found.append(decode_psbt_bytes(text))
+        except AirlockError as exc:
+            raise CompanionError(f"{path} is not a PSBT: {exc}") from None
+    return found + frames.finish()
+
+
+class _Frames:
+    """QR frames of one or more messages in a row: a new message starts once the last is complete."""
+
+    def __init__(self) -> None:
+        from signer.chains.scanning import new_assembler
+
+        self._new = new_assembler
+        self.current = new_assembler()
+        self.done: list[bytes] = []
+        self.where = ""
+
+    def add(self, frame: str | bytes, path: Path) -> None:
+        from signer.errors import AirlockError
+
+        try:
+            if self.current.is_complete:
+                if self.current.add(frame).accepted:
+                    return  # one more frame of the message already read
+                self._take()
+            status = self.current.add(frame)
+        except AirlockError as exc:
+            raise CompanionError(f"{path}: the QR frame is not readable: {exc}") from None
+        if not status.accepted:
+            raise CompanionError(f"{path}: {status.outcome} QR frame: {status.reason}")
+        self.where = str(path)
+
+    def _take(self) -> None:
+        from signer.transport.payload import PayloadKind
+
+        payload = self.current.result
+        if payload.kind != PayloadKind.PSBT:
+            raise CompanionError(f"the QR frames up to {self.where} hold a {payload.type_label}, not a PSBT")
+        self.done.append(bytes(payload.data))
+        self.current = self._new()
+
+    def finish(self) -> list[bytes]:
+        if self.current.is_complete:
+            self._take()
+        elif self.current.status.format is not None:
+            raise CompanionError(f"the QR frames are incomplete: {self.current.status.describe()}")
+        return self.done
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE:
+            raise CompanionError(f"{path} is {path.stat().st_size} bytes: not a PSBT or a QR picture")
+        return path.read_bytes()
+    except OSError as exc:
+        raise CompanionError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _decode_image(path: Path, raw: bytes) -> list[bytes]:
+    from signer.transport.errors import TransportError
+    from signer.transport.frames import decode_qr_image
+    from signer.transport.images import open_gray
+
+    try:
+        found = decode_qr_image(open_gray(raw, str(path)))
+    except TransportError as exc:
+        raise CompanionError(str(exc)) from None
+    if not found:
+        raise CompanionError(f"{path}: no QR code found in the image")
+    return found
