@@ -93,10 +93,9 @@ def prepare(record: WalletRecord, wallet: OpenWallet, folder: Path, signed: list
             f"this transaction is not from the wallet {record.name}: it spends coins of another wallet"
         )
     prevouts = [(amount, script) for amount, script, _ in coins]
-    result = combined.finalize()
+    result = combined.finalize()  # rust-miniscript's finalizer: it also checks each signature
     if not result.could_finalize:
-        why = "; ".join(_one_line(e) for e in (result.errors or [])[:2]) or "signatures are missing"
-        raise CompanionError(f"the PSBT cannot be finalized (is it signed?): {why}")
+        raise CompanionError(_not_final(result.errors or []))
     try:
         tx = result.psbt.extract_tx()
     except Exception as exc:  # bdkpython's ExtractTxError: an absurd fee, a missing amount
@@ -177,6 +176,18 @@ def _note_unconfirmed(wallet: OpenWallet, raw: bytes) -> None:
         [bdk.UnconfirmedTx(tx=bdk.Transaction(raw), last_seen=int(time.time()))]
     )
     wallet.persist()
+
+
+def _not_final(errors: list[object]) -> str:
+    for error in errors:
+        if "Incorrect Signature" in str(error):  # a signature, but not by the key the coin needs
+            index = getattr(error, "index", "?")
+            return (
+                f"input {index}'s signature does not verify (signed by another key, or damaged): "
+                "nothing was broadcast"
+            )
+    why = "; ".join(_one_line(e) for e in errors[:2]) or "signatures are missing"
+    return f"the PSBT cannot be finalized (is it signed?): {why}"
 
 
 def _one_line(exc: object) -> str:
