@@ -7,6 +7,8 @@
     airlock-companion [--datadir DIR] btc send NAME --to ADDR --amount SATS|max --fee-rate SAT_VB -o FILE
             [--utxo TXID:VOUT]... [--qr-dir DIR] [--format ur|bbqr] [--density N] [--json]
     airlock-companion [--datadir DIR] btc broadcast NAME SIGNED... [--json]
+    airlock-companion [--datadir DIR] btc history NAME [--json]
+    airlock-companion [--datadir DIR] btc utxos NAME [--json]
 
 Exit status 0 only on success; any error is one line on stderr and changes nothing.
 """
@@ -84,6 +86,16 @@ def add_send_parsers(cmds: Any) -> None:
     )
     cast.add_argument("--json", action="store_true")
     cast.set_defaults(func=cmd_broadcast)
+
+    history = cmds.add_parser("history", help="the wallet's transactions, newest first")
+    history.add_argument("name")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(func=cmd_history)
+
+    utxos = cmds.add_parser("utxos", help="the wallet's unspent coins (for --utxo)")
+    utxos.add_argument("name")
+    utxos.add_argument("--json", action="store_true")
+    utxos.set_defaults(func=cmd_utxos)
 
 
 def _wallets(args: argparse.Namespace) -> Any:
@@ -189,6 +201,36 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         _print_json({"txid": txid})
     else:
         print(txid)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from companion.btc.activity import history
+
+    wallets = _wallets(args)
+    rows = history(wallets.load(args.name), wallets.folder(args.name))
+    if args.json:
+        print(json.dumps([row.to_json() for row in rows], sort_keys=True))
+        return 0
+    for row in rows:
+        when = "pending" if row.height is None else f"height {row.height}"
+        fee = "" if row.fee is None else f" (fee {row.fee})"
+        print(f"{row.txid} {row.net:+d} sats{fee} {when}")
+    return 0
+
+
+def cmd_utxos(args: argparse.Namespace) -> int:
+    from companion.btc.activity import coins
+
+    wallets = _wallets(args)
+    found = coins(wallets.load(args.name), wallets.folder(args.name))
+    if args.json:
+        print(json.dumps([coin.to_json() for coin in found], sort_keys=True))
+        return 0
+    for coin in found:
+        when = "pending" if coin.height is None else f"height {coin.height}"
+        kind = "change" if coin.change else "receive"
+        print(f"{coin.txid}:{coin.vout} {coin.amount} sats {coin.address} ({kind}, {when})")
     return 0
 
 

@@ -320,3 +320,60 @@ def test_broadcast_refuses_what_is_not_this_wallets_signed_transaction(
     assert result.status == 0, result.err
     assert regtest_node.rpc.call("getrawmempool") == [result.out.strip()]
     regtest_node.mine(1)
+
+
+@pytest.mark.parametrize(("name", "kind"), [("taproot", "btc-86"), ("segwit", "btc-84")])
+def test_utxos_match_the_node_and_coin_control_spends_only_the_chosen_coin(
+    regtest_node: RegtestNode,
+    setup: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    kind: str,
+) -> None:
+    assert btc(capsys, setup, "sync", name).status == 0
+    coins = btc(capsys, setup, "utxos", name, "--json").json()
+    scan = regtest_node.rpc.call("scantxoutset", "start", [{"desc": account(kind).descriptor, "range": 100}])
+    assert sorted((c["txid"], c["vout"], c["amount"]) for c in coins) == sorted(
+        (u["txid"], u["vout"], int(Decimal(str(u["amount"])) * 100_000_000)) for u in scan["unspents"]
+    )
+    assert all(c["height"] is not None and c["address"].startswith("bcrt1") for c in coins)
+    assert len(coins) >= 2
+    chosen = min(coins, key=lambda c: c["amount"])
+    to = regtest_node.miner()
+    outpoint = f"{chosen['txid']}:{chosen['vout']}"
+    sent = btc(capsys, setup, "send", name, "--to", to, "--amount", "max", "--fee-rate", "2",
+               "--utxo", outpoint, "-o", str(tmp_path / "one.psbt"), "--json")  # fmt: skip
+    review = sent.json()["review"]
+    assert [i["outpoint"] for i in review["inputs"]] == [outpoint]
+    assert [(o["address"], o["amount"]) for o in review["outputs"]] == [
+        (to, chosen["amount"] - review["fee"])
+    ]  # send-max: no change
+    assert review["change"] == 0 and review["refusals"] == []
+
+
+@pytest.mark.parametrize(("name", "kind", "mined_at"), [("taproot", "btc-86", 1), ("segwit", "btc-84", 2)])
+def test_history_names_the_funding_and_each_payment_with_its_fee(
+    regtest_node: RegtestNode,
+    setup: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    kind: str,
+    mined_at: int,
+) -> None:
+    assert btc(capsys, setup, "sync", name).status == 0
+    rows = btc(capsys, setup, "history", name, "--json").json()
+    received = [(r["net"], r["height"], r["fee"]) for r in rows if r["net"] > 0]
+    assert (5_000_000_000, mined_at, None) in received  # the coinbase
+    assert (100_000_000, 104, None) in received  # the node's payment, mined in the setup
+    spent = [r for r in rows if r["net"] < 0]
+    assert spent, "the tests above sent from this wallet"
+    for row in rows:
+        tx = regtest_node.raw_transaction(row["txid"])
+        assert row["height"] == regtest_node.height() - tx["confirmations"] + 1
+    for row in spent:  # a payment's fee is what its inputs hold beyond its outputs
+        tx = regtest_node.raw_transaction(row["txid"])
+        inputs = sum(amount for amount, _ in spent_coins(regtest_node, tx))
+        outputs = sum(int(Decimal(str(o["value"])) * 100_000_000) for o in tx["vout"])
+        assert row["fee"] == inputs - outputs
+    assert rows == sorted(rows, key=lambda r: -(r["height"] or 1 << 40))  # newest first
