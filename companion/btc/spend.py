@@ -105,7 +105,8 @@ def build_psbt(wallet: Any, network: str, payment: Payment) -> bytes:
 
 
 def _short_of_funds(wallet: Any, payment: Payment, exc: Exception) -> str:
-    spendable = sum(u.txout.value.to_sat() for u in wallet.list_unspent() if not u.is_spent)
+    balance = wallet.balance()  # immature coinbase is not spendable, so not counted
+    spendable = balance.confirmed.to_sat() + balance.trusted_pending.to_sat()
     if payment.amount is None:
         return "the coins would not even pay the fee at this rate: nothing would be left to send"
     return (

@@ -377,3 +377,18 @@ def test_history_names_the_funding_and_each_payment_with_its_fee(
         outputs = sum(int(Decimal(str(o["value"])) * 100_000_000) for o in tx["vout"])
         assert row["fee"] == inputs - outputs
     assert rows == sorted(rows, key=lambda r: -(r["height"] or 1 << 40))  # newest first
+
+
+def test_short_of_funds_names_what_is_spendable_not_maturing_coinbase(
+    regtest_node: RegtestNode, setup: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Runs last: it leaves an immature coinbase in the taproot wallet."""
+    regtest_node.mine(1, account("btc-86").address(0, 5))
+    assert btc(capsys, setup, "sync", "taproot").status == 0
+    balance = btc(capsys, setup, "balance", "taproot", "--json").json()
+    assert balance["pending"] == 5_000_000_000  # the new coinbase, not spendable for 100 blocks
+    too_much = str(balance["confirmed"] + 1)
+    result = btc(capsys, setup, "send", "taproot", "--to", regtest_node.miner(), "--amount", too_much,
+                 "--fee-rate", "1", "-o", str(tmp_path / "x.psbt"))  # fmt: skip
+    assert result.status == 1
+    assert f"can spend ({balance['confirmed']} sats, as of the last sync)" in result.err
