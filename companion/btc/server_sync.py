@@ -1,0 +1,71 @@
+"""What the Electrum and Esplora sources share: the network check and BDK's scan-then-sync.
+
+Both servers answer by script, so BDK asks them about the wallet's addresses. The first sync is BDK's
+full scan (every address until ``STOP_GAP`` unused ones in a row, on both branches); the later ones
+sync the revealed addresses only, so before each the wallet reveals ``STOP_GAP`` addresses past the
+last used one of each branch: a payment to an address another wallet of the same account handed out
+is still found, as a full scan would find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from companion.btc.cbf import wallet_status
+from companion.btc.wallets import OpenWallet, Status
+from companion.errors import CompanionError
+
+STOP_GAP = 20
+
+# The genesis block of each network the companion knows: a server of another network is refused
+# before the wallet takes anything from it.
+GENESIS = {
+    "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f": "main",
+    "000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943": "test",
+    "00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043": "testnet4",
+    "00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6": "signet",
+    "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206": "regtest",
+}
+
+
+def check_genesis(genesis_hash: str, network: str, wallet_name: str, server: str) -> None:
+    their = GENESIS.get(genesis_hash.lower(), "an unknown network")
+    if their != network:
+        raise CompanionError(f"the server at {server} is on {their}, the wallet {wallet_name} is {network}")
+
+
+def scan_or_sync(
+    wallet: OpenWallet,
+    full_scan: Callable[[Any], Any],
+    sync: Callable[[Any], Any],
+) -> Status:
+    """Fetch an update with ``full_scan(request)`` (never synced) or ``sync(request)``, apply it, persist."""
+    import bdkpython as bdk
+
+    bdk_wallet = wallet.wallet
+    if bdk_wallet.latest_checkpoint().height == 0:
+        update = full_scan(bdk_wallet.start_full_scan().build())
+    else:
+        used: dict[Any, int] = {}
+        for output in bdk_wallet.list_output():
+            used[output.keychain] = max(used.get(output.keychain, -1), output.derivation_index)
+        for keychain in (bdk.KeychainKind.EXTERNAL, bdk.KeychainKind.INTERNAL):
+            bdk_wallet.reveal_addresses_to(keychain, used.get(keychain, -1) + STOP_GAP)
+        update = sync(bdk_wallet.start_sync_with_revealed_spks().build())
+    try:
+        bdk_wallet.apply_update(update)
+    except Exception as exc:  # bdkpython's CannotConnectError: the server's chain is not the wallet's
+        raise CompanionError(f"the server's blocks do not connect to the wallet's: {exc}") from None
+    wallet.persist()
+    return wallet_status(bdk_wallet)
+
+
+def bdk_error_text(exc: Exception) -> str:
+    """bdkpython's error as one short line: ``Kind: message`` without the wrapper's field names."""
+    text = " ".join(str(exc).split())
+    for prefix in ("error_message=", "msg="):
+        text = text.replace(prefix, "")
+    text = text.strip("'\"")
+    kind = type(exc).__name__
+    return (f"{kind}: {text}" if text else kind)[:200]
