@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from regtest import RPC
+from regtest import RPC, RPCError
 
 COIN = 100_000_000
 
@@ -108,12 +108,18 @@ class NodeIndex:
 
     # -- transactions -------------------------------------------------------------------------------
     def mempool(self) -> list[IndexedTx]:
+        """The node's mempool, decoded as blocks are: each input with the output it spends, and the fee."""
         txs = []
         for txid in self.rpc.call("getrawmempool"):
             try:
-                txs.append(IndexedTx(txid, self.rpc.call("getrawtransaction", txid, 2)))
-            except Exception:  # mined or evicted since the list was read
+                decoded = self.rpc.call("getrawtransaction", txid, 1)
+                decoded["fee"] = self.rpc.call("getmempoolentry", txid)["fees"]["base"]
+                for vin in decoded["vin"]:
+                    parent = self.rpc.call("getrawtransaction", vin["txid"], 1)
+                    vin["prevout"] = parent["vout"][vin["vout"]]
+            except RPCError:  # mined or evicted since the list was read
                 continue
+            txs.append(IndexedTx(txid, decoded))
         return txs
 
     def transaction(self, txid: str) -> IndexedTx | None:
