@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.chain import NodeURL, check_reachable
-from companion.btc.server_sync import STOP_GAP, bdk_error_text, check_genesis, scan_or_sync
+from companion.btc.server_sync import STOP_GAP, check_genesis, explain, scan_or_sync
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from companion.btc.wallets import OpenWallet, Status, WalletRecord
 
 BATCH_SIZE = 10  # scripts a request batch asks about
-TIMED_OUT = ("timed out", "os error 11", "would block", "temporarily unavailable")
-NOT_TLS = ("ssl", "tls", "handshake", "certificate", "corrupt message", "invalid content type")
 
 
 class ElectrumServer:
@@ -32,8 +30,8 @@ class ElectrumServer:
 
     def sync(self, record: WalletRecord, wallet: OpenWallet, folder: Path) -> Status:
         check_reachable(self.node, timeout=self.node.timeout)
-        client = self._call("connect", self._connect)
-        features = self._call("server.features", client.server_features)
+        client = self._call("the handshake", self._connect)
+        features = self._call("the network check", client.server_features)
         check_genesis(str(features.genesis_hash), record.network, record.name, self.node.where)
         return scan_or_sync(
             wallet,
@@ -57,10 +55,4 @@ class ElectrumServer:
             raise CompanionError(self._explain(what, exc)) from None
 
     def _explain(self, what: str, exc: Exception) -> str:
-        text = bdk_error_text(exc)
-        lowered = text.lower()
-        if any(mark in lowered for mark in TIMED_OUT):
-            return f"{self.name} did not answer {what} within {self.node.timeout} s"
-        if self.tls and any(mark in lowered for mark in NOT_TLS):
-            return f"no TLS from {self.name} ({text}): a plain electrum:// port, or a bad certificate?"
-        return f"{self.name} failed {what}: {text}"
+        return explain(self.name, "Electrum", what, exc, self.node.timeout, self.tls)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.chain import NodeURL, check_reachable
-from companion.btc.server_sync import STOP_GAP, bdk_error_text, check_genesis, scan_or_sync
+from companion.btc.server_sync import STOP_GAP, check_genesis, explain, scan_or_sync
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from companion.btc.wallets import OpenWallet, Status, WalletRecord
 
 PARALLEL_REQUESTS = 4
-TIMED_OUT = ("timeout", "timed out")
-NOT_TLS = ("tls", "ssl", "handshake", "certificate", "corrupt message", "invalid content type")
 
 
 class EsploraServer:
@@ -45,12 +43,13 @@ class EsploraServer:
         check_reachable(self.node, timeout=self.node.timeout)
         with _minreq_timeout(self.node.timeout):
             client = bdk.EsploraClient(self.api_url)
-            genesis = self._call("block-height/0", client.get_block_hash, 0)
+            genesis = self._call("the network check", client.get_block_hash, 0)
             check_genesis(str(genesis), record.network, record.name, self.node.where)
+            scan, sync = client.full_scan, client.sync
             return scan_or_sync(
                 wallet,
-                lambda request: self._call("a full scan", client.full_scan, request, STOP_GAP, PARALLEL_REQUESTS),
-                lambda request: self._call("a sync", client.sync, request, PARALLEL_REQUESTS),
+                lambda request: self._call("a full scan", scan, request, STOP_GAP, PARALLEL_REQUESTS),
+                lambda request: self._call("a sync", sync, request, PARALLEL_REQUESTS),
             )
 
     def _call(self, what: str, function: Any, *args: Any) -> Any:
@@ -60,13 +59,7 @@ class EsploraServer:
             raise CompanionError(self._explain(what, exc)) from None
 
     def _explain(self, what: str, exc: Exception) -> str:
-        text = bdk_error_text(exc)
-        lowered = text.lower()
-        if any(mark in lowered for mark in TIMED_OUT):
-            return f"{self.name} did not answer {what} within {self.node.timeout} s"
-        if self.tls and any(mark in lowered for mark in NOT_TLS):
-            return f"no TLS from {self.name} ({text}): a plain http port, or a bad certificate?"
-        return f"{self.name} failed {what}: {text}"
+        return explain(self.name, "Esplora", what, exc, self.node.timeout, self.tls)
 
 
 @contextlib.contextmanager

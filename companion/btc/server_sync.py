@@ -61,11 +61,31 @@ def scan_or_sync(
     return wallet_status(bdk_wallet)
 
 
+TIMED_OUT = ("timed out", "timeout", "os error 11", "would block", "temporarily unavailable")
+BROKEN = ("Json", "HexToArray", "HexToBytes", "Parsing", "BitcoinEncoding", "InvalidResponse", "Hex")
+NOT_TLS = ("tls", "ssl", "handshake", "certificate", "corrupt message", "invalid content type")
+
+
+def explain(server: str, protocol: str, what: str, exc: Exception, timeout: int, tls: bool) -> str:
+    """One line for a failure of BDK's Electrum or Esplora client: what went wrong, with its detail."""
+    text = bdk_error_text(exc)
+    kind, lowered = type(exc).__name__, text.lower()
+    if any(mark in lowered for mark in TIMED_OUT):
+        return f"{server} did not answer {what} within {timeout} s"
+    if tls and any(mark in lowered for mark in NOT_TLS):
+        return f"no TLS from {server} ({text}): is it a plain port, or is its certificate not valid?"
+    if kind == "AllAttemptsErrored":
+        return f"{server} stopped answering during {what}: it closed the connection or took over {timeout} s"
+    if kind in BROKEN or "eof while parsing" in lowered:
+        return f"{server} gave a broken answer to {what}, cut off or not {protocol}'s ({text})"
+    return f"{server} failed {what}: {text}"
+
+
 def bdk_error_text(exc: Exception) -> str:
     """bdkpython's error as one short line: ``Kind: message`` without the wrapper's field names."""
     text = " ".join(str(exc).split())
     for prefix in ("error_message=", "msg="):
         text = text.replace(prefix, "")
-    text = text.strip("'\"")
+    text = text.strip("'\" ,")
     kind = type(exc).__name__
-    return (f"{kind}: {text}" if text else kind)[:200]
+    return (f"{kind}: {text}" if text else kind)[:160]

@@ -6,8 +6,9 @@ companion's ``electrum://`` source is tested against this one: the subset of the
 Electrum client calls, answered the way the protocol's documentation says, from ``NodeIndex``.
 ``calls`` records every method asked, so a test can show what BDK used.
 
-``Behaviour`` makes it misbehave for the failure tests: close the connection halfway through its
-first answer, answer with a line that is not JSON, or never answer at all.
+``Behaviour`` makes it misbehave for the failure tests: close the connection halfway through an
+answer, answer with a line that is not JSON, or never answer at all; from the first request, or from
+the first one whose method starts with ``trigger`` (a failure in the middle of a scan).
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ class ProtocolError(Exception):
 class ElectrumServer:
     """Start with ``start()``, stop with ``stop()`` (or use it as a context manager)."""
 
-    def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE) -> None:
+    def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE, trigger: str = "") -> None:
         self.node = node
         self.index = NodeIndex(node.rpc)
         self.behaviour = behaviour
+        self.trigger = trigger
+        self.triggered = False
         self.calls: list[str] = []
         self.stopping = threading.Event()
         self._server = _TCPServer(("127.0.0.1", 0), _Handler)
@@ -254,24 +257,28 @@ class _Handler(socketserver.StreamRequestHandler):
             line = self.rfile.readline()
             if not line:
                 return
-            if app.behaviour is Behaviour.SILENT:
-                app.stopping.wait()
-                return
-            if app.behaviour is Behaviour.GARBAGE:
-                self.wfile.write(b"<html>this is not an Electrum server</html>\n")
-                continue
             try:
                 request = json.loads(line)
             except ValueError:
                 reply: Any = {"jsonrpc": "2.0", "error": {"code": PARSE_ERROR, "message": "parse error"},
                               "id": None}  # fmt: skip
-            else:
-                if isinstance(request, list):
-                    reply = [app.answer(one) for one in request]
-                else:
-                    reply = app.answer(request)
+                request = None
+            methods = [r.get("method") for r in (request if isinstance(request, list) else [request])
+                       if isinstance(r, dict)]  # fmt: skip
+            if not app.triggered and any(str(m).startswith(app.trigger) for m in methods):
+                app.triggered = app.behaviour is not Behaviour.SERVE
+            if app.triggered and app.behaviour is Behaviour.SILENT:
+                app.stopping.wait()
+                return
+            if app.triggered and app.behaviour is Behaviour.GARBAGE:
+                self.wfile.write(b"<html>this is not an Electrum server</html>\n")
+                continue
+            if isinstance(request, list):
+                reply = [app.answer(one) for one in request]
+            elif request is not None:
+                reply = app.answer(request)
             data = json.dumps(reply).encode() + b"\n"
-            if app.behaviour is Behaviour.CLOSE_MID_ANSWER:
+            if app.triggered and app.behaviour is Behaviour.CLOSE_MID_ANSWER:
                 self.wfile.write(data[: len(data) // 2])
                 return
             self.wfile.write(data)

@@ -6,8 +6,9 @@ companion's ``esplora+http(s)://`` source is tested against this one: the subset
 from ``NodeIndex``. Transactions are in Esplora's format, less the ``*_asm`` fields (a text rendering
 no client reads). ``calls`` records every request as ``METHOD /path`` with hashes shortened to ``:h``.
 
-``Behaviour`` makes it misbehave for the failure tests: close the connection halfway through its
-first answer, answer with a page that is not the API's, or never answer at all.
+``Behaviour`` makes it misbehave for the failure tests: close the connection halfway through an
+answer, answer with a page that is not the API's, or never answer at all; from the first request, or
+from the first one whose ``METHOD /path`` starts with ``trigger`` (a failure in the middle of a scan).
 """
 
 from __future__ import annotations
@@ -50,10 +51,12 @@ class BadRequest(Exception):
 class EsploraServer:
     """Start with ``start()``, stop with ``stop()`` (or use it as a context manager)."""
 
-    def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE) -> None:
+    def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE, trigger: str = "") -> None:
         self.node = node
         self.index = NodeIndex(node.rpc)
         self.behaviour = behaviour
+        self.trigger = trigger
+        self.triggered = False
         self.calls: list[str] = []
         self.stopping = threading.Event()
         self._server = _HTTPServer(("127.0.0.1", 0), _Handler)
@@ -159,7 +162,8 @@ class EsploraServer:
         if block is None:
             return {"in_best_chain": False}
         following = self.index.block_at(block.height + 1)
-        return {"in_best_chain": True, "height": block.height, "next_best": following.hash if following else None}
+        next_best = following.hash if following else None
+        return {"in_best_chain": True, "height": block.height, "next_best": next_best}
 
     # -- scripts ------------------------------------------------------------------------------------
     def scripthash_txs(self, sh: str) -> list[dict[str, Any]]:
@@ -255,7 +259,8 @@ def _indexed(sh: str) -> str:
 def _vin(vin: dict[str, Any]) -> dict[str, Any]:
     if "coinbase" in vin:
         return {"txid": "00" * 32, "vout": 0xFFFFFFFF, "prevout": None, "scriptsig": vin["coinbase"],
-                "witness": vin.get("txinwitness", []), "is_coinbase": True, "sequence": vin["sequence"]}  # fmt: skip
+                "witness": vin.get("txinwitness", []), "is_coinbase": True,
+                "sequence": vin["sequence"]}  # fmt: skip
     prevout = vin["prevout"]
     return {
         "txid": vin["txid"],
@@ -291,11 +296,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the tests read ``calls``
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         app = self.server.app
         path = self.path.split("?", 1)[0].rstrip("/") or "/"
         app.calls.append("GET " + re.sub(HASH, ":h", path))
-        if self._misbehave():
+        if self._misbehave("GET " + path):
             return
         for pattern, handler in app.routes:
             match = pattern.fullmatch(path)
@@ -307,12 +312,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self._reply(404, "Not found")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         app = self.server.app
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         app.calls.append("POST " + self.path)
-        if self._misbehave():
+        if self._misbehave("POST " + self.path):
             return
         if self.path.rstrip("/") != "/tx":
             self._reply(404, "Not found")
@@ -322,8 +327,11 @@ class _Handler(BaseHTTPRequestHandler):
         except BadRequest as exc:
             self._reply(400, str(exc))
 
-    def _misbehave(self) -> bool:
-        behaviour = self.server.app.behaviour
+    def _misbehave(self, request: str) -> bool:
+        app = self.server.app
+        if not app.triggered and request.startswith(app.trigger):
+            app.triggered = app.behaviour is not Behaviour.SERVE
+        behaviour = app.behaviour if app.triggered else Behaviour.SERVE
         if behaviour is Behaviour.SILENT:
             self.server.app.stopping.wait()
             self.close_connection = True
@@ -344,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if self.server.app.behaviour is Behaviour.CLOSE_MID_ANSWER:
+        if self.server.app.triggered and self.server.app.behaviour is Behaviour.CLOSE_MID_ANSWER:
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             self.close_connection = True

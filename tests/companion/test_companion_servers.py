@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from companion_cli import Run, run
+from companion_cli import Run, run, snapshot
 from device_exports import account, json_export, ur_export
 from electrum_server import Behaviour, ElectrumServer
 from esplora_server import EsploraServer
@@ -66,6 +66,7 @@ def balance(capsys: pytest.CaptureFixture[str], datadir: Path, name: str) -> dic
 
 
 WALLETS = ("electrum", "esplora", "core")
+Server = ElectrumServer | EsploraServer
 
 
 def test_mined_coins_show_over_electrum_and_esplora_as_the_node_has_them(
@@ -85,7 +86,7 @@ def test_mined_coins_show_over_electrum_and_esplora_as_the_node_has_them(
         assert run(capsys, datadir, "btc", "address", name, "--json").json()["index"] == 1, name
     # what BDK's clients asked: a full scan (scripts, then their transactions and blocks)
     assert {"server.features", "blockchain.scripthash.get_history", "blockchain.transaction.get",
-            "blockchain.transaction.get_merkle", "blockchain.block.header"} <= set(electrum.calls)  # fmt: skip
+            "blockchain.transaction.get_merkle", "blockchain.block.header"} <= set(electrum.calls)
     assert {"GET /block-height/0", "GET /scripthash/:h/txs"} <= set(esplora.calls)
 
 
@@ -109,3 +110,131 @@ def test_later_syncs_see_payments_pending_then_confirmed_like_the_node(
         assert balance(capsys, datadir, name) == expected_balance(regtest_node), name
         after = run(capsys, datadir, "btc", "address", name, "--json").json()
         assert after["index"] == address["index"] + 8, name
+
+
+def loopback(kind: str, node: RegtestNode, behaviour: Behaviour, trigger: str = "") -> Server:
+    return (ElectrumServer if kind == "electrum" else EsploraServer)(node, behaviour, trigger)
+
+
+def failed_sync(capsys: pytest.CaptureFixture[str], folder: Path, url: str, network: str = "regtest") -> str:
+    """Import a wallet at ``url``, sync it: the one line of error it gives; the data folder unchanged."""
+    export = folder.parent / "account.ur"
+    export.write_text(ur_export(network=network))
+    assert run(capsys, folder, "btc", "import", "w", str(export), "--network", network,
+               "--node", url).status == 0  # fmt: skip
+    before = snapshot(folder)
+    result = run(capsys, folder, "btc", "sync", "w")
+    assert result.status == 1 and result.out == ""
+    assert result.err.startswith("airlock-companion: error: ") and result.err.count("\n") == 1, result.err
+    assert snapshot(folder) == before
+    return result.err.removeprefix("airlock-companion: error: ").rstrip("\n")
+
+
+BROKEN = "gave a broken answer to {what}, cut off or not {Kind}'s"
+FAILURES = [  # (behaviour, from which request on, the line for electrum / for esplora)
+    (Behaviour.CLOSE_MID_ANSWER, "", BROKEN.format(what="the handshake", Kind="Electrum"),
+     BROKEN.format(what="the network check", Kind="Esplora")),
+    (Behaviour.CLOSE_MID_ANSWER, "scripthash",
+     "stopped answering during a full scan: it closed the connection or took over 1 s",
+     BROKEN.format(what="a full scan", Kind="Esplora")),
+    (Behaviour.GARBAGE, "", BROKEN.format(what="the handshake", Kind="Electrum"),
+     BROKEN.format(what="the network check", Kind="Esplora")),
+    (Behaviour.SILENT, "", "did not answer the handshake within 1 s",
+     "did not answer the network check within 1 s"),
+    (Behaviour.SILENT, "scripthash",
+     "stopped answering during a full scan: it closed the connection or took over 1 s",
+     "did not answer a full scan within 1 s"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["electrum", "esplora"])
+@pytest.mark.parametrize(("behaviour", "trigger", "electrum_line", "esplora_line"), FAILURES)
+def test_a_misbehaving_server_is_one_line_and_changes_nothing(
+    kind: str, behaviour: Behaviour, trigger: str, electrum_line: str, esplora_line: str,
+    regtest_node: RegtestNode, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A server that closes the connection halfway through an answer, answers with something else, or
+    never answers (with ``?timeout=1``): at once, or in the middle of the scan."""
+    if trigger:
+        trigger = "GET /scripthash/" if kind == "esplora" else "blockchain.scripthash."
+    with loopback(kind, regtest_node, behaviour, trigger) as server:
+        message = failed_sync(capsys, tmp_path / "data", server.url + "?timeout=1")
+        assert server.triggered  # it did misbehave where the test meant it to
+    name = f"the {'Electrum' if kind == 'electrum' else 'Esplora'} server at 127.0.0.1:{server.port}"
+    assert message.startswith(f"{name} {electrum_line if kind == 'electrum' else esplora_line}"), message
+
+
+def test_nothing_listening_is_one_line_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (port,) = free_ports(1)
+    for url in (f"electrum://127.0.0.1:{port}", f"electrums://127.0.0.1:{port}",
+                f"esplora+http://127.0.0.1:{port}", f"esplora+https://127.0.0.1:{port}/api"):  # fmt: skip
+        folder = tmp_path / url.split(":")[0]
+        refused = f"cannot reach the node at 127.0.0.1:{port}: connection refused"
+        assert failed_sync(capsys, folder, url) == refused
+
+
+def test_a_server_of_another_network_is_refused(
+    electrum: ElectrumServer, esplora: EsploraServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A testnet wallet pointed at a regtest server: the genesis blocks differ, nothing is taken."""
+    for server in (electrum, esplora):
+        message = failed_sync(capsys, tmp_path / type(server).__name__, server.url, network="test")
+        assert message == f"the server at 127.0.0.1:{server.port} is on regtest, the wallet w is test"
+
+
+def test_tls_to_a_plain_server_is_refused(
+    electrum: ElectrumServer, esplora: EsploraServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for kind, server, url in (
+        ("Electrum", electrum, f"electrums://127.0.0.1:{electrum.port}"),
+        ("Esplora", esplora, f"esplora+https://127.0.0.1:{esplora.port}"),
+    ):
+        message = failed_sync(capsys, tmp_path / kind, url + "?timeout=2")
+        assert message.startswith(f"no TLS from the {kind} server at 127.0.0.1:{server.port} ("), message
+        assert message.endswith("): is it a plain port, or is its certificate not valid?"), message
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("esplora+http://example.com/api", "esplora+http:// is only for a server on this computer"),
+        ("esplora+http://10.0.0.2:3000", "esplora+http:// is only for a server on this computer"),
+        ("electrum://h:50001/path", "an electrum:// server takes only a host and a port"),
+        ("electrum://h", "needs a host and a port: electrum://HOST:PORT"),
+        ("electrums://u:p@h:50002", "an electrums:// server takes no user or password"),
+        ("electrum://h:50001?timeout=0", "timeout must be whole seconds from 1 to 600"),
+        ("esplora+https://h/api?timeout=1.5", "timeout must be whole seconds from 1 to 600"),
+        ("esplora+https://h/api?token=x", "takes only ?timeout=SECONDS, not 'token'"),
+        ("esplora+https://h/api#x", "takes no #fragment"),
+        ("electrum+tcp://h:1", "the node URL must be one of cbf://HOST:PORT, "),
+    ],
+)
+def test_a_bad_server_url_is_refused_at_import(
+    url: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "account.ur"
+    export.write_text(ur_export())
+    result = run(capsys, tmp_path / "data", "btc", "import", "w", str(export), "--network", "regtest",
+                 "--node", url)  # fmt: skip
+    assert result.status == 1 and message in result.err and result.err.count("\n") == 1, result.err
+    assert snapshot(tmp_path / "data") == {}
+
+
+@pytest.mark.parametrize(
+    ("url", "where", "api"),
+    [
+        ("esplora+https://blockstream.info/api", "blockstream.info:443", "https://blockstream.info:443/api"),
+        ("esplora+https://h:3002/testnet/api/?timeout=5", "h:3002", "https://h:3002/testnet/api"),
+        ("esplora+http://[::1]:3000", "::1:3000", "http://[::1]:3000"),
+        ("esplora+http://localhost:3000", "localhost:3000", "http://localhost:3000"),
+    ],
+)
+def test_esplora_urls_name_the_api_root(url: str, where: str, api: str) -> None:
+    from companion.btc.chain import chain_source
+    from companion.btc.esplora import EsploraServer as EsploraSource
+
+    source = chain_source(url)
+    assert isinstance(source, EsploraSource)
+    assert (source.node.where, source.api_url) == (where, api)
