@@ -36,7 +36,8 @@ def esplora(regtest_node: RegtestNode) -> Iterator[EsploraServer]:
 @pytest.fixture(scope="module")
 def datadir(tmp_path_factory: pytest.TempPathFactory, regtest_node: RegtestNode, electrum: ElectrumServer,
             esplora: EsploraServer) -> Path:  # fmt: skip
-    """Three wallets of one account: over Electrum, over Esplora, and through the node's RPC."""
+    """Four wallets of one account: over Electrum, over Esplora, through the node's RPC and over compact
+    block filters."""
     folder = tmp_path_factory.mktemp("companion")
     exports = tmp_path_factory.mktemp("exports")
     (exports / "account.ur").write_text(ur_export())
@@ -48,6 +49,7 @@ def datadir(tmp_path_factory: pytest.TempPathFactory, regtest_node: RegtestNode,
         ("electrum", "account.ur", electrum.url),
         ("esplora", "account.ur", esplora.url),
         ("core", "account.json", regtest_node.rpc_url),
+        ("filters", "account.ur", regtest_node.cbf_url),
     ):
         assert main(["--datadir", str(folder), "btc", "import", name, str(exports / export),
                      "--network", "regtest", "--node", url]) == 0  # fmt: skip
@@ -66,6 +68,7 @@ def balance(capsys: pytest.CaptureFixture[str], datadir: Path, name: str) -> dic
 
 
 WALLETS = ("electrum", "esplora", "core")
+EVERY_SOURCE = (*WALLETS, "filters")  # compact block filters see blocks, not the mempool
 Server = ElectrumServer | EsploraServer
 
 
@@ -73,14 +76,14 @@ def test_mined_coins_show_over_electrum_and_esplora_as_the_node_has_them(
     regtest_node: RegtestNode, electrum: ElectrumServer, esplora: EsploraServer, datadir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    first = {name: run(capsys, datadir, "btc", "address", name, "--json").json() for name in WALLETS}
-    assert first["electrum"] == first["esplora"] == first["core"] == {
-        "address": account().address(0, 0), "index": 0, "path": "m/84h/1h/0h/0/0"
-    }  # fmt: skip
+    first = {name: run(capsys, datadir, "btc", "address", name, "--json").json() for name in EVERY_SOURCE}
+    assert list(first.values()) == [
+        {"address": account().address(0, 0), "index": 0, "path": "m/84h/1h/0h/0/0"}
+    ] * len(EVERY_SOURCE)  # fmt: skip
     regtest_node.mine(COINBASE_MATURITY + 1, first["electrum"]["address"])
     expected = expected_balance(regtest_node)
     assert expected["confirmed"] > 0 and expected["pending"] > 0  # spendable and maturing coinbases
-    for name in WALLETS:
+    for name in EVERY_SOURCE:
         assert f"to height {regtest_node.height()}:" in sync(capsys, datadir, name).out
         assert balance(capsys, datadir, name) == expected, name
         assert run(capsys, datadir, "btc", "address", name, "--json").json()["index"] == 1, name
@@ -93,7 +96,7 @@ def test_mined_coins_show_over_electrum_and_esplora_as_the_node_has_them(
 def test_later_syncs_see_payments_pending_then_confirmed_like_the_node(
     regtest_node: RegtestNode, datadir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in WALLETS:
+    for name in EVERY_SOURCE:
         sync(capsys, datadir, name)
     address = run(capsys, datadir, "btc", "address", "electrum", "--json").json()
     regtest_node.send(address["address"], "1.25")
@@ -105,7 +108,7 @@ def test_later_syncs_see_payments_pending_then_confirmed_like_the_node(
         sync(capsys, datadir, name)
         assert balance(capsys, datadir, name) == pending, name
     regtest_node.mine(1)
-    for name in WALLETS:
+    for name in EVERY_SOURCE:
         sync(capsys, datadir, name)
         assert balance(capsys, datadir, name) == expected_balance(regtest_node), name
         after = run(capsys, datadir, "btc", "address", name, "--json").json()
