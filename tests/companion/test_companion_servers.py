@@ -9,6 +9,10 @@ device's own export of the test mnemonic; the expected balances come from the no
 
 from __future__ import annotations
 
+import hashlib
+import json
+import socket
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from companion_cli import Run, run, snapshot
 from device_exports import account, json_export, ur_export
 from electrum_server import Behaviour, ElectrumServer
 from esplora_server import EsploraServer
+from node_index import scripthash
 from regtest import RegtestNode, free_ports, regtest_node_fixture  # noqa: F401
 from test_companion_regtest import COINBASE_MATURITY, expected_balance
 
@@ -241,3 +246,122 @@ def test_esplora_urls_name_the_api_root(url: str, where: str, api: str) -> None:
     source = chain_source(url)
     assert isinstance(source, EsploraSource)
     assert (source.node.where, source.api_url) == (where, api)
+
+
+# -- the rest of each server's subset, checked against the node (the send and broadcast commands use it)
+
+
+def node_payment(node: RegtestNode, address: str, btc: float) -> bytes:
+    """A transaction signed by the node's own wallet, not sent: its raw bytes."""
+    unsigned = node.rpc.call("createrawtransaction", [], [{address: btc}])
+    funded = node.rpc.call("fundrawtransaction", unsigned, wallet="miner")["hex"]
+    signed = node.rpc.call("signrawtransactionwithwallet", funded, wallet="miner")
+    assert signed["complete"]
+    return bytes.fromhex(signed["hex"])
+
+
+def utxos_by_node(node: RegtestNode, address: str) -> list[tuple[str, int, int, int]]:
+    scan = node.rpc.call("scantxoutset", "start", [f"addr({address})"])
+    return sorted((u["txid"], u["vout"], round(u["amount"] * 100_000_000), u["height"])
+                  for u in scan["unspents"])  # fmt: skip
+
+
+class ElectrumLine:
+    """The Electrum protocol by hand: one JSON request a line, one answer a line."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.file = self.sock.makefile("rwb")
+        self.next_id = 0
+
+    def call(self, method: str, *params: object) -> dict[str, object]:
+        self.next_id += 1
+        self.file.write(json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method,
+                                    "params": list(params)}).encode() + b"\n")  # fmt: skip
+        self.file.flush()
+        answer: dict[str, object] = json.loads(self.file.readline())
+        assert answer["id"] == self.next_id
+        return answer
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+
+def test_the_electrum_server_answers_its_subset_as_the_protocol_says(
+    regtest_node: RegtestNode, electrum: ElectrumServer, datadir: Path
+) -> None:
+    import bdkpython as bdk
+
+    address = account().address(0, 40)
+    regtest_node.mine(2, address)
+    regtest_node.send(address, "0.3")
+    regtest_node.mine(1)
+    sh = scripthash(regtest_node.rpc.call("getaddressinfo", address)["scriptPubKey"])
+    line = ElectrumLine(electrum.port)
+    try:
+        assert line.call("server.version", "test", "1.4")["result"] == ["airlock-test-electrum 0.1", "1.4"]
+        unspent = line.call("blockchain.scripthash.listunspent", sh)["result"]
+        assert isinstance(unspent, list)
+        assert sorted((u["tx_hash"], u["tx_pos"], u["value"], u["height"]) for u in unspent) == utxos_by_node(
+            regtest_node, address)  # fmt: skip
+        balance = line.call("blockchain.scripthash.get_balance", sh)["result"]
+        assert balance == {"confirmed": sum(u["value"] for u in unspent), "unconfirmed": 0}
+        history = line.call("blockchain.scripthash.get_history", sh)["result"]
+        assert isinstance(history, list) and history
+        status = "".join(f"{h['tx_hash']}:{h['height']}:" for h in history)
+        subscribe = line.call("blockchain.scripthash.subscribe", sh)["result"]
+        assert subscribe == hashlib.sha256(status.encode()).hexdigest()
+        assert line.call("blockchain.scripthash.subscribe", "00" * 32)["result"] is None  # never used
+        header = bytes.fromhex(str(line.call("blockchain.block.header", 0)["result"]))
+        assert hashlib.sha256(hashlib.sha256(header).digest()).digest()[::-1].hex() == regtest_node.rpc.call(
+            "getblockhash", 0)  # fmt: skip
+        headers = line.call("blockchain.block.headers", 0, 3)["result"]
+        assert headers == {"count": 3, "hex": "".join(str(line.call("blockchain.block.header", h)["result"])
+                                                        for h in range(3)), "max": 2016}  # fmt: skip
+        unknown = {"code": -32601, "message": 'unknown method "no.such.method"'}
+        assert line.call("no.such.method")["error"] == unknown
+    finally:
+        line.close()
+    client = bdk.ElectrumClient(f"tcp://127.0.0.1:{electrum.port}")
+    client.ping()
+    assert client.relay_fee() == regtest_node.rpc.call("getnetworkinfo")["relayfee"]
+    assert client.estimate_fee(6) == -1  # regtest has no fee estimate: the protocol's -1
+    tx = node_payment(regtest_node, account().address(0, 30), 0.1)
+    txid = str(client.transaction_broadcast(bdk.Transaction(tx)))
+    assert regtest_node.rpc.call("getmempoolentry", txid)["vsize"] > 0
+    with pytest.raises(bdk.ElectrumError):  # its lock time changed: the signatures no longer match
+        client.transaction_broadcast(bdk.Transaction(tx[:-4] + b"\xff\xff\xff\xff"))
+
+
+def test_the_esplora_server_answers_its_subset_as_the_api_says(
+    regtest_node: RegtestNode, esplora: EsploraServer, datadir: Path
+) -> None:
+    import bdkpython as bdk
+
+    client_url = f"http://127.0.0.1:{esplora.port}"
+    client = bdk.EsploraClient(client_url)
+    assert client.get_height() == regtest_node.height()
+    assert str(client.get_tip_hash()) == regtest_node.rpc.call("getbestblockhash")
+    assert client.get_fee_estimates() == {}  # regtest has no fee estimate
+    tx = node_payment(regtest_node, account().address(0, 31), 0.2)
+    client.broadcast(bdk.Transaction(tx))
+    txid = str(bdk.Transaction(tx).compute_txid())
+    assert client.get_tx_status(bdk.Txid.from_string(txid)).confirmed is False
+    info = client.get_tx_info(bdk.Txid.from_string(txid))
+    assert info is not None and info.fee == round(
+        regtest_node.rpc.call("getmempoolentry", txid)["fees"]["base"] * 100_000_000)  # fmt: skip
+    (block,) = regtest_node.mine(1)
+    status = client.get_tx_status(bdk.Txid.from_string(txid))
+    assert (status.confirmed, status.block_height) == (True, regtest_node.height())
+    assert str(status.block_hash) == block
+    proof = client.get_merkle_proof(bdk.Txid.from_string(txid))
+    assert proof is not None and proof.block_height == regtest_node.height()
+    assert client.get_tx(bdk.Txid.from_string("11" * 32)) is None  # 404: not found, not an error
+    address = account().address(0, 31)
+    script = bytes.fromhex(regtest_node.rpc.call("getaddressinfo", address)["scriptPubKey"])
+    sh = hashlib.sha256(script).hexdigest()  # Esplora's scripthash: not reversed, unlike Electrum's
+    with urllib.request.urlopen(f"{client_url}/scripthash/{sh}/utxo", timeout=30) as answer:
+        utxo = json.loads(answer.read())
+    found = sorted((u["txid"], u["vout"], u["value"], u["status"]["block_height"]) for u in utxo)
+    assert found == utxos_by_node(regtest_node, address)
