@@ -297,7 +297,7 @@ def test_the_electrum_server_answers_its_subset_as_the_protocol_says(
     regtest_node.mine(2, address)
     regtest_node.send(address, "0.3")
     regtest_node.mine(1)
-    sh = scripthash(regtest_node.rpc.call("getaddressinfo", address)["scriptPubKey"])
+    sh = scripthash(regtest_node.rpc.call("validateaddress", address)["scriptPubKey"])
     line = ElectrumLine(electrum.port)
     try:
         assert line.call("server.version", "test", "1.4")["result"] == ["airlock-test-electrum 0.1", "1.4"]
@@ -359,7 +359,7 @@ def test_the_esplora_server_answers_its_subset_as_the_api_says(
     assert proof is not None and proof.block_height == regtest_node.height()
     assert client.get_tx(bdk.Txid.from_string("11" * 32)) is None  # 404: not found, not an error
     address = account().address(0, 31)
-    script = bytes.fromhex(regtest_node.rpc.call("getaddressinfo", address)["scriptPubKey"])
+    script = bytes.fromhex(regtest_node.rpc.call("validateaddress", address)["scriptPubKey"])
     sh = hashlib.sha256(script).hexdigest()  # Esplora's scripthash: not reversed, unlike Electrum's
     with urllib.request.urlopen(f"{client_url}/scripthash/{sh}/utxo", timeout=30) as answer:
         utxo = json.loads(answer.read())
