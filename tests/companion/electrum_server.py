@@ -17,6 +17,7 @@ import enum
 import hashlib
 import json
 import socketserver
+import ssl
 import sys
 import threading
 from collections.abc import Callable
@@ -49,8 +50,10 @@ class ProtocolError(Exception):
 class ElectrumServer:
     """Start with ``start()``, stop with ``stop()`` (or use it as a context manager)."""
 
-    def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE, trigger: str = "") -> None:
+    def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE, trigger: str = "",
+                 tls: ssl.SSLContext | None = None) -> None:  # fmt: skip
         self.node = node
+        self.tls = tls
         self.index = NodeIndex(node.rpc)
         self.behaviour = behaviour
         self.trigger = trigger
@@ -90,7 +93,7 @@ class ElectrumServer:
 
     @property
     def url(self) -> str:
-        return f"electrum://127.0.0.1:{self.port}"
+        return f"{'electrums' if self.tls else 'electrum'}://127.0.0.1:{self.port}"
 
     def start(self) -> ElectrumServer:
         self._thread.start()
@@ -257,6 +260,11 @@ class _TCPServer(socketserver.ThreadingTCPServer):
 
 class _Handler(socketserver.StreamRequestHandler):
     server: _TCPServer
+
+    def setup(self) -> None:
+        if self.server.app.tls is not None:  # electrums://: TLS first, in this connection's thread
+            self.request = self.server.app.tls.wrap_socket(self.request, server_side=True)
+        super().setup()
 
     def handle(self) -> None:
         app = self.server.app

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import ssl
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -365,3 +366,44 @@ def test_the_esplora_server_answers_its_subset_as_the_api_says(
         utxo = json.loads(answer.read())
     found = sorted((u["txid"], u["vout"], u["value"], u["status"]["block_height"]) for u in utxo)
     assert found == utxos_by_node(regtest_node, address)
+
+
+def self_signed_tls(folder: Path) -> ssl.SSLContext:
+    """A server TLS context with a certificate for 127.0.0.1 that no authority signed."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())  # fmt: skip
+    (folder / "key.pem").write_bytes(pem)  # the test server's throwaway key
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+def test_electrums_refuses_a_certificate_no_authority_signed(
+    regtest_node: RegtestNode, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TLS that works, to a self-signed certificate: refused, as a stranger in the middle would be."""
+    with ElectrumServer(regtest_node, tls=self_signed_tls(tmp_path)) as server:
+        message = failed_sync(capsys, tmp_path / "data", server.url + "?timeout=2")
+        assert server.tls is not None and not server.calls  # not a single request went over it
+    assert message.startswith(f"no TLS from the Electrum server at 127.0.0.1:{server.port} ("), message
+    assert "certificate" in message.lower()
