@@ -294,7 +294,7 @@ def test_the_electrum_server_answers_its_subset_as_the_protocol_says(
 ) -> None:
     import bdkpython as bdk
 
-    address = account().address(0, 40)
+    address = account().address(0, 12)
     regtest_node.mine(2, address)
     regtest_node.send(address, "0.3")
     regtest_node.mine(1)
@@ -328,7 +328,7 @@ def test_the_electrum_server_answers_its_subset_as_the_protocol_says(
     client.ping()
     assert client.relay_fee() == regtest_node.rpc.call("getnetworkinfo")["relayfee"]
     assert client.estimate_fee(6) == -1  # regtest has no fee estimate: the protocol's -1
-    tx = node_payment(regtest_node, account().address(0, 30), 0.1)
+    tx = node_payment(regtest_node, account().address(0, 10), 0.1)
     txid = str(client.transaction_broadcast(bdk.Transaction(tx)))
     assert regtest_node.rpc.call("getmempoolentry", txid)["vsize"] > 0
     with pytest.raises(bdk.ElectrumError):  # its lock time changed: the signatures no longer match
@@ -345,7 +345,7 @@ def test_the_esplora_server_answers_its_subset_as_the_api_says(
     assert client.get_height() == regtest_node.height()
     assert str(client.get_tip_hash()) == regtest_node.rpc.call("getbestblockhash")
     assert client.get_fee_estimates() == {}  # regtest has no fee estimate
-    tx = node_payment(regtest_node, account().address(0, 31), 0.2)
+    tx = node_payment(regtest_node, account().address(0, 11), 0.2)
     client.broadcast(bdk.Transaction(tx))
     txid = str(bdk.Transaction(tx).compute_txid())
     assert client.get_tx_status(bdk.Txid.from_string(txid)).confirmed is False
@@ -359,7 +359,7 @@ def test_the_esplora_server_answers_its_subset_as_the_api_says(
     proof = client.get_merkle_proof(bdk.Txid.from_string(txid))
     assert proof is not None and proof.block_height == regtest_node.height()
     assert client.get_tx(bdk.Txid.from_string("11" * 32)) is None  # 404: not found, not an error
-    address = account().address(0, 31)
+    address = account().address(0, 11)
     script = bytes.fromhex(regtest_node.rpc.call("validateaddress", address)["scriptPubKey"])
     sh = hashlib.sha256(script).hexdigest()  # Esplora's scripthash: not reversed, unlike Electrum's
     with urllib.request.urlopen(f"{client_url}/scripthash/{sh}/utxo", timeout=30) as answer:
@@ -407,3 +407,29 @@ def test_electrums_refuses_a_certificate_no_authority_signed(
         assert server.tls is not None and not server.calls  # not a single request went over it
     assert message.startswith(f"no TLS from the Electrum server at 127.0.0.1:{server.port} ("), message
     assert "certificate" in message.lower()
+
+
+@pytest.mark.parametrize("kind", ["electrum", "esplora"])
+def test_a_later_sync_that_fails_midway_keeps_the_last_good_one(
+    kind: str, regtest_node: RegtestNode, datadir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wallet synced once; the next sync is cut off in the middle: its store, status and revealed
+    addresses stay as the good sync left them, and the sync after that works."""
+    regtest_node.mine(1)  # the mempool empty: the one payment below is all that is pending
+    folder = tmp_path / "data"
+    export = tmp_path / "account.ur"
+    export.write_text(ur_export())
+    with loopback(kind, regtest_node, Behaviour.SERVE) as server:
+        assert run(capsys, folder, "btc", "import", "w", str(export), "--network", "regtest",
+                   "--node", server.url + "?timeout=1").status == 0  # fmt: skip
+        sync(capsys, folder, "w")
+        good = snapshot(folder)
+        regtest_node.send(account().address(0, 3), "0.01")  # something new for the next sync to take
+        server.behaviour = Behaviour.CLOSE_MID_ANSWER
+        server.trigger = "GET /scripthash/" if kind == "esplora" else "blockchain.scripthash."
+        result = run(capsys, folder, "btc", "sync", "w")
+        assert result.status == 1 and result.err.count("\n") == 1 and server.triggered, result.err
+        assert snapshot(folder) == good
+        server.behaviour, server.triggered = Behaviour.SERVE, False
+        sync(capsys, folder, "w")
+        assert balance(capsys, folder, "w") == expected_balance(regtest_node, pending_sats=1_000_000)
