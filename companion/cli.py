@@ -107,7 +107,7 @@ def _wallets(args: argparse.Namespace) -> Any:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from companion.btc.chain import parse_node_url
-    from companion.btc.exports import read_export
+    from companion.btc.service import import_wallet
     from companion.btc.wallets import check_name
 
     check_name(args.name)
@@ -116,63 +116,40 @@ def cmd_import(args: argparse.Namespace) -> int:
         data = args.file.read_bytes()
     except OSError as exc:
         raise CompanionError(f"cannot read {args.file}: {exc.strerror}") from None
-    account = read_export(data, args.network)
-    wallets = _wallets(args)
-    record = wallets.create(args.name, account, args.node)
+    record = import_wallet(_wallets(args), args.name, data, args.network, args.node)
     print(f"imported {record.name}: {record.account_path} on {record.network} (from {record.source})")
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from companion.btc.chain import chain_source
-    from companion.btc.wallets import open_bdk
+    from companion.btc.service import sync_wallet
 
-    wallets = _wallets(args)
-    record = wallets.load(args.name)
-    source = chain_source(record.node)
-    wallet = open_bdk(record, wallets.folder(args.name))
-    status = source.sync(record, wallet, wallets.folder(args.name))
-    wallets.save_status(args.name, status)
+    status = sync_wallet(_wallets(args), args.name)
     print(
-        f"synced {record.name} to height {status.height}: "
+        f"synced {args.name} to height {status.height}: "
         f"{status.confirmed} sats confirmed, {status.pending} sats pending"
     )
     return 0
 
 
 def cmd_address(args: argparse.Namespace) -> int:
-    import bdkpython as bdk
+    from companion.btc.service import next_address
 
-    from companion.btc.wallets import open_bdk
-
-    wallets = _wallets(args)
-    record = wallets.load(args.name)
-    status = wallets.status(args.name)
-    if status is None:
-        print(f"note: {record.name} was never synced; run `btc sync {record.name}` to skip used addresses",
+    receive = next_address(_wallets(args), args.name)
+    if not receive.synced:
+        print(f"note: {args.name} was never synced; run `btc sync {args.name}` to skip used addresses",
               file=sys.stderr)  # fmt: skip
-    index = 0 if status is None or status.last_used_receive is None else status.last_used_receive + 1
-    opened = open_bdk(record, wallets.folder(args.name))
-    # revealed, so that the next compact block filter sync watches it (BDK's lookahead goes past it)
-    opened.wallet.reveal_addresses_to(bdk.KeychainKind.EXTERNAL, index)
-    opened.persist()
-    address = str(opened.wallet.peek_address(bdk.KeychainKind.EXTERNAL, index).address)
-    path = f"{record.account_path}/0/{index}"
     if args.json:
-        _print_json({"address": address, "index": index, "path": path})
+        _print_json({"address": receive.address, "index": receive.index, "path": receive.path})
     else:
-        print(address)
+        print(receive.address)
     return 0
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
-    wallets = _wallets(args)
-    record = wallets.load(args.name)
-    status = wallets.status(args.name)
-    if status is None:
-        raise CompanionError(
-            f"{record.name} was never synced: run `airlock-companion btc sync {record.name}`"
-        )
+    from companion.btc.service import balance
+
+    status = balance(_wallets(args), args.name)
     if args.json:
         _print_json({"confirmed": status.confirmed, "pending": status.pending})
     else:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from companion.errors import CompanionError
+
+if TYPE_CHECKING:
+    from signer.transport.payload import Payload
 
 # the networks of the companion's --network, as the signer names them
 NETWORKS = ("main", "test", "signet", "regtest")
@@ -85,8 +89,6 @@ def _from_json(text: str, network: str) -> str:
 def _from_ur(text: str) -> tuple[str, str]:
     from signer.errors import AirlockError
     from signer.transport.assembler import Assembler
-    from signer.transport.payload import PayloadKind
-    from signer.transport.urtypes import Account, CryptoOutput, HDKey
 
     assembler = Assembler()
     try:
@@ -97,6 +99,29 @@ def _from_ur(text: str) -> tuple[str, str]:
         payload = assembler.result
     except AirlockError as exc:
         raise CompanionError(f"the UR is not readable: {exc}") from None
+    return _payload_descriptor(payload)
+
+
+def read_payload(payload: Payload, network: str) -> AccountImport:
+    """The account in a payload the signer's assembler put together (a camera scan, frame by frame)."""
+    from signer.transport.payload import PayloadKind
+
+    if payload.is_secret:
+        raise CompanionError("this QR code holds a seed: the companion only takes public keys")
+    if payload.kind in (PayloadKind.ACCOUNT, PayloadKind.OUTPUT_DESCRIPTOR, PayloadKind.HDKEY):
+        if network not in NETWORKS:
+            raise CompanionError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
+        descriptor, source = _payload_descriptor(payload)
+        return _split(descriptor, network, source)
+    if payload.kind in (PayloadKind.DESCRIPTOR_TEXT, PayloadKind.JSON, PayloadKind.TEXT):
+        return read_export(payload.data, network)  # a descriptor or JSON export shown as a text QR
+    raise CompanionError(f"a {payload.type_label} QR code is not an account export")
+
+
+def _payload_descriptor(payload: Payload) -> tuple[str, str]:
+    from signer.transport.payload import PayloadKind
+    from signer.transport.urtypes import Account, CryptoOutput, HDKey
+
     obj = payload.obj
     source = f"ur:{payload.ur_type or payload.kind}"
     if payload.kind == PayloadKind.ACCOUNT and isinstance(obj, Account):
