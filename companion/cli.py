@@ -9,6 +9,7 @@
     airlock-companion [--datadir DIR] btc broadcast NAME SIGNED... [--json]
     airlock-companion [--datadir DIR] btc history NAME [--json]
     airlock-companion [--datadir DIR] btc utxos NAME [--json]
+    airlock-companion [--datadir DIR] web [--no-browser] [--port N]
 
 Exit status 0 only on success; any error is one line on stderr and changes nothing.
 """
@@ -60,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--json", action="store_true")
     balance.set_defaults(func=cmd_balance)
     add_send_parsers(cmds)
+
+    web = chains.add_parser("web", help="the local web page (on 127.0.0.1 only, with a secret token)")
+    web.add_argument("--no-browser", action="store_true", help="print the address, do not open a browser")
+    web.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    web.set_defaults(func=cmd_web)
     return parser
 
 
@@ -208,6 +214,21 @@ def cmd_utxos(args: argparse.Namespace) -> int:
         when = "pending" if coin.height is None else f"height {coin.height}"
         kind = "change" if coin.change else "receive"
         print(f"{coin.txid}:{coin.vout} {coin.amount} sats {coin.address} ({kind}, {when})")
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from companion.datadir import open_datadir
+    from companion.web.server import WebServer
+
+    server = WebServer(open_datadir(args.datadir), args.port)
+    print(f"Airlock companion: open {server.url}", flush=True)
+    print("(this address holds a secret for this run only; Ctrl-C stops the page)", flush=True)
+    if not args.no_browser:
+        webbrowser.open(server.url)
+    server.serve()
     return 0
 
 

@@ -75,3 +75,31 @@ def balance(wallets: Wallets, name: str) -> Status:
             f"{record.name} was never synced: run `airlock-companion btc sync {record.name}`"
         )
     return status
+
+
+def receive_address_at(wallets: Wallets, name: str, index: int) -> ReceiveAddress:
+    """Receive address ``index`` of ``name``, without revealing anything in the store."""
+    import bdkpython as bdk
+
+    if not 0 <= index < 2**31:
+        raise CompanionError(f"address index {index} is out of range")
+    record = wallets.load(name)
+    opened = open_bdk(record, wallets.folder(name))
+    address = str(opened.wallet.peek_address(bdk.KeychainKind.EXTERNAL, index).address)
+    return ReceiveAddress(
+        address, index, f"{record.account_path}/0/{index}", wallets.status(name) is not None
+    )
+
+
+def device_check_text(address: str) -> str:
+    """The address as the device's address check scans it: bech32 in capitals, so the QR code can use
+    the compact alphanumeric mode (BIP-173); other addresses as they are (their case matters)."""
+    if address.lower().startswith(("bc1", "tb1", "bcrt1")):
+        return address.upper()
+    return address
+
+
+def payment_uri(address: str) -> str:
+    """A BIP-21 payment request for the address (wallet apps read it; so does the device's check)."""
+    text = device_check_text(address)
+    return ("BITCOIN:" if text.isupper() else "bitcoin:") + text

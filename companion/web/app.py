@@ -1,0 +1,188 @@
+"""The companion's local web app: routes over the same service functions the CLI calls.
+
+Blocking work (BDK, the node, QR decoding) runs in Starlette's thread pool, one wallet operation at a
+time (BDK's sqlite store is not shared between threads). Errors are shown on the page, the person's
+input kept; nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from companion.btc import service
+from companion.btc.wallets import Wallets
+from companion.errors import CompanionError
+from companion.web import pages
+from companion.web.guard import Guard
+from companion.web.scan import MAX_FRAME_BYTES, Scans
+
+STATIC = Path(__file__).with_name("static")
+STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+MAX_EXPORT_UPLOAD = 64 * 1024
+QR_MODULE_PX = 6
+T = TypeVar("T")
+
+
+class CompanionApp:
+    """The state of one run: the data folder's wallets and the camera scans in progress."""
+
+    def __init__(self, datadir: Path) -> None:
+        self.wallets = Wallets(datadir)
+        self.scans = Scans()
+        self._wallet_lock = threading.Lock()
+
+    async def locked(self, fn: Callable[..., T], *args: Any) -> T:
+        def run() -> T:
+            with self._wallet_lock:
+                return fn(*args)
+
+        return await run_in_threadpool(run)
+
+    # -- pages ------------------------------------------------------------------------------------
+    async def home(self, request: Request) -> Response:
+        def rows() -> list[Any]:
+            return [(self.wallets.load(n), self.wallets.status(n)) for n in self.wallets.names()]
+
+        return HTMLResponse(pages.wallets_page(await self.locked(rows)))
+
+    async def import_form(self, request: Request) -> Response:
+        return HTMLResponse(pages.import_page(pages.ImportForm()))
+
+    async def import_post(self, request: Request) -> Response:
+        async with request.form(max_files=1, max_fields=8, max_part_size=MAX_EXPORT_UPLOAD) as form:
+            fields = {k: str(form.get(k) or "").strip() for k in ("name", "network", "node", "scan")}
+            entered = pages.ImportForm(paste=str(form.get("paste") or ""), **fields)
+            upload = form.get("file")
+            file_data = await upload.read(MAX_EXPORT_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
+        try:
+            export = self._one_export(entered, file_data)
+            await self.locked(service.import_wallet, self.wallets, entered.name, export, entered.network,
+                              entered.node)  # fmt: skip
+        except CompanionError as exc:
+            return HTMLResponse(pages.import_page(entered, error=str(exc)), status_code=400)
+        if entered.scan:
+            self.scans.finish(entered.scan)
+        return RedirectResponse(f"/wallet/{entered.name}?imported=1", status_code=303)
+
+    def _one_export(self, form: pages.ImportForm, file_data: bytes) -> Any:
+        given = [bool(form.scan), bool(form.paste.strip()), bool(file_data)]
+        if sum(given) == 0:
+            raise CompanionError("give the export: scan it with the camera, paste it, or choose its file")
+        if sum(given) > 1:
+            raise CompanionError("give the export one way only: camera, paste or file")
+        if form.scan:
+            return self.scans.get(form.scan).payload()
+        if form.paste.strip():
+            return form.paste.encode()
+        if len(file_data) > MAX_EXPORT_UPLOAD:
+            raise CompanionError("the file is too large to be an account export (a few hundred bytes)")
+        return file_data
+
+    async def wallet(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        message = "Imported. Press Sync to read its balance." if request.query_params.get("imported") else ""
+        if request.query_params.get("synced"):
+            message = "Synced."
+        return await self._wallet_response(name, message=message)
+
+    async def sync(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            await self.locked(service.sync_wallet, self.wallets, name)
+        except CompanionError as exc:
+            return await self._wallet_response(name, error=f"Not synced: {exc}", status_code=502)
+        return RedirectResponse(f"/wallet/{name}?synced=1", status_code=303)
+
+    async def _wallet_response(self, name: str, *, message: str = "", error: str = "", status_code: int = 200
+                               ) -> Response:  # fmt: skip
+        def gather() -> tuple[Any, Any, Any, str]:
+            record = self.wallets.load(name)
+            status = self.wallets.status(name)
+            try:
+                return record, status, service.next_address(self.wallets, name), ""
+            except CompanionError as exc:
+                return record, status, None, str(exc)
+
+        try:
+            record, status, receive, problem = await self.locked(gather)
+        except CompanionError as exc:
+            return HTMLResponse(pages.layout("Not found", "", error=str(exc)), status_code=404)
+        page = pages.wallet_page(record, status, receive, message=message, error=error or problem)
+        return HTMLResponse(page, status_code=status_code)
+
+    async def address_qr(self, request: Request) -> Response:
+        name, index, use = (
+            request.path_params["name"],
+            request.path_params["index"],
+            request.path_params["use"],
+        )
+        if use not in ("receive", "verify"):
+            return Response("unknown QR code", status_code=404, media_type="text/plain")
+        try:
+            receive = await self.locked(service.receive_address_at, self.wallets, name, index)
+        except CompanionError as exc:
+            return Response(str(exc), status_code=404, media_type="text/plain")
+        text = service.payment_uri(receive.address) if use == "receive" else service.device_check_text(
+            receive.address)  # fmt: skip
+        return Response(await run_in_threadpool(_qr_png, text), media_type="image/png")
+
+    # -- camera scans (a general endpoint: any payload the assembler reads) -------------------------
+    async def scan_start(self, request: Request) -> Response:
+        return JSONResponse({"id": self.scans.start()})
+
+    async def scan_frame(self, request: Request) -> Response:
+        try:
+            scan = self.scans.get(request.path_params["scan_id"])
+        except CompanionError as exc:
+            return JSONResponse({"error": str(exc), "done": False, "progress": 0}, status_code=404)
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_FRAME_BYTES:
+                break
+        report = await run_in_threadpool(scan.add_frame, body)
+        return JSONResponse(report.to_json())
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["file"]
+        if name not in STATIC_FILES:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return FileResponse(STATIC / name, media_type=STATIC_FILES[name])
+
+
+def _qr_png(text: str) -> bytes:
+    import io
+
+    from signer.transport.frames import render_qr
+
+    image = render_qr(text, ecc="M", module_px=QR_MODULE_PX, quiet_zone=4)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def create_app(datadir: Path, token: str, port: int) -> Guard:
+    """The ASGI app for one run, behind its :class:`Guard` (token, Host, Origin, CSP)."""
+    state = CompanionApp(datadir)
+    routes = [
+        Route("/", state.home, methods=["GET"]),
+        Route("/import", state.import_form, methods=["GET"]),
+        Route("/import", state.import_post, methods=["POST"]),
+        Route("/wallet/{name}", state.wallet, methods=["GET"]),
+        Route("/wallet/{name}/sync", state.sync, methods=["POST"]),
+        Route("/wallet/{name}/address/{index:int}/{use}.png", state.address_qr, methods=["GET"]),
+        Route("/scan", state.scan_start, methods=["POST"]),
+        Route("/scan/{scan_id}/frame", state.scan_frame, methods=["POST"]),
+        Route("/static/{file}", state.static, methods=["GET"]),
+    ]
+    return Guard(Starlette(routes=routes), token, port)

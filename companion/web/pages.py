@@ -1,0 +1,169 @@
+"""The web app's HTML, rendered on the server: every value is escaped here, nothing is inlined as code.
+
+The pages load only ``/static/app.js`` and ``/static/style.css`` (the CSP allows nothing else). They
+work without the script too, except the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from companion.btc.service import ReceiveAddress
+    from companion.btc.wallets import Status, WalletRecord
+
+NETWORK_NAMES = {"main": "Bitcoin", "test": "Testnet", "signet": "Signet", "regtest": "Regtest"}
+
+
+def layout(title: str, body: str, *, message: str = "", error: str = "") -> str:
+    notes = ""
+    if error:
+        notes += f'<p class="error" role="alert" id="error">{escape(error)}</p>'
+    if message:
+        notes += f'<p class="message" role="status" id="message">{escape(message)}</p>'
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · Airlock companion</title>"
+        '<link rel="stylesheet" href="/static/style.css">'
+        '<script src="/static/app.js" defer></script></head><body>'
+        '<header><a href="/" class="brand">Airlock companion</a>'
+        '<nav><a href="/">Wallets</a> <a href="/import">Import a wallet</a></nav></header>'
+        f"<main><h1>{escape(title)}</h1>{notes}{body}</main></body></html>\n"
+    )
+
+
+def wallets_page(rows: list[tuple[WalletRecord, Status | None]]) -> str:
+    if not rows:
+        body = (
+            "<p>No wallets yet. Show your Airlock's account export (Export, then the account) "
+            'and <a href="/import">import it</a>.</p>'
+        )
+        return layout("Wallets", body)
+    items = "".join(
+        f'<tr><td><a href="{_wallet_url(record.name)}">{escape(record.name)}</a></td>'
+        f"<td>{escape(NETWORK_NAMES.get(record.network, record.network))}</td>"
+        f"<td>{escape(record.account_path)}</td><td>{_balance_cell(status)}</td></tr>"
+        for record, status in rows
+    )
+    body = (
+        '<table class="wallets"><thead><tr><th>Name</th><th>Network</th><th>Account</th>'
+        f"<th>Balance</th></tr></thead><tbody>{items}</tbody></table>"
+    )
+    return layout("Wallets", body)
+
+
+@dataclass(frozen=True)
+class ImportForm:
+    """What the person typed, kept when the import fails so that nothing has to be entered again."""
+
+    name: str = ""
+    network: str = "main"
+    node: str = ""
+    paste: str = ""
+    scan: str = ""
+
+
+def import_page(form: ImportForm, *, error: str = "") -> str:
+    options = "".join(
+        f'<option value="{key}"{" selected" if key == form.network else ""}>{escape(label)}</option>'
+        for key, label in NETWORK_NAMES.items()
+    )
+    body = f"""
+<p>Import an account your Airlock exports (Export, then the account): scan its QR code with this
+computer's camera, paste its text, or choose the file you saved. Only public keys come to this
+computer.</p>
+<form method="post" action="/import" enctype="multipart/form-data" id="import-form">
+<label>Name <input name="name" id="name" required maxlength="64" value="{escape(form.name)}"
+ placeholder="savings"></label>
+<label>Network <select name="network" id="network">{options}</select></label>
+<label>Node <input name="node" id="node" required value="{escape(form.node)}"
+ placeholder="cbf://127.0.0.1:8333 or bitcoind://user:password@127.0.0.1:8332"></label>
+<fieldset><legend>The export: one of these</legend>
+<section class="camera" id="camera">
+<button type="button" id="camera-start">Scan with the camera</button>
+<video id="camera-video" autoplay muted playsinline hidden></video>
+<progress id="camera-progress" max="1" value="0" hidden></progress>
+<p id="camera-status" role="status"></p>
+<input type="hidden" name="scan" id="scan" value="{escape(form.scan)}">
+</section>
+<label>Paste <textarea name="paste" id="paste" rows="4"
+ placeholder="UR:CRYPTO-ACCOUNT/..., a descriptor, or the JSON export">{escape(form.paste)}</textarea></label>
+<label>File <input type="file" name="file" id="file"></label>
+</fieldset>
+<button type="submit" id="import">Import</button>
+</form>"""
+    return layout("Import a wallet", body, error=error)
+
+
+def wallet_page(
+    record: WalletRecord,
+    status: Status | None,
+    receive: ReceiveAddress | None,
+    *,
+    message: str = "",
+    error: str = "",
+) -> str:
+    from companion.btc.chain import parse_node_url
+
+    url = _wallet_url(record.name)
+    node = parse_node_url(record.node)  # shown without its password
+    if status is None:
+        balance = '<p id="balance">Not synced yet: press Sync to read the balance from your node.</p>'
+    else:
+        balance = (
+            f'<dl id="balance"><dt>Confirmed</dt><dd id="confirmed">{_btc(status.confirmed)}</dd>'
+            f'<dt>Pending</dt><dd id="pending">{_btc(status.pending)}</dd>'
+            f"<dt>As of</dt><dd>block {status.height}</dd></dl>"
+            '<p class="hint">Pending: not yet in a block, or newly mined coins not yet spendable.</p>'
+        )
+    body = (
+        f'<p class="facts">{escape(NETWORK_NAMES.get(record.network, record.network))} · '
+        f"{escape(record.account_path)} · node {escape(node.scheme)}://{escape(node.where)}</p>"
+        f"<section><h2>Balance</h2>{balance}"
+        f'<form method="post" action="{url}/sync">'
+        '<button type="submit" id="sync">Sync</button></form></section>'
+    )
+    if receive is not None:
+        body += _receive_section(url, receive)
+    return layout(record.name, body, message=message, error=error)
+
+
+def _receive_section(url: str, receive: ReceiveAddress) -> str:
+    qr = f"{url}/address/{receive.index}"
+    stale = (
+        ""
+        if receive.synced
+        else '<p class="hint">Sync first: until then this address may already have been used.</p>'
+    )
+    return f"""
+<section><h2>Receive</h2>
+<p>Give this address to the person paying you. A new one shows here once this one has been used.</p>
+<p class="address" id="address">{escape(_grouped(receive.address))}</p>
+<p class="facts" id="path">{escape(receive.path)}</p>{stale}
+<img class="qr" id="receive-qr" src="{qr}/receive.png" alt="QR code of the payment address">
+<details id="verify"><summary>Verify on device</summary>
+<p>On your Airlock choose Scan and point it at this code. It tells you whether the address belongs
+to your seed, and where. Only give out an address your Airlock recognises.</p>
+<img class="qr" id="verify-qr" src="{qr}/verify.png" alt="QR code of the address for the Airlock">
+</details></section>"""
+
+
+def _balance_cell(status: Status | None) -> str:
+    return "not synced" if status is None else f"{_btc(status.confirmed)} (+{_btc(status.pending)} pending)"
+
+
+def _btc(sats: int) -> str:
+    return f"{sats // 100_000_000:,}.{sats % 100_000_000:08d} BTC"
+
+
+def _grouped(address: str) -> str:
+    return " ".join(address[i : i + 4] for i in range(0, len(address), 4))
+
+
+def _wallet_url(name: str) -> str:
+    return "/wallet/" + quote(name, safe="")
