@@ -108,7 +108,7 @@ def test_every_response_carries_a_strict_csp_and_pages_inline_no_code(web: Clien
         assert "script-src 'self';" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert reply.headers["x-frame-options"] == "DENY"
-        assert reply.headers["referrer-policy"] == "no-referrer"
+        assert reply.headers["referrer-policy"] == "same-origin"
     for page in replies[:3]:
         assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)", page.text)  # only the app's own file
         assert not re.search(r"\son[a-z]+\s*=", page.text)  # no inline event handlers
