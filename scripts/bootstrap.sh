@@ -52,6 +52,15 @@ fi
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
 "$PY" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+# the companion's browser tests drive Debian's chromium (Playwright cannot download its own here);
+# optional: without root they skip, naming this package
+if [ "$profile" = dev ] && [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        need_apt+=(chromium)
+    else
+        echo "bootstrap: the web page's browser tests need chromium: sudo apt-get install -y chromium" >&2
+    fi
+fi
 
 if ((${#need_apt[@]})); then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
