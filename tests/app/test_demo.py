@@ -101,6 +101,10 @@ DEV_ONLY_MODULES = {
     "py-bitcoinkernel": "pbk",
     "gpiozero": "gpiozero",
     "pygame": "pygame",
+    "starlette": "starlette",
+    "uvicorn": "uvicorn",
+    "python-multipart": "python_multipart",
+    "playwright": "playwright",
 }
 BLOCKER = """
 import sys
