@@ -40,9 +40,9 @@ def main(argv: list[str]) -> int:
             self.session.unlocked(Vault.open(vault_path, password))
             unlock_s[0] = time.monotonic() - started
 
-    read = ui.session.Session.camera_frame
+    read = ui.session.Session._camera_read  # under camera_gray and camera_frame alike
 
-    def camera_frame(self: Any) -> Any:
+    def camera_read(self: Any) -> Any:
         frame = read(self)
         if frame is not None:
             print(f"unlock-s {unlock_s[0]}", flush=True)
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
 
     app.wiring.Runner.run = run_until_camera_ready  # type: ignore[method-assign]
     app.wiring.Runner.draw = draw  # type: ignore[method-assign]
-    ui.session.Session.camera_frame = camera_frame  # type: ignore[method-assign]
+    ui.session.Session._camera_read = camera_read  # type: ignore[method-assign]
     from app.main import main as airlock
 
     return airlock(args)
