@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from signer.eth import registry
-from signer.eth.calls import Call, decode_call
+from signer.eth.decoded_call import Call, plain_call
 from signer.eth.keys import EthKeys
 from signer.eth.message import PersonalMessage
 from signer.eth.request import EthRequest, key_checks, path_warnings
@@ -88,14 +88,20 @@ def _tx_title(tx: UnsignedTx, call: Call) -> str:
     return call.title
 
 
+def _call_of(tx: UnsignedTx) -> Call:
+    if tx.is_contract_creation:
+        return Call(None, tx.value, tx.data, f"Deploy a contract ({len(tx.data)} bytes)")
+    if not tx.data:  # a plain transfer: no calldata decoder needed (they take a while to import)
+        return plain_call(tx.chain_id, tx.to, tx.value)
+    from signer.eth.calls import decode_call
+
+    return decode_call(tx.chain_id, tx.to, tx.value, tx.data)
+
+
 def review_transaction(tx: UnsignedTx, ctx: RiskContext | None = None, **meta: Any) -> EthReview:
     """Decode the call and run every rule on an unsigned transaction."""
     ctx = ctx or RiskContext()
-    call = (
-        decode_call(tx.chain_id, tx.to, tx.value, tx.data)
-        if not tx.is_contract_creation
-        else Call(None, tx.value, tx.data, f"Deploy a contract ({len(tx.data)} bytes)")
-    )
+    call = _call_of(tx)
     warnings = transaction_warnings(tx, call, ctx)
     title, chain = _tx_title(tx, call), registry.chain(tx.chain_id)
     return EthReview(EthKind.TX, title, chain, tuple(warnings), tx=tx, call=call, **meta)

@@ -9,10 +9,7 @@ from typing import Any
 
 from signer.atomic_file import atomic_write
 from signer.chains.contract import Offer
-from signer.commands.qr import DEFAULT_UR_FRAGMENT, encode_texts
 from signer.errors import UsageError
-from signer.transport.frames import wrap_ur
-from signer.transport.ur import UREncoder
 
 
 def write_review_json(path: str | None, data: dict[str, Any]) -> None:
@@ -41,8 +38,12 @@ def reply_texts(offer: Offer) -> list[str]:
     assert isinstance(offer.data, bytes)
     if offer.form == "base64":
         return [base64.b64encode(offer.data).decode()]
+    from signer.commands.qr import DEFAULT_UR_FRAGMENT, encode_texts  # QR encoders: only for a QR reply
+
     if offer.form == "bbqr":
         return encode_texts(offer.data, "bbqr", offer.type, None, None)
+    from signer.transport.frames import wrap_ur
+    from signer.transport.ur import UREncoder
 
     encoder = UREncoder(wrap_ur(offer.data, offer.type), DEFAULT_UR_FRAGMENT)
     count = 1 if encoder.is_single_part else encoder.seq_len

@@ -22,8 +22,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from signer.eth import registry
-from signer.eth.abi import encode_args
-from signer.eth.calls import decode_call
 from signer.eth.effects import Approval, describe_allowance
 from signer.eth.errors import EthError
 from signer.eth.primitives import UINT256_MAX, parse_units
@@ -67,8 +65,10 @@ class EditableApproval:
 
 def editable_approval(tx: UnsignedTx | None) -> EditableApproval | None:
     """The approval of ``tx`` whose amount can be edited, or None."""
-    if tx is None or tx.to is None:
+    if tx is None or tx.to is None or len(tx.data) < 4:  # every editable call has a selector
         return None
+    from signer.eth.calls import decode_call  # the calldata decoders, only for calldata
+
     call = decode_call(tx.chain_id, tx.to, tx.value, tx.data)
     if call.signature not in EDITABLE or call.problem or call.trailing:
         return None
@@ -130,6 +130,9 @@ def edit_approval_amount(tx: UnsignedTx, new_amount: int) -> UnsignedTx:
     index, abi_type, limit = EDITABLE[approval.signature]
     if not 0 <= new_amount <= limit:
         raise EthError(f"the amount must fit in a {abi_type}")
+    from signer.eth.abi import encode_args
+    from signer.eth.calls import decode_call
+
     call = decode_call(tx.chain_id, tx.to, tx.value, tx.data)
     values = [a.value for a in call.args]
     values[index] = new_amount

@@ -3,13 +3,14 @@ multicalls and smart-account batches, recursively) and unknown calls as selector
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from signer.eth import registry
 from signer.eth.abi import decode_args, split_signature
+from signer.eth.decoded_call import Arg, Call, plain_call
 from signer.eth.effects import (
     UINT160_MAX,
     Approval,
@@ -30,78 +31,6 @@ from signer.keccak import keccak256
 PERMIT2 = bytes.fromhex("000000000022d473030f116ddee9f6b43ac78ba3")
 MAX_DEPTH = 4  # multicall nesting levels decoded
 MAX_INNER_CALLS = 256  # per batch
-
-
-@dataclass(frozen=True)
-class Arg:
-    name: str
-    abi_type: str
-    value: Any
-
-    @property
-    def display(self) -> str:
-        return _display(self.value)
-
-    def to_json(self) -> dict[str, str]:
-        return {"name": self.name, "type": self.abi_type, "value": self.display}
-
-
-def _display(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, tuple | list):
-        return "(" + ", ".join(_display(v) for v in value) + ")"
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One decoded call. ``problem`` is set when known calldata could not be read reliably."""
-
-    target: bytes | None
-    value: int
-    data: bytes
-    title: str
-    selector: bytes | None = None
-    signature: str | None = None
-    args: tuple[Arg, ...] = ()
-    effects: tuple[Effect, ...] = ()
-    inner: tuple[Call, ...] = ()
-    known: bool = True
-    opaque: bool = False  # a step this device names but does not decode (some router commands)
-    suspicious: bool = False  # a selector used by "claim"/"security update" scams
-    delegatecall: bool = False  # run with DELEGATECALL: the target's code acts as the caller
-    problem: str | None = None
-    trailing: int = 0
-    depth: int = 0
-    notes: tuple[str, ...] = field(default=())
-
-    def walk(self) -> Iterator[Call]:
-        yield self
-        for c in self.inner:
-            yield from c.walk()
-
-    def all_effects(self) -> list[Effect]:
-        return [e for c in self.walk() for e in c.effects]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "to": checksum(self.target) if self.target else None,
-            "value": str(self.value),
-            "title": self.title,
-            "selector": "0x" + self.selector.hex() if self.selector else None,
-            "function": self.signature,
-            "args": [a.to_json() for a in self.args],
-            "effects": [e.to_json() for e in self.effects],
-            "calls": [c.to_json() for c in self.inner],
-            "known": self.known,
-            "delegatecall": self.delegatecall,
-            "problem": self.problem,
-            "trailing_bytes": self.trailing,
-            "notes": list(self.notes),
-        }
 
 
 @dataclass(frozen=True)
@@ -729,13 +658,7 @@ def decode_call(
 
 def _decode(chain_id: int, target: bytes | None, value: int, data: bytes, depth: int) -> Call:
     if not data:
-        effects: tuple[Effect, ...] = ()
-        if value and target is not None:
-            effects = (Transfer("native", None, target, value),)
-        title = (
-            f"Send {_amount(_Ctx(chain_id, target, value, depth), None, value)}" if value else "Empty call"
-        )
-        return Call(target, value, data, title, effects=effects, depth=depth)
+        return plain_call(chain_id, target, value, depth)
     if len(data) < 4:
         return Call(
             target,

@@ -30,8 +30,6 @@ from signer.eth.tx import LEGACY, UnsignedTx, parse_unsigned_tx
 from signer.eth.typed_data import TypedData, parse_typed_data
 from signer.review import ReviewWarning, Severity
 from signer.transport.payload import Payload, PayloadKind
-from signer.transport.ur import encode_single
-from signer.transport.urtypes import EthSignature, to_ur
 
 DATA_LEGACY_TX, DATA_TYPED_DATA, DATA_PERSONAL_MESSAGE, DATA_TYPED_TX = 1, 2, 3, 4
 ORIGIN = "airlock"
@@ -267,9 +265,14 @@ class EthSignResult:
                 "the transaction was edited here: the wallet cannot use an eth-signature for it; "
                 "reply with the signed transaction"
             )
+        from signer.transport.urtypes import EthSignature  # the UR types: only an ERC-4527 reply needs them
+
         return EthSignature(self.signature, self.request_id, origin)
 
     def response_ur(self) -> str:
+        from signer.transport.ur import encode_single
+        from signer.transport.urtypes import to_ur
+
         return encode_single(to_ur(self.response()))
 
     def raw_reply(self) -> bytes:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from signer.eth import registry
-from signer.eth.calls import Call
+from signer.eth.decoded_call import Call
 from signer.eth.effects import Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from signer.eth.calls import Call, decode_call
+from signer.eth.decoded_call import Call
 from signer.eth.effects import (
     UINT48_MAX,
     Approval,
@@ -228,6 +228,8 @@ def _safe_tx(td: TypedData, chain: int) -> TypedMeaning | None:
     operation = m["operation"]
     if operation not in (CALL, DELEGATECALL):
         raise TypedDataError(f"SafeTx operation {operation} is neither CALL (0) nor DELEGATECALL (1)")
+    from signer.eth.calls import decode_call  # the calldata decoders, only for a Safe transaction
+
     call = decode_call(chain, _a(m["to"]), m["value"], m["data"], delegatecall=operation == DELEGATECALL)
     effects = list(call.all_effects())
     gas_token = typed_address(m.get("gasToken")) or bytes(20)  # absent or not an address: none

@@ -16,7 +16,7 @@ from importlib import resources
 
 from signer import safe_text
 from signer.eth import registry
-from signer.eth.calls import Call
+from signer.eth.decoded_call import Call
 from signer.eth.effects import Approval, Control, Effect, Trade, Transfer, format_amount
 from signer.eth.message import PersonalMessage
 from signer.eth.primitives import checksum, parse_address
