@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +16,7 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 from bench.report import Table
-from bench.timing import best_ms, pi_estimate
+from bench.timing import ProcessRuns, interleaved_runs, pi_estimate
 
 ROOT = Path(__file__).resolve().parents[1]
 ETHERS = ROOT / ".tools" / "node_modules" / "ethers" / "package.json"
@@ -35,19 +34,6 @@ def _per_call(fn, min_time: float = 0.5) -> float:
         fn()
         n += 1
     return (time.perf_counter() - start) / n
-
-
-def _whole_process(cmd: list[str], repeat: int = 5) -> tuple[float, str]:
-    """(fastest of ``repeat`` runs in ms, what the process printed)."""
-    env = {**os.environ, "NODE_PATH": str(ROOT / ".tools" / "node_modules")}
-    out: list[str] = []
-
-    def once() -> None:
-        out.append(
-            subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120, env=env).stdout
-        )
-
-    return best_ms(once, repeat), out[-1].strip()
 
 
 # The EIP-712 specification's Mail example (ethereum/EIPs assets/eip-712/Example.js)
@@ -81,10 +67,12 @@ MAIL = {
 }
 
 
-def first_signature() -> None:
+def first_signature(repeat: int = 5) -> None:
     """`airlock sign` of a raw EIP-1559 transaction and of EIP-712 typed data against ethers signing
     the same ones, both as whole processes from launch (derive the key from the mnemonic, sign,
-    print), same machine, same run."""
+    print), same machine, same run. The two take turns (ours, ethers, ours, ...) so that other load on
+    the machine hits both alike; the ratio is of the fastest wall times, and the CPU time (user +
+    system) of each process, which other programs' load hardly moves, is shown beside it."""
     from signer.eth.tx import DYNAMIC_FEE, UnsignedTx
 
     unsigned = UnsignedTx(
@@ -102,28 +90,38 @@ def first_signature() -> None:
         "airlock sign (EIP-1559)": "0x" + unsigned.hex() + "\n",
         "airlock sign (EIP-712 Mail)": json.dumps(MAIL),
     }
-    table = Table("first Ethereum signature, whole process (best of 5)")
+    have_ethers = shutil.which("node") is not None and ETHERS.is_file()
+    ethers = f"ethers {json.loads(ETHERS.read_text())['version']}" if have_ethers else ""
+    table = Table(f"first Ethereum signature, whole process (best of {repeat}, turns with ethers)")
     estimates = []
+    env = {**os.environ, "NODE_PATH": str(ROOT / ".tools" / "node_modules")}
     with tempfile.TemporaryDirectory() as name:
         words, request = Path(name) / "words.txt", Path(name) / "request.txt"
         words.write_text(WORDS + "\n")
         for figure, text in requests.items():
             request.write_text(text)
-            ours, signed = _whole_process(
-                [sys.executable, "-m", "app.main", "sign", str(request), "--mnemonic-file", str(words)]
-            )
-            estimates.append(f"   {figure}: {pi_estimate(ours)}")
-            if shutil.which("node") is None or not ETHERS.is_file():
-                table.add(figure, ours, None, "ms", "ethers missing: run make bootstrap")
+            sign = ["sign", str(request), "--mnemonic-file", str(words)]
+            commands = [[sys.executable, "-m", "app.main", *sign]]
+            if have_ethers:
+                commands.append(["node", str(ROOT / "bench" / "ethers_sign.js"), str(words), str(request)])
+            runs = interleaved_runs(commands, repeat, env)
+            ours = runs[0]
+            estimates.append(f"   {figure}: {pi_estimate(ours.wall_ms)}")
+            if not have_ethers:
+                table.add(figure, ours.wall_ms, None, "ms", "ethers missing: run make bootstrap")
+                table.add(f"{figure}, CPU", ours.cpu_ms, None, "ms", "user + system of the process")
                 continue
-            anchor, theirs = _whole_process(
-                ["node", str(ROOT / "bench" / "ethers_sign.js"), str(words), str(request)]
-            )
-            table.add(figure, ours, anchor, "ms", f"ethers {json.loads(ETHERS.read_text())['version']}")
-            same = "byte-identical" if theirs == signed else f"DIFFERENT: {theirs[:20]}... / {signed[:20]}..."
-            print(f"   {figure}, signed by both: {same}")
+            theirs = runs[1]
+            table.add(figure, ours.wall_ms, theirs.wall_ms, "ms", f"{ethers}, wall time")
+            table.add(f"{figure}, CPU", ours.cpu_ms, theirs.cpu_ms, "ms", f"{ethers}, user + system")
+            print(f"   {figure}, signed by both: {_same(ours, theirs)}")
     table.print()
     print("\n".join(estimates))
+
+
+def _same(ours: ProcessRuns, theirs: ProcessRuns) -> str:
+    a, b = ours.stdout.strip(), theirs.stdout.strip()
+    return "byte-identical" if a == b else f"DIFFERENT: {b[:20]}... / {a[:20]}..."
 
 
 def run() -> None:
