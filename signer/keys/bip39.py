@@ -5,7 +5,6 @@ embit's word list is imported when first needed: the device starts without it.""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import unicodedata
@@ -32,6 +31,8 @@ def _index() -> dict[str, int]:
 
 def closest_words(word: str, limit: int = 3) -> list[str]:
     """Words from the list a mistyped ``word`` most likely meant (prefix matches first)."""
+    import difflib  # only for a word that is not in the list
+
     word = word.lower()
     by_prefix = [w for w in wordlist() if w.startswith(word[:4])] if len(word) >= 3 else []
     close = difflib.get_close_matches(word, wordlist(), n=limit, cutoff=0.6)

@@ -25,7 +25,8 @@ from signer.transport.urtypes import to_ur  # noqa: E402
 UR_TYPES = ("signer.transport.urtypes", "signer.transport.ur", "cbor2")
 QR_OUTPUT = ("signer.transport.frames", "signer.transport.bbqr")
 CALLDATA = ("signer.eth.calls", "signer.eth.abi", "signer.eth.router")
-PROBED = UR_TYPES + QR_OUTPUT + CALLDATA
+SUGGESTIONS = ("difflib",)  # signer.keys.bip39's guesses for a mistyped word
+PROBED = UR_TYPES + QR_OUTPUT + CALLDATA + SUGGESTIONS
 
 SEND = tx(a(BOB), value=10**17)
 APPROVE = tx(USDC, calldata("approve(address,uint256)", SPENDER, 25 * 10**6))
