@@ -43,10 +43,11 @@ DICE = "16253443521662534435216625344352166253443521662534"  # 50 rolls: enough 
 EMULATOR_FRAMES_LOOP = True  # the emulator's camera plays the PSBT to every Scan, not only the first
 
 
-def prepare(out: Path) -> tuple[Path, list[Any]]:
+def prepare(out: Path, clean: bool = True) -> tuple[Path, list[Any]]:
     """A fresh demo-out/ with a vault holding the demo seed, and the camera frames of a PSBT for it."""
-    shutil.rmtree(out, ignore_errors=True)
-    (out / "screens").mkdir(parents=True)
+    if clean:
+        shutil.rmtree(out, ignore_errors=True)
+    (out / "screens").mkdir(parents=True, exist_ok=True)
     vault_path = out / "demo.airlock"
     vault = Vault.create(vault_path, DEMO_PASSWORD)
     vault.add_seed(
@@ -164,8 +165,32 @@ def print_signed(psbt: bytes) -> None:
     print(f"  decoded from the QR frames: {base64.b64encode(psbt).decode()[:60]}...")
 
 
-def emulator(out: Path) -> int:
-    vault_path, _ = prepare(out)
+def companion(out: Path, window: Any = None) -> int:
+    """The companion tour (app/companion_tour.py) after the device's; says why when it cannot run."""
+    from app import companion_tour
+
+    print("\nAirlock and its companion on a regtest node: one payment from import to confirmation")
+    reason = companion_tour.missing()
+    if reason:
+        print(f"  skipped: {reason}")
+        return 0
+    try:
+        result = companion_tour.run(out, window)
+    except Exception as exc:  # one line; every process it started is already stopped
+        first = (str(exc).splitlines() or [""])[0]
+        print(f"The companion tour stopped: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 1
+    print(f"\n{len(result.pictures)} pictures of both sides in {out / 'companion'}/ "
+          f"(the companion tour took {result.seconds:.0f} s)")  # fmt: skip
+    return 0
+
+
+def headless(out: Path) -> int:
+    return tour(out) or companion(out)
+
+
+def emulator(out: Path, clean: bool = True) -> int:
+    vault_path, _ = prepare(out, clean)
     print("Airlock emulator with the DEMO seed (never fund it).")
     print(f"  vault password: {DEMO_PASSWORD!r}")
     print("  keys: arrows = joystick, Enter = press, 1/2/3 = KEY1-KEY3 (also clickable)")
@@ -194,11 +219,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tour", action="store_true", help="the scripted tour even with a desktop")
     args = parser.parse_args(argv)
     if args.tour or not has_desktop():
-        return tour(args.out)
+        return headless(args.out)
 
-    try:
-        return emulator(args.out)
+    from hardware.display.emulator import EmulatorWindow
+
+    try:  # the companion tour mirrors the device's screen in this window, the page in Chromium's
+        window = EmulatorWindow(title="Airlock (emulator): the companion tour")
     except BackendUnavailable as exc:  # a DISPLAY nobody answers on: the tour still shows Airlock
+        print(f"The emulator window cannot open ({exc}); running the scripted tour instead.\n")
+        return headless(args.out)
+    shutil.rmtree(args.out, ignore_errors=True)
+    try:
+        status = companion(args.out, window)
+    finally:
+        window.close()
+    try:
+        return emulator(args.out, clean=False) or status
+    except BackendUnavailable as exc:
         print(f"The emulator window cannot open ({exc}); running the scripted tour instead.\n")
         return tour(args.out)
 
