@@ -4,8 +4,9 @@
 #   dev   everything `make test` needs: the [dev] extra (test tools, cross-check libraries, pygame)
 #         and, with npm in .tools/, anvil, Keystone's UR registry and ethers (make bench's anchor);
 #         bitcoind (Bitcoin Knots) in .tools/
-#   demo  what `make demo` runs: the runtime dependencies, plus pygame when there is a desktop for the
-#         emulator window; no test tools, no npm, no anvil
+#   demo  what `make demo` runs: the runtime dependencies, the [demo] extra for its companion tour
+#         (the companion, Playwright) with bitcoind in .tools/ and Debian's chromium, plus pygame when
+#         there is a desktop for the emulator window; no test tools, no npm, no anvil
 # Both share one .venv: `make test` after `make demo` adds the dev tools to it. Idempotent and quick
 # when nothing changed (a stamp per installed set, keyed on pyproject.toml).
 set -euo pipefail
@@ -16,8 +17,8 @@ PY="${PYTHON:-python3}"
 case "$profile" in
     dev) extras="dev" ;;
     demo)
-        extras=""
-        if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then extras="emulator"; fi
+        extras="demo"
+        if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then extras="demo,emulator"; fi
         ;;
     *) echo "bootstrap: unknown profile '$profile': use dev or demo" >&2; exit 2 ;;
 esac
@@ -53,10 +54,12 @@ fi
     echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
 "$PY" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 # the companion's browser tests drive Debian's chromium (Playwright cannot download its own here);
-# optional: without root they skip, naming this package
-if [ "$profile" = dev ] && [ ! -x /usr/bin/chromium ]; then
+# optional: without root they skip, naming this package. The demo's companion tour needs it.
+if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         need_apt+=(chromium)
+    elif [ "$profile" = demo ]; then
+        need_apt+=(chromium)  # not root: the one command below, then stop
     else
         echo "bootstrap: the web page's browser tests need chromium: sudo apt-get install -y chromium" >&2
     fi
@@ -91,5 +94,6 @@ if [ -z "$installed" ]; then
     rm -f .venv/.airlock-"${extras:-runtime}"-*
     touch "$stamp"
 fi
-# the companion's regtest node; never fails the bootstrap (its tests skip, saying why)
-if [ "$profile" = dev ]; then scripts/fetch-bitcoind.sh; fi
+# the companion's regtest node (the tests' and the demo tour's); never fails the bootstrap (its tests
+# skip and the demo's companion tour is left out, saying why)
+scripts/fetch-bitcoind.sh
