@@ -95,7 +95,7 @@ def prepare(record: WalletRecord, wallet: OpenWallet, folder: Path, signed: list
     prevouts = [(amount, script) for amount, script, _ in coins]
     result = combined.finalize()  # rust-miniscript's finalizer: it also checks each signature
     if not result.could_finalize:
-        raise CompanionError(_not_final(result.errors or []))
+        raise _not_final(result.errors or [])
     try:
         tx = result.psbt.extract_tx()
     except Exception as exc:  # bdkpython's ExtractTxError: an absurd fee, a missing amount
@@ -178,20 +178,24 @@ def _note_unconfirmed(wallet: OpenWallet, raw: bytes) -> None:
     wallet.persist()
 
 
-def _not_final(errors: list[object]) -> str:
+class NotFullySigned(CompanionError):
+    """Signatures are missing, none is wrong: another cosigner's copy may complete the transaction."""
+
+
+def _not_final(errors: list[object]) -> CompanionError:
     for error in errors:
         if "Incorrect Signature" in str(error):  # a signature, but not by the key the coin needs
             index = getattr(error, "index", "?")
-            return (
+            return CompanionError(
                 f"input {index}'s signature does not verify (signed by another key, or damaged): "
                 "nothing was broadcast"
             )
     why = "; ".join(_one_line(e) for e in errors[:2]) or "signatures are missing"
-    return f"the PSBT cannot be finalized (is it signed?): {why}"
+    return NotFullySigned(f"the PSBT cannot be finalized (is it signed?): {why}")
 
 
 def _one_line(exc: object) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
-__all__ = ["Ready", "built_txids", "prepare", "remember_built", "send", "unsigned_txid"]
+__all__ = ["NotFullySigned", "Ready", "built_txids", "prepare", "remember_built", "send", "unsigned_txid"]

@@ -7,7 +7,7 @@ nothing changed) on bad input, an unknown wallet or an unreachable node.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from companion.btc.wallets import Status, WalletRecord, Wallets, check_name, open_bdk
 from companion.errors import CompanionError
@@ -103,3 +103,169 @@ def payment_uri(address: str) -> str:
     """A BIP-21 payment request for the address (wallet apps read it; so does the device's check)."""
     text = device_check_text(address)
     return ("BITCOIN:" if text.isupper() else "bitcoin:") + text
+
+
+# -- sending: build, hand over, take the signed copies back, broadcast, follow ---------------------
+@dataclass(frozen=True)
+class Built:
+    """An unsigned payment ``build_payment`` made: the PSBT (BIP-174, binary), its txid, the device's
+    review (``signer.chains.contract.Review``)."""
+
+    psbt: bytes
+    txid: str
+    review: Any
+
+
+def payment_from_form(to: str, amount: str, fee_rate: str, utxos: list[str]) -> Any:
+    """A ``spend.Payment`` from what a person typed (the web page's send form)."""
+    from companion.btc.spend import Payment, check_fee_rate, parse_amount, parse_outpoint
+
+    if not to.strip():
+        raise CompanionError("give the address to send to")
+    rate = fee_rate.strip()
+    if not rate.isdigit():
+        raise CompanionError(f"the fee rate must be a whole number of sat/vB, not {rate[:20]!r}")
+    chosen = tuple(parse_outpoint(u) for u in utxos)
+    if len(set(chosen)) != len(chosen):
+        raise CompanionError("a coin is chosen twice")
+    return Payment(to=to.strip(), amount=parse_amount(amount), fee_rate=check_fee_rate(int(rate)),
+                   utxos=chosen)  # fmt: skip
+
+
+def build_payment(wallets: Wallets, name: str, payment: Any) -> Built:
+    """What ``btc send`` does, in memory: build, review as the device will, refuse what it would refuse;
+    then note the txid as built here (so its broadcast is accepted) and keep the change address taken."""
+    from companion.btc.broadcast import remember_built, unsigned_txid
+    from companion.btc.device_review import review_psbt
+    from companion.btc.spend import build_psbt
+
+    record = wallets.load(name)
+    if wallets.status(name) is None:
+        raise CompanionError(f"{record.name} was never synced: press Sync first")
+    folder = wallets.folder(name)
+    opened = None
+    if record.node.startswith("bitcoind://"):
+        from companion.btc.core_coins import node_coins_wallet
+
+        wallet = node_coins_wallet(record)
+    else:
+        opened = open_bdk(record, folder)
+        wallet = opened.wallet
+    psbt = build_psbt(wallet, record.network, payment)
+    review = review_psbt(record, psbt)
+    if review.refusals:
+        first = review.refusals[0]
+        raise CompanionError(f"the device would refuse this PSBT ({first.code}): {first.message}")
+    txid = unsigned_txid(psbt)
+    remember_built(folder, txid)
+    if opened is not None:
+        opened.persist()
+    return Built(psbt, txid, review)
+
+
+def signed_from_payload(payload: Payload) -> bytes:
+    """The PSBT a camera scan read; anything else is refused."""
+    from signer.transport.payload import PayloadKind
+
+    if payload.kind != PayloadKind.PSBT:
+        raise CompanionError(f"the scanned QR code holds a {payload.type_label}, not a signed PSBT")
+    return bytes(payload.data)
+
+
+def signed_from_data(data: bytes) -> bytes:
+    """The one PSBT in a pasted text or an uploaded file: binary, base64 or hex, the QR texts of an
+    animated UR or BBQr (one a line, as ``airlock sign`` prints them), or a picture of a one-part QR."""
+    from signer.btc.psbt_io import decode_psbt_bytes
+    from signer.errors import AirlockError
+
+    if not data.strip():
+        raise CompanionError("give the signed PSBT: scan it with the camera, paste it, or choose its file")
+    if data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":
+        return _signed_from_frames(_qr_codes_in(data))
+    if not data.startswith(b"psbt\xff"):
+        try:
+            lines = [line.strip() for line in data.decode("utf-8").splitlines() if line.strip()]
+        except UnicodeDecodeError:
+            raise CompanionError("this is neither a PSBT, QR texts nor a QR picture") from None
+        if lines[0][:3].lower() == "ur:" or lines[0].startswith("B$"):
+            return _signed_from_frames([line.encode() for line in lines])
+    try:
+        return decode_psbt_bytes(data)
+    except AirlockError as exc:
+        raise CompanionError(f"this is not a PSBT: {exc}") from None
+
+
+def _qr_codes_in(data: bytes) -> list[bytes]:
+    from signer.transport.errors import TransportError
+    from signer.transport.frames import decode_qr_image
+    from signer.transport.images import open_gray
+
+    try:
+        found = decode_qr_image(open_gray(data, "the picture"))
+    except TransportError as exc:
+        raise CompanionError(str(exc)) from None
+    if not found:
+        raise CompanionError("no QR code found in the picture")
+    return list(found)
+
+
+def _signed_from_frames(frames: list[bytes]) -> bytes:
+    from signer.chains.scanning import new_assembler
+    from signer.errors import AirlockError
+
+    assembler = new_assembler()
+    for frame in frames:
+        try:
+            status = assembler.add(frame)
+        except AirlockError as exc:
+            raise CompanionError(f"the QR text is not readable: {exc}") from None
+        if not status.accepted:
+            raise CompanionError(f"{status.outcome} QR text: {status.reason}")
+    if not assembler.is_complete:
+        raise CompanionError(f"the QR texts are incomplete: {assembler.status.describe()}")
+    return signed_from_payload(assembler.result)
+
+
+def check_signed(wallets: Wallets, name: str, signed: list[bytes]) -> Any:
+    """``btc broadcast``'s checks without the broadcast: the copies combined, finalized and verified as
+    this wallet's transaction (a ``broadcast.Ready``)."""
+    from companion.btc.broadcast import prepare
+
+    record = wallets.load(name)
+    folder = wallets.folder(name)
+    return prepare(record, open_bdk(record, folder), folder, signed)
+
+
+def broadcast_signed(wallets: Wallets, name: str, signed: list[bytes]) -> str:
+    """Check the signed copies again (the wallet may have changed since) and broadcast; the txid."""
+    from companion.btc.broadcast import prepare, send
+
+    record = wallets.load(name)
+    folder = wallets.folder(name)
+    opened = open_bdk(record, folder)
+    return send(record, opened, folder, prepare(record, opened, folder, signed))
+
+
+@dataclass(frozen=True)
+class TxState:
+    """Where a transaction of the wallet stands, as of the last sync."""
+
+    txid: str
+    known: bool  # the wallet has seen it (sent from here, or found by a sync)
+    height: int | None  # its block, None while pending
+
+    def to_json(self) -> dict[str, Any]:
+        state = "confirmed" if self.height is not None else ("pending" if self.known else "unknown")
+        return {"txid": self.txid, "state": state, "height": self.height}
+
+
+def transaction_state(wallets: Wallets, name: str, txid: str, *, sync: bool = False) -> TxState:
+    """Where ``txid`` stands; with ``sync``, after a sync (how the page follows it to its block)."""
+    from companion.btc.activity import history
+
+    if sync:
+        sync_wallet(wallets, name)
+    rows = [row for row in history(wallets.load(name), wallets.folder(name)) if row.txid == txid]
+    if not rows:
+        return TxState(txid, False, None)
+    return TxState(txid, True, rows[0].height)

@@ -22,9 +22,10 @@ from starlette.routing import Route
 from companion.btc import service
 from companion.btc.wallets import Wallets
 from companion.errors import CompanionError
-from companion.web import pages
+from companion.web import pages, send_pages
 from companion.web.guard import Guard
 from companion.web.scan import MAX_FRAME_BYTES, Scans
+from companion.web.send_routes import Sending
 
 STATIC = Path(__file__).with_name("static")
 STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
@@ -93,31 +94,38 @@ class CompanionApp:
         message = "Imported. Press Sync to read its balance." if request.query_params.get("imported") else ""
         if request.query_params.get("synced"):
             message = "Synced."
-        return await self._wallet_response(name, message=message)
+        return await self.wallet_response(name, message=message)
 
     async def sync(self, request: Request) -> Response:
         name = request.path_params["name"]
         try:
             await self.locked(service.sync_wallet, self.wallets, name)
         except CompanionError as exc:
-            return await self._wallet_response(name, error=f"Not synced: {exc}", status_code=502)
+            return await self.wallet_response(name, error=f"Not synced: {exc}", status_code=502)
         return RedirectResponse(f"/wallet/{name}?synced=1", status_code=303)
 
-    async def _wallet_response(self, name: str, *, message: str = "", error: str = "", status_code: int = 200
-                               ) -> Response:  # fmt: skip
-        def gather() -> tuple[Any, Any, Any, str]:
+    async def wallet_response(self, name: str, *, message: str = "", error: str = "", status_code: int = 200,
+                              form: send_pages.SendForm | None = None) -> Response:  # fmt: skip
+        """The wallet page; ``form``: the send form as typed (kept when building failed)."""
+
+        def gather() -> tuple[Any, Any, Any, str, send_pages.Activity]:
             record = self.wallets.load(name)
             status = self.wallets.status(name)
             try:
-                return record, status, service.next_address(self.wallets, name), ""
+                receive, problem = service.next_address(self.wallets, name), ""
             except CompanionError as exc:
-                return record, status, None, str(exc)
+                receive, problem = None, str(exc)
+            return record, status, receive, problem, _activity(self.wallets, name, status is not None)
 
         try:
-            record, status, receive, problem = await self.locked(gather)
+            record, status, receive, problem, activity = await self.locked(gather)
         except CompanionError as exc:
             return HTMLResponse(pages.layout("Not found", "", error=str(exc)), status_code=404)
-        page = pages.wallet_page(record, status, receive, message=message, error=error or problem)
+        synced = status is not None
+        extra = send_pages.activity_sections(name, activity, form or send_pages.SendForm(), synced=synced)
+        page = pages.wallet_page(
+            record, status, receive, message=message, error=error or problem, extra=extra
+        )
         return HTMLResponse(page, status_code=status_code)
 
     async def address_qr(self, request: Request) -> Response:
@@ -160,6 +168,18 @@ class CompanionApp:
         return FileResponse(STATIC / name, media_type=STATIC_FILES[name])
 
 
+def _activity(wallets: Wallets, name: str, synced: bool) -> send_pages.Activity:
+    from companion.btc.activity import coins, history
+
+    if not synced:
+        return send_pages.Activity(problem="Sync to see the wallet's transactions and coins.")
+    record, folder = wallets.load(name), wallets.folder(name)
+    try:
+        return send_pages.Activity(history(record, folder), coins(record, folder))
+    except CompanionError as exc:
+        return send_pages.Activity(problem=f"The history cannot be read: {exc}")
+
+
 def _qr_png(text: str) -> bytes:
     import io
 
@@ -174,6 +194,8 @@ def _qr_png(text: str) -> bytes:
 def create_app(datadir: Path, token: str, port: int) -> Guard:
     """The ASGI app for one run, behind its :class:`Guard` (token, Host, Origin, CSP)."""
     state = CompanionApp(datadir)
+    sending = Sending(state)
+    wallet = "/wallet/{name}"
     routes = [
         Route("/", state.home, methods=["GET"]),
         Route("/import", state.import_form, methods=["GET"]),
@@ -181,6 +203,17 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
         Route("/wallet/{name}", state.wallet, methods=["GET"]),
         Route("/wallet/{name}/sync", state.sync, methods=["POST"]),
         Route("/wallet/{name}/address/{index:int}/{use}.png", state.address_qr, methods=["GET"]),
+        Route(wallet + "/send", sending.send, methods=["POST"]),
+        Route(wallet + "/send/{txid:txid}", sending.handover, methods=["GET"]),
+        Route(wallet + "/send/{txid:txid}/unsigned.psbt", sending.unsigned_file, methods=["GET"]),
+        Route(wallet + "/send/{txid:txid}/frame/{n:int}.png", sending.frame, methods=["GET"]),
+        Route(wallet + "/signed", sending.signed_post, methods=["POST"]),
+        Route(wallet + "/signed/{txid:txid}", sending.signed_page, methods=["GET"]),
+        Route(wallet + "/signed/{txid:txid}/broadcast", sending.broadcast, methods=["POST"]),
+        Route(wallet + "/signed/{txid:txid}/discard", sending.discard, methods=["POST"]),
+        Route(wallet + "/tx/{txid:txid}", sending.tx_page, methods=["GET"]),
+        Route(wallet + "/tx/{txid:txid}/status", sending.tx_status, methods=["POST"]),
+        Route(wallet + "/tx/{txid:txid}/check", sending.tx_check, methods=["POST"]),
         Route("/scan", state.scan_start, methods=["POST"]),
         Route("/scan/{scan_id}/frame", state.scan_frame, methods=["POST"]),
         Route("/static/{file}", state.static, methods=["GET"]),

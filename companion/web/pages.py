@@ -107,7 +107,9 @@ def wallet_page(
     *,
     message: str = "",
     error: str = "",
+    extra: str = "",
 ) -> str:
+    """``extra``: the sending sections (companion.web.send_pages), already rendered."""
     from companion.btc.chain import parse_node_url
 
     url = _wallet_url(record.name)
@@ -130,7 +132,7 @@ def wallet_page(
     )
     if receive is not None:
         body += _receive_section(url, receive)
-    return layout(record.name, body, message=message, error=error)
+    return layout(record.name, body + extra, message=message, error=error)
 
 
 def _receive_section(url: str, receive: ReceiveAddress) -> str:

@@ -3,6 +3,7 @@
 "use strict";
 
 const FRAME_EVERY_MS = 120;
+const FOLLOW_EVERY_MS = 3000;
 
 async function postFrame(scanId, blob) {
   const response = await fetch(`/scan/${encodeURIComponent(scanId)}/frame`, {
@@ -78,4 +79,81 @@ function setUpImport() {
   );
 }
 
-document.addEventListener("DOMContentLoaded", setUpImport);
+// The signed transaction back from the device: once the scan is whole, the form is sent at once.
+function setUpSignedScan() {
+  const button = document.getElementById("signed-camera-start");
+  if (!button) return;
+  const parts = {
+    button,
+    video: document.getElementById("signed-camera-video"),
+    progress: document.getElementById("signed-camera-progress"),
+    status: document.getElementById("signed-camera-status"),
+  };
+  button.addEventListener("click", () =>
+    scanWithCamera(parts, (id, kind) => {
+      document.getElementById("signed-scan").value = id;
+      parts.status.textContent = `Scanned (${kind}). Checking it...`;
+      parts.status.dataset.done = "1";
+      document.getElementById("signed-form").submit();
+    }),
+  );
+}
+
+// The handover: cycle the frames the server rendered, at the speed chosen on the page.
+function setUpHandover() {
+  const img = document.getElementById("handover-qr");
+  if (!img) return;
+  const count = Number(img.dataset.count);
+  const label = document.getElementById("handover-frame");
+  for (const id of ["qr-format", "qr-density", "qr-speed"]) {
+    document.getElementById(id).addEventListener("change", () =>
+      document.getElementById("handover-options").submit(),
+    );
+  }
+  if (count < 2) return;
+  const frames = [];
+  for (let n = 0; n < count; n += 1) {
+    const frame = new Image();
+    frame.src = `${img.dataset.base}${n}.png?${img.dataset.query}`;
+    frames.push(frame);
+  }
+  let n = 0;
+  setInterval(() => {
+    n = (n + 1) % count;
+    img.src = frames[n].src;
+    img.dataset.shown = String(n);
+    label.textContent = `frame ${n + 1} of ${count}`;
+  }, Number(img.dataset.speed));
+}
+
+// A broadcast transaction: ask the companion (which syncs) until it is in a block.
+function setUpFollow() {
+  const section = document.getElementById("tx");
+  if (!section) return;
+  const state = document.getElementById("tx-state");
+  const poll = async () => {
+    if (state.dataset.state === "confirmed") return;
+    try {
+      const response = await fetch(section.dataset.status, { method: "POST", credentials: "same-origin" });
+      const report = await response.json();
+      if (report.error) {
+        state.textContent = `Not checked: ${report.error}. Trying again...`;
+      } else {
+        state.textContent = report.text;
+        state.dataset.state = report.state;
+        if (report.state === "confirmed") return;
+      }
+    } catch (err) {
+      state.textContent = "The companion does not answer: is it still running?";
+    }
+    setTimeout(poll, FOLLOW_EVERY_MS);
+  };
+  setTimeout(poll, FOLLOW_EVERY_MS);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpImport();
+  setUpSignedScan();
+  setUpHandover();
+  setUpFollow();
+});
