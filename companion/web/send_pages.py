@@ -172,6 +172,7 @@ def review_section(review: Any, title: str = "What your Airlock will show") -> s
 <table id="review-outputs" class="wallets"><tbody>{outputs}</tbody></table>
 <dl id="review-facts"><dt>Fee</dt><dd id="review-fee">{escape(fee)} ({escape(rate)}, {escape(size)})</dd>
 <dt>Spends</dt><dd>{len(ins)} coin{"" if len(ins) == 1 else "s"}, {escape(total_in)}</dd>
+<dt>Coins</dt><dd id="review-inputs">{_inputs(ins)}</dd>
 <dt>Replace-by-fee</dt><dd>{"on" if data["rbf"] else "off"}</dd>
 <dt>Seed</dt><dd>{escape(data["fingerprint"])}</dd></dl>
 {warnings}
@@ -246,6 +247,15 @@ def tx_state_text(state: TxState) -> str:
     if state.known:
         return "Pending: sent, waiting for a block. This page checks again every few seconds."
     return "Not seen yet: the wallet's node has not reported it."
+
+
+def _inputs(inputs: list[dict[str, Any]]) -> str:
+    return "<br>".join(
+        f'<span class="facts">{escape(str(i["outpoint"]))}</span> '
+        f'{escape(_btc(int(i["amount"])) if i["amount"] is not None else "unknown amount")} '
+        f"{escape(str(i['path']) if i['ours'] else 'not signed by this seed')}"
+        for i in inputs
+    )
 
 
 def _options(choices: dict[str, str], chosen: str) -> str:

@@ -20,15 +20,14 @@ from pathlib import Path
 
 import pytest
 from device_exports import account, ur_export
+from fake_camera import camera_args, qr_video
 from web_client import Client, web_fixture  # noqa: F401
 
-from signer.transport.frames import encode_frames, render_qr
-from signer.transport.qrcapacity import modules
+from signer.transport.frames import encode_frames
 from signer.transport.ur import decode_single
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "companion"
-WIDTH, HEIGHT, FPS, VIDEO_FRAMES_PER_QR = 640, 480, 10, 3
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run `make bootstrap`")
 if not CHROMIUM.is_file():
@@ -38,23 +37,9 @@ if not CHROMIUM.is_file():
 
 def account_video(path: Path) -> int:
     """A Y4M video of the device's animated account export, each QR frame shown for 0.3 s; its QR count."""
-    import numpy as np
-
     frames = encode_frames(decode_single(ur_export().strip().lower()))
     assert len(frames.texts) > 1, "the test needs a multi-part UR"
-    module_px = HEIGHT // (modules(frames.version) + 8)
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
-        chroma = bytes([128]) * (WIDTH // 2) * (HEIGHT // 2) * 2
-        for text in frames.texts:
-            code = np.asarray(render_qr(text, ecc=frames.ecc, version=frames.version, module_px=module_px,
-                                        quiet_zone=4, canvas_px=HEIGHT))  # fmt: skip
-            luma = np.full((HEIGHT, WIDTH), 255, dtype=np.uint8)
-            left = (WIDTH - HEIGHT) // 2
-            luma[:, left : left + HEIGHT] = code
-            for _ in range(VIDEO_FRAMES_PER_QR):
-                out.write(b"FRAME\n" + luma.tobytes() + chroma)
-    return len(frames.texts)
+    return qr_video(path, frames)
 
 
 @pytest.fixture(name="shots")
@@ -71,11 +56,7 @@ def browser_page_fixture(web: Client, tmp_path: Path) -> Iterator[object]:
 
     video = tmp_path / "account.y4m"
     account_video(video)
-    args = [
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
+    args = camera_args(video)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
         try:
