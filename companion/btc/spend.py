@@ -15,6 +15,7 @@ from companion.btc.bdk_network import bdk_network
 from companion.errors import CompanionError
 
 MIN_FEE_RATE = 1  # sat/vB: the relay minimum of Bitcoin Core's default policy
+COINBASE_MATURITY = 100  # blocks before a coinbase output may be spent (consensus)
 MAX_FEE_RATE = 1_000  # sat/vB: above this a typo is likelier than a wish (Core refuses 10,000 and up)
 _OUTPOINT = re.compile(r"([0-9a-fA-F]{64}):([0-9]{1,6})")
 
@@ -77,12 +78,13 @@ def build_psbt(wallet: Any, network: str, payment: Payment) -> bytes:
     to = destination(payment.to, network)
     builder = bdk.TxBuilder().fee_rate(bdk.FeeRate.from_sat_per_vb(check_fee_rate(payment.fee_rate)))
     if payment.utxos:
-        known = {(str(u.outpoint.txid), int(u.outpoint.vout)) for u in wallet.list_unspent()}
+        known = {(str(u.outpoint.txid), int(u.outpoint.vout)): u for u in wallet.list_unspent()}
         for txid, vout in payment.utxos:
             if (txid, vout) not in known:
                 raise CompanionError(
                     f"the coin {txid}:{vout} is not an unspent coin of this wallet (as of the last sync)"
                 )
+            _check_mature(wallet, known[(txid, vout)])
         outpoints = [bdk.OutPoint(txid=bdk.Txid.from_string(t), vout=v) for t, v in payment.utxos]
         builder = builder.add_utxos(outpoints).manually_selected_only()
     if payment.amount is None:
@@ -102,6 +104,23 @@ def build_psbt(wallet: Any, network: str, payment: Payment) -> bytes:
     except bdk.CreateTxError as exc:
         raise CompanionError(f"BDK could not build the transaction: {_one_line(exc)}") from None
     return bytes(base64_decode(psbt.serialize()))
+
+
+def _check_mature(wallet: Any, coin: Any) -> None:
+    """A coin chosen by hand that is a coinbase younger than 100 blocks is refused: no node would take
+    the transaction (BDK's own coin selection already leaves such coins out)."""
+    found = wallet.get_tx(coin.outpoint.txid)
+    if found is None or not found.transaction.is_coinbase():
+        return
+    position = coin.chain_position
+    height = int(position.confirmation_block_time.block_id.height) if position.is_confirmed() else None
+    tip = int(wallet.latest_checkpoint().height)
+    if height is None or tip + 1 < height + COINBASE_MATURITY:
+        spendable = f"in block {height + COINBASE_MATURITY} or later" if height is not None else "later"
+        raise CompanionError(
+            f"the coin {coin.outpoint.txid}:{coin.outpoint.vout} is newly mined: it can be spent {spendable} "
+            f"(the wallet is at block {tip})"
+        )
 
 
 def _short_of_funds(wallet: Any, payment: Payment, exc: Exception) -> str:

@@ -321,3 +321,25 @@ def test_handover_requests_that_do_not_fit_are_refused(web: Client) -> None:
     assert web.get(f"/wallet/savings/send/{unknown}/frame/0.png").status == 404
     assert web.get("/wallet/savings/send/not-a-txid").status == 404
     assert web.request("POST", f"/wallet/savings/signed/{unknown}/broadcast").status == 404
+
+
+def test_a_newly_mined_coin_chosen_by_hand_is_refused_before_anything_is_built(
+    web: Client, regtest_node: RegtestNode
+) -> None:
+    """A coinbase younger than 100 blocks cannot be spent: the node would drop the transaction (over
+    compact block filters, silently), so coin control refuses it and names the block it matures at.
+    (A ``bitcoind://`` wallet does not list such a coin: Core leaves it out.)"""
+    form = {"name": "young", "network": "regtest", "node": regtest_node.cbf_url, "paste": ur_export("btc-86")}
+    assert web.post_form("/import", form).status == 303
+    regtest_node.mine(1, account("btc-86").address(0, 9))
+    assert web.request("POST", "/wallet/young/sync").status == 303
+    height = regtest_node.height()
+    page = web.get("/wallet/young").text
+    coins = re.findall(r'value="([0-9a-f]{64}:[0-9]+)" id="utxo-', page)
+    (young,) = [c for c in coins if regtest_node.raw_transaction(c.split(":")[0])["confirmations"] == 1]
+    before = snapshot(web.server_datadir)
+    reply = post_send(web, "young", send_form(regtest_node.miner(), "10000", "2", utxos=(young,)))
+    assert reply.status == 400  # type: ignore[attr-defined]
+    error = element(reply.text, "error")  # type: ignore[attr-defined]
+    assert f"the coin {young} is newly mined: it can be spent in block {height + 100} or later" in error
+    assert snapshot(web.server_datadir) == before
