@@ -9,6 +9,8 @@
     airlock-companion [--datadir DIR] btc broadcast NAME SIGNED... [--json]
     airlock-companion [--datadir DIR] btc history NAME [--json]
     airlock-companion [--datadir DIR] btc utxos NAME [--json]
+    airlock-companion [--datadir DIR] btc multisig create NAME --threshold M EXPORT... --network N --node URL
+            [--script wsh|sh-wsh] [--qr-dir DIR] [--format ur|bbqr] [--density N] [--json]
     airlock-companion [--datadir DIR] web [--no-browser] [--port N]
 
 Exit status 0 only on success; any error is one line on stderr and changes nothing.
@@ -61,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--json", action="store_true")
     balance.set_defaults(func=cmd_balance)
     add_send_parsers(cmds)
+    from companion.btc.multisig_command import add_multisig_parsers
+
+    add_multisig_parsers(cmds, _Parser)
 
     web = chains.add_parser("web", help="the local web page (on 127.0.0.1 only, with a secret token)")
     web.add_argument("--no-browser", action="store_true", help="print the address, do not open a browser")

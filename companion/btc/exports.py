@@ -6,7 +6,8 @@ ur:crypto-output and ur:crypto-hdkey; several lines of an animated UR are assemb
 or its ``/0/*`` receive branch, the BIP-380 checksum checked when present).
 
 The result is a receive and a change descriptor with checksums, for ``network``: an export whose keys
-belong to another network is refused, as is anything holding a private key. Multisig wallets come later.
+belong to another network is refused, as is anything holding a private key. A registered multisig
+wallet (any file the device's registration reads) is read by companion.btc.multisig.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _PRIVATE = re.compile(
     r"[xtyzuvYZUV]prv[1-9A-HJ-NP-Za-km-z]{50,}|(?<![0-9A-Za-z])[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}(?![0-9A-Za-z])"
 )
 _MAX_EXPORT = 64 * 1024
+_COSIGNER_KEY = "this is one cosigner's key, not a wallet: make the wallet with `btc multisig create`"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,11 @@ def read_export(data: bytes, network: str) -> AccountImport:
         raise CompanionError("the export file is empty")
     if _PRIVATE.search(text):
         raise CompanionError("the export holds a private key: the companion only takes public keys")
+    from companion.btc.multisig import multisig_in_text
+
+    multisig = multisig_in_text(text, network)
+    if multisig is not None:
+        return multisig
     if text.startswith(("{", "[")):
         descriptor, source = _from_json(text, network), "json"
     elif text[:3].lower() == "ur:":
@@ -79,7 +86,7 @@ def _from_json(text: str, network: str) -> str:
     if exported is not None and exported != network:
         raise CompanionError(f"the export is for the {exported} network, not {network}")
     if str(data.get("kind", "")).startswith("btc-48"):
-        raise CompanionError("this is a multisig cosigner key: multisig wallets are not supported yet")
+        raise CompanionError(_COSIGNER_KEY)
     descriptor = data.get("descriptor")
     if not isinstance(descriptor, str) or not descriptor:
         raise CompanionError("the JSON export has no descriptor: export a Bitcoin account")
@@ -108,6 +115,11 @@ def read_payload(payload: Payload, network: str) -> AccountImport:
 
     if payload.is_secret:
         raise CompanionError("this QR code holds a seed: the companion only takes public keys")
+    from companion.btc.multisig import multisig_in_payload
+
+    multisig = multisig_in_payload(payload, network)
+    if multisig is not None:
+        return multisig
     if payload.kind in (PayloadKind.ACCOUNT, PayloadKind.OUTPUT_DESCRIPTOR, PayloadKind.HDKEY):
         if network not in NETWORKS:
             raise CompanionError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
@@ -143,7 +155,7 @@ def _output_descriptor(output: object, fingerprint: int | None) -> str:
     assert isinstance(output, CryptoOutput)
     if (output.scripts and output.scripts[-1] in ("multi", "sortedmulti")) or output.scripts in (
         ("sh",), ("wsh",), ("sh", "wsh")):  # fmt: skip
-        raise CompanionError("this is a multisig wallet or cosigner key: multisig is not supported yet")
+        raise CompanionError(_COSIGNER_KEY)
     if not isinstance(output.key, HDKey):
         raise CompanionError("the account export holds no extended public key")
     try:
@@ -201,7 +213,9 @@ def _split(descriptor: str, network: str, source: str) -> AccountImport:
         raise CompanionError(f"the descriptor is not valid: {exc}") from None
     body = text.split("#", 1)[0]
     if "multi(" in body:
-        raise CompanionError("this is a multisig descriptor: multisig wallets are not supported yet")
+        raise CompanionError(
+            "only sorted multisig wallets can be imported: wsh(sortedmulti(...)) or sh(wsh(sortedmulti(...)))"
+        )
     if "<0;1>/*" in body:
         receive, change = body.replace("<0;1>/*", "0/*"), body.replace("<0;1>/*", "1/*")
     elif body.count("/0/*") == 1:

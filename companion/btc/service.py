@@ -269,3 +269,45 @@ def transaction_state(wallets: Wallets, name: str, txid: str, *, sync: bool = Fa
     if not rows:
         return TxState(txid, False, None)
     return TxState(txid, True, rows[0].height)
+
+
+@dataclass(frozen=True)
+class NewMultisig:
+    """A multisig wallet made here: its record, the signer's view of it and the devices' QR frames."""
+
+    record: WalletRecord
+    wallet: object  # signer.btc.multisig.MultisigWallet
+    frames: object | None  # signer.transport.frames.FrameSet, when asked for
+
+
+def create_multisig(
+    wallets: Wallets,
+    name: str,
+    threshold: int,
+    exports: list[tuple[str, bytes]],
+    network: str,
+    node: str,
+    script: str = "wsh",
+    qr_format: str | None = None,
+    density: int | None = None,
+) -> NewMultisig:
+    """A new multisig wallet ``name`` from the cosigners' exports ((where, bytes) each): every check
+    and the QR frames first, then the wallet is created (nothing is written when anything fails)."""
+    from companion.btc.chain import parse_node_url
+    from companion.btc.multisig import wallet_import
+    from companion.btc.multisig_create import build, read_cosigner, registration_frames, script_type
+
+    check_name(name)
+    parse_node_url(node)
+    script_type(script)
+    if wallets.folder(name).exists():
+        raise CompanionError(f"a wallet named {name} already exists")
+    keys = [read_cosigner(data, network, script, where) for where, data in exports]
+    wallet = build(name, threshold, keys, script)
+    account = wallet_import(wallet, network, "multisig create")
+    frames = None
+    if qr_format is not None:
+        from signer.transport.frames import DEFAULT_DENSITY
+
+        frames = registration_frames(wallet, qr_format, DEFAULT_DENSITY if density is None else density)
+    return NewMultisig(wallets.create(name, account, node), wallet, frames)
