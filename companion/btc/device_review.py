@@ -29,6 +29,7 @@ def account_export(record: WalletRecord) -> dict[str, str]:
 
 def review_psbt(record: WalletRecord, psbt: bytes) -> Any:
     """The signer's review (``signer.chains.contract.Review``) of ``psbt`` for this wallet's seed."""
+    from companion.btc.multisig import is_multisig_descriptor
     from signer.chains.bitcoin import PSBT_CHAIN
     from signer.chains.contract import Context
     from signer.chains.exports import watch_only_keys
@@ -36,7 +37,12 @@ def review_psbt(record: WalletRecord, psbt: bytes) -> Any:
     from signer.transport.payload import Payload, PayloadKind
 
     try:
-        keys = watch_only_keys([account_export(record)])
+        if is_multisig_descriptor(record.descriptor):
+            from companion.btc.multisig import cosigner_keys
+
+            keys = cosigner_keys(record)
+        else:
+            keys = watch_only_keys([account_export(record)])
         request = PSBT_CHAIN.parse(Payload(PayloadKind.PSBT, "plain", psbt))
         return PSBT_CHAIN.review(request, keys, Context(network=record.network, label=record.name))
     except AirlockError as exc:

@@ -119,3 +119,18 @@ def wallet_of(record: WalletRecord) -> MultisigWallet:
         return parse_descriptor(body, record.name)  # its /0/* keys are read as the receive/change pair
     except AirlockError as exc:
         raise CompanionError(f"the wallet {record.name}'s descriptor cannot be read: {exc}") from None
+
+
+def cosigner_keys(record: WalletRecord) -> object:
+    """Watch-only keys (signer.chains.keys.WatchOnlyKeys) of the wallet's first cosigner with the
+    wallet registered for it: the review any of its devices shows (the same for every cosigner but
+    for which key it marks as its own), computed from public keys only."""
+    from signer.btc.networks import format_path
+    from signer.chains.exports import watch_only_keys
+
+    wallet = wallet_of(record)
+    first = next((c for c in wallet.cosigners if c.fingerprint is not None and c.path is not None), None)
+    if first is None or first.fingerprint is None or first.path is None:
+        raise CompanionError(f"no cosigner of {record.name} has a key origin to review with")
+    export = {"fingerprint": first.fingerprint.hex(), "path": format_path(first.path), "xpub": first.xpub}
+    return watch_only_keys([export], [{"name": record.name, "descriptor": wallet.descriptor}])

@@ -1,7 +1,8 @@
 """Check every input of a finalized single-sig transaction against the coin it spends, before broadcast.
 
 The finalizer puts signatures where they belong; it does not prove them. This does, for the script
-kinds the companion's wallets have (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH): the key hashes to the
+kinds the companion's wallets have (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH; P2WSH and P2SH-P2WSH
+sorted multisig in companion.btc.multisig_verify): the key hashes to the
 coin's script and the signature verifies over the signer's own sighash (signer.btc.sign.SighashCache,
 BIP-143 / BIP-341 / legacy) of the coin's true amount and script. Any other script is refused rather
 than sent unchecked. The node's own checks come after this, never instead of it.
@@ -50,6 +51,15 @@ def _verifies(cache: object, tx: Transaction, index: int, amount: int, script: b
         return not script_sig and _p2wpkh(cache, index, amount, script[2:], witness)
     if len(script) == 34 and script[:2] == b"\x51\x20":
         return not script_sig and _p2tr(cache, index, script[2:], witness)
+    if len(script) == 34 and script[:2] == b"\x00\x20":
+        from companion.btc.multisig_verify import p2wsh_multisig
+
+        return not script_sig and p2wsh_multisig(cache, index, amount, script[2:], witness)
+    if len(script) == 23 and script[:2] == b"\xa9\x14" and script[-1] == 0x87 and len(script_sig) == 35:
+        from companion.btc.multisig_verify import nested_program, p2wsh_multisig
+
+        program = nested_program(_pushes(script_sig), script[2:22])
+        return program is not None and p2wsh_multisig(cache, index, amount, program, witness)
     if len(script) == 23 and script[:2] == b"\xa9\x14" and script[-1] == 0x87:
         redeem = _pushes(script_sig)
         if redeem is None or len(redeem) != 1 or len(redeem[0]) != 22 or redeem[0][:2] != b"\x00\x14":
