@@ -184,7 +184,8 @@ class NotFullySigned(CompanionError):
 
 def _not_final(errors: list[object]) -> CompanionError:
     for error in errors:
-        if "Incorrect Signature" in str(error):  # a signature, but not by the key the coin needs
+        # a signature, but not by the key the coin needs (multisig: CHECKMULTISIG refuses the set)
+        if "Incorrect Signature" in str(error) or "CMS script aborted" in str(error):
             index = getattr(error, "index", "?")
             return CompanionError(
                 f"input {index}'s signature does not verify (signed by another key, or damaged): "

@@ -86,6 +86,12 @@ def wallet_text(path: str) -> str:
         if not assembler.is_complete:
             raise UsageError(f"the QR texts do not make a complete message: {assembler.status.describe()}")
         payload = assembler.result
+        if payload.kind == PayloadKind.OUTPUT_DESCRIPTOR:  # a sortedmulti crypto-output: the device reads it
+            from signer.btc.export import multisig_wallet_text
+
+            found = multisig_wallet_text(payload)
+            if found is not None:
+                return found
         wallet_kinds = (PayloadKind.BYTES, PayloadKind.TEXT, PayloadKind.DESCRIPTOR_TEXT, PayloadKind.JSON)
         if payload.kind not in wallet_kinds:
             raise UsageError(f"a {payload.kind} QR is not a multisig wallet; export it as descriptor text")

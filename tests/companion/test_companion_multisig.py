@@ -1,20 +1,27 @@
 """Multisig wallets in the companion: a registered wallet imported from any file the device registers,
 and ``btc multisig create`` from the cosigners' key exports, whose QR frames the device's own
-registration code reads back as the same wallet. (The regtest round trip with two devices signing is
-in test_companion_multisig_regtest.py.)"""
+registration code reads back as the same wallet; and on regtest, a 2-of-3 wallet (P2WSH over compact
+block filters, P2SH-P2WSH over the node's RPC) spent with the signatures of two devices that registered
+it from those frames, every input checked by Bitcoin Core's consensus code."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from btc.multisig_files import bsms_record, caravan_json, coldcard_text, cosigner, specter_json
 from btc.multisig_files import descriptor as descriptor_text
 from companion_cli import run, snapshot
-from conftest import ABANDON, LEGAL, ZOO24
+from conftest import ABANDON, INPUTS_DIR, LEGAL, ZOO24
 from device_exports import json_export, ur_export
+from regtest import RegtestNode, regtest_node_fixture  # noqa: F401
+from test_companion_send import kernel_verifies, spent_coins
 
 from companion.btc.exports import read_export
+from companion.btc.wallets import Wallets
+from companion.cli import main as companion_main
 from companion.errors import CompanionError
 
 MNEMONICS = (ABANDON, LEGAL, ZOO24)
@@ -282,3 +289,179 @@ def test_create_refuses_bad_cosigners_and_writes_nothing(
     assert message in made.err and made.err.count("\n") == 1
     assert "tpub" not in made.err and "tprv" not in made.err
     assert snapshot(datadir) == before and not frames.exists()
+
+
+# -- end to end on regtest: two devices of three sign -----------------------------------------------
+PASSWORD = "multisig device password"
+SIGNERS = (ABANDON, LEGAL)  # two devices sign; ZOO24's device stays in the drawer
+
+
+def _device(folder: Path, mnemonic: str, frames: list[str], capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """A device (a vault holding the seed) that registered the wallet from the companion's QR frames,
+    through ``airlock multisig register``; the arguments that make ``airlock sign`` use it."""
+    from signer.cli import main as airlock
+    from signer.keys.envelope import TEST_KDF
+    from signer.keys.seed import Bip39Seed
+    from signer.keys.vault import Vault
+
+    folder.mkdir()
+    vault, password, scanned = folder / "vault", folder / "password", folder / "scanned.txt"
+    password.write_text(PASSWORD + "\n")
+    Vault.create(vault, PASSWORD, TEST_KDF).add_seed("device", Bip39Seed.from_mnemonic(mnemonic))
+    scanned.write_text("\n".join(frames) + "\n")
+    seed = ["--vault", str(vault), "--password-file", str(password), "--seed", "device"]
+    capsys.readouterr()
+    status = airlock(["multisig", "register", str(scanned), *seed, "--network", "regtest", "--yes"])
+    assert status == 0, capsys.readouterr().err
+    return seed
+
+
+@pytest.fixture(scope="module", params=[("wsh", "ur", "cbf"), ("sh-wsh", "bbqr", "bitcoind")])
+def multisig(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, regtest_node: RegtestNode
+) -> dict[str, Any]:
+    """A 2-of-3 wallet made by ``btc multisig create`` (P2WSH over compact block filters, and
+    P2SH-P2WSH over the node's RPC), registered on two devices from its QR frames, holding two coins."""
+    script, fmt, backend = request.param
+    files = tmp_path_factory.mktemp(f"multisig-{script}")
+    name = f"family-{script}"
+    node = regtest_node.cbf_url if backend == "cbf" else regtest_node.rpc_url
+    datadir = files / "data"
+    status = companion_main(["--datadir", str(datadir), "btc", "multisig", "create", name,
+                             "--threshold", "2", *map(str, _exports(files, script)), "--network", "regtest",
+                             "--node", node, "--script", script, "--qr-dir", str(files / "frames"),
+                             "--format", fmt])  # fmt: skip
+    assert status == 0
+    from signer.btc.multisig import parse_descriptor
+
+    wallet = Wallets(datadir).load(name)
+    policy = parse_descriptor(wallet.descriptor)
+    regtest_node.mine(101)
+    regtest_node.send(policy.address(0, 0, "regtest"), "1.0")
+    regtest_node.send(policy.address(0, 1, "regtest"), "0.5")
+    regtest_node.mine(1)
+    assert companion_main(["--datadir", str(datadir), "btc", "sync", name]) == 0
+    frames = qr_texts(files / "frames")
+    return {"files": files, "datadir": datadir, "name": name, "policy": policy, "frames": frames}
+
+
+def _outsider_copy(unsigned: bytes, under_cosigner: bytes | None) -> bytes:
+    """The PSBT with input 0 signed by a key outside the wallet, filed under ``under_cosigner``'s
+    public key (a forged cosigner signature) or under the outsider's own key (None)."""
+    from embit import ec
+    from embit.psbt import PSBT
+    from embit.script import Script
+
+    psbt = PSBT.parse(unsigned)
+    outsider = ec.PrivateKey(bytes.fromhex("11" * 32))
+    inp = psbt.inputs[0]
+    digest = psbt.tx.sighash_segwit(0, Script(inp.witness_script.data), inp.witness_utxo.value)
+    signature = outsider.sign(digest).serialize() + b"\x01"
+    filed_under = ec.PublicKey.parse(under_cosigner) if under_cosigner else outsider.get_public_key()
+    inp.partial_sigs[filed_under] = signature
+    return bytes(psbt.serialize())
+
+
+def _cosigner_pubkey(unsigned: bytes, mnemonic: str) -> bytes:
+    from embit.psbt import PSBT
+
+    fingerprint = bytes.fromhex(cosigner(mnemonic).fingerprint)
+    inp = PSBT.parse(unsigned).inputs[0]
+    return next(pub.sec() for pub, der in inp.bip32_derivations.items() if der.fingerprint == fingerprint)
+
+
+def test_two_of_three_sent_signed_by_two_devices_and_confirmed(
+    multisig: dict[str, Any], regtest_node: RegtestNode, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion.btc.verify import verify_inputs
+    from signer.cli import main as airlock
+
+    files, datadir, name = multisig["files"], multisig["datadir"], multisig["name"]
+    policy = multisig["policy"]
+    to = regtest_node.miner()
+    unsigned = files / "unsigned.psbt"
+    sent = run(capsys, datadir, "btc", "send", name, "--to", to, "--amount", "120000000", "--fee-rate", "2",
+               "-o", str(unsigned))  # fmt: skip
+    assert sent.status == 0, sent.err
+    # the review the devices will show: the destination in full, the change proven to the wallet
+    assert f"SEND    1.20000000 BTC {to}\n" in sent.out
+    assert "CHANGE  " in sent.out and policy.address(1, 0, "regtest") in sent.out
+
+    devices = [_device(files / f"device-{i}", m, multisig["frames"], capsys) for i, m in enumerate(SIGNERS)]
+    copies = []
+    for i, seed in enumerate(devices):
+        capsys.readouterr()
+        status = airlock(["sign", str(unsigned), *seed, "--network", "regtest", "--format", "base64"])
+        out, err = capsys.readouterr()
+        assert status == 0, err
+        assert "wallet: 2 of 3 multisig\n" in err  # the registered wallet it signs for (named by default)
+        assert "signed input(s) 0, 1" in err
+        copies.append(files / f"signed-{i}.psbt")
+        copies[-1].write_text(out)
+
+    # one device alone, or with a signature by a key outside the wallet: refused, nothing sent
+    forged, stranger = files / "forged.psbt", files / "stranger.psbt"
+    forged.write_bytes(_outsider_copy(unsigned.read_bytes(), _cosigner_pubkey(unsigned.read_bytes(), LEGAL)))
+    stranger.write_bytes(_outsider_copy(unsigned.read_bytes(), None))
+    for given, message in (([copies[0]], "cannot be finalized"),
+                           ([copies[0], forged], "input 0's signature does not verify"),
+                           ([copies[0], stranger], "cannot be finalized")):  # fmt: skip
+        refused = run(capsys, datadir, "btc", "broadcast", name, *map(str, given))
+        assert refused.status != 0 and message in refused.err, refused.err
+        assert regtest_node.rpc.call("getrawmempool") == []
+
+    result = run(capsys, datadir, "btc", "broadcast", name, *map(str, copies), "--json")
+    txid = result.json()["txid"]
+    assert txid in regtest_node.rpc.call("getrawmempool")
+    tx = regtest_node.raw_transaction(txid)
+    coins = spent_coins(regtest_node, tx)
+    assert len(coins) == 2  # both of the wallet's coins, each checked
+    assert kernel_verifies(tx["hex"], coins) == [True, True]
+    verify_inputs(unsigned.read_bytes(), bytes.fromhex(tx["hex"]), coins)
+    for index in (0, 1):
+        corrupted = _corrupt_signature(tx["hex"], index)
+        assert kernel_verifies(corrupted, coins)[index] is False
+        with pytest.raises(CompanionError, match=f"input {index}'s signature does not verify"):
+            verify_inputs(unsigned.read_bytes(), bytes.fromhex(corrupted), coins)
+
+    regtest_node.mine(1)
+    assert regtest_node.raw_transaction(txid)["confirmations"] == 1
+    assert run(capsys, datadir, "btc", "sync", name).status == 0
+    balance = run(capsys, datadir, "btc", "balance", name, "--json").json()
+    scan = regtest_node.rpc.call("scantxoutset", "start", [
+        {"desc": Wallets(datadir).load(name).descriptor, "range": 50},
+        {"desc": Wallets(datadir).load(name).change_descriptor, "range": 50},
+    ])  # fmt: skip
+    assert balance == {"confirmed": round(Decimal(str(scan["total_amount"])) * 100_000_000), "pending": 0}
+    assert 0 < balance["confirmed"] < 30_000_000
+
+
+def test_a_device_that_did_not_register_the_wallet_does_not_sign(
+    multisig: dict[str, Any], regtest_node: RegtestNode, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signer.cli import main as airlock
+
+    files, datadir, name = multisig["files"], multisig["datadir"], multisig["name"]
+    unsigned = files / "unregistered.psbt"
+    assert run(capsys, datadir, "btc", "send", name, "--to", regtest_node.miner(), "--amount", "1000000",
+               "--fee-rate", "2", "-o", str(unsigned)).status == 0  # fmt: skip
+    words = files / INPUTS_DIR / "words.txt"
+    words.parent.mkdir(exist_ok=True)
+    words.write_text(ZOO24 + "\n")
+    capsys.readouterr()
+    status = airlock(["sign", str(unsigned), "--mnemonic-file", str(words), "--network", "regtest"])
+    out, err = capsys.readouterr()
+    assert status == 3 and out == ""
+    assert "multisig-unregistered" in err
+
+
+def _corrupt_signature(tx_hex: str, index: int) -> str:
+    """The transaction with one bit of input ``index``'s first signature flipped (witness item 1:
+    item 0 is CHECKMULTISIG's empty dummy)."""
+    from embit.transaction import Transaction
+
+    tx = Transaction.parse(bytes.fromhex(tx_hex))
+    sig = bytearray(tx.vin[index].witness.items[1])
+    sig[10] ^= 0x01
+    tx.vin[index].witness.items[1] = bytes(sig)
+    return str(tx.serialize().hex())
