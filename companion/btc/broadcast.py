@@ -93,6 +93,10 @@ def prepare(record: WalletRecord, wallet: OpenWallet, folder: Path, signed: list
             f"this transaction is not from the wallet {record.name}: it spends coins of another wallet"
         )
     prevouts = [(amount, script) for amount, script, _ in coins]
+    from companion.btc.multisig import check_signature_count, is_multisig_descriptor
+
+    if is_multisig_descriptor(record.descriptor):
+        check_signature_count(record, unsigned)
     result = combined.finalize()  # rust-miniscript's finalizer: it also checks each signature
     if not result.could_finalize:
         raise _not_final(result.errors or [])

@@ -134,3 +134,28 @@ def cosigner_keys(record: WalletRecord) -> object:
         raise CompanionError(f"no cosigner of {record.name} has a key origin to review with")
     export = {"fingerprint": first.fingerprint.hex(), "path": format_path(first.path), "xpub": first.xpub}
     return watch_only_keys([export], [{"name": record.name, "descriptor": wallet.descriptor}])
+
+
+def check_signature_count(record: WalletRecord, psbt: bytes) -> None:
+    """Refuse, naming the input, a combined multisig PSBT with fewer signatures by the wallet's keys
+    than the wallet needs on some input (the finalizer's own words for it say little)."""
+    from embit.psbt import PSBT
+
+    from signer.btc.scripts import parse_multisig_script
+
+    m = wallet_of(record).m
+    try:
+        parsed = PSBT.parse(psbt)
+    except Exception as exc:  # embit's own parse errors; the PSBT was parsed before, so rare
+        raise CompanionError(f"not a valid PSBT: {exc}") from None
+    for index, inp in enumerate(parsed.inputs):
+        script = parse_multisig_script(inp.witness_script.data) if inp.witness_script is not None else None
+        if script is None or inp.final_scriptwitness is not None:
+            continue
+        keys = set(script[1])
+        have = sum(1 for pub in inp.partial_sigs if pub.sec() in keys)
+        if have < m:
+            raise CompanionError(
+                f"input {index} has {have} of the {m} signatures it needs: give the signed copies of "
+                f"{m} cosigners; nothing was broadcast"
+            )
