@@ -21,6 +21,7 @@ from companion.errors import CompanionError
 if TYPE_CHECKING:
     from companion.btc.wallets import WalletRecord
     from signer.btc.multisig import MultisigWallet
+    from signer.chains.keys import WatchOnlyKeys
     from signer.transport.payload import Payload
 
 
@@ -121,7 +122,7 @@ def wallet_of(record: WalletRecord) -> MultisigWallet:
         raise CompanionError(f"the wallet {record.name}'s descriptor cannot be read: {exc}") from None
 
 
-def cosigner_keys(record: WalletRecord) -> object:
+def cosigner_keys(record: WalletRecord) -> WatchOnlyKeys:
     """Watch-only keys (signer.chains.keys.WatchOnlyKeys) of the wallet's first cosigner with the
     wallet registered for it: the review any of its devices shows (the same for every cosigner but
     for which key it marks as its own), computed from public keys only."""

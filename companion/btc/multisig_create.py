@@ -24,6 +24,7 @@ from companion.errors import CompanionError
 if TYPE_CHECKING:
     from signer.btc.multisig import Cosigner, MultisigWallet, ScriptType
     from signer.transport.frames import FrameSet
+    from signer.transport.ur import UR
 
 SCRIPTS = ("wsh", "sh-wsh")  # --script: native segwit P2WSH, nested P2SH-P2WSH
 MAX_EXPORT = 64 * 1024
@@ -224,7 +225,7 @@ def registration_frames(wallet: MultisigWallet, fmt: str, density: int) -> Frame
     raise CompanionError(f"--format is ur or bbqr, not {fmt!r}")
 
 
-def _output_ur(wallet: MultisigWallet) -> object:
+def _output_ur(wallet: MultisigWallet) -> UR:
     """ur:crypto-output of the wallet: sortedmulti inside its script wrappers, each key a crypto-hdkey
     with its origin (master fingerprint, path, depth), its parent fingerprint and its /<0;1>/* children."""
     from embit.bip32 import HDKey as Bip32Key
