@@ -4,7 +4,8 @@ Checks before anything leaves: every copy is of one transaction; the transaction
 PSBT ``btc send`` built here, or one whose every input is this wallet's coin); BDK finalizes every
 input; each input's signature verifies against the coin it spends (companion.btc.verify), the coins
 taken from the wallet's own records (compact block filters) or the node's UTXO set (``bitcoind://``,
-which also has the node accept it in a dry run first). Only then is it sent, once.
+which also has the node accept it in a dry run first). Only then is it sent, once, through the wallet's
+own chain source: the node, the Electrum or Esplora server it syncs with, never another.
 """
 
 from __future__ import annotations
@@ -151,23 +152,11 @@ def _node_coin(record: WalletRecord, txid: str, vout: int) -> tuple[int, bytes, 
 
 
 def send(record: WalletRecord, wallet: OpenWallet, folder: Path, ready: Ready) -> str:
-    """Broadcast through the wallet's node; the txid."""
-    from companion.btc.chain import parse_node_url
+    """Broadcast through the wallet's own chain source (``ChainSource.broadcast``); the txid."""
+    from companion.btc.chain import chain_source
 
-    node = parse_node_url(record.node)
-    if node.scheme == "bitcoind":
-        from companion.btc.core_rpc import CoreRPC
-
-        rpc = CoreRPC(node)
-        verdict = rpc.call("testmempoolaccept", [ready.tx.hex()])[0]
-        if not verdict.get("allowed"):
-            raise CompanionError(f"the node would not accept the transaction: {verdict.get('reject-reason')}")
-        txid = str(rpc.call("sendrawtransaction", ready.tx.hex()))
-    else:
-        from companion.btc.cbf import CompactFilters
-
-        CompactFilters(node).broadcast(wallet, ready.tx, folder)
-        txid = ready.txid
+    txid = chain_source(record.node).broadcast(record, wallet, folder, ready.tx)
+    if not record.node.startswith("bitcoind://"):  # the node's wallet sees it by itself
         _note_unconfirmed(wallet, ready.tx)
     return txid
 

@@ -36,10 +36,16 @@ class CompactFilters:
         wallet.persist()
         return wallet_status(wallet.wallet)
 
-    def broadcast(self, wallet: OpenWallet, tx: bytes, folder: Path) -> None:
-        """Hand ``tx`` to the node over P2P (it asks for it, then relays it)."""
+    def broadcast(self, record: WalletRecord, wallet: OpenWallet, folder: Path, tx: bytes) -> str:
+        """Hand ``tx`` to the node over P2P (it asks for it, then relays it); its txid.
+
+        P2P has no answer for a transaction the node refuses: it simply does not relay it, so the
+        person follows it with ``btc sync`` and ``btc history``."""
+        import bdkpython as bdk
+
         check_reachable(self.node)
         asyncio.run(self._broadcast(wallet.wallet, tx, folder / "cbf"))
+        return str(bdk.Transaction(tx).compute_txid())
 
     async def _broadcast(self, wallet: Any, tx: bytes, data_dir: Path) -> None:
         import bdkpython as bdk

@@ -13,6 +13,9 @@
   ``?timeout=SECONDS`` (default 30): how long to wait for any one answer. The server learns the wallet's
   addresses.
 
+Every source also broadcasts, through the same node or server the wallet syncs with (``broadcast``):
+a wallet's transactions never go out through another party than the one it chose.
+
 A sync returns a ``Status`` (height, confirmed and pending sats, last used receive index); the CLI
 stores it, so ``btc balance`` answers without the node.
 """
@@ -139,6 +142,11 @@ def check_reachable(node: NodeURL, timeout: float = 5.0) -> None:
 class ChainSource(Protocol):
     def sync(self, record: WalletRecord, wallet: OpenWallet, folder: Path) -> Status:
         """Bring the wallet up to the node's tip; the balance and usage it then has."""
+        ...
+
+    def broadcast(self, record: WalletRecord, wallet: OpenWallet, folder: Path, tx: bytes) -> str:
+        """Hand the finalized transaction ``tx`` to this source's node or server; its txid. A refusal is a
+        CompanionError of one line naming who refused and why."""
         ...
 
 

@@ -110,6 +110,16 @@ class CoreWallet:
             wallet.persist()
         return status
 
+    def broadcast(self, record: WalletRecord, wallet: OpenWallet, folder: Path, tx: bytes) -> str:
+        """The node's dry run first (``testmempoolaccept``), so a refusal names its reason, then the send."""
+        check_reachable(self.node)
+        self.check_network(record)
+        verdict = self.rpc.call("testmempoolaccept", [tx.hex()])[0]
+        if not verdict.get("allowed"):
+            reason = " ".join(str(verdict.get("reject-reason", "no reason given")).split())[:200]
+            raise CompanionError(f"the node at {self.node.where} refused the transaction: {reason}")
+        return str(self.rpc.call("sendrawtransaction", tx.hex()))
+
     def check_network(self, record: WalletRecord) -> dict[str, Any]:
         """The node's ``getblockchaininfo``; refuses a node of another network than the wallet's."""
         info: dict[str, Any] = self.rpc.call("getblockchaininfo")

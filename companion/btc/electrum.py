@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.chain import NodeURL, check_reachable
-from companion.btc.server_sync import STOP_GAP, check_genesis, explain, scan_or_sync
+from companion.btc.server_sync import STOP_GAP, check_genesis, explain, refused, scan_or_sync
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
@@ -38,6 +38,19 @@ class ElectrumServer:
             lambda request: self._call("a full scan", client.full_scan, request, STOP_GAP, BATCH_SIZE, True),
             lambda request: self._call("a sync", client.sync, request, BATCH_SIZE, True),
         )
+
+    def broadcast(self, record: WalletRecord, wallet: OpenWallet, folder: Path, tx: bytes) -> str:
+        """``blockchain.transaction.broadcast``, to a server of the wallet's network only."""
+        import bdkpython as bdk
+
+        check_reachable(self.node, timeout=self.node.timeout)
+        client = self._call("the handshake", self._connect)
+        features = self._call("the network check", client.server_features)
+        check_genesis(str(features.genesis_hash), record.network, record.name, self.node.where)
+        try:
+            return str(client.transaction_broadcast(bdk.Transaction(tx)))
+        except Exception as exc:  # bdkpython's ElectrumError: the server's (its node's) refusal
+            raise CompanionError(refused(self.name, "Electrum", exc, self.node.timeout, self.tls)) from None
 
     def _connect(self) -> Any:
         import bdkpython as bdk

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.chain import NodeURL, check_reachable
-from companion.btc.server_sync import STOP_GAP, check_genesis, explain, scan_or_sync
+from companion.btc.server_sync import STOP_GAP, check_genesis, explain, refused, scan_or_sync
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
@@ -51,6 +51,23 @@ class EsploraServer:
                 lambda request: self._call("a full scan", scan, request, STOP_GAP, PARALLEL_REQUESTS),
                 lambda request: self._call("a sync", sync, request, PARALLEL_REQUESTS),
             )
+
+    def broadcast(self, record: WalletRecord, wallet: OpenWallet, folder: Path, tx: bytes) -> str:
+        """``POST /tx``, to a server of the wallet's network only."""
+        import bdkpython as bdk
+
+        check_reachable(self.node, timeout=self.node.timeout)
+        transaction = bdk.Transaction(tx)
+        with _minreq_timeout(self.node.timeout):
+            client = bdk.EsploraClient(self.api_url)
+            genesis = self._call("the network check", client.get_block_hash, 0)
+            check_genesis(str(genesis), record.network, record.name, self.node.where)
+            try:
+                client.broadcast(transaction)
+            except Exception as exc:  # bdkpython's EsploraError: the server's (its node's) refusal
+                why = refused(self.name, "Esplora", exc, self.node.timeout, self.tls)
+                raise CompanionError(why) from None
+        return str(transaction.compute_txid())
 
     def _call(self, what: str, function: Any, *args: Any) -> Any:
         try:

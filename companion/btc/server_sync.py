@@ -9,6 +9,7 @@ is still found, as a full scan would find it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -79,6 +80,24 @@ def explain(server: str, protocol: str, what: str, exc: Exception, timeout: int,
     if kind in BROKEN or "eof while parsing" in lowered:
         return f"{server} gave a broken answer to {what}, cut off or not {protocol}'s ({text})"
     return f"{server} failed {what}: {text}"
+
+
+def refused(server: str, protocol: str, exc: Exception, timeout: int, tls: bool) -> str:
+    """One line for a broadcast that failed: a timeout or a broken answer as ``explain`` says, any other
+    error as the server's refusal, with its reason; nothing was sent, or the server did not take it."""
+    text = bdk_error_text(exc)
+    lowered = text.lower()
+    if any(mark in lowered for mark in TIMED_OUT) or (tls and any(mark in lowered for mark in NOT_TLS)):
+        return explain(server, protocol, "the broadcast", exc, timeout, tls)
+    return f"{server} refused the transaction: {_reason(text)}"
+
+
+def _reason(text: str) -> str:
+    """The server's own words: the ``message`` of an Electrum error object, the body of an Esplora 4xx."""
+    found = re.search(r'"message"\s*:\s*"((?:[^"\\]|\\.)*)"', text) or re.search(
+        r"HttpResponse: status=\d+,? '?(.*?)'?$", text
+    )
+    return found.group(1).strip() if found and found.group(1).strip() else text
 
 
 def bdk_error_text(exc: Exception) -> str:
