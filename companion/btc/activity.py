@@ -3,7 +3,8 @@
 Compact block filter wallets answer from BDK's store as the last sync left it; ``bitcoind://`` wallets
 ask the node's watch-only wallet, which follows the chain by itself. A history row's ``net`` is what
 the transaction changed in the wallet's balance (received minus spent, the fee included when the
-wallet paid it); ``height`` is None while it is unconfirmed.
+wallet paid it); ``height`` is None while it is unconfirmed. A transaction that was replaced (a fee
+bump) or whose coins were spent by another is not history: it is left out.
 """
 
 from __future__ import annotations
@@ -155,8 +156,12 @@ def _node_history(record: WalletRecord) -> list[HistoryRow]:
         for row in rpc.call("listsinceblock", "", 1, True, False, wallet=name)["transactions"]
     }
     rows = []
+    mempool = set(rpc.call("getrawmempool"))
     for txid in txids:
         info = rpc.call("gettransaction", txid, True, wallet=name)
+        confirmations = int(info.get("confirmations", 0))
+        if confirmations < 0 or (confirmations == 0 and txid not in mempool):
+            continue  # replaced (a fee bump) or double-spent: it never happened, or never will
         fee = -_sats(info["fee"]) if "fee" in info else None
         rows.append(
             HistoryRow(

@@ -141,7 +141,9 @@ def _node_coin(record: WalletRecord, txid: str, vout: int) -> tuple[int, bytes, 
     from companion.btc.core_rpc import CoreRPC, core_wallet_name
 
     rpc = CoreRPC(parse_node_url(record.node))
-    coin = rpc.call("gettxout", txid, vout, True)
+    # the mempool's view first (a CPFP child spends an output still in it), then the chain's alone:
+    # a fee bump spends again the coins its original spends in the mempool
+    coin = rpc.call("gettxout", txid, vout, True) or rpc.call("gettxout", txid, vout, False)
     if coin is None:
         raise CompanionError(f"the coin {txid}:{vout} is spent or unknown to the node: nothing was broadcast")
     spk = coin["scriptPubKey"]

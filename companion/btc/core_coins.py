@@ -10,6 +10,7 @@ an address that was paid before. Nothing of it is written anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.bdk_network import bdk_network, bdk_network_kind
@@ -21,8 +22,12 @@ if TYPE_CHECKING:
     from companion.btc.wallets import WalletRecord
 
 
-def node_coins_wallet(record: WalletRecord) -> Any:
-    """A BDK wallet holding the node's view of ``record``'s confirmed coins (in memory only)."""
+def node_coins_wallet(record: WalletRecord, also: Sequence[str] = ()) -> Any:
+    """A BDK wallet holding the node's view of ``record``'s confirmed coins (in memory only).
+
+    ``also``: txids of the node's wallet to hold as well, with the transactions they spend from, each
+    anchored in its block or, while it waits in the node's mempool, unconfirmed (a fee bump replaces
+    one, a CPFP child spends one); a txid the node's wallet does not know is left out."""
     import bdkpython as bdk
 
     node = parse_node_url(record.node)
@@ -41,10 +46,15 @@ def node_coins_wallet(record: WalletRecord) -> Any:
     blocks: dict[int, str] = {0: rpc.call("getblockhash", 0)}
     tip = int(rpc.call("getblockcount"))
     blocks[tip] = rpc.call("getblockhash", tip)
-    txs, anchors = [], []
-    for txid in sorted({str(c["txid"]) for c in coins}):
-        info = rpc.call("gettransaction", txid, True, wallet=name)
-        if "blockhash" not in info:  # confirmed a moment ago, reorganised away since
+    txs, anchors, last_seen = [], [], {}
+    wanted, mempool = {str(c["txid"]) for c in coins}, set(rpc.call("getrawmempool")) if also else set()
+    extra = _with_parents(rpc, name, also)
+    for txid in sorted(wanted | set(extra)):
+        info = extra.get(txid) or rpc.call("gettransaction", txid, True, wallet=name)
+        if "blockhash" not in info:  # confirmed a moment ago, reorganised away since; or unconfirmed
+            if txid in mempool:
+                txs.append(bdk.Transaction(bytes.fromhex(info["hex"])))
+                last_seen[bdk.Txid.from_string(txid)] = int(info.get("timereceived", info.get("time", 0)))
             continue
         height, block = int(info["blockheight"]), str(info["blockhash"])
         blocks[height] = block
@@ -71,7 +81,7 @@ def node_coins_wallet(record: WalletRecord) -> Any:
             ]
         ),
         bdk.TxGraphChangeSet(
-            txs=txs, txouts={}, anchors=anchors, last_seen={}, first_seen={}, last_evicted={}
+            txs=txs, txouts={}, anchors=anchors, last_seen=last_seen, first_seen={}, last_evicted={}
         ),
         bdk.IndexerChangeSet(last_revealed={ids[k]: i for k, i in revealed.items()}),
     )
@@ -81,6 +91,34 @@ def node_coins_wallet(record: WalletRecord) -> Any:
         for index in range(last + 1):
             wallet.mark_used(keychain, index)
     return wallet
+
+
+def _with_parents(rpc: CoreRPC, name: str, txids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``gettransaction`` of each of ``txids`` and of the transactions they spend, as far as the node's
+    wallet knows them (a coin of someone else is not in it)."""
+    import bdkpython as bdk
+
+    found: dict[str, dict[str, Any]] = {}
+    for txid in txids:
+        info = _wallet_tx(rpc, name, txid)
+        if info is None:
+            continue
+        found[txid] = info
+        for txin in bdk.Transaction(bytes.fromhex(info["hex"])).input():
+            parent = str(txin.previous_output.txid)
+            if parent not in found and (known := _wallet_tx(rpc, name, parent)) is not None:
+                found[parent] = known
+    return found
+
+
+def _wallet_tx(rpc: CoreRPC, name: str, txid: str) -> dict[str, Any] | None:
+    from companion.btc.core_rpc import RPCError
+
+    try:
+        info: dict[str, Any] = rpc.call("gettransaction", txid, True, wallet=name)
+    except RPCError:  # not a transaction of this wallet
+        return None
+    return info
 
 
 def _next_indexes(rpc: CoreRPC, name: str) -> dict[bool, int]:
