@@ -7,6 +7,10 @@
     airlock-companion [--datadir DIR] btc send NAME --to ADDR --amount SATS|max --fee-rate SAT_VB -o FILE
             [--utxo TXID:VOUT]... [--qr-dir DIR] [--format ur|bbqr] [--density N] [--json]
     airlock-companion [--datadir DIR] btc broadcast NAME SIGNED... [--json]
+    airlock-companion [--datadir DIR] btc bump NAME TXID --fee-rate SAT_VB -o FILE [--qr-dir DIR] [--json]
+    airlock-companion [--datadir DIR] btc cpfp NAME TXID --fee-rate SAT_VB -o FILE [--qr-dir DIR] [--json]
+    airlock-companion [--datadir DIR] btc labels NAME import|export FILE
+    airlock-companion [--datadir DIR] btc label NAME REF TEXT
     airlock-companion [--datadir DIR] btc history NAME [--json]
     airlock-companion [--datadir DIR] btc utxos NAME [--json]
     airlock-companion [--datadir DIR] btc multisig create NAME --threshold M EXPORT... --network N --node URL
@@ -63,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--json", action="store_true")
     balance.set_defaults(func=cmd_balance)
     add_send_parsers(cmds)
+    add_bump_parsers(cmds)
+    add_label_parsers(cmds)
     from companion.btc.multisig_command import add_multisig_parsers
 
     add_multisig_parsers(cmds, _Parser)
@@ -107,6 +113,37 @@ def add_send_parsers(cmds: Any) -> None:
     utxos.add_argument("name")
     utxos.add_argument("--json", action="store_true")
     utxos.set_defaults(func=cmd_utxos)
+
+
+def add_bump_parsers(cmds: Any) -> None:
+    for name, func, what in (
+        ("bump", cmd_bump, "replace an unconfirmed transaction of this wallet with a higher fee (RBF)"),
+        ("cpfp", cmd_cpfp, "a child that pays for an unconfirmed transaction's fee (CPFP)"),
+    ):
+        sub = cmds.add_parser(name, help=what)
+        sub.add_argument("name")
+        sub.add_argument("txid", help="the unconfirmed transaction")
+        sub.add_argument("--fee-rate", required=True, type=int, help="sat/vB (for CPFP: of parent and child)")
+        sub.add_argument("-o", "--output", required=True, type=Path, help="the unsigned PSBT (BIP-174)")
+        sub.add_argument("--qr-dir", type=Path, help="also write the animated QR frames here (PNG per frame)")
+        sub.add_argument("--format", choices=("ur", "bbqr"), default="ur", help="QR format (default ur)")
+        sub.add_argument("--density", type=int, help="QR density 0 (sparse) to 3 (dense); as the device: 1")
+        sub.add_argument("--json", action="store_true")
+        sub.set_defaults(func=func)
+
+
+def add_label_parsers(cmds: Any) -> None:
+    labels = cmds.add_parser("labels", help="import or export the wallet's labels (BIP-329, as Sparrow)")
+    labels.add_argument("name")
+    labels.add_argument("action", choices=("import", "export"))
+    labels.add_argument("file", type=Path, help="a BIP-329 file (JSON Lines)")
+    labels.set_defaults(func=cmd_labels)
+
+    label = cmds.add_parser("label", help="label a transaction, coin or address (empty text: remove)")
+    label.add_argument("name")
+    label.add_argument("ref", help="TXID, TXID:VOUT (a coin), an address, or TYPE:REF (BIP-329's types)")
+    label.add_argument("text")
+    label.set_defaults(func=cmd_label)
 
 
 def _wallets(args: argparse.Namespace) -> Any:
@@ -192,33 +229,90 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bump(args: argparse.Namespace) -> int:
+    from companion.btc.bump import bump
+
+    return _print_sent(args, bump(_wallets(args), args))
+
+
+def cmd_cpfp(args: argparse.Namespace) -> int:
+    from companion.btc.bump import cpfp
+
+    return _print_sent(args, cpfp(_wallets(args), args))
+
+
+def _print_sent(args: argparse.Namespace, result: Any) -> int:
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(result.to_text())
+    return 0
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from companion.btc import labels
+
+    wallets = _wallets(args)
+    record = wallets.load(args.name)
+    if args.action == "export":
+        count = labels.export_file(record, wallets.folder(args.name), args.file)
+        print(f"wrote {count} label(s) of {args.name} to {args.file}")
+        return 0
+    done = labels.import_file(record, wallets.folder(args.name), args.file)
+    print(f"imported {done.added} new and {done.updated} updated label(s) into {args.name}"
+          + (f"; skipped {done.skipped} record(s) of types BIP-329 does not define" if done.skipped else "")
+          + (f"; cut {done.cut} label(s) to {labels.MAX_LABEL} characters" if done.cut else ""))  # fmt: skip
+    return 0
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from companion.btc.labels import set_label
+
+    wallets = _wallets(args)
+    stored = set_label(wallets.load(args.name), wallets.folder(args.name), args.ref, args.text)
+    print(f"labelled {stored['type']} {stored['ref']}" if stored and "label" in stored else "label removed")
+    return 0
+
+
+def _labels(wallets: Any, name: str, kind: str) -> dict[str, str]:
+    from companion.btc.labels import labels_by, load
+
+    return labels_by(load(wallets.folder(name)), kind)
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from companion.btc.activity import history
 
     wallets = _wallets(args)
     rows = history(wallets.load(args.name), wallets.folder(args.name))
+    named = _labels(wallets, args.name, "tx")
     if args.json:
-        print(json.dumps([row.to_json() for row in rows], sort_keys=True))
+        print(json.dumps([{**row.to_json(), "label": named.get(row.txid)} for row in rows], sort_keys=True))
         return 0
     for row in rows:
         when = "pending" if row.height is None else f"height {row.height}"
         fee = "" if row.fee is None else f" (fee {row.fee})"
-        print(f"{row.txid} {row.net:+d} sats{fee} {when}")
+        label = f" {json.dumps(named[row.txid], ensure_ascii=False)}" if row.txid in named else ""
+        print(f"{row.txid} {row.net:+d} sats{fee} {when}{label}")
     return 0
 
 
 def cmd_utxos(args: argparse.Namespace) -> int:
     from companion.btc.activity import coins
+    from companion.btc.labels import coin_labels, load
 
     wallets = _wallets(args)
     found = coins(wallets.load(args.name), wallets.folder(args.name))
+    named = coin_labels(load(wallets.folder(args.name)), found)
     if args.json:
-        print(json.dumps([coin.to_json() for coin in found], sort_keys=True))
+        rows = [{**coin.to_json(), "label": text} for coin, text in zip(found, named, strict=True)]
+        print(json.dumps(rows, sort_keys=True))
         return 0
-    for coin in found:
+    for coin, text in zip(found, named, strict=True):
         when = "pending" if coin.height is None else f"height {coin.height}"
         kind = "change" if coin.change else "receive"
-        print(f"{coin.txid}:{coin.vout} {coin.amount} sats {coin.address} ({kind}, {when})")
+        label = f" {json.dumps(text, ensure_ascii=False)}" if text else ""
+        print(f"{coin.txid}:{coin.vout} {coin.amount} sats {coin.address} ({kind}, {when}){label}")
     return 0
 
 
