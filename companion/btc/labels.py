@@ -83,8 +83,8 @@ def import_file(record: WalletRecord, folder: Path, path: Path) -> Imported:
     try:
         text = raw.decode("utf-8-sig")  # a byte order mark some editors add is not part of the first line
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CompanionError(f"{path} line {line}: not UTF-8 text (BIP-329 files are UTF-8)") from None
+        where = raw[: exc.start].count(b"\n") + 1
+        raise CompanionError(f"{path} line {where}: not UTF-8 text (BIP-329 files are UTF-8)") from None
     records = load(folder)
     added = updated = skipped = cut = 0
     for number, line in enumerate(text.split("\n"), start=1):
@@ -167,8 +167,10 @@ def guess_type(ref: str) -> str:
 def json_object(line: str) -> dict[str, Any]:
     try:
         value = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise CompanionError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except ValueError:  # a number too long to convert, and the like
+        raise CompanionError("not JSON that can be read") from None
     if not isinstance(value, dict):
         raise CompanionError("not a JSON object: each line of a BIP-329 file is one {...} record")
     return value
