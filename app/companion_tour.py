@@ -6,19 +6,16 @@ On a throw-away regtest node (Bitcoin Knots' bitcoind from .tools/), headless:
    its screen frames play into the companion page's camera (Chromium's fake camera, a Y4M video) and
    the page imports the wallet;
 2. the node mines 101 blocks to the wallet's first address; the page syncs (compact block filters);
-3. the companion builds a payment (``btc send``: the unsigned PSBT, the device's review, the handover
-   QR frames); the device's camera reads those frames, the device reviews and signs, and shows the
-   signed PSBT as an animated QR;
-4. the companion reads the device's screen frames and broadcasts; a block is mined; the page syncs
-   and shows the payment confirmed.
+3. the page builds a payment (its send form: address, amount, fee rate) and shows the device's review
+   and the handover QR; screenshots of that QR element, taken as the page cycles its frames, are the
+   device camera's pictures; the device reviews, signs, and shows the signed PSBT as an animated QR;
+4. the device's signed screen frames become the fake camera's video, the page opens again with it
+   (the fake camera is chosen when Chromium starts), scans them, checks the signatures and
+   broadcasts; a block is mined, and the page, asked to check, shows the payment confirmed.
 
 Every picture of both sides lands in ``demo-out/companion/``, numbered in order and named by side
 (``device-`` or ``page-``). Every process it starts (bitcoind, the web server, chromium) is stopped
 on the way out, also on failure or Ctrl-C.
-
-The page's own send form (the handover QR on the page, the signed PSBT read by the page's camera and
-broadcast from the page) is the next slice of the page; until it lands, steps 3 and 4 use the
-companion's command line for the handover and the broadcast (:func:`handover` and :func:`broadcast`).
 """
 
 from __future__ import annotations
@@ -41,6 +38,7 @@ PAY_SATS = 2_500_000
 FEE_RATE = 2
 VIDEO_W, VIDEO_H, VIDEO_FPS, VIDEO_FRAMES_PER_QR = 640, 480, 10, 3
 PAGE_TIMEOUT_MS = 120_000
+ALBUM_HANDOVER_FRAMES = 2  # of the page's handover QR captures (all are in companion-files/)
 COMPANION_MODULES = ("bdkpython", "starlette", "uvicorn", "python_multipart", "playwright")
 
 
@@ -252,41 +250,68 @@ def sync_on_page(page: Any, album: Album, name: str) -> None:
     page_shot(page, album, name)
 
 
-# -- the companion's command line (until the page's send form lands) ---------------------------------
-def companion(datadir: Path, *argv: str) -> str:
-    """``airlock-companion --datadir DATADIR ARGV``, in this process; its output, or TourError.
+# -- sending on the page ----------------------------------------------------------------------------
+def handover(page: Any, album: Album, to: str, folder: Path) -> tuple[str, list[Image.Image]]:
+    """Fill the page's send form, review, and capture its handover QR as it cycles.
 
-    On a thread of its own: Playwright's event loop runs on this one, and the compact block filter
-    client starts its own."""
-    from concurrent.futures import ThreadPoolExecutor
+    The captures are screenshots of the QR element on the page (what a camera pointed at the screen
+    sees), kept until every frame the page cycles through was caught once; all go to ``folder``, the
+    first two to the album too: (the txid, the captures)."""
+    from signer.transport.frames import decode_qr_image
 
-    from companion.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), ThreadPoolExecutor(1) as pool:
-        status = pool.submit(main, ["--datadir", str(datadir), *argv]).result()
-    if status != 0:
-        raise TourError(f"airlock-companion {argv[0]} {argv[1]}: {err.getvalue().strip()}")
-    return out.getvalue()
-
-
-def handover(datadir: Path, work: Path, to: str) -> tuple[str, list[Image.Image]]:
-    """``btc send``: the unsigned PSBT and the handover QR frames; (the review text, the frames)."""
-    frames_dir = work / "handover"
-    said = companion(datadir, "btc", "send", WALLET, "--to", to, "--amount", str(PAY_SATS),
-                     "--fee-rate", str(FEE_RATE), "-o", str(work / "unsigned.psbt"),
-                     "--qr-dir", str(frames_dir))  # fmt: skip
-    frames = [Image.open(p).convert("RGB") for p in sorted(frames_dir.glob("frame-*.png"))]
-    return said, frames
-
-
-def broadcast(datadir: Path, work: Path, signed: Sequence[Image.Image]) -> str:
-    """``btc broadcast`` reading the device's screen frames as pictures: the txid."""
-    folder = work / "signed-frames"
+    page.fill("#send-to", to)
+    page.fill("#send-amount", str(PAY_SATS))
+    page.fill("#send-fee-rate", str(FEE_RATE))
+    page.click("#send")
+    page.wait_for_selector("#handover-qr, #error")
+    if page.locator("#error").count():
+        raise TourError(f"the page did not build the payment: {page.inner_text('#error')}")
+    txid = page.url.rsplit("/", 1)[1]
+    page_shot(page, album, "send-review")
+    qr = page.locator("#handover-qr")
+    count = int(qr.get_attribute("data-count") or 0)
+    captures: dict[bytes, Image.Image] = {}
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    while len(captures) < count:
+        if time.monotonic() > deadline:
+            raise TourError(f"caught {len(captures)} of the page's {count} handover frames")
+        shot = Image.open(io.BytesIO(qr.screenshot())).convert("RGB")
+        codes = decode_qr_image(shot)
+        if len(codes) == 1 and codes[0] not in captures:
+            captures[codes[0]] = shot
     folder.mkdir(parents=True, exist_ok=True)
-    for i, frame in enumerate(signed):
-        frame.save(folder / f"frame-{i + 1:04d}.png")
-    return companion(datadir, "btc", "broadcast", WALLET, str(folder)).strip()
+    for i, shot in enumerate(captures.values()):
+        shot.save(folder / f"capture-{i + 1:02d}.png")
+        if i < ALBUM_HANDOVER_FRAMES:
+            album.add("page", f"handover-qr-{i + 1}", shot)
+    return txid, list(captures.values())
+
+
+def broadcast(page: Any, album: Album, origin: str, txid: str) -> None:
+    """On the payment's handover page: scan the device's signed QR with the camera, check, Broadcast."""
+    page.goto(f"{origin}/wallet/{WALLET}/send/{txid}")
+    page.click("#signed-camera-start")
+    page.wait_for_selector("#signed-state, #error")
+    if page.locator("#error").count():
+        raise TourError(f"the page refused the signed copy: {page.inner_text('#error')}")
+    if page.get_attribute("#signed-state", "data-ready") != "1":
+        raise TourError(f"the signed copy is not ready: {page.inner_text('#signed-state')}")
+    page_shot(page, album, "signed-checked")
+    page.click("#broadcast")
+    page.wait_for_selector("#tx-state, #error")
+    if page.locator("#error").count():
+        raise TourError(f"the page did not broadcast: {page.inner_text('#error')}")
+    page_shot(page, album, "broadcast-pending")
+
+
+def in_mempool(node: Any, txid: str, seconds: float = 30.0) -> bool:
+    """Whether the node has ``txid`` in its mempool within ``seconds`` (the broadcast goes by P2P)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if txid in node.rpc("getrawmempool"):
+            return True
+        time.sleep(0.2)
+    return False
 
 
 # -- the tour ----------------------------------------------------------------------------------------
@@ -327,7 +352,8 @@ def run(out: Path, window: Any = None) -> Result:
         video = work / "device-export.y4m"
         write_y4m(export, video)
         say(f"the device shows its regtest account as an animated QR ({len(export)} frames)")
-        page = stack.enter_context(browser_page(server.url, video, headed=window is not None))
+        browser = stack.enter_context(contextlib.ExitStack())  # the browser, relaunched below
+        page = browser.enter_context(browser_page(server.url, video, headed=window is not None))
         import_by_camera(page, album, node.cbf_url)
         address = page.inner_text("#address").replace(" ", "")
         say(f"the page read it with the camera and imported wallet '{WALLET}'; first address {address}")
@@ -338,23 +364,31 @@ def run(out: Path, window: Any = None) -> Result:
         say(f"mined 101 blocks to it; the page synced: {balance}")
 
         to = node.miner()
-        review, frames = handover(datadir, work, to)
-        (work / "review.txt").write_text(review)  # what the companion said the device would show
-        for i, frame in enumerate(frames[:2]):
-            album.add("companion", f"handover-qr-{i + 1}", frame)
-        say(f"the companion built a payment of {PAY_SATS} sats and its handover QR ({len(frames)} frames)")
-        headline, signed = device.sign(frames)
+        txid, captures = handover(page, album, to, work / "handover-captures")
+        say(f"the page built a payment of {PAY_SATS} sats; its handover QR captured ({len(captures)} frames)")
+        headline, signed = device.sign(captures)
         say(f"the device read it, showed '{headline}', signed, shows the signed QR ({len(signed)} frames)")
 
-        txid = broadcast(datadir, work, signed)
-        say(f"the companion read the device's screen and broadcast {txid}")
+        signed_video = work / "device-signed.y4m"
+        write_y4m(signed, signed_video)
+        browser.close()  # the fake camera is chosen at launch: the page opens again with the signed video
+        page = browser.enter_context(browser_page(server.url, signed_video, headed=window is not None))
+        broadcast(page, album, server.origin, txid)
+        if not in_mempool(node, txid):
+            raise TourError(f"the page broadcast {txid} but the node never received it")
+        say(f"the page read the device's screen with the camera and broadcast {txid}")
         block = node.mine(1)[0]
         tx = node.rpc("getrawtransaction", txid, True)
         if tx.get("blockhash") != block:
             raise TourError(f"{txid} is not in the block just mined")
-        sync_on_page(page, album, "wallet-paid")
+        page.click("#tx-check")  # the page asks the companion, which syncs
+        page.wait_for_selector("#tx-state[data-state='confirmed']")
+        page_shot(page, album, "payment-confirmed")
+        page.goto(f"{server.origin}/wallet/{WALLET}")
+        page_shot(page, album, "wallet-paid")
         height = node.height()
-        say(f"mined block {height}: the payment is confirmed ({tx.get('confirmations', 0)} confirmation)")
+        say(f"mined block {height}: the page shows the payment confirmed ({tx.get('confirmations', 0)} "
+            "confirmation)")  # fmt: skip
         return Result(txid, int(tx.get("confirmations", 0)), height, album.pictures(),
                       time.monotonic() - started)  # fmt: skip
     raise AssertionError("unreachable")  # pragma: no cover

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from app import companion_tour, demo
+from app.person import decode_frames
 
 pytestmark = pytest.mark.skipif(companion_tour.missing() is not None, reason=str(companion_tour.missing()))
 
@@ -18,10 +19,14 @@ STEPS = (  # a picture of each step, in this order
     "page-import-scanned",
     "page-wallet-imported",
     "page-wallet-synced",
-    "companion-handover-qr-1",
+    "page-send-review",
+    "page-handover-qr-1",
     "device-scan",
     "device-bitcoin-1-",
     "device-signed-psbt",
+    "page-signed-checked",
+    "page-broadcast-pending",
+    "page-payment-confirmed",
     "page-wallet-paid",
 )
 
@@ -41,6 +46,7 @@ def _children() -> list[int]:
 
 def test_the_tour_confirms_the_payment_and_leaves_pictures_of_both_sides(tmp_path: Path) -> None:
     from companion.btc.activity import history
+    from companion.btc.broadcast import unsigned_txid
     from companion.btc.wallets import Wallets
 
     before = _children()
@@ -53,6 +59,11 @@ def test_the_tour_confirms_the_payment_and_leaves_pictures_of_both_sides(tmp_pat
     assert rows[result.txid].height == result.block_height
     assert rows[result.txid].net == -(companion_tour.PAY_SATS + rows[result.txid].fee)
 
+    # the device signed what the page handed over: the screenshots of the page's QR are that payment
+    captures = sorted((tmp_path / "demo-out" / "companion-files" / "handover-captures").glob("*.png"))
+    assert len(captures) > 1
+    assert unsigned_txid(bytes(decode_frames([Image.open(p) for p in captures]).data)) == result.txid
+
     names = [p.name for p in result.pictures]
     assert [int(n[:2]) for n in names] == list(range(1, len(names) + 1))
     positions = [next(i for i, n in enumerate(names) if step in n) for step in STEPS]
@@ -63,8 +74,9 @@ def test_the_tour_confirms_the_payment_and_leaves_pictures_of_both_sides(tmp_pat
     assert _children() == before  # bitcoind, the driver and chromium are gone
 
 
+@pytest.mark.parametrize("step", ["handover", "broadcast"])  # before and after chromium's relaunch
 def test_a_failing_step_stops_every_process_it_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    step: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from companion.demo_node import DemoNode
     from companion.web.server import WebServer
@@ -80,14 +92,14 @@ def test_a_failing_step_stops_every_process_it_started(
         started.append(self)
         real_web_start(self)
 
-    def broken_handover(*args: object) -> object:
-        raise companion_tour.TourError("the handover broke")
+    def broken_step(*args: object) -> object:
+        raise companion_tour.TourError(f"the {step} broke")
 
     monkeypatch.setattr(DemoNode, "start", node_start)
     monkeypatch.setattr(WebServer, "start", web_start)
-    monkeypatch.setattr(companion_tour, "handover", broken_handover)
+    monkeypatch.setattr(companion_tour, step, broken_step)
     before = _children()
-    with pytest.raises(companion_tour.TourError, match="the handover broke"):
+    with pytest.raises(companion_tour.TourError, match=f"the {step} broke"):
         companion_tour.run(tmp_path / "demo-out")
     node, web = started
     assert isinstance(node, DemoNode) and isinstance(web, WebServer)
