@@ -387,8 +387,8 @@ def run(out: Path, window: Any = None) -> Result:
         page.goto(f"{server.origin}/wallet/{WALLET}")
         page_shot(page, album, "wallet-paid")
         height = node.height()
-        say(f"mined block {height}: the page shows the payment confirmed ({tx.get('confirmations', 0)} "
-            "confirmation)")  # fmt: skip
-        return Result(txid, int(tx.get("confirmations", 0)), height, album.pictures(),
+        confirmations = int(tx.get("confirmations", 0))
+        say(f"mined block {height}: the payment is confirmed, the page shows ({confirmations} confirmation)")
+        return Result(txid, confirmations, height, album.pictures(),
                       time.monotonic() - started)  # fmt: skip
     raise AssertionError("unreachable")  # pragma: no cover
