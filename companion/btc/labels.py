@@ -80,11 +80,18 @@ def import_file(record: WalletRecord, folder: Path, path: Path) -> Imported:
         raw = path.read_bytes()
     except OSError as exc:
         raise CompanionError(f"cannot read {path}: {exc.strerror}") from None
+    return import_data(record, folder, raw, str(path))
+
+
+def import_data(record: WalletRecord, folder: Path, raw: bytes, where: str) -> Imported:
+    """Merge a BIP-329 file's bytes (``where``: how errors name it) into the wallet's labels."""
+    if len(raw) > MAX_FILE:
+        raise CompanionError(f"{where} is {len(raw)} bytes: too large for a label export")
     try:
         text = raw.decode("utf-8-sig")  # a byte order mark some editors add is not part of the first line
     except UnicodeDecodeError as exc:
-        where = raw[: exc.start].count(b"\n") + 1
-        raise CompanionError(f"{path} line {where}: not UTF-8 text (BIP-329 files are UTF-8)") from None
+        at = raw[: exc.start].count(b"\n") + 1
+        raise CompanionError(f"{where} line {at}: not UTF-8 text (BIP-329 files are UTF-8)") from None
     records = load(folder)
     added = updated = skipped = cut = 0
     for number, line in enumerate(text.split("\n"), start=1):
@@ -93,7 +100,7 @@ def import_file(record: WalletRecord, folder: Path, path: Path) -> Imported:
         try:
             given = check_record(json_object(line), record.network)
         except CompanionError as exc:
-            raise CompanionError(f"{path} line {number}: {exc}") from None
+            raise CompanionError(f"{where} line {number}: {exc}") from None
         if given is None:
             skipped += 1
             continue
@@ -114,16 +121,25 @@ def export_file(record: WalletRecord, folder: Path, path: Path) -> int:
     """Write the wallet's labels to ``path`` (BIP-329, owner-only); the number of records."""
     from signer.atomic_file import atomic_write
 
-    origin = wallet_origin(record.descriptor)
-    records = [
-        {**r, "origin": origin} if r["type"] == "tx" and "origin" not in r and origin else r
-        for r in load(folder).values()
-    ]
+    records = _exported(record, folder)
     try:
         atomic_write(path, _lines(records))
     except OSError as exc:
         raise CompanionError(f"cannot write {path}: {exc.strerror}") from None
     return len(records)
+
+
+def export_data(record: WalletRecord, folder: Path) -> bytes:
+    """The wallet's labels as the bytes of a BIP-329 file (what ``export_file`` writes)."""
+    return _lines(_exported(record, folder))
+
+
+def _exported(record: WalletRecord, folder: Path) -> list[dict[str, Any]]:
+    origin = wallet_origin(record.descriptor)
+    return [
+        {**r, "origin": origin} if r["type"] == "tx" and "origin" not in r and origin else r
+        for r in load(folder).values()
+    ]
 
 
 def set_label(record: WalletRecord, folder: Path, ref: str, text: str) -> dict[str, Any] | None:

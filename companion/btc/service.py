@@ -311,3 +311,98 @@ def create_multisig(
 
         frames = registration_frames(wallet, qr_format, DEFAULT_DENSITY if density is None else density)
     return NewMultisig(wallets.create(name, account, node), wallet, frames)
+
+
+# -- speeding up a pending transaction, labels: what the web page asks ------------------------------
+@dataclass(frozen=True)
+class SpeedUp:
+    """How a pending transaction of the wallet can be sped up (the history's buttons)."""
+
+    replace: bool  # every input the wallet's, replace-by-fee signalled: ``btc bump``
+    child: bool  # it has an unspent output of the wallet: ``btc cpfp``
+
+
+def speed_ups(wallets: Wallets, name: str, txids: list[str]) -> dict[str, SpeedUp]:
+    """For each pending ``txid`` of the wallet: whether a replacement, a child, or neither can speed it up
+    (the same tests ``btc bump`` and ``btc cpfp`` apply first; they check everything again)."""
+    import bdkpython as bdk
+
+    from companion.btc.bump import RBF_MAX_SEQUENCE, _ours
+
+    if not txids:
+        return {}
+    record = wallets.load(name)
+    if record.node.startswith("bitcoind://"):
+        from companion.btc.core_coins import node_coins_wallet
+
+        wallet = node_coins_wallet(record, also=txids)
+    else:
+        wallet = open_bdk(record, wallets.folder(name)).wallet
+    unspent = {str(u.outpoint.txid) for u in wallet.list_unspent()}
+    found: dict[str, SpeedUp] = {}
+    for txid in txids:
+        tx = wallet.get_tx(bdk.Txid.from_string(txid))
+        if tx is None or tx.chain_position.is_confirmed():
+            continue
+        inputs = tx.transaction.input()
+        replace = all(_ours(wallet, i.previous_output) for i in inputs) and any(
+            i.sequence <= RBF_MAX_SEQUENCE for i in inputs
+        )
+        found[txid] = SpeedUp(replace=replace, child=txid in unspent)
+    return found
+
+
+def build_speed_up(wallets: Wallets, name: str, how: str, txid: str, fee_rate: str) -> Built:
+    """What ``btc bump`` (``how`` "replace") or ``btc cpfp`` (``how`` "child") builds, for the page: the
+    same checks, the device's review, the txid noted as built here and the change address kept."""
+    import argparse
+    import tempfile
+    from pathlib import Path
+
+    from companion.btc.bump import bump, cpfp
+
+    if how not in ("replace", "child"):
+        raise CompanionError(f"a transaction is sped up by replace or child, not {how[:20]!r}")
+    rate = fee_rate.strip()
+    if not rate.isdigit():
+        raise CompanionError(f"the fee rate must be a whole number of sat/vB, not {rate[:20]!r}")
+    # bump and cpfp write the PSBT as the commands do; here it is read back and the file dropped
+    with tempfile.TemporaryDirectory(prefix="airlock-speed-up-") as folder:
+        output = Path(folder) / "unsigned.psbt"
+        args = argparse.Namespace(name=name, txid=txid, fee_rate=int(rate), output=output, qr_dir=None,
+                                  format="ur", density=None)  # fmt: skip
+        sent = (bump if how == "replace" else cpfp)(wallets, args)
+        psbt = output.read_bytes()
+    return Built(psbt, sent.txid, sent.review)
+
+
+def set_label(wallets: Wallets, name: str, ref: str, text: str) -> None:
+    """Label a transaction, coin or address of the wallet (``btc label``); an empty text removes it."""
+    from companion.btc import labels
+
+    record = wallets.load(name)
+    labels.set_label(record, wallets.folder(name), ref, text.strip())
+
+
+def wallet_labels(wallets: Wallets, name: str) -> dict[tuple[str, str], str]:
+    """The wallet's labels by (BIP-329 type, ref), for showing beside history, coins and addresses."""
+    from companion.btc import labels
+
+    return {key: r["label"] for key, r in labels.load(wallets.folder(name)).items() if r.get("label")}
+
+
+def import_labels(wallets: Wallets, name: str, data: bytes) -> Any:
+    """Merge a BIP-329 file's bytes into the wallet's labels (``btc labels NAME import``): refused whole,
+    naming the line, when a line is bad. A ``labels.Imported``."""
+    from companion.btc import labels
+
+    record = wallets.load(name)
+    return labels.import_data(record, wallets.folder(name), data, "the file")
+
+
+def export_labels(wallets: Wallets, name: str) -> bytes:
+    """The wallet's labels as a BIP-329 file (``btc labels NAME export``)."""
+    from companion.btc import labels
+
+    record = wallets.load(name)
+    return labels.export_data(record, wallets.folder(name))
