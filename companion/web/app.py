@@ -24,6 +24,7 @@ from companion.btc.wallets import Wallets
 from companion.errors import CompanionError
 from companion.web import pages, send_pages
 from companion.web.guard import Guard
+from companion.web.label_routes import Labelling, imported_message
 from companion.web.scan import MAX_FRAME_BYTES, Scans
 from companion.web.send_routes import Sending
 
@@ -94,6 +95,10 @@ class CompanionApp:
         message = "Imported. Press Sync to read its balance." if request.query_params.get("imported") else ""
         if request.query_params.get("synced"):
             message = "Synced."
+        if request.query_params.get("labelled"):
+            message = "Label saved."
+        if request.query_params.get("labels"):
+            message = imported_message(request.query_params["labels"])
         return await self.wallet_response(name, message=message)
 
     async def sync(self, request: Request) -> Response:
@@ -123,9 +128,10 @@ class CompanionApp:
             return HTMLResponse(pages.layout("Not found", "", error=str(exc)), status_code=404)
         synced = status is not None
         extra = send_pages.activity_sections(name, activity, form or send_pages.SendForm(), synced=synced)
-        page = pages.wallet_page(
-            record, status, receive, message=message, error=error or problem, extra=extra
-        )
+        extra += send_pages.labels_section(pages._wallet_url(name))
+        receive_label = "" if receive is None else activity.labels.get(("addr", receive.address), "")
+        page = pages.wallet_page(record, status, receive, message=message, error=error or problem,
+                                 extra=extra, receive_label=receive_label)  # fmt: skip
         return HTMLResponse(page, status_code=status_code)
 
     async def address_qr(self, request: Request) -> Response:
@@ -175,7 +181,10 @@ def _activity(wallets: Wallets, name: str, synced: bool) -> send_pages.Activity:
         return send_pages.Activity(problem="Sync to see the wallet's transactions and coins.")
     record, folder = wallets.load(name), wallets.folder(name)
     try:
-        return send_pages.Activity(history(record, folder), coins(record, folder))
+        rows = history(record, folder)
+        pending = [row.txid for row in rows if row.height is None]
+        return send_pages.Activity(rows, coins(record, folder), labels=service.wallet_labels(wallets, name),
+                                   speed_ups=service.speed_ups(wallets, name, pending))  # fmt: skip
     except CompanionError as exc:
         return send_pages.Activity(problem=f"The history cannot be read: {exc}")
 
@@ -195,6 +204,7 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
     """The ASGI app for one run, behind its :class:`Guard` (token, Host, Origin, CSP)."""
     state = CompanionApp(datadir)
     sending = Sending(state)
+    labelling = Labelling(state)
     wallet = "/wallet/{name}"
     routes = [
         Route("/", state.home, methods=["GET"]),
@@ -204,6 +214,10 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
         Route("/wallet/{name}/sync", state.sync, methods=["POST"]),
         Route("/wallet/{name}/address/{index:int}/{use}.png", state.address_qr, methods=["GET"]),
         Route(wallet + "/send", sending.send, methods=["POST"]),
+        Route(wallet + "/speed-up", sending.speed_up, methods=["POST"]),
+        Route(wallet + "/label", labelling.label, methods=["POST"]),
+        Route(wallet + "/labels.jsonl", labelling.export, methods=["GET"]),
+        Route(wallet + "/labels", labelling.import_file, methods=["POST"]),
         Route(wallet + "/send/{txid:txid}", sending.handover, methods=["GET"]),
         Route(wallet + "/send/{txid:txid}/unsigned.psbt", sending.unsigned_file, methods=["GET"]),
         Route(wallet + "/send/{txid:txid}/frame/{n:int}.png", sending.frame, methods=["GET"]),

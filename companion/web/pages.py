@@ -108,6 +108,7 @@ def wallet_page(
     message: str = "",
     error: str = "",
     extra: str = "",
+    receive_label: str = "",
 ) -> str:
     """``extra``: the sending sections (companion.web.send_pages), already rendered."""
     from companion.btc.chain import parse_node_url
@@ -131,11 +132,11 @@ def wallet_page(
         '<button type="submit" id="sync">Sync</button></form></section>'
     )
     if receive is not None:
-        body += _receive_section(url, receive)
+        body += _receive_section(url, receive, receive_label)
     return layout(record.name, body + extra, message=message, error=error)
 
 
-def _receive_section(url: str, receive: ReceiveAddress) -> str:
+def _receive_section(url: str, receive: ReceiveAddress, label: str) -> str:
     qr = f"{url}/address/{receive.index}"
     stale = (
         ""
@@ -147,6 +148,8 @@ def _receive_section(url: str, receive: ReceiveAddress) -> str:
 <p>Give this address to the person paying you. A new one shows here once this one has been used.</p>
 <p class="address" id="address">{escape(_grouped(receive.address))}</p>
 <p class="facts" id="path">{escape(receive.path)}</p>{stale}
+<p class="inline-label">Label (who will pay, what for): {label_input(f"addr:{receive.address}", label)}</p>
+{label_form(url, f"addr:{receive.address}")}
 <img class="qr" id="receive-qr" src="{qr}/receive.png" alt="QR code of the payment address">
 <details id="verify"><summary>Verify on device</summary>
 <p>On your Airlock choose Scan and point it at this code. It tells you whether the address belongs
@@ -169,3 +172,26 @@ def _grouped(address: str) -> str:
 
 def _wallet_url(name: str) -> str:
     return "/wallet/" + quote(name, safe="")
+
+
+def label_input(ref: str, label: str) -> str:
+    """A label's text field and its Save button, sent with the form ``label_form(ref)`` (placed outside
+    any other form: forms do not nest)."""
+    key = _label_key(ref)
+    return (
+        f'<input name="label" form="label-form-{key}" id="label-{key}" value="{escape(label)}"'
+        f' maxlength="255" autocomplete="off" aria-label="label" class="label">'
+        f'<button type="submit" form="label-form-{key}" id="label-save-{key}">Save</button>'
+    )
+
+
+def label_form(url: str, ref: str) -> str:
+    return (
+        f'<form method="post" action="{url}/label" id="label-form-{_label_key(ref)}" hidden>'
+        f'<input type="hidden" name="ref" value="{escape(ref)}"></form>'
+    )
+
+
+def _label_key(ref: str) -> str:
+    """An element id for a BIP-329 reference: ``tx-TXID``, ``output-TXID-N``, ``addr-ADDRESS``."""
+    return escape(ref.replace(":", "-"))

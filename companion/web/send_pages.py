@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from companion.web.pages import _btc, _wallet_url
+from companion.web.pages import _btc, _wallet_url, label_form, label_input
 
 if TYPE_CHECKING:
     from companion.btc.activity import Coin, HistoryRow
-    from companion.btc.service import TxState
+    from companion.btc.service import SpeedUp, TxState
 
 DENSITIES = {0: "Sparse (easiest to read)", 1: "Normal (as the device)", 2: "Dense", 3: "Densest"}
 FORMATS = {"ur": "UR (crypto-psbt)", "bbqr": "BBQr"}
@@ -43,6 +43,8 @@ class Activity:
     history: list[HistoryRow] = field(default_factory=list)
     coins: list[Coin] = field(default_factory=list)
     problem: str = ""
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (BIP-329 type, ref) -> label
+    speed_ups: dict[str, SpeedUp] = field(default_factory=dict)  # pending txid -> how to speed it up
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ def activity_sections(name: str, activity: Activity, form: SendForm, *, synced: 
     if activity.problem:
         problem = f'<p class="hint" id="history">{escape(activity.problem)}</p>'
         return f'<section id="activity"><h2>History</h2>{problem}</section>'
-    body = _history(activity.history)
+    body = _history(url, activity)
     if synced:
-        body += _send_form(url, activity.coins, form)
+        body += _send_form(url, activity.coins, form, activity.labels)
         body += (
             '<section id="signed-section"><h2>Broadcast a signed transaction</h2>'
             "<p>Bring a transaction your Airlock signed (built here or with <code>btc send</code>).</p>"
@@ -71,38 +73,65 @@ def activity_sections(name: str, activity: Activity, form: SendForm, *, synced: 
     return body
 
 
-def _history(rows: list[HistoryRow]) -> str:
+def _history(url: str, activity: Activity) -> str:
+    rows = activity.history
     if not rows:
         return '<section id="activity"><h2>History</h2><p id="history">No transactions yet.</p></section>'
     items = "".join(
-        f'<tr><td class="txid" title="{escape(row.txid)}">{escape(_short(row.txid))}</td>'
+        f'<tr id="row-{escape(row.txid)}"><td class="txid" title="{escape(row.txid)}">'
+        f"{escape(_short(row.txid))}</td>"
         f'<td class="amount">{_signed_btc(row.net)}</td>'
         f"<td>{'' if row.fee is None else escape(_btc(row.fee))}</td>"
-        f"<td>{'pending' if row.height is None else f'block {row.height}'}</td></tr>"
+        f"<td>{'pending' if row.height is None else f'block {row.height}'}"
+        f"{_speed_up_form(url, row.txid, activity.speed_ups.get(row.txid))}</td>"
+        f"<td>{label_input(f'tx:{row.txid}', activity.labels.get(('tx', row.txid), ''))}</td></tr>"
         for row in rows
     )
+    forms = "".join(label_form(url, f"tx:{row.txid}") for row in rows)
     return (
         '<section id="activity"><h2>History</h2><table id="history" class="wallets"><thead><tr>'
-        "<th>Transaction</th><th>Amount</th><th>Fee</th><th>State</th></tr></thead>"
-        f"<tbody>{items}</tbody></table></section>"
+        "<th>Transaction</th><th>Amount</th><th>Fee</th><th>State</th><th>Label</th></tr></thead>"
+        f"<tbody>{items}</tbody></table>{forms}</section>"
     )
 
 
-def _send_form(url: str, coins: list[Coin], form: SendForm) -> str:
+def _speed_up_form(url: str, txid: str, how: SpeedUp | None) -> str:
+    """A pending transaction's speed-up: a new fee rate, then a replacement (RBF) or a child (CPFP)."""
+    if how is None or not (how.replace or how.child):
+        return ""
+    buttons = ""
+    if how.replace:
+        buttons += (f'<button type="submit" name="how" value="replace" id="bump-{txid}">'
+                    "Speed up (RBF)</button>")  # fmt: skip
+    if how.child:
+        buttons += (f'<button type="submit" name="how" value="child" id="cpfp-{txid}">'
+                    "Speed up with a child (CPFP)</button>")  # fmt: skip
+    return f"""
+<form method="post" action="{url}/speed-up" class="speed-up" id="speed-up-{txid}">
+<input type="hidden" name="txid" value="{txid}">
+<label>New fee rate in sat/vB <input name="fee_rate" id="speed-up-rate-{txid}" inputmode="numeric" required
+ autocomplete="off"></label>{buttons}</form>"""
+
+
+def _send_form(url: str, coins: list[Coin], form: SendForm, labels: dict[tuple[str, str], str]) -> str:
     rows = "".join(
         f'<tr><td><input type="checkbox" name="utxo" value="{escape(c.txid)}:{c.vout}"'
         f' id="utxo-{escape(c.txid)}-{c.vout}"{_checked(f"{c.txid}:{c.vout}" in form.utxos)}></td>'
-        f'<td class="amount">{escape(_btc(c.amount))}</td><td class="address">{escape(c.address)}</td>'
+        f'<td class="amount">{escape(_btc(c.amount))}</td><td class="address">{escape(c.address)}'
+        f"{_address_label(labels, c.address)}</td>"
         f"<td>{'change' if c.change else 'received'}, "
-        f"{'pending' if c.height is None else f'block {c.height}'}</td></tr>"
+        f"{'pending' if c.height is None else f'block {c.height}'}</td>"
+        f"<td>{label_input(f'output:{c.txid}:{c.vout}', labels.get(('output', f'{c.txid}:{c.vout}'), ''))}"
+        "</td></tr>"
         for c in coins
     )
     coins_table = (
         '<table id="utxos" class="wallets"><thead><tr><th></th><th>Amount</th><th>Address</th><th></th>'
-        f"</tr></thead><tbody>{rows}</tbody></table>"
+        f"<th>Label</th></tr></thead><tbody>{rows}</tbody></table>"
         if coins
         else '<p id="utxos">No coins to spend.</p>'
     )
+    label_forms = "".join(label_form(url, f"output:{c.txid}:{c.vout}") for c in coins)
     return f"""
 <section id="send-section"><h2>Send</h2>
 <form method="post" action="{url}/send" id="send-form">
@@ -117,7 +146,23 @@ def _send_form(url: str, coins: list[Coin], form: SendForm) -> str:
 <fieldset><legend>Coins to spend (none chosen: the wallet chooses)</legend>{coins_table}</fieldset>
 <p class="hint">Replace-by-fee is on: a payment stuck at a low fee can be sped up later.</p>
 <button type="submit" id="send">Review</button>
-</form></section>"""
+</form>{label_forms}</section>"""
+
+
+def _address_label(labels: dict[tuple[str, str], str], address: str) -> str:
+    text = labels.get(("addr", address))
+    return f'<br><span class="hint">{escape(text)}</span>' if text else ""
+
+
+def labels_section(url: str) -> str:
+    """Labels to and from other wallets (BIP-329, as Sparrow exports and imports them)."""
+    return f"""
+<section id="labels"><h2>Labels</h2>
+<p>Your labels in BIP-329, the file Sparrow and other wallets import and export.</p>
+<p><a href="{url}/labels.jsonl" id="labels-export" download>Download the labels (.jsonl)</a></p>
+<form method="post" action="{url}/labels" enctype="multipart/form-data" id="labels-import-form">
+<label>Import a label file <input type="file" name="file" id="labels-file" required></label>
+<button type="submit" id="labels-import">Import labels</button></form></section>"""
 
 
 def signed_form(url: str, expect: str) -> str:

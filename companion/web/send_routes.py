@@ -62,6 +62,20 @@ class Sending:
         _keep(self.handovers, (name, built.txid), built, KEEP)
         return RedirectResponse(f"{pages._wallet_url(name)}/send/{built.txid}", status_code=303)
 
+    async def speed_up(self, request: Request) -> Response:
+        """A pending transaction replaced at a higher fee (RBF) or paid for by a child (CPFP): built as
+        ``btc bump``/``btc cpfp`` build it, then the same review, handover and broadcast as a payment."""
+        name = request.path_params["name"]
+        async with request.form(max_files=0, max_fields=8) as form:
+            txid, how = str(form.get("txid") or "").strip(), str(form.get("how") or "")
+            fee_rate = str(form.get("fee_rate") or "")
+        try:
+            built = await self.app.locked(service.build_speed_up, self.app.wallets, name, how, txid, fee_rate)
+        except CompanionError as exc:
+            return await self.app.wallet_response(name, error=f"Not built: {exc}", status_code=400)
+        _keep(self.handovers, (name, built.txid), built, KEEP)
+        return RedirectResponse(f"{pages._wallet_url(name)}/send/{built.txid}", status_code=303)
+
     async def handover(self, request: Request, *, error: str = "", status_code: int = 200) -> Response:
         name, txid = request.path_params["name"], request.path_params["txid"]
         built = self.handovers.get((name, txid))
