@@ -37,7 +37,7 @@ class CompactFilters:
         return wallet_status(wallet.wallet)
 
     def broadcast(self, record: WalletRecord, wallet: OpenWallet, folder: Path, tx: bytes) -> str:
-        """Hand ``tx`` to the node over P2P (it asks for it, then relays it); its txid.
+        """Hand ``tx`` to the node over P2P and return its txid once the node has taken it in.
 
         P2P has no answer for a transaction the node refuses: it simply does not relay it, so the
         person follows it with ``btc sync`` and ``btc history``."""
@@ -48,16 +48,32 @@ class CompactFilters:
         return str(bdk.Transaction(tx).compute_txid())
 
     async def _broadcast(self, wallet: Any, tx: bytes, data_dir: Path) -> None:
+        """Kyoto's ``broadcast`` returns when the node asks for the transaction (``getdata``), with the
+        ``tx`` message only queued: shutting down then may drop it unsent. So a request follows on the
+        same connection (the block at the wallet's tip); the node answers its peer's messages in order,
+        so its answer means the ``tx`` was received and checked."""
         import bdkpython as bdk
 
         client = self._client(wallet, data_dir)
         try:
-            await asyncio.wait_for(client.broadcast(bdk.Transaction(tx)), self.timeout)
-        except TimeoutError:
-            raise CompanionError(f"the node at {self.node.where} did not take the transaction within "
-                                 f"{self.timeout:.0f} s; nothing was sent") from None  # fmt: skip
-        except Exception as exc:  # Kyoto's own errors
-            raise CompanionError(f"the broadcast to {self.node.where} failed: {_warning_text(exc)}") from None
+            try:
+                await asyncio.wait_for(client.broadcast(bdk.Transaction(tx)), self.timeout)
+            except TimeoutError:
+                raise CompanionError(f"the node at {self.node.where} did not ask for the transaction within "
+                                     f"{self.timeout:.0f} s; nothing was sent") from None  # fmt: skip
+            except Exception as exc:  # Kyoto's own errors
+                why = _warning_text(exc)
+                raise CompanionError(f"the broadcast to {self.node.where} failed: {why}") from None
+            try:
+                tip = wallet.latest_checkpoint().hash
+                await asyncio.wait_for(client.average_fee_rate(tip), self.timeout)
+            except Exception as exc:  # a timeout, or Kyoto's own errors
+                timed_out = isinstance(exc, TimeoutError)
+                why = f"no answer within {self.timeout:.0f} s" if timed_out else _warning_text(exc)
+                raise CompanionError(
+                    f"the node at {self.node.where} asked for the transaction, then the connection failed "
+                    f"({why}): it may not have it; see btc sync and btc history"
+                ) from None
         finally:
             with contextlib.suppress(Exception):  # already stopped
                 client.shutdown()
