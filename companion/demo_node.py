@@ -1,4 +1,4 @@
-"""A throw-away ``bitcoind -regtest`` for ``make demo``'s companion tour and ``make bench``.
+"""A throw-away ``bitcoind -regtest`` for ``make demo``'s companion tour, ``make bench`` and the tests.
 
 The bootstrap puts Bitcoin Knots' bitcoind in ``.tools/bin/`` (scripts/fetch-bitcoind.sh); when it
 could not, :func:`bitcoind_missing` says why. The node listens on 127.0.0.1 only, on free ports, in a
@@ -44,7 +44,8 @@ def bitcoind_missing() -> str | None:
     return "no bitcoind in .tools/bin: run `scripts/fetch-bitcoind.sh`"
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
+    """Ports free on 127.0.0.1 right now (held open together, so they differ)."""
     sockets = []
     try:
         for _ in range(count):
@@ -58,29 +59,22 @@ def _free_ports(count: int) -> list[int]:
 
 
 class NodeError(CompanionError):
-    """The node refused a call or did not start (one line)."""
+    """The node refused a call (``code`` is Core's error code) or did not start (one line)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-class DemoNode:
-    """One regtest node: ``rpc`` calls, ``mine``, the companion's ``cbf_url`` and ``rpc_url``."""
+class NodeRPC:
+    """JSON-RPC to the regtest node: ``rpc.call(method, ...)``, or ``rpc(method, ...)`` alike."""
 
-    def __init__(self, datadir: Path | None = None) -> None:
-        self._own_dir = datadir is None
-        self.datadir = Path(tempfile.mkdtemp(prefix="airlock-regtest-")) if datadir is None else datadir
-        self.rpc_port, self.p2p_port = _free_ports(2)
-        self._auth = "Basic " + base64.b64encode(f"{RPC_USER}:{RPC_PASSWORD}".encode()).decode()
-        self.process: subprocess.Popen[bytes] | None = None
+    def __init__(self, port: int, user: str = RPC_USER, password: str = RPC_PASSWORD) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self._auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
-    @property
-    def rpc_url(self) -> str:
-        return f"bitcoind://{RPC_USER}:{RPC_PASSWORD}@127.0.0.1:{self.rpc_port}"
-
-    @property
-    def cbf_url(self) -> str:
-        return f"cbf://127.0.0.1:{self.p2p_port}"
-
-    def rpc(self, method: str, *params: Any, wallet: str | None = None, timeout: float = 120) -> Any:
-        url = f"http://127.0.0.1:{self.rpc_port}" + (f"/wallet/{wallet}" if wallet is not None else "")
+    def call(self, method: str, *params: Any, wallet: str | None = None, timeout: float = 120) -> Any:
+        url = self.url + (f"/wallet/{wallet}" if wallet is not None else "")
         body = json.dumps({"jsonrpc": "1.0", "id": method, "method": method, "params": list(params)})
         request = urllib.request.Request(
             url, body.encode(), {"Authorization": self._auth, "Content-Type": "application/json"}
@@ -93,8 +87,32 @@ class DemoNode:
             if not reply.get("error"):
                 raise NodeError(f"bitcoind answered {method} with HTTP {exc.code}") from None
         if reply.get("error"):
-            raise NodeError(f"bitcoind refused {method}: {reply['error']['message']}")
+            error = reply["error"]
+            raise NodeError(
+                f"bitcoind refused {method}: {error['message']} (code {error['code']})", error["code"]
+            )
         return reply["result"]
+
+    __call__ = call
+
+
+class DemoNode:
+    """One regtest node: ``rpc`` calls, ``mine``, the companion's ``cbf_url`` and ``rpc_url``."""
+
+    def __init__(self, datadir: Path | None = None) -> None:
+        self._own_dir = datadir is None
+        self.datadir = Path(tempfile.mkdtemp(prefix="airlock-regtest-")) if datadir is None else datadir
+        self.rpc_port, self.p2p_port = free_ports(2)
+        self.rpc = NodeRPC(self.rpc_port)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def rpc_url(self) -> str:
+        return f"bitcoind://{RPC_USER}:{RPC_PASSWORD}@127.0.0.1:{self.rpc_port}"
+
+    @property
+    def cbf_url(self) -> str:
+        return f"cbf://127.0.0.1:{self.p2p_port}"
 
     def start(self) -> DemoNode:
         missing = bitcoind_missing()
@@ -148,7 +166,7 @@ class DemoNode:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    # -- what the tour and the bench do with it --------------------------------------------------
+    # -- what the tour, the bench and the tests do with it ----------------------------------------
     def miner(self) -> str:
         """An address of the node's own wallet (created on first use), to mine to and pay from."""
         if MINER_WALLET not in self.rpc("listwallets"):
@@ -163,3 +181,12 @@ class DemoNode:
     def height(self) -> int:
         height: int = self.rpc("getblockcount")
         return height
+
+    def send(self, address: str, btc: str) -> str:
+        """Pay ``btc`` (a decimal string) from the node's wallet to ``address``; the txid."""
+        txid: str = self.rpc("sendtoaddress", address, btc, wallet=MINER_WALLET)
+        return txid
+
+    def raw_transaction(self, txid: str) -> dict[str, Any]:
+        tx: dict[str, Any] = self.rpc("getrawtransaction", txid, True)
+        return tx
