@@ -46,17 +46,10 @@ class Sent:
 
 
 def send(wallets: Wallets, args: argparse.Namespace) -> Sent:
-    from companion.btc.broadcast import remember_built, unsigned_txid
-    from companion.btc.device_review import review_psbt
     from companion.btc.handover import plan_qr, write_frames, write_psbt
-    from companion.btc.spend import Payment, build_psbt, check_fee_rate, parse_amount, parse_outpoint
-    from companion.btc.wallets import open_bdk
+    from companion.btc.service import build_payment
+    from companion.btc.spend import Payment, check_fee_rate, parse_amount, parse_outpoint
 
-    record = wallets.load(args.name)
-    if wallets.status(args.name) is None:
-        raise CompanionError(
-            f"{record.name} was never synced: run `airlock-companion btc sync {record.name}`"
-        )
     payment = Payment(
         to=args.to,
         amount=parse_amount(args.amount),
@@ -66,33 +59,20 @@ def send(wallets: Wallets, args: argparse.Namespace) -> Sent:
     if len(set(payment.utxos)) != len(payment.utxos):
         raise CompanionError("a coin is named twice in --utxo")
     density = _density(args.density)
-    frames = None
     if args.qr_dir is not None:
         _check_frame_folder(args.qr_dir)
-    folder = wallets.folder(args.name)
-    opened = None
-    if record.node.startswith("bitcoind://"):
-        from companion.btc.core_coins import node_coins_wallet
+    frames: object | None = None
 
-        wallet = node_coins_wallet(record)
-    else:
-        opened = open_bdk(record, folder)
-        wallet = opened.wallet
-    psbt = build_psbt(wallet, record.network, payment)
-    review = review_psbt(record, psbt)
-    if review.refusals:
-        first = review.refusals[0]
-        raise CompanionError(f"the device would refuse this PSBT ({first.code}): {first.message}")
-    if args.qr_dir is not None:
-        frames = plan_qr(psbt, args.format, density)
+    def hand_over(psbt: bytes) -> None:  # the frames are planned, the file written, before the notes
+        nonlocal frames
+        if args.qr_dir is not None:
+            frames = plan_qr(psbt, args.format, density)
+        write_psbt(args.output, psbt)
 
-    txid = unsigned_txid(psbt)
-    write_psbt(args.output, psbt)
-    remember_built(folder, txid)
-    if opened is not None:
-        opened.persist()  # the change address it took stays taken
+    hint = f"run `airlock-companion btc sync {args.name}`"
+    built = build_payment(wallets, args.name, payment, sync_hint=hint, before_notes=hand_over)
     written = write_frames(args.qr_dir, frames) if frames is not None else []
-    return Sent(args.output, txid, review, written)
+    return Sent(args.output, built.txid, built.review, written)
 
 
 def broadcast(wallets: Wallets, name: str, paths: list[Path]) -> str:

@@ -13,6 +13,8 @@ from companion.btc.wallets import Status, WalletRecord, Wallets, check_name, ope
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from signer.transport.payload import Payload
 
 
@@ -132,8 +134,16 @@ def payment_from_form(to: str, amount: str, fee_rate: str, utxos: list[str]) -> 
                    utxos=chosen)  # fmt: skip
 
 
-def build_payment(wallets: Wallets, name: str, payment: Any) -> Built:
-    """What ``btc send`` does, in memory: build, review as the device will, refuse what it would refuse;
+def build_payment(
+    wallets: Wallets,
+    name: str,
+    payment: Any,
+    *,
+    sync_hint: str = "press Sync first",
+    before_notes: Callable[[bytes], None] | None = None,
+) -> Built:
+    """What ``btc send`` and the page's send form do: build, review as the device will, refuse what it
+    would refuse (nothing written); ``before_notes(psbt)`` (the CLI's file and frames) may still refuse;
     then note the txid as built here (so its broadcast is accepted) and keep the change address taken."""
     from companion.btc.broadcast import remember_built, unsigned_txid
     from companion.btc.device_review import review_psbt
@@ -141,7 +151,7 @@ def build_payment(wallets: Wallets, name: str, payment: Any) -> Built:
 
     record = wallets.load(name)
     if wallets.status(name) is None:
-        raise CompanionError(f"{record.name} was never synced: press Sync first")
+        raise CompanionError(f"{record.name} was never synced: {sync_hint}")
     folder = wallets.folder(name)
     opened = None
     if record.node.startswith("bitcoind://"):
@@ -157,6 +167,8 @@ def build_payment(wallets: Wallets, name: str, payment: Any) -> Built:
         first = review.refusals[0]
         raise CompanionError(f"the device would refuse this PSBT ({first.code}): {first.message}")
     txid = unsigned_txid(psbt)
+    if before_notes is not None:
+        before_notes(psbt)
     remember_built(folder, txid)
     if opened is not None:
         opened.persist()
