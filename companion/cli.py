@@ -310,6 +310,8 @@ def cmd_utxos(args: argparse.Namespace) -> int:
         return 0
     for coin, text in zip(found, named, strict=True):
         when = "pending" if coin.height is None else f"height {coin.height}"
+        if coin.immature:
+            when += f", newly mined: spendable from block {coin.spendable_from_height}"
         kind = "change" if coin.change else "receive"
         label = f" {json.dumps(text, ensure_ascii=False)}" if text else ""
         print(f"{coin.txid}:{coin.vout} {coin.amount} sats {coin.address} ({kind}, {when}){label}")

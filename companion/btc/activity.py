@@ -3,7 +3,9 @@
 Compact block filter wallets answer from BDK's store as the last sync left it; ``bitcoind://`` wallets
 ask the node's watch-only wallet, which follows the chain by itself. A history row's ``net`` is what
 the transaction changed in the wallet's balance (received minus spent, the fee included when the
-wallet paid it); ``height`` is None while it is unconfirmed. A transaction that was replaced (a fee
+wallet paid it); ``height`` is None while it is unconfirmed. A coin mined by the wallet (``coinbase``)
+may be spent only in block ``spendable_from_height`` or later; until the next block may, it is
+``immature`` and no payment can use it. A transaction that was replaced (a fee
 bump) or whose coins were spent by another is not history: it is left out.
 """
 
@@ -27,6 +29,9 @@ class Coin:
     address: str
     change: bool
     height: int | None  # None: unconfirmed
+    coinbase: bool = False
+    spendable_from_height: int | None = None  # a coinbase's first block that may spend it
+    immature: bool = False  # a coinbase the next block may not spend yet
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,18 +59,35 @@ def coins(record: WalletRecord, folder: Path) -> list[Coin]:
 
     wallet = open_bdk(record, folder).wallet
     network = bdk_network(record.network)
-    found = [
-        Coin(
-            txid=str(u.outpoint.txid),
-            vout=int(u.outpoint.vout),
-            amount=u.txout.value.to_sat(),
-            address=str(bdk.Address.from_script(u.txout.script_pubkey, network)),
-            change=u.keychain == bdk.KeychainKind.INTERNAL,
-            height=_height(u.chain_position),
+    tip = int(wallet.latest_checkpoint().height)
+    found = []
+    for u in wallet.list_unspent():
+        mined = wallet.get_tx(u.outpoint.txid)
+        coinbase = mined is not None and bool(mined.transaction.is_coinbase())
+        found.append(
+            _coin(
+                txid=str(u.outpoint.txid),
+                vout=int(u.outpoint.vout),
+                amount=u.txout.value.to_sat(),
+                address=str(bdk.Address.from_script(u.txout.script_pubkey, network)),
+                change=u.keychain == bdk.KeychainKind.INTERNAL,
+                height=_height(u.chain_position),
+                coinbase=coinbase,
+                tip=tip,
+            )
         )
-        for u in wallet.list_unspent()
-    ]
     return sorted(found, key=_newest_first)
+
+
+def _coin(*, coinbase: bool, tip: int, height: int | None, **fields: Any) -> Coin:
+    """A coin with its maturity: a coinbase is spendable from its block plus 100 (consensus)."""
+    from companion.btc.spend import coinbase_spendable_from
+
+    if not coinbase:
+        return Coin(height=height, **fields)
+    start = coinbase_spendable_from(height) if height is not None else None
+    immature = start is None or tip + 1 < start
+    return Coin(height=height, coinbase=True, spendable_from_height=start, immature=immature, **fields)
 
 
 def history(record: WalletRecord, folder: Path) -> list[HistoryRow]:
@@ -133,17 +155,23 @@ def _node_coins(record: WalletRecord) -> list[Coin]:
     rpc, name = _rpc(record)
     tip = int(rpc.call("getblockcount"))
     found = []
-    for u in rpc.call("listunspent", 0, 9_999_999, [], True, wallet=name):
+    # minconf 0, unsafe included, immature coinbase included (Core leaves it out otherwise)
+    options = {"include_immature_coinbase": True}
+    unspent = rpc.call("listunspent", 0, 9_999_999, [], True, options, wallet=name)
+    for u in unspent:
         info = rpc.call("getaddressinfo", u["address"], wallet=name)
         confirmations = int(u.get("confirmations", 0))
+        mined = rpc.call("gettransaction", u["txid"], True, wallet=name)
         found.append(
-            Coin(
+            _coin(
                 txid=str(u["txid"]),
                 vout=int(u["vout"]),
                 amount=_sats(u["amount"]),
                 address=str(u["address"]),
                 change=bool(info.get("ischange")),
                 height=tip - confirmations + 1 if confirmations > 0 else None,
+                coinbase=bool(mined.get("generated")),
+                tip=tip,
             )
         )
     return sorted(found, key=_newest_first)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.chain import NodeURL, check_reachable
+from companion.btc.spend import COINBASE_MATURITY
 from companion.btc.wallets import Status
 from companion.errors import CompanionError
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 CHAINS = {"main": "main", "test": "test", "signet": "signet", "regtest": "regtest"}
 RPC_TIMEOUT = 600.0  # importdescriptors rescans the chain before it answers
 WALLET_NOT_FOUND = -18
-COINBASE_MATURITY = 100  # a coinbase output is spendable in a block this many blocks above it
 WALLET_ALREADY_LOADED = -35
 
 

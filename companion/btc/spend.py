@@ -106,6 +106,11 @@ def build_psbt(wallet: Any, network: str, payment: Payment) -> bytes:
     return bytes(base64_decode(psbt.serialize()))
 
 
+def coinbase_spendable_from(height: int) -> int:
+    """The first block that may hold a transaction spending a coinbase output mined at ``height``."""
+    return height + COINBASE_MATURITY
+
+
 def _check_mature(wallet: Any, coin: Any) -> None:
     """A coin chosen by hand that is a coinbase younger than 100 blocks is refused: no node would take
     the transaction (BDK's own coin selection already leaves such coins out)."""
@@ -115,8 +120,8 @@ def _check_mature(wallet: Any, coin: Any) -> None:
     position = coin.chain_position
     height = int(position.confirmation_block_time.block_id.height) if position.is_confirmed() else None
     tip = int(wallet.latest_checkpoint().height)
-    if height is None or tip + 1 < height + COINBASE_MATURITY:
-        spendable = f"in block {height + COINBASE_MATURITY} or later" if height is not None else "later"
+    if height is None or tip + 1 < coinbase_spendable_from(height):
+        spendable = f"in block {coinbase_spendable_from(height)} or later" if height is not None else "later"
         raise CompanionError(
             f"the coin {coin.outpoint.txid}:{coin.outpoint.vout} is newly mined: it can be spent {spendable} "
             f"(the wallet is at block {tip})"
