@@ -113,14 +113,22 @@ def _speed_up_form(url: str, txid: str, how: SpeedUp | None) -> str:
  autocomplete="off"></label>{buttons}</form>"""
 
 
+def _coin_state(coin: Coin) -> str:
+    """Where a coin came from and when it may be spent: a newly mined one says from which block."""
+    where = "change" if coin.change else "received"
+    if coin.immature:
+        return f"{where}, newly mined: spendable from block {coin.spendable_from_height}"
+    return f"{where}, {'pending' if coin.height is None else f'block {coin.height}'}"
+
+
 def _send_form(url: str, coins: list[Coin], form: SendForm, labels: dict[tuple[str, str], str]) -> str:
     rows = "".join(
         f'<tr><td><input type="checkbox" name="utxo" value="{escape(c.txid)}:{c.vout}"'
-        f' id="utxo-{escape(c.txid)}-{c.vout}"{_checked(f"{c.txid}:{c.vout}" in form.utxos)}></td>'
+        f' id="utxo-{escape(c.txid)}-{c.vout}"{_checked(f"{c.txid}:{c.vout}" in form.utxos)}'
+        f"{' disabled' if c.immature else ''}></td>"
         f'<td class="amount">{escape(_btc(c.amount))}</td><td class="address">{escape(c.address)}'
         f"{_address_label(labels, c.address)}</td>"
-        f"<td>{'change' if c.change else 'received'}, "
-        f"{'pending' if c.height is None else f'block {c.height}'}</td>"
+        f"<td>{_coin_state(c)}</td>"
         f"<td>{label_input(f'output:{c.txid}:{c.vout}', labels.get(('output', f'{c.txid}:{c.vout}'), ''))}"
         "</td></tr>"
         for c in coins

@@ -337,7 +337,10 @@ def test_a_newly_mined_coin_chosen_by_hand_is_refused_before_anything_is_built(
     page = web.get("/wallet/young").text
     coins = re.findall(r'value="([0-9a-f]{64}:[0-9]+)" id="utxo-', page)
     (young,) = [c for c in coins if regtest_node.raw_transaction(c.split(":")[0])["confirmations"] == 1]
-    before = snapshot(web.server_datadir)
+    box = re.search(rf'<input[^>]*id="utxo-{young.replace(":", "-")}"[^>]*>', page)
+    assert box and "disabled" in box.group(0)  # the page does not offer it ...
+    assert f"newly mined: spendable from block {height + 100}" in page
+    before = snapshot(web.server_datadir)  # ... and a hand-made request for it is refused
     reply = post_send(web, "young", send_form(regtest_node.miner(), "10000", "2", utxos=(young,)))
     assert reply.status == 400  # type: ignore[attr-defined]
     error = element(reply.text, "error")  # type: ignore[attr-defined]
