@@ -327,8 +327,8 @@ def test_a_newly_mined_coin_chosen_by_hand_is_refused_before_anything_is_built(
     web: Client, regtest_node: RegtestNode
 ) -> None:
     """A coinbase younger than 100 blocks cannot be spent: the node would drop the transaction (over
-    compact block filters, silently), so coin control refuses it and names the block it matures at.
-    (A ``bitcoind://`` wallet does not list such a coin: Core leaves it out.)"""
+    compact block filters, silently), so the page shows it as not yet spendable and coin control
+    refuses it by hand, naming the block it matures at."""
     form = {"name": "young", "network": "regtest", "node": regtest_node.cbf_url, "paste": ur_export("btc-86")}
     assert web.post_form("/import", form).status == 303
     regtest_node.mine(1, account("btc-86").address(0, 9))
