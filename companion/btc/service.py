@@ -418,3 +418,130 @@ def export_labels(wallets: Wallets, name: str) -> bytes:
 
     record = wallets.load(name)
     return labels.export_data(record, wallets.folder(name))
+
+
+# -- a new multisig wallet on the web page: its cosigners one by one, then what the devices register --
+@dataclass(frozen=True)
+class MultisigPlan:
+    """What the page shows before Create: each cosigner's key (or why its export is refused), and the
+    wallet they make with the threshold (``problem`` says why there is none yet)."""
+
+    keys: list[Any]  # companion.btc.multisig_create.CosignerKey, or a str: why that export is refused
+    wallet: Any | None  # signer.btc.multisig.MultisigWallet
+    first_address: str | None
+    problem: str
+
+
+def cosigner_where(index: int) -> str:
+    """How errors name the cosigner at ``index`` (0-based)."""
+    return f"cosigner {index + 1}"
+
+
+def cosigner_text(payload: Payload) -> bytes:
+    """A scanned cosigner export as the text ``btc multisig create`` reads from a file (a UR in one part,
+    or the QR's text)."""
+    from signer.transport.ur import UR, encode_single
+
+    if payload.is_secret:
+        raise CompanionError("this QR code holds a seed: never show it to a computer. Nothing was kept")
+    if payload.format == "ur" and payload.ur_type:
+        return encode_single(UR(payload.ur_type, payload.data)).encode()
+    return payload.data
+
+
+def add_cosigner(exports: list[bytes], new: bytes, network: str, script: str) -> list[bytes]:
+    """``exports`` with ``new`` added, once it reads as a cosigner key of ``script`` wallets on
+    ``network`` and is not a key (or a fingerprint and path) given already."""
+    from companion.btc.multisig_create import read_cosigner
+
+    key = read_cosigner(new, network, script, cosigner_where(len(exports)))
+    for i, data in enumerate(exports):
+        try:
+            other = read_cosigner(data, network, script, cosigner_where(i))
+        except CompanionError:
+            continue  # that one shows its own refusal in the list
+        if other.cosigner.xpub == key.cosigner.xpub:
+            raise CompanionError(f"this key is already {cosigner_where(i)}: each key is given once")
+        if (other.cosigner.fingerprint, other.cosigner.path) == (key.cosigner.fingerprint, key.cosigner.path):
+            raise CompanionError(
+                f"{cosigner_where(i)} has the same fingerprint and path: one device's key is given once"
+            )
+    return [*exports, new]
+
+
+def parse_threshold(text: str, cosigners: int) -> int:
+    """The number of signatures a spend needs, typed on the page: 1 to the number of cosigners."""
+    cleaned = text.strip()
+    if not cleaned.isdecimal() or len(cleaned) > 3:
+        raise CompanionError(f"the threshold is a whole number of signatures, not {cleaned[:20]!r}")
+    value = int(cleaned)
+    if not 1 <= value <= max(cosigners, 1):
+        raise CompanionError(f"the threshold must be 1 to {cosigners} (the number of cosigners), not {value}")
+    return value
+
+
+def plan_multisig(name: str, threshold: str, exports: list[bytes], network: str, script: str) -> MultisigPlan:
+    """Each export read as ``btc multisig create`` reads it, and the wallet they make (no file written)."""
+    from companion.btc.exports import NETWORKS
+    from companion.btc.multisig_create import build, read_cosigner, script_type
+
+    if network not in NETWORKS:
+        raise CompanionError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
+    script_type(script)
+    keys: list[Any] = []
+    for i, data in enumerate(exports):
+        try:
+            keys.append(read_cosigner(data, network, script, cosigner_where(i)))
+        except CompanionError as exc:
+            keys.append(str(exc))
+    refused = [k for k in keys if isinstance(k, str)]
+    if refused:
+        return MultisigPlan(keys, None, None, refused[0])
+    if len(keys) < 2:
+        return MultisigPlan(keys, None, None, "add at least 2 cosigners")
+    try:
+        wallet = build(name, parse_threshold(threshold, len(keys)), keys, script)
+    except CompanionError as exc:
+        return MultisigPlan(keys, None, None, str(exc))
+    return MultisigPlan(keys, wallet, wallet.address(0, 0, network), "")
+
+
+def create_multisig_from_page(wallets: Wallets, name: str, threshold: str, exports: list[bytes], network: str,
+                              node: str, script: str) -> NewMultisig:  # fmt: skip
+    """``create_multisig`` with the page's threshold text and its cosigners named by position."""
+    if len(exports) < 2:
+        raise CompanionError(f"a multisig wallet needs at least 2 cosigners, got {len(exports)}")
+    number = parse_threshold(threshold, len(exports))
+    given = [(cosigner_where(i), data) for i, data in enumerate(exports)]
+    return create_multisig(wallets, name, number, given, network, node, script)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What each device registers a multisig wallet from: the wallet, its descriptor and BSMS record."""
+
+    wallet: Any  # signer.btc.multisig.MultisigWallet
+    network: str
+    first_address: str
+    descriptor: str
+    bsms: str
+
+
+def multisig_registration(wallets: Wallets, name: str) -> Registration:
+    """A multisig wallet's registration files: the canonical descriptor (as ``btc multisig create``
+    prints it) and a BSMS 1.0 record (BIP-129: the template, receive and change, the first address)."""
+    from companion.btc.multisig import wallet_of
+
+    record = wallets.load(name)
+    wallet = wallet_of(record)
+    first = wallet.address(0, 0, record.network)
+    template = wallet.descriptor.split("#", 1)[0].replace("/<0;1>/*", "/**")
+    bsms = f"BSMS 1.0\n{template}\n/0/*,/1/*\n{first}\n"
+    return Registration(wallet, record.network, first, wallet.descriptor + "\n", bsms)
+
+
+def registration_frames(wallets: Wallets, name: str, fmt: str, density: int) -> Any:
+    """The QR frames (``FrameSet``) each device registers the wallet from, as ``--qr-dir`` writes them."""
+    from companion.btc.multisig_create import registration_frames as frames_of
+
+    return frames_of(multisig_registration(wallets, name).wallet, fmt, density)
