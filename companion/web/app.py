@@ -25,6 +25,7 @@ from companion.errors import CompanionError
 from companion.web import pages, send_pages
 from companion.web.guard import Guard
 from companion.web.label_routes import Labelling, imported_message
+from companion.web.multisig_routes import Multisig
 from companion.web.scan import MAX_FRAME_BYTES, Scans
 from companion.web.send_routes import Sending
 
@@ -205,6 +206,7 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
     state = CompanionApp(datadir)
     sending = Sending(state)
     labelling = Labelling(state)
+    multisig = Multisig(state)
     wallet = "/wallet/{name}"
     routes = [
         Route("/", state.home, methods=["GET"]),
@@ -228,6 +230,12 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
         Route(wallet + "/tx/{txid:txid}", sending.tx_page, methods=["GET"]),
         Route(wallet + "/tx/{txid:txid}/status", sending.tx_status, methods=["POST"]),
         Route(wallet + "/tx/{txid:txid}/check", sending.tx_check, methods=["POST"]),
+        Route("/multisig/new", multisig.new_form, methods=["GET"]),
+        Route("/multisig/new", multisig.new_post, methods=["POST"]),
+        Route(wallet + "/registration", multisig.registration, methods=["GET"]),
+        Route(wallet + "/registration/frame/{n:int}.png", multisig.frame, methods=["GET"]),
+        Route(wallet + "/registration/descriptor.txt", multisig.descriptor_file, methods=["GET"]),
+        Route(wallet + "/registration/bsms.txt", multisig.bsms_file, methods=["GET"]),
         Route("/scan", state.scan_start, methods=["POST"]),
         Route("/scan/{scan_id}/frame", state.scan_frame, methods=["POST"]),
         Route("/static/{file}", state.static, methods=["GET"]),

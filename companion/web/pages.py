@@ -32,7 +32,8 @@ def layout(title: str, body: str, *, message: str = "", error: str = "") -> str:
         '<link rel="stylesheet" href="/static/style.css">'
         '<script src="/static/app.js" defer></script></head><body>'
         '<header><a href="/" class="brand">Airlock companion</a>'
-        '<nav><a href="/">Wallets</a> <a href="/import">Import a wallet</a></nav></header>'
+        '<nav><a href="/">Wallets</a> <a href="/import">Import a wallet</a> '
+        '<a href="/multisig/new" id="nav-multisig">New multisig wallet</a></nav></header>'
         f"<main><h1>{escape(title)}</h1>{notes}{body}</main></body></html>\n"
     )
 

@@ -99,9 +99,29 @@ function setUpSignedScan() {
   );
 }
 
-// The handover: cycle the frames the server rendered, at the speed chosen on the page.
+// A multisig cosigner's key: once the scan is whole, the form adds it at once.
+function setUpCosignerScan() {
+  const button = document.getElementById("cosigner-camera-start");
+  if (!button) return;
+  const parts = {
+    button,
+    video: document.getElementById("cosigner-camera-video"),
+    progress: document.getElementById("cosigner-camera-progress"),
+    status: document.getElementById("cosigner-camera-status"),
+  };
+  button.addEventListener("click", () =>
+    scanWithCamera(parts, (id, kind) => {
+      document.getElementById("cosigner-scan").value = id;
+      parts.status.textContent = `Scanned (${kind}). Adding it...`;
+      parts.status.dataset.done = "1";
+      document.getElementById("multisig-form").requestSubmit(document.getElementById("cosigner-add"));
+    }),
+  );
+}
+
+// The handover (and a multisig wallet's registration): cycle the frames the server rendered, at the speed chosen on the page.
 function setUpHandover() {
-  const img = document.getElementById("handover-qr");
+  const img = document.getElementById("handover-qr") || document.getElementById("registration-qr");
   if (!img) return;
   const count = Number(img.dataset.count);
   const label = document.getElementById("handover-frame");
@@ -154,6 +174,7 @@ function setUpFollow() {
 document.addEventListener("DOMContentLoaded", () => {
   setUpImport();
   setUpSignedScan();
+  setUpCosignerScan();
   setUpHandover();
   setUpFollow();
 });
