@@ -25,7 +25,7 @@ from companion.errors import CompanionError
 from companion.web import pages, send_pages
 from companion.web.guard import Guard
 from companion.web.label_routes import Labelling, imported_message
-from companion.web.multisig_routes import Multisig
+from companion.web.multisig_routes import Multisig, registration_link
 from companion.web.scan import MAX_FRAME_BYTES, Scans
 from companion.web.send_routes import Sending
 
@@ -130,6 +130,7 @@ class CompanionApp:
         synced = status is not None
         extra = send_pages.activity_sections(name, activity, form or send_pages.SendForm(), synced=synced)
         extra += send_pages.labels_section(pages._wallet_url(name))
+        extra += registration_link(name, record.descriptor)
         receive_label = "" if receive is None else activity.labels.get(("addr", receive.address), "")
         page = pages.wallet_page(record, status, receive, message=message, error=error or problem,
                                  extra=extra, receive_label=receive_label)  # fmt: skip

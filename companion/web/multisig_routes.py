@@ -170,3 +170,18 @@ class Multisig:
             frames = await self.app.locked(service.registration_frames, self.app.wallets, name, fmt, density)
             _keep(self.framesets, key, frames, KEEP_FRAMESETS)
         return frames
+
+
+def registration_link(name: str, descriptor: str) -> str:
+    """The wallet page's way back to a multisig wallet's registration QR and files (none for single-sig)."""
+    from html import escape
+
+    from companion.btc.multisig import is_multisig_descriptor
+
+    if not is_multisig_descriptor(descriptor):
+        return ""
+    return (
+        '<section id="registration-link"><h2>Devices</h2><p>Each cosigner\'s Airlock registers this wallet '
+        f'once: <a href="{escape(pages._wallet_url(name))}/registration" id="show-registration">show its '
+        "registration QR code and files</a>.</p></section>"
+    )

@@ -142,6 +142,7 @@ def test_created_wallet_is_the_commands_and_its_registration_frames_register_on_
     keys = [read_cosigner(t.encode(), "regtest", "wsh", "x") for t in kept(three_cosigners(web))]
     written = write_frames(tmp_path / "qr", registration_frames(build("family", 2, keys, "wsh"), fmt, 1))
     assert [p.read_bytes() for p in written] == [p.body for p in pngs]
+    assert 'href="/wallet/family/registration" id="show-registration"' in web.get("/wallet/family").text
     # the files
     assert web.get("/wallet/family/registration/descriptor.txt").text.strip() == descriptor
     bsms = web.get("/wallet/family/registration/bsms.txt").text
@@ -218,3 +219,4 @@ def test_a_single_sig_wallet_has_no_registration_page(web: Client) -> None:
     reply = web.get("/wallet/single/registration")
     assert reply.status == 404 and "the wallet single is not a multisig wallet" in reply.text
     assert web.get("/wallet/nobody/registration/bsms.txt").status == 404
+    assert "show-registration" not in web.get("/wallet/single").text
