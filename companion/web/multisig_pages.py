@@ -45,6 +45,7 @@ def new_multisig_page(form: MultisigForm, plan: MultisigPlan | None, *, message:
 (BIP-48), and add it here: by the camera, pasted, or from its file. Only public keys come to this
 computer.</p>
 <form method="post" action="/multisig/new" enctype="multipart/form-data" id="multisig-form">
+<button type="submit" name="action" value="check" id="multisig-check" hidden tabindex="-1"></button>
 {kept}
 <label>Name <input name="name" id="name" maxlength="64" value="{escape(form.name)}"
  placeholder="family"></label>

@@ -52,6 +52,8 @@ class Multisig:
             return await self._removed(entered, remove)
         if action == "create":
             return await self._create(entered)
+        if action == "check":  # Enter in a field (the form's first, default button): shown again, kept
+            return await self._page(entered, keep_input=True)
         return await self._add(entered, file_data)
 
     async def _add(self, entered: MultisigForm, file_data: bytes) -> Response:
@@ -103,8 +105,8 @@ class Multisig:
             raise CompanionError("the file is too large to be a cosigner key export (a few hundred bytes)")
         return file_data
 
-    async def _page(self, form: MultisigForm, *, message: str = "", error: str = "",
-                    status_code: int = 200) -> Response:  # fmt: skip
+    async def _page(self, form: MultisigForm, *, message: str = "", error: str = "", status_code: int = 200,
+                    keep_input: bool = False) -> Response:  # fmt: skip
         exports = [c.encode() for c in form.cosigners]
         try:
             plan = await run_in_threadpool(service.plan_multisig, form.name, form.threshold, exports,
@@ -112,7 +114,8 @@ class Multisig:
         except CompanionError as exc:
             plan, error = None, error or str(exc)
         shown = MultisigForm(form.name, form.network, form.node, form.threshold, form.script, form.cosigners,
-                             form.paste if error else "", form.scan if error else "")  # fmt: skip
+                             form.paste if error or keep_input else "",
+                             form.scan if error or keep_input else "")  # fmt: skip
         page = new_multisig_page(shown, plan, message=message, error=error)
         return HTMLResponse(page, status_code=status_code)
 

@@ -82,6 +82,13 @@ def test_three_cosigners_added_in_the_browser_created_and_the_registration_qr_re
     for n, mnemonic in enumerate((ABANDON, LEGAL, ZOO24)):
         assert page.inner_text(f"#cosigner-{n}-key") == cosigner(mnemonic).xpub  # type: ignore[attr-defined]
     assert page.input_value("#name") == "family"  # type: ignore[attr-defined]
+    page.fill("#threshold", "3")  # type: ignore[attr-defined]
+    page.press("#threshold", "Enter")  # the form's default button shows it again, removes nothing  # type: ignore[attr-defined]
+    page.wait_for_selector("#policy-summary:has-text('3 of 3')")  # type: ignore[attr-defined]
+    assert page.get_attribute("#cosigners", "data-count") == "3"  # type: ignore[attr-defined]
+    page.fill("#threshold", "2")  # type: ignore[attr-defined]
+    page.press("#threshold", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("#policy-summary:has-text('2 of 3')")  # type: ignore[attr-defined]
     page.screenshot(path=str(shots / "multisig-new.png"), full_page=True)  # type: ignore[attr-defined]
     page.click("#multisig-create")  # type: ignore[attr-defined]
     page.wait_for_url("**/wallet/family/registration?created=1")  # type: ignore[attr-defined]
