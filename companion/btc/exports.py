@@ -2,8 +2,10 @@
 
 Accepted, as the device writes them: ``airlock account show --format ur`` (ur:crypto-account, also
 ur:crypto-output and ur:crypto-hdkey; several lines of an animated UR are assembled by the signer's own
-``Assembler``), ``airlock account show --json``, and descriptor text (``wpkh([fp/84h/1h/0h]tpub.../<0;1>/*)``
-or its ``/0/*`` receive branch, the BIP-380 checksum checked when present).
+``Assembler``), ``airlock account show --json``, descriptor text (``wpkh([fp/84h/1h/0h]tpub.../<0;1>/*)``
+or its ``/0/*`` receive branch, the BIP-380 checksum checked when present), and an extended key with
+its fingerprint and path (``[fp/84h/0h/0h]zpub...``, or ``airlock account show``'s text: read by
+companion.btc.extended_key).
 
 The result is a receive and a change descriptor with checksums, for ``network``: an export whose keys
 belong to another network is refused, as is anything holding a private key. A registered multisig
@@ -39,7 +41,7 @@ class AccountImport:
     descriptor: str
     change_descriptor: str
     network: str
-    source: str  # what the file was: "ur:crypto-account", "json", "descriptor"
+    source: str  # what the file was: "ur:crypto-account", "json", "descriptor", "key", "account text"
 
 
 def read_export(data: bytes, network: str) -> AccountImport:
@@ -63,7 +65,13 @@ def read_export(data: bytes, network: str) -> AccountImport:
     multisig = multisig_in_text(text, network)
     if multisig is not None:
         return multisig
-    if text.startswith(("{", "[")):
+    from companion.btc import extended_key
+
+    if extended_key.looks_like_key_expression(text):
+        descriptor, source = extended_key.descriptor_of_key_expression(text, network), "key"
+    elif extended_key.looks_like_account_show(text):
+        descriptor, source = extended_key.descriptor_of_account_show(text, network), "account text"
+    elif text.startswith(("{", "[")):
         descriptor, source = _from_json(text, network), "json"
     elif text[:3].lower() == "ur:":
         descriptor, source = _from_ur(text)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+from pathlib import Path
 
 from conftest import ABANDON  # the suite-wide conftest (tests/)
 
@@ -29,3 +32,24 @@ def descriptor_export(kind: str = "btc-84", network: str = "regtest", mnemonic: 
     descriptor = account(kind, network, mnemonic).descriptor
     assert descriptor is not None
     return descriptor + "\n"
+
+
+def key_export(
+    kind: str = "btc-84", network: str = "regtest", *, slip132: bool = True, mark: str = "h"
+) -> str:
+    """``[fingerprint/path]key`` from the lines ``airlock account show`` prints: the SLIP-132 key when
+    the account has one (else the xpub), hardened steps marked with ``mark``."""
+    shown = account(kind, network)
+    key = shown.slip132 if slip132 and shown.slip132 else shown.xpub
+    return f"[{shown.fingerprint}{shown.path[1:].replace('h', mark)}]{key}\n"
+
+
+def show_text(mnemonic_file: Path, kind: str = "btc-84", network: str = "regtest") -> str:
+    """What ``airlock account show`` prints (text format), run in-process with the device's CLI."""
+    from signer.cli import main
+
+    argv = ["account", "show", "--mnemonic-file", str(mnemonic_file), "--account", kind, "--network", network]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(argv) == 0
+    return printed.getvalue()
