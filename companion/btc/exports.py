@@ -80,6 +80,17 @@ def read_export(data: bytes, network: str) -> AccountImport:
     return _split(descriptor, network, source)
 
 
+def read_key_fields(key: str, fingerprint: str, path: str, network: str) -> AccountImport:
+    """The account of an extended key typed with its master fingerprint and path (the page's fields)."""
+    from companion.btc.extended_key import account_descriptor
+
+    if network not in NETWORKS:
+        raise CompanionError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
+    if any(len(field) > 256 for field in (key, fingerprint, path)):
+        raise CompanionError("a field is too long for an extended key, fingerprint or path")
+    return _split(account_descriptor(key, fingerprint, path, network), network, "key")
+
+
 def _from_json(text: str, network: str) -> str:
     from signer.errors import AirlockError
     from signer.strict_json import loads

@@ -39,6 +39,18 @@ def import_wallet(
     return wallets.create(name, account, node)
 
 
+def import_key(
+    wallets: Wallets, name: str, key: str, fingerprint: str, path: str, network: str, node: str
+) -> WalletRecord:
+    """A new wallet ``name`` from an extended key with its master fingerprint and derivation path."""
+    from companion.btc.chain import parse_node_url
+    from companion.btc.exports import read_key_fields
+
+    check_name(name)
+    parse_node_url(node)
+    return wallets.create(name, read_key_fields(key, fingerprint, path, network), node)
+
+
 def sync_wallet(wallets: Wallets, name: str) -> Status:
     """Bring ``name`` to its node's tip and keep what the sync saw (``balance`` answers from it)."""
     from companion.btc.chain import chain_source

@@ -62,15 +62,21 @@ class CompanionApp:
         return HTMLResponse(pages.import_page(pages.ImportForm()))
 
     async def import_post(self, request: Request) -> Response:
-        async with request.form(max_files=1, max_fields=8, max_part_size=MAX_EXPORT_UPLOAD) as form:
-            fields = {k: str(form.get(k) or "").strip() for k in ("name", "network", "node", "scan")}
+        async with request.form(max_files=1, max_fields=12, max_part_size=MAX_EXPORT_UPLOAD) as form:
+            keys = ("name", "network", "node", "scan", "xpub", "fingerprint", "path")
+            fields = {k: str(form.get(k) or "").strip() for k in keys}
             entered = pages.ImportForm(paste=str(form.get("paste") or ""), **fields)
             upload = form.get("file")
             file_data = await upload.read(MAX_EXPORT_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
         try:
             export = self._one_export(entered, file_data)
-            await self.locked(service.import_wallet, self.wallets, entered.name, export, entered.network,
-                              entered.node)  # fmt: skip
+            if export is None:  # the key, fingerprint and path fields
+                key = (entered.xpub, entered.fingerprint, entered.path)
+                await self.locked(service.import_key, self.wallets, entered.name, *key, entered.network,
+                                  entered.node)  # fmt: skip
+            else:
+                await self.locked(service.import_wallet, self.wallets, entered.name, export, entered.network,
+                                  entered.node)  # fmt: skip
         except CompanionError as exc:
             return HTMLResponse(pages.import_page(entered, error=str(exc)), status_code=400)
         if entered.scan:
@@ -78,11 +84,15 @@ class CompanionApp:
         return RedirectResponse(f"/wallet/{entered.name}?imported=1", status_code=303)
 
     def _one_export(self, form: pages.ImportForm, file_data: bytes) -> Any:
-        given = [bool(form.scan), bool(form.paste.strip()), bool(file_data)]
+        given = [bool(form.scan), bool(form.paste.strip()), bool(file_data), form.has_key_fields]
         if sum(given) == 0:
-            raise CompanionError("give the export: scan it with the camera, paste it, or choose its file")
+            raise CompanionError(
+                "give the export: scan it with the camera, paste it, choose its file or type its key"
+            )
         if sum(given) > 1:
-            raise CompanionError("give the export one way only: camera, paste or file")
+            raise CompanionError("give the export one way only: camera, paste, file or key fields")
+        if form.has_key_fields:
+            return None
         if form.scan:
             return self.scans.get(form.scan).payload()
         if form.paste.strip():

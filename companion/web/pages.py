@@ -67,6 +67,13 @@ class ImportForm:
     node: str = ""
     paste: str = ""
     scan: str = ""
+    xpub: str = ""  # or the account's extended key, its master fingerprint and path, typed apart
+    fingerprint: str = ""
+    path: str = ""
+
+    @property
+    def has_key_fields(self) -> bool:
+        return bool(self.xpub or self.fingerprint or self.path)
 
 
 def import_page(form: ImportForm, *, error: str = "") -> str:
@@ -93,8 +100,17 @@ computer.</p>
 <input type="hidden" name="scan" id="scan" value="{escape(form.scan)}">
 </section>
 <label>Paste <textarea name="paste" id="paste" rows="4"
- placeholder="UR:CRYPTO-ACCOUNT/..., a descriptor, or the JSON export">{escape(form.paste)}</textarea></label>
+ placeholder="UR:CRYPTO-ACCOUNT/..., a descriptor, the JSON export or [fingerprint/path]xpub..."
+>{escape(form.paste)}</textarea></label>
 <label>File <input type="file" name="file" id="file"></label>
+<fieldset id="key-fields"><legend>Or the account's key, as the device shows it</legend>
+<label>Extended public key <input name="xpub" id="xpub" value="{escape(form.xpub)}" autocomplete="off"
+ spellcheck="false" placeholder="xpub..., ypub..., zpub... (tpub, upub, vpub on test networks)"></label>
+<label>Master fingerprint <input name="fingerprint" id="fingerprint" value="{escape(form.fingerprint)}"
+ autocomplete="off" placeholder="73c5da0a"></label>
+<label>Derivation path <input name="path" id="path" value="{escape(form.path)}" autocomplete="off"
+ placeholder="m/84h/0h/0h"></label>
+</fieldset>
 </fieldset>
 <button type="submit" id="import">Import</button>
 </form>"""

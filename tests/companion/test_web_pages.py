@@ -46,6 +46,13 @@ def qr_text(web: Client, path: str) -> str:
     return codes[0].decode()
 
 
+def key_fields(kind: str = "btc-84", network: str = "regtest", **changes: str) -> dict[str, str]:
+    """The page's three key fields, filled from what ``airlock account show`` prints for the account."""
+    shown = account(kind, network)
+    typed = {"xpub": shown.slip132 or shown.xpub, "fingerprint": shown.fingerprint, "path": shown.path}
+    return {**typed, **changes}
+
+
 @pytest.mark.parametrize("export", [ur_export, json_export, descriptor_export])
 def test_a_pasted_export_becomes_a_wallet_with_the_devices_first_address(web: Client, export: object) -> None:
     reply = web.post_form("/import", fields(paste=export()))  # type: ignore[operator]
@@ -83,8 +90,19 @@ def test_an_uploaded_export_file_becomes_a_wallet(web: Client) -> None:
             "private key",
         ),
         (fields(scan="no-such-scan"), None, "expired"),
+        (fields(**key_fields(fingerprint="")), None, "the master fingerprint is missing"),
+        (fields(**key_fields(path="")), None, "the derivation path is missing"),
+        (fields(**key_fields(xpub="")), None, "the extended public key is missing"),
+        (fields(**key_fields(path="m/44h/1h/0h")), None, "a vpub key is for native segwit accounts (m/84h)"),
+        (fields(**key_fields(path="m/84h/1h/0h/0")), None, "3 steps from the master key but the path"),
+        (fields(**key_fields(path="m/48h/1h/0h/2h")), None, "multisig cosigner key"),
+        (fields(network="main", **key_fields()), None, "the key is for a test network, not main"),
+        (fields(**key_fields("btc-84", "main")), None, "the key is for main network, not regtest"),
+        (fields(**key_fields(xpub="tprv8ZgxMBicQKsPd7Uf69XL1XwhmjHopUGep8GuEiJDZmbQz6o58LninorQAfcKZWARbtRtfnLcJ5MQ2AtHcQJCCRUcMRvmDUjyEmNUWwx8UbK")),
+         None, "private key"),
+        (fields(paste=ur_export(), **key_fields()), None, "one way only"),
     ],
-)
+)  # fmt: skip
 def test_a_bad_import_is_a_message_on_the_page_keeps_the_input_and_changes_nothing(
     web: Client, form: dict[str, str], files: dict[str, bytes] | None, message: str
 ) -> None:
@@ -97,6 +115,28 @@ def test_a_bad_import_is_a_message_on_the_page_keeps_the_input_and_changes_nothi
     if form["paste"]:
         assert form["paste"] in unescape(reply.text)
     assert snapshot(web.server_datadir) == before
+
+
+@pytest.mark.parametrize("kind", ["btc-84", "btc-49", "btc-44", "btc-86"])
+def test_the_key_fingerprint_and_path_fields_make_the_wallet_the_ur_makes(web: Client, kind: str) -> None:
+    from companion.btc.exports import read_export
+    from companion.btc.wallets import Wallets
+
+    typed = key_fields(kind, path=account(kind).path.replace("h", "'").upper(), fingerprint="73C5DA0A")
+    reply = web.post_form("/import", fields(**typed))
+    assert reply.status == 303, reply.text
+    assert shown_address(web.get("/wallet/savings").text) == account(kind).address(0, 0)
+    record = Wallets(web.server_datadir).load("savings")
+    from_ur = read_export(ur_export(kind).encode(), "regtest")
+    assert (record.descriptor, record.change_descriptor) == (from_ur.descriptor, from_ur.change_descriptor)
+
+
+def test_a_refused_key_keeps_the_typed_fields(web: Client) -> None:
+    typed = key_fields(path="m/49h/1h/0h")
+    reply = web.post_form("/import", fields(**typed))
+    assert reply.status == 400 and "a vpub key is for native segwit accounts" in unescape(reply.text)
+    for name, value in typed.items():
+        assert f'id="{name}" value="{value}"' in unescape(reply.text)
 
 
 def test_an_existing_name_is_refused_and_the_wallet_kept(web: Client) -> None:
