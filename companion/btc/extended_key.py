@@ -157,7 +157,7 @@ def _read_key(text: str) -> HDKey:
     if re.fullmatch(rf"[xtyzuvYZUV]prv[{_BASE58}]+", text.strip()):
         raise CompanionError("this is a private key: the companion only takes public keys")
     try:
-        key = HDKey.from_string(text.strip())
+        key: HDKey = HDKey.from_string(text.strip())
     except Exception:  # embit raises ValueError, HDError or base58 errors for every kind of bad key
         raise CompanionError("the extended key is not valid: a character is wrong or missing") from None
     if key.is_private:
