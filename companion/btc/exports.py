@@ -30,6 +30,13 @@ _SCRIPT_OF_PURPOSE = {44: "pkh({})", 49: "sh(wpkh({}))", 84: "wpkh({})", 86: "tr
 _PRIVATE = re.compile(
     r"[xtyzuvYZUV]prv[1-9A-HJ-NP-Za-km-z]{50,}|(?<![0-9A-Za-z])[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}(?![0-9A-Za-z])"
 )
+
+
+def holds_private_key(text: str) -> bool:
+    """Whether ``text`` carries an extended private key or a WIF key (then it is never shown back)."""
+    return bool(_PRIVATE.search(text))
+
+
 _MAX_EXPORT = 64 * 1024
 _COSIGNER_KEY = "this is one cosigner's key, not a wallet: make the wallet with `btc multisig create`"
 

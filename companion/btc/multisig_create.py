@@ -53,7 +53,7 @@ def script_type(script: str) -> ScriptType:
 
 def read_cosigner(data: bytes, network: str, script: str, where: str) -> CosignerKey:
     """The cosigner key of one export file (``where`` names it in errors), for ``script`` wallets."""
-    from companion.btc.exports import _PRIVATE
+    from companion.btc.exports import holds_private_key
 
     if len(data) > MAX_EXPORT:
         raise CompanionError(f"{where}: {len(data)} bytes is not a cosigner key export")
@@ -63,7 +63,7 @@ def read_cosigner(data: bytes, network: str, script: str, where: str) -> Cosigne
         raise CompanionError(f"{where}: not text; give the JSON, UR or key text the device shows") from None
     if not text:
         raise CompanionError(f"{where}: the file is empty")
-    if _PRIVATE.search(text):
+    if holds_private_key(text):
         raise CompanionError(f"{where}: it holds a private key; a cosigner export holds public keys only")
     if text.startswith("{"):
         found = _from_json(text, network, script, where)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from companion.btc import service
+from companion.btc.exports import holds_private_key
 from companion.btc.wallets import Wallets
 from companion.errors import CompanionError
 from companion.web import pages, send_pages
@@ -78,6 +80,8 @@ class CompanionApp:
                 await self.locked(service.import_wallet, self.wallets, entered.name, export, entered.network,
                                   entered.node)  # fmt: skip
         except CompanionError as exc:
+            if holds_private_key(entered.paste) or holds_private_key(entered.xpub):
+                entered = replace(entered, paste="", xpub="")  # a private key is never shown back
             return HTMLResponse(pages.import_page(entered, error=str(exc)), status_code=400)
         if entered.scan:
             self.scans.finish(entered.scan)

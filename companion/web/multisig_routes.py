@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from companion.btc import service
+from companion.btc.exports import holds_private_key
 from companion.errors import CompanionError
 from companion.web import pages
 from companion.web.multisig_pages import MultisigForm, new_multisig_page, registration_page
@@ -113,8 +114,9 @@ class Multisig:
                                            form.network, form.script)  # fmt: skip
         except CompanionError as exc:
             plan, error = None, error or str(exc)
+        keep = (error or keep_input) and not holds_private_key(form.paste)  # never a private key shown back
         shown = MultisigForm(form.name, form.network, form.node, form.threshold, form.script, form.cosigners,
-                             form.paste if error or keep_input else "",
+                             form.paste if keep else "",
                              form.scan if error or keep_input else "")  # fmt: skip
         page = new_multisig_page(shown, plan, message=message, error=error)
         return HTMLResponse(page, status_code=status_code)

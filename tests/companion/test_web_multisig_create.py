@@ -177,6 +177,8 @@ def test_a_refused_cosigner_keeps_the_form_and_writes_nothing(
     assert message in error_of(reply.text) and "\n" not in error_of(reply.text)
     assert kept(reply.text) == kept(first.text)  # the cosigner so far is kept
     assert 'value="family"' in reply.text and f'value="{NODE}"' in reply.text
+    if given.get("paste") == PRIVATE:  # a private key pasted by mistake is never shown back
+        assert PRIVATE.strip() not in reply.text
     assert snapshot(web.server_datadir) == before
 
 
