@@ -135,24 +135,10 @@ def _newest_first(row: Coin | HistoryRow) -> tuple[int, str]:
     return (-(row.height if row.height is not None else 1 << 40), row.txid)
 
 
-def _rpc(record: WalletRecord) -> tuple[Any, str]:
-    from companion.btc.chain import check_reachable, parse_node_url
-    from companion.btc.core_rpc import CoreRPC, core_wallet_name
-    from companion.errors import CompanionError
-
-    node = parse_node_url(record.node)
-    check_reachable(node)
-    rpc = CoreRPC(node)
-    name = core_wallet_name(record)
-    if name not in rpc.call("listwallets"):
-        raise CompanionError(
-            f"{record.name} was never synced with its node: run `airlock-companion btc sync {record.name}`"
-        )
-    return rpc, name
-
-
 def _node_coins(record: WalletRecord) -> list[Coin]:
-    rpc, name = _rpc(record)
+    from companion.btc.core_rpc import synced_node_wallet
+
+    rpc, name = synced_node_wallet(record)
     tip = int(rpc.call("getblockcount"))
     found = []
     # minconf 0, unsafe included, immature coinbase included (Core leaves it out otherwise)
@@ -178,7 +164,9 @@ def _node_coins(record: WalletRecord) -> list[Coin]:
 
 
 def _node_history(record: WalletRecord) -> list[HistoryRow]:
-    rpc, name = _rpc(record)
+    from companion.btc.core_rpc import synced_node_wallet
+
+    rpc, name = synced_node_wallet(record)
     txids = {
         str(row["txid"])
         for row in rpc.call("listsinceblock", "", 1, True, False, wallet=name)["transactions"]

@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from companion.btc.bdk_network import bdk_network, bdk_network_kind
-from companion.btc.chain import check_reachable, parse_node_url
-from companion.btc.core_rpc import CoreRPC, CoreWallet, core_wallet_name
-from companion.errors import CompanionError
+from companion.btc.core_rpc import CoreRPC, CoreWallet, synced_node_wallet
 
 if TYPE_CHECKING:
     from companion.btc.wallets import WalletRecord
@@ -30,15 +28,8 @@ def node_coins_wallet(record: WalletRecord, also: Sequence[str] = ()) -> Any:
     one, a CPFP child spends one); a txid the node's wallet does not know is left out."""
     import bdkpython as bdk
 
-    node = parse_node_url(record.node)
-    check_reachable(node)
-    rpc = CoreRPC(node)
-    name = core_wallet_name(record)
-    if name not in rpc.call("listwallets"):
-        raise CompanionError(
-            f"{record.name} was never synced with its node: run `airlock-companion btc sync {record.name}`"
-        )
-    CoreWallet(node).check_network(record)
+    rpc, name = synced_node_wallet(record)
+    CoreWallet(rpc.node).check_network(record)
     kind = bdk_network_kind(record.network)
     receive, change = bdk.Descriptor(record.descriptor, kind), bdk.Descriptor(record.change_descriptor, kind)
 

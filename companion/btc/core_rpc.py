@@ -85,6 +85,22 @@ def core_wallet_name(record: WalletRecord) -> str:
     return f"airlock-{record.name}-{digest[:12]}"
 
 
+def synced_node_wallet(record: WalletRecord) -> tuple[CoreRPC, str]:
+    """The RPC connection and the node-side wallet name of a ``bitcoind://`` wallet that was synced;
+    refuses one the node has no wallet for yet."""
+    from companion.btc.chain import parse_node_url
+
+    node = parse_node_url(record.node)
+    check_reachable(node)
+    rpc = CoreRPC(node)
+    name = core_wallet_name(record)
+    if name not in rpc.call("listwallets"):
+        raise CompanionError(
+            f"{record.name} was never synced with its node: run `airlock-companion btc sync {record.name}`"
+        )
+    return rpc, name
+
+
 class CoreWallet:
     def __init__(self, node: NodeURL) -> None:
         self.node = node
