@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from companion.web.pages import NETWORK_NAMES, _grouped, _wallet_url, layout
-from companion.web.send_pages import DENSITIES, SPEEDS_MS, QrOptions, _options
+from companion.web.send_pages import QrOptions, _options, animated_qr
 
 if TYPE_CHECKING:
     from companion.btc.service import MultisigPlan, Registration
@@ -128,16 +128,14 @@ def registration_page(name: str, reg: Registration, count: int, options: QrOptio
     """The registration QR (animated, frames rendered by the server) and the two files."""
     url = _wallet_url(name)
     base = f"{url}/registration"
-    query = f"format={options.format}&amp;density={options.density}"
     wallet = reg.wallet
     cosigners = "".join(
         f'<li><span class="facts">{escape(c.origin_text())}</span> '
         f'<span class="address">{escape(c.xpub)}</span></li>'
         for c in wallet.cosigners
     )
-    formats = _options(REGISTRATION_FORMATS, options.format)
-    densities = _options({str(k): v for k, v in DENSITIES.items()}, str(options.density))
-    speeds = _options({str(ms): f"{ms} ms a frame" for ms in SPEEDS_MS}, str(options.speed_ms))
+    code = animated_qr(base, "registration-qr", "the wallet as an animated QR code for the devices", count,
+                       options, REGISTRATION_FORMATS)  # fmt: skip
     body = f"""
 <section id="registration"><h2>Register it on each device</h2>
 <p>On every cosigner's Airlock choose Scan and point its camera at this code (or Seeds, the seed,
@@ -147,15 +145,7 @@ A device signs only for a wallet it registered.</p>
  {escape(NETWORK_NAMES.get(reg.network, reg.network))}</p>
 <p>First address:</p><p class="address" id="registration-address">{escape(_grouped(reg.first_address))}</p>
 <ol id="registration-cosigners">{cosigners}</ol>
-<img class="qr handover" id="registration-qr" src="{base}/frame/0.png?{query}" alt="the wallet as an animated
- QR code for the devices" data-base="{base}/frame/" data-query="{query}" data-count="{count}"
- data-speed="{options.speed_ms}">
-<p class="facts" id="handover-frame">{count} frame{"" if count == 1 else "s"}</p>
-<form method="get" action="{base}" id="handover-options">
-<label>Format <select name="format" id="qr-format">{formats}</select></label>
-<label>Density <select name="density" id="qr-density">{densities}</select></label>
-<label>Speed <select name="speed" id="qr-speed">{speeds}</select></label>
-<button type="submit" id="qr-apply">Show</button></form>
+{code}
 <p><a href="{base}/descriptor.txt" id="download-descriptor" download>Download the descriptor (.txt)</a>
  · <a href="{base}/bsms.txt" id="download-bsms" download>Download the BSMS record (BIP-129)</a></p>
 <p><a href="{url}" id="registration-wallet">Go to the wallet</a></p></section>"""

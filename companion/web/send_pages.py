@@ -235,26 +235,34 @@ Check each address on your Airlock's screen against the one you meant to pay.</p
 <pre id="review-text">{escape(review.to_text())}</pre></details></section>"""
 
 
+def animated_qr(base: str, img_id: str, alt: str, count: int, options: QrOptions,
+                formats: dict[str, str]) -> str:  # fmt: skip
+    """An animated QR the page cycles (frames rendered by the server at ``base/frame/N.png``), with its
+    frame count and the format, density and speed it is shown at."""
+    query = f"format={options.format}&amp;density={options.density}"
+    chosen = _options(formats, options.format)
+    densities = _options({str(k): v for k, v in DENSITIES.items()}, str(options.density))
+    speeds = _options({str(ms): f"{ms} ms a frame" for ms in SPEEDS_MS}, str(options.speed_ms))
+    return f"""<img class="qr handover" id="{img_id}" src="{base}/frame/0.png?{query}" alt="{alt}"
+ data-base="{base}/frame/" data-query="{query}" data-count="{count}" data-speed="{options.speed_ms}">
+<p class="facts" id="handover-frame">{count} frame{"" if count == 1 else "s"}</p>
+<form method="get" action="{base}" id="handover-options">
+<label>Format <select name="format" id="qr-format">{chosen}</select></label>
+<label>Density <select name="density" id="qr-density">{densities}</select></label>
+<label>Speed <select name="speed" id="qr-speed">{speeds}</select></label>
+<button type="submit" id="qr-apply">Show</button></form>"""
+
+
 def handover_section(url: str, txid: str, count: int, options: QrOptions) -> str:
     """The unsigned PSBT as an animated QR (frames rendered by the server), its options, its file."""
     base = f"{url}/send/{txid}"
-    query = f"format={options.format}&amp;density={options.density}"
-    formats = _options(FORMATS, options.format)
-    densities = _options({str(k): v for k, v in DENSITIES.items()}, str(options.density))
-    speeds = _options({str(ms): f"{ms} ms a frame" for ms in SPEEDS_MS}, str(options.speed_ms))
+    code = animated_qr(base, "handover-qr", "the unsigned transaction as an animated QR code", count, options,
+                       FORMATS)  # fmt: skip
     return f"""
 <section id="handover"><h2>Hand it to your Airlock</h2>
 <p>On your Airlock choose Scan and point its camera at this code; it shows the review above. Or copy
 the file to its SD card.</p>
-<img class="qr handover" id="handover-qr" src="{base}/frame/0.png?{query}" alt="the unsigned transaction as
- an animated QR code" data-base="{base}/frame/" data-query="{query}" data-count="{count}"
- data-speed="{options.speed_ms}">
-<p class="facts" id="handover-frame">{count} frame{"" if count == 1 else "s"}</p>
-<form method="get" action="{base}" id="handover-options">
-<label>Format <select name="format" id="qr-format">{formats}</select></label>
-<label>Density <select name="density" id="qr-density">{densities}</select></label>
-<label>Speed <select name="speed" id="qr-speed">{speeds}</select></label>
-<button type="submit" id="qr-apply">Show</button></form>
+{code}
 <p><a href="{base}/unsigned.psbt" id="download-psbt" download>Download the unsigned transaction
  (.psbt file for an SD card)</a></p></section>"""
 
