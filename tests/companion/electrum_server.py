@@ -19,10 +19,10 @@ import json
 import socketserver
 import ssl
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from loopback_server import LoopbackServer
 from node_index import NodeIndex, sats, scripthash
 from regtest import RegtestNode, RPCError
 
@@ -47,7 +47,7 @@ class ProtocolError(Exception):
         self.code = code
 
 
-class ElectrumServer:
+class ElectrumServer(LoopbackServer):
     """Start with ``start()``, stop with ``stop()`` (or use it as a context manager)."""
 
     def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE, trigger: str = "",
@@ -60,10 +60,7 @@ class ElectrumServer:
         self.triggered = False
         self.calls: list[str] = []
         self.errors: list[str] = []  # exceptions of the handlers
-        self.stopping = threading.Event()
-        self._server = _TCPServer(("127.0.0.1", 0), _Handler)
-        self._server.app = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_TCPServer(("127.0.0.1", 0), _Handler))
         self.methods: dict[str, Callable[..., Any]] = {
             "server.version": self.server_version,
             "server.features": self.server_features,
@@ -87,29 +84,8 @@ class ElectrumServer:
         }
 
     @property
-    def port(self) -> int:
-        port: int = self._server.server_address[1]
-        return port
-
-    @property
     def url(self) -> str:
         return f"{'electrums' if self.tls else 'electrum'}://127.0.0.1:{self.port}"
-
-    def start(self) -> ElectrumServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> ElectrumServer:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     # -- JSON-RPC -----------------------------------------------------------------------------------
     def answer(self, request: Any) -> dict[str, Any]:

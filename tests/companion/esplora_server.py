@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 import re
 import sys
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from electrum_server import Behaviour
+from loopback_server import LoopbackServer
 from node_index import IndexedTx, NodeIndex, sats
 from regtest import RegtestNode, RPCError
 
@@ -49,7 +49,7 @@ class BadRequest(Exception):
     pass
 
 
-class EsploraServer:
+class EsploraServer(LoopbackServer):
     """Start with ``start()``, stop with ``stop()`` (or use it as a context manager)."""
 
     def __init__(self, node: RegtestNode, behaviour: Behaviour = Behaviour.SERVE, trigger: str = "") -> None:
@@ -60,10 +60,7 @@ class EsploraServer:
         self.triggered = False
         self.calls: list[str] = []
         self.errors: list[str] = []  # exceptions of the handlers
-        self.stopping = threading.Event()
-        self._server = _HTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.app = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_HTTPServer(("127.0.0.1", 0), _Handler))
         self.routes: list[tuple[re.Pattern[str], Any]] = [
             (re.compile(pattern), handler)
             for pattern, handler in (
@@ -88,29 +85,8 @@ class EsploraServer:
         ]
 
     @property
-    def port(self) -> int:
-        port: int = self._server.server_address[1]
-        return port
-
-    @property
     def url(self) -> str:
         return f"esplora+http://127.0.0.1:{self.port}"
-
-    def start(self) -> EsploraServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> EsploraServer:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     # -- blocks -------------------------------------------------------------------------------------
     def tip_height(self) -> str:
