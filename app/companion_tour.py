@@ -32,6 +32,8 @@ from typing import Any
 
 from PIL import Image
 
+from app.demo_seed import DEMO_LABEL, DEMO_MNEMONIC, DEMO_PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 WALLET = "demo"
 PAY_SATS = 2_500_000
@@ -92,7 +94,6 @@ class Device:
     scripted person; its camera shows the frames it is given, each screen it reaches goes to the album."""
 
     def __init__(self, folder: Path, album: Album, window: Any = None) -> None:
-        from app.demo import DEMO_LABEL, DEMO_MNEMONIC, DEMO_PASSWORD
         from app.person import Driver, FrameCamera
         from signer import netcheck
         from signer.keys.accounts import AccountSpec

@@ -23,6 +23,7 @@ from typing import Any
 
 from embit.psbt import PSBT
 
+from app.demo_seed import DEMO_LABEL, DEMO_MNEMONIC, DEMO_PASSWORD
 from app.device import run_device
 from app.person import Driver, FrameCamera, collect_qr, decode_frames, demo_psbt, qr_images
 from hardware.errors import BackendUnavailable
@@ -36,9 +37,6 @@ from ui.device import build_app
 from ui.events import Key
 from ui.session import Session
 
-DEMO_MNEMONIC = " ".join(["abandon"] * 11 + ["about"])
-DEMO_LABEL = "DEMO (never fund)"
-DEMO_PASSWORD = "demo password"
 DICE = "16253443521662534435216625344352166253443521662534"  # 50 rolls: enough for 12 words
 EMULATOR_FRAMES_LOOP = True  # the emulator's camera plays the PSBT to every Scan, not only the first
 
