@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from companion.btc.handover import Sent, check_density, check_frame_folder, plan_qr, write_frames, write_psbt
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
-    from companion.btc.send_command import Sent
     from companion.btc.wallets import OpenWallet, WalletRecord, Wallets
 
 MIN_STEP = 1  # sat/vB over the original: Bitcoin Core's default incremental relay fee, at its highest
@@ -62,7 +62,7 @@ def bump(wallets: Wallets, args: argparse.Namespace) -> Sent:
     record, opened, wallet = _wallet(wallets, args, txid)
     tx = _unconfirmed(record, wallet, txid)
     for index, txin in enumerate(tx.input()):
-        if not _ours(wallet, txin.previous_output):
+        if not is_ours(wallet, txin.previous_output):
             raise CompanionError(
                 f"{txid} spends a coin that is not this wallet's (input {index}): only who sent it can "
                 f"replace it; to speed up a payment you received, use `btc cpfp {record.name} {txid}`"
@@ -129,9 +129,7 @@ def _wallet(
             f"{record.name} was never synced: run `airlock-companion btc sync {record.name}`"
         )
     if args.qr_dir is not None:
-        from companion.btc.send_command import _check_frame_folder
-
-        _check_frame_folder(args.qr_dir)
+        check_frame_folder(args.qr_dir)
     if record.node.startswith("bitcoind://"):
         from companion.btc.core_coins import node_coins_wallet
 
@@ -155,7 +153,8 @@ def _unconfirmed(record: WalletRecord, wallet: Any, txid: str) -> Any:
     return found.transaction
 
 
-def _ours(wallet: Any, outpoint: Any) -> bool:
+def is_ours(wallet: Any, outpoint: Any) -> bool:
+    """Whether the output ``outpoint`` names pays the wallet (as far as its transactions show)."""
     import bdkpython as bdk
 
     found = wallet.get_tx(outpoint.txid)
@@ -219,14 +218,12 @@ def _finish(
     """Review as the device will, refuse what it would refuse, then write as ``btc send`` does."""
     from companion.btc.broadcast import remember_built, unsigned_txid
     from companion.btc.device_review import review_psbt
-    from companion.btc.handover import plan_qr, write_frames, write_psbt
-    from companion.btc.send_command import Sent, _density
 
     review = review_psbt(record, psbt)
     if review.refusals:
         first = review.refusals[0]
         raise CompanionError(f"the device would refuse this PSBT ({first.code}): {first.message}")
-    frames = plan_qr(psbt, args.format, _density(args.density)) if args.qr_dir is not None else None
+    frames = plan_qr(psbt, args.format, check_density(args.density)) if args.qr_dir is not None else None
     txid = unsigned_txid(psbt)
     write_psbt(args.output, psbt)
     remember_built(wallets.folder(record.name), txid)

@@ -5,17 +5,68 @@ signer's ``encode_frames`` renders for a 240 px screen at the device's density (
 shown twice as large, pixel for pixel, so a laptop screen shows them big enough).
 In: PSBT files (binary or base64), text files of QR texts (what ``airlock sign`` prints), and QR
 images (one frame each, or a folder of them), decoded and put together by the signer's assembler.
+``Sent`` is what ``btc send``, ``btc bump`` and ``btc cpfp`` report of what they handed over.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from companion.errors import CompanionError
 
 FRAME_SCALE = 2
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
 MAX_FILE = 16 * 1024 * 1024  # a PSBT or a QR picture is far smaller
+
+
+@dataclass
+class Sent:
+    """What ``btc send`` made: the file, the frames, the txid and the device's review."""
+
+    psbt_path: Path
+    txid: str
+    review: Any  # signer.chains.contract.Review
+    frames: list[Path] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        lines = [
+            "The device will show:",
+            self.review.to_text(),
+            "",
+            f"wrote {self.psbt_path} (txid {self.txid})",
+        ]
+        if self.frames:
+            lines.append(f"wrote {len(self.frames)} QR frame(s) to {self.frames[0].parent}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "psbt": str(self.psbt_path),
+            "txid": self.txid,
+            "frames": [str(p) for p in self.frames],
+            "review": self.review.to_json(),
+        }
+
+
+def check_density(value: int | None) -> int:
+    """``--density`` as given, or the device's default; out of range is refused in one line."""
+    from signer.transport.frames import DEFAULT_DENSITY, DENSITY_MODULE_PX
+
+    if value is None:
+        return DEFAULT_DENSITY
+    if not 0 <= value < len(DENSITY_MODULE_PX):
+        raise CompanionError(f"--density is 0 (sparse) to {len(DENSITY_MODULE_PX) - 1} (dense), not {value}")
+    return value
+
+
+def check_frame_folder(folder: Path) -> None:
+    """Refuse, before anything is built, a ``--qr-dir`` that is a file or already holds frames."""
+    if folder.exists() and not folder.is_dir():
+        raise CompanionError(f"{folder} is not a folder")
+    if folder.is_dir() and any(folder.glob("frame-*.png")):
+        raise CompanionError(f"{folder} already holds QR frames: give an empty or new folder")
 
 
 def write_psbt(path: Path, psbt: bytes) -> None:

@@ -40,15 +40,14 @@ def add_multisig_parsers(cmds: Any, parser_class: type[argparse.ArgumentParser])
 
 
 def cmd_multisig_create(args: argparse.Namespace) -> int:
-    from companion.btc.handover import write_frames
-    from companion.btc.send_command import _check_frame_folder, _density
+    from companion.btc.handover import check_density, check_frame_folder, write_frames
     from companion.btc.service import create_multisig
     from companion.btc.wallets import Wallets
     from companion.datadir import open_datadir
 
-    density = _density(args.density)
+    density = check_density(args.density)
     if args.qr_dir is not None:
-        _check_frame_folder(args.qr_dir)
+        check_frame_folder(args.qr_dir)
     exports = [(str(path), _read(path)) for path in args.exports]
     wallets = Wallets(open_datadir(args.datadir))
     made = create_multisig(

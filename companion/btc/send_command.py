@@ -8,45 +8,14 @@ refuse; only then does it write the PSBT, its QR frames and the wallet's note of
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from companion.btc.handover import Sent, check_density, check_frame_folder, plan_qr, write_frames, write_psbt
 from companion.btc.wallets import Wallets
 from companion.errors import CompanionError
 
 
-@dataclass
-class Sent:
-    """What ``btc send`` made: the file, the frames, the txid and the device's review."""
-
-    psbt_path: Path
-    txid: str
-    review: Any  # signer.chains.contract.Review
-    frames: list[Path] = field(default_factory=list)
-
-    def to_text(self) -> str:
-        lines = [
-            "The device will show:",
-            self.review.to_text(),
-            "",
-            f"wrote {self.psbt_path} (txid {self.txid})",
-        ]
-        if self.frames:
-            lines.append(f"wrote {len(self.frames)} QR frame(s) to {self.frames[0].parent}")
-        return "\n".join(lines)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "psbt": str(self.psbt_path),
-            "txid": self.txid,
-            "frames": [str(p) for p in self.frames],
-            "review": self.review.to_json(),
-        }
-
-
 def send(wallets: Wallets, args: argparse.Namespace) -> Sent:
-    from companion.btc.handover import plan_qr, write_frames, write_psbt
     from companion.btc.service import build_payment
     from companion.btc.spend import Payment, check_fee_rate, parse_amount, parse_outpoint
 
@@ -58,9 +27,9 @@ def send(wallets: Wallets, args: argparse.Namespace) -> Sent:
     )
     if len(set(payment.utxos)) != len(payment.utxos):
         raise CompanionError("a coin is named twice in --utxo")
-    density = _density(args.density)
+    density = check_density(args.density)
     if args.qr_dir is not None:
-        _check_frame_folder(args.qr_dir)
+        check_frame_folder(args.qr_dir)
     frames: object | None = None
 
     def hand_over(psbt: bytes) -> None:  # the frames are planned, the file written, before the notes
@@ -86,20 +55,3 @@ def broadcast(wallets: Wallets, name: str, paths: list[Path]) -> str:
     opened = open_bdk(record, folder)
     ready = prepare(record, opened, folder, signed)
     return send(record, opened, folder, ready)
-
-
-def _density(value: int | None) -> int:
-    from signer.transport.frames import DEFAULT_DENSITY, DENSITY_MODULE_PX
-
-    if value is None:
-        return DEFAULT_DENSITY
-    if not 0 <= value < len(DENSITY_MODULE_PX):
-        raise CompanionError(f"--density is 0 (sparse) to {len(DENSITY_MODULE_PX) - 1} (dense), not {value}")
-    return value
-
-
-def _check_frame_folder(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise CompanionError(f"{folder} is not a folder")
-    if folder.is_dir() and any(folder.glob("frame-*.png")):
-        raise CompanionError(f"{folder} already holds QR frames: give an empty or new folder")

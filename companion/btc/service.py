@@ -351,7 +351,7 @@ def speed_ups(wallets: Wallets, name: str, txids: list[str]) -> dict[str, SpeedU
     (the same tests ``btc bump`` and ``btc cpfp`` apply first; they check everything again)."""
     import bdkpython as bdk
 
-    from companion.btc.bump import RBF_MAX_SEQUENCE, _ours
+    from companion.btc.bump import RBF_MAX_SEQUENCE, is_ours
 
     if not txids:
         return {}
@@ -369,7 +369,7 @@ def speed_ups(wallets: Wallets, name: str, txids: list[str]) -> dict[str, SpeedU
         if tx is None or tx.chain_position.is_confirmed():
             continue
         inputs = tx.transaction.input()
-        replace = all(_ours(wallet, i.previous_output) for i in inputs) and any(
+        replace = all(is_ours(wallet, i.previous_output) for i in inputs) and any(
             i.sequence <= RBF_MAX_SEQUENCE for i in inputs
         )
         found[txid] = SpeedUp(replace=replace, child=txid in unspent)
