@@ -154,7 +154,7 @@ def _wallets(args: argparse.Namespace) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from companion.btc.chain import parse_node_url
+    from companion.btc.node_url import parse_node_url
     from companion.btc.service import import_wallet
     from companion.btc.wallets import check_name
 

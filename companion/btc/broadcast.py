@@ -137,8 +137,8 @@ def _own_coin(record: WalletRecord, wallet: OpenWallet, txid: str, vout: int) ->
 
 
 def _node_coin(record: WalletRecord, txid: str, vout: int) -> tuple[int, bytes, bool]:
-    from companion.btc.chain import parse_node_url
     from companion.btc.core_rpc import CoreRPC, core_wallet_name
+    from companion.btc.node_url import parse_node_url
 
     rpc = CoreRPC(parse_node_url(record.node))
     # the mempool's view first (a CPFP child spends an output still in it), then the chain's alone:

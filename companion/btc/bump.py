@@ -167,8 +167,8 @@ def is_ours(wallet: Any, outpoint: Any) -> bool:
 def _parent(record: WalletRecord, wallet: Any, tx: Any, txid: str) -> Parent:
     """The fee and vsize a child must pay for: the node's mempool package, or the wallet's own figures."""
     if record.node.startswith("bitcoind://"):
-        from companion.btc.chain import parse_node_url
         from companion.btc.core_rpc import CoreRPC, RPCError
+        from companion.btc.node_url import parse_node_url
 
         try:
             entry = CoreRPC(parse_node_url(record.node)).call("getmempoolentry", txid)

@@ -12,8 +12,8 @@ import contextlib
 import socket
 from typing import TYPE_CHECKING, Any
 
-from companion.btc.chain import NodeURL, check_reachable
-from companion.btc.wallets import Status
+from companion.btc.node_url import NodeURL, check_reachable
+from companion.btc.wallets import Status, wallet_status
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
@@ -120,23 +120,6 @@ class CompactFilters:
             watcher.cancel()
             with contextlib.suppress(Exception):  # already stopped
                 client.shutdown()
-
-
-def wallet_status(wallet: Any) -> Status:
-    """Balance and usage as BDK's wallet has them: immature coinbase counts as pending."""
-    import bdkpython as bdk
-
-    balance = wallet.balance()
-    pending = (
-        balance.immature.to_sat() + balance.trusted_pending.to_sat() + balance.untrusted_pending.to_sat()
-    )
-    used = [out.derivation_index for out in wallet.list_output() if out.keychain == bdk.KeychainKind.EXTERNAL]
-    return Status(
-        height=wallet.latest_checkpoint().height,
-        confirmed=balance.confirmed.to_sat(),
-        pending=pending,
-        last_used_receive=max(used) if used else None,
-    )
 
 
 def _ip(host: str) -> Any:

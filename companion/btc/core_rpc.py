@@ -18,7 +18,7 @@ import urllib.request
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from companion.btc.chain import NodeURL, check_reachable
+from companion.btc.node_url import NodeURL, check_reachable
 from companion.btc.spend import COINBASE_MATURITY
 from companion.btc.wallets import Status
 from companion.errors import CompanionError
@@ -88,7 +88,7 @@ def core_wallet_name(record: WalletRecord) -> str:
 def synced_node_wallet(record: WalletRecord) -> tuple[CoreRPC, str]:
     """The RPC connection and the node-side wallet name of a ``bitcoind://`` wallet that was synced;
     refuses one the node has no wallet for yet."""
-    from companion.btc.chain import parse_node_url
+    from companion.btc.node_url import parse_node_url
 
     node = parse_node_url(record.node)
     check_reachable(node)

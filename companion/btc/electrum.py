@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from companion.btc.chain import NodeURL, check_reachable
+from companion.btc.node_url import NodeURL, check_reachable
 from companion.btc.server_sync import STOP_GAP, check_genesis, explain, refused, scan_or_sync
 from companion.errors import CompanionError
 

@@ -2,7 +2,7 @@
 
 BDK's own Esplora client does the talking; this checks the server is of the wallet's network (the
 hash of its block 0) and turns the client's errors into one line naming the server. ``esplora+http://``
-(no TLS) is accepted for a server on this computer only (``chain.parse_node_url`` refuses any other).
+(no TLS) is accepted for a server on this computer only (``node_url.parse_node_url`` refuses any other).
 BDK's client takes no timeout of its own: its HTTP library (minreq) reads ``MINREQ_TIMEOUT`` from the
 environment, so the sync sets it, for its own duration, to the URL's ``?timeout=``.
 """
@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from companion.btc.chain import NodeURL, check_reachable
+from companion.btc.node_url import NodeURL, check_reachable
 from companion.btc.server_sync import STOP_GAP, check_genesis, explain, refused, scan_or_sync
 from companion.errors import CompanionError
 

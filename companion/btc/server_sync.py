@@ -13,8 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from companion.btc.cbf import wallet_status
-from companion.btc.wallets import OpenWallet, Status
+from companion.btc.wallets import OpenWallet, Status, wallet_status
 from companion.errors import CompanionError
 
 STOP_GAP = 20

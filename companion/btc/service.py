@@ -30,8 +30,8 @@ def import_wallet(
     wallets: Wallets, name: str, export: bytes | Payload, network: str, node: str
 ) -> WalletRecord:
     """A new wallet ``name`` from a device export: file bytes, or a payload scanned by the assembler."""
-    from companion.btc.chain import parse_node_url
     from companion.btc.exports import read_export, read_payload
+    from companion.btc.node_url import parse_node_url
 
     check_name(name)
     parse_node_url(node)
@@ -43,8 +43,8 @@ def import_key(
     wallets: Wallets, name: str, key: str, fingerprint: str, path: str, network: str, node: str
 ) -> WalletRecord:
     """A new wallet ``name`` from an extended key with its master fingerprint and derivation path."""
-    from companion.btc.chain import parse_node_url
     from companion.btc.exports import read_key_fields
+    from companion.btc.node_url import parse_node_url
 
     check_name(name)
     parse_node_url(node)
@@ -317,9 +317,9 @@ def create_multisig(
 ) -> NewMultisig:
     """A new multisig wallet ``name`` from the cosigners' exports ((where, bytes) each): every check
     and the QR frames first, then the wallet is created (nothing is written when anything fails)."""
-    from companion.btc.chain import parse_node_url
     from companion.btc.multisig import wallet_import
     from companion.btc.multisig_create import build, read_cosigner, registration_frames, script_type
+    from companion.btc.node_url import parse_node_url
 
     check_name(name)
     parse_node_url(node)

@@ -68,6 +68,23 @@ class Status:
         return asdict(self)
 
 
+def wallet_status(wallet: Any) -> Status:
+    """Balance and usage as BDK's wallet has them: immature coinbase counts as pending."""
+    import bdkpython as bdk
+
+    balance = wallet.balance()
+    pending = (
+        balance.immature.to_sat() + balance.trusted_pending.to_sat() + balance.untrusted_pending.to_sat()
+    )
+    used = [out.derivation_index for out in wallet.list_output() if out.keychain == bdk.KeychainKind.EXTERNAL]
+    return Status(
+        height=wallet.latest_checkpoint().height,
+        confirmed=balance.confirmed.to_sat(),
+        pending=pending,
+        last_used_receive=max(used) if used else None,
+    )
+
+
 class Wallets:
     """The wallets of one data folder."""
 

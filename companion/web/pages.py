@@ -128,7 +128,7 @@ def wallet_page(
     receive_label: str = "",
 ) -> str:
     """``extra``: the sending sections (companion.web.send_pages), already rendered."""
-    from companion.btc.chain import parse_node_url
+    from companion.btc.node_url import parse_node_url
 
     url = _wallet_url(record.name)
     node = parse_node_url(record.node)  # shown without its password

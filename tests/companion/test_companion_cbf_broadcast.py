@@ -105,7 +105,7 @@ def test_a_node_that_never_asks_for_the_transaction_is_one_line_and_nothing_clai
 ) -> None:
     from companion.btc.broadcast import prepare
     from companion.btc.cbf import CompactFilters
-    from companion.btc.chain import parse_node_url
+    from companion.btc.node_url import parse_node_url
     from companion.btc.wallets import Wallets, open_bdk
     from companion.errors import CompanionError
 
