@@ -15,16 +15,14 @@ wallet (any file the device's registration reads) is read by companion.btc.multi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from companion.btc.descriptors import NETWORKS, AccountImport, checked_descriptor
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
     from signer.transport.payload import Payload
 
-# the networks of the companion's --network, as the signer names them
-NETWORKS = ("main", "test", "signet", "regtest")
 # BIP-43 purpose of a single-sig account -> descriptor around its key
 _SCRIPT_OF_PURPOSE = {44: "pkh({})", 49: "sh(wpkh({}))", 84: "wpkh({})", 86: "tr({})"}
 _PRIVATE = re.compile(
@@ -39,16 +37,6 @@ def holds_private_key(text: str) -> bool:
 
 _MAX_EXPORT = 64 * 1024
 _COSIGNER_KEY = "this is one cosigner's key, not a wallet: make the wallet with `btc multisig create`"
-
-
-@dataclass(frozen=True)
-class AccountImport:
-    """A single-sig account as BDK takes it: receive and change descriptors (with checksums)."""
-
-    descriptor: str
-    change_descriptor: str
-    network: str
-    source: str  # what the file was: "ur:crypto-account", "json", "descriptor", "key", "account text"
 
 
 def read_export(data: bytes, network: str) -> AccountImport:
@@ -256,24 +244,6 @@ def _split(descriptor: str, network: str, source: str) -> AccountImport:
     key_network = "main" if keys[0].startswith("xpub") else "a test"
     if (key_network == "main") != (network == "main"):
         raise CompanionError(f"the export's keys are for {key_network} network, not {network}")
-    return AccountImport(_checked(receive, network), _checked(change, network), network, source)
-
-
-def _checked(body: str, network: str) -> str:
-    """The descriptor with its checksum, as BDK parses it for ``network``."""
-    import bdkpython as bdk
-
-    from companion.btc.bdk_network import bdk_network_kind
-
-    try:
-        parsed = bdk.Descriptor(body, bdk_network_kind(network))
-    except Exception as exc:  # bdkpython raises its own DescriptorError variants
-        raise CompanionError(f"the descriptor is not valid: {_one_line(exc)}") from None
-    if not parsed.has_wildcard():
-        raise CompanionError("the descriptor needs a /* wildcard to give addresses")
-    text = str(parsed)
-    return text
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    return AccountImport(
+        checked_descriptor(receive, network), checked_descriptor(change, network), network, source
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from companion.btc.exports import NETWORKS, AccountImport, _checked
+from companion.btc.descriptors import NETWORKS, AccountImport, checked_descriptor
 from companion.errors import CompanionError
 
 if TYPE_CHECKING:
@@ -104,7 +104,9 @@ def wallet_import(wallet: MultisigWallet, network: str, source: str) -> AccountI
         raise CompanionError(f"the multisig wallet's keys are for {wallet.network_name}, not {network}")
     body = wallet.descriptor.split("#", 1)[0]  # canonical: every key ends in /<0;1>/*
     receive, change = body.replace("/<0;1>/*", "/0/*"), body.replace("/<0;1>/*", "/1/*")
-    return AccountImport(_checked(receive, network), _checked(change, network), network, source)
+    return AccountImport(
+        checked_descriptor(receive, network), checked_descriptor(change, network), network, source
+    )
 
 
 def wallet_of(record: WalletRecord) -> MultisigWallet:

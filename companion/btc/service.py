@@ -494,7 +494,7 @@ def parse_threshold(text: str, cosigners: int) -> int:
 
 def plan_multisig(name: str, threshold: str, exports: list[bytes], network: str, script: str) -> MultisigPlan:
     """Each export read as ``btc multisig create`` reads it, and the wallet they make (no file written)."""
-    from companion.btc.exports import NETWORKS
+    from companion.btc.descriptors import NETWORKS
     from companion.btc.multisig_create import build, read_cosigner, script_type
 
     if network not in NETWORKS:
