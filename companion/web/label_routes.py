@@ -16,7 +16,7 @@ from companion.errors import CompanionError
 from companion.web import pages
 
 if TYPE_CHECKING:
-    from companion.web.app import CompanionApp
+    from companion.web.context import AppContext
 
 MAX_LABEL_UPLOAD = 4 * 1024 * 1024  # BIP-329 files of a busy wallet; the CLI takes larger ones
 
@@ -24,7 +24,7 @@ MAX_LABEL_UPLOAD = 4 * 1024 * 1024  # BIP-329 files of a busy wallet; the CLI ta
 class Labelling:
     """The label routes of one run, over the app's wallets and lock."""
 
-    def __init__(self, app: CompanionApp) -> None:
+    def __init__(self, app: AppContext) -> None:
         self.app = app
 
     async def label(self, request: Request) -> Response:

@@ -22,7 +22,7 @@ from companion.web.multisig_pages import MultisigForm, new_multisig_page, regist
 from companion.web.send_routes import _frame_png, _keep, _qr_options
 
 if TYPE_CHECKING:
-    from companion.web.app import CompanionApp
+    from companion.web.context import AppContext
 
 MAX_EXPORT_UPLOAD = 64 * 1024
 MAX_COSIGNER_FIELDS = 20  # the signer's limit on cosigners is 15; a few more fields for the rest
@@ -32,7 +32,7 @@ KEEP_FRAMESETS = 8
 class Multisig:
     """The new-multisig routes of one run, over the app's wallets, lock and camera scans."""
 
-    def __init__(self, app: CompanionApp) -> None:
+    def __init__(self, app: AppContext) -> None:
         self.app = app
         self.framesets: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
 

@@ -23,7 +23,7 @@ from companion.errors import CompanionError
 from companion.web import pages, send_pages
 
 if TYPE_CHECKING:
-    from companion.web.app import CompanionApp
+    from companion.web.context import AppContext
 
 MAX_SIGNED_UPLOAD = 4 * 1024 * 1024  # a signed PSBT, its QR texts or one QR picture
 KEEP = 32  # handovers, and transactions with signed copies, kept at once (the oldest is forgotten)
@@ -35,7 +35,7 @@ FRAME_SCALE = 2  # the device's 240 px frames shown at 480 px, pixel for pixel
 class Sending:
     """The sending routes of one run, over the app's wallets, lock and camera scans."""
 
-    def __init__(self, app: CompanionApp) -> None:
+    def __init__(self, app: AppContext) -> None:
         self.app = app
         self.handovers: OrderedDict[tuple[str, str], service.Built] = OrderedDict()
         self.framesets: OrderedDict[tuple[str, str, str, int], Any] = OrderedDict()
