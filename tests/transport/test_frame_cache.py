@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from transport.qr_encoder_calls import count_qr_encoding
 
 from signer.transport import frames
 
@@ -14,15 +15,7 @@ SCREEN_BYTES = 240 * 240  # one 8-bit 240x240 frame
 @pytest.fixture
 def encoder_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The texts the QR encoder was asked to encode (the real encoder runs)."""
-    calls: list[str] = []
-    real = frames.qr_matrix
-
-    def counted(content: str | bytes, **kwargs: object) -> object:
-        calls.append(str(content))
-        return real(content, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(frames, "qr_matrix", counted)
-    return calls
+    return count_qr_encoding(monkeypatch)
 
 
 def test_each_frame_is_encoded_once_then_shown_from_the_cache(encoder_calls: list[str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from transport.qr_encoder_calls import count_qr_encoding
 
 from signer.transport import frames
 from ui.screen import Redraw
@@ -27,15 +28,7 @@ def screen(frame_ms: int = 100) -> QrDisplay:
 @pytest.fixture
 def encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every text the QR encoder was asked to encode (the real encoder runs)."""
-    calls: list[str] = []
-    real = frames.qr_matrix
-
-    def counted(content: str | bytes, **kwargs: object) -> object:
-        calls.append(str(content))
-        return real(content, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(frames, "qr_matrix", counted)
-    return calls
+    return count_qr_encoding(monkeypatch)
 
 
 def test_the_device_default_shows_at_least_8_frames_a_second() -> None:
