@@ -19,6 +19,8 @@ def p2wsh_multisig(
     cache: SighashCache, index: int, amount: int, program: bytes, witness: list[bytes]
 ) -> bool:
     """Whether ``witness`` spends the P2WSH output of 32-byte ``program`` with M valid signatures."""
+    from embit.transaction import TransactionError
+
     from signer.btc.scripts import parse_multisig_script, sha256
 
     if len(witness) < 3 or witness[0] != b"":
@@ -37,7 +39,10 @@ def p2wsh_multisig(
     for signature in signatures:  # OP_CHECKMULTISIG: each signature by a later key than the last
         if not signature:
             return False
-        digest = cache.segwit_v0(index, script, amount, signature[-1])
+        try:
+            digest = cache.segwit_v0(index, script, amount, signature[-1])
+        except TransactionError:  # an undefined sighash type: embit has no digest for it
+            return False
         while position < len(keys) and not _ecdsa(keys[position], signature[:-1], digest):
             position += 1
         if position == len(keys):

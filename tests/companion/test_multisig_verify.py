@@ -236,6 +236,14 @@ def test_other_valid_sighash_types_are_checked_not_refused(spend: Spend, sighash
     assert spend.kernel(witness) is True
 
 
+def test_an_undefined_sighash_type_is_refused_not_a_crash(spend: Spend) -> None:
+    witness = good_witness(spend)
+    witness[1] = witness[1][:-1] + b"\x04"
+    assert spend.check(witness) is False
+    with pytest.raises(CompanionError, match="input 0's signature does not verify"):
+        verify_inputs(spend.unsigned_psbt, spend.final(witness), [spend.coin])
+
+
 def test_a_nested_redeem_script_that_does_not_match_is_refused() -> None:
     keys, _ = _keys()
     spend = _spend(multisig_script(2, keys), nested=True)
