@@ -23,8 +23,9 @@ SIGHASH_DEFAULT = 0
 
 def verify_inputs(unsigned_psbt: bytes, final_tx: bytes, prevouts: list[tuple[int, bytes]]) -> None:
     """CompanionError naming the first input whose signature does not prove it may spend its coin."""
-    from embit.transaction import Transaction
+    from embit.transaction import Transaction, TransactionError
 
+    from signer.btc.legacy_sighash import SingleWithoutOutput
     from signer.btc.psbt import parse_psbt
     from signer.btc.sign import SighashCache
 
@@ -33,7 +34,11 @@ def verify_inputs(unsigned_psbt: bytes, final_tx: bytes, prevouts: list[tuple[in
         raise CompanionError("the transaction's inputs do not match the coins it spends")
     cache = SighashCache(parse_psbt(unsigned_psbt), tuple(prevouts))
     for index, (amount, script) in enumerate(prevouts):
-        if not _verifies(cache, tx, index, amount, script):
+        try:
+            verifies = _verifies(cache, tx, index, amount, script)
+        except (TransactionError, SingleWithoutOutput):  # a sighash type no digest exists for
+            verifies = False
+        if not verifies:
             raise CompanionError(
                 f"input {index}'s signature does not verify (signed by another key, or damaged): "
                 "nothing was broadcast"

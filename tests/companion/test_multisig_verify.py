@@ -264,3 +264,20 @@ def test_a_nested_redeem_script_that_does_not_match_is_refused() -> None:
         with pytest.raises(CompanionError, match="input 0's signature does not verify"):
             verify_inputs(spend.unsigned_psbt, spend.final(witness, script_sig), [spend.coin])
         assert spend.kernel(witness, script_sig=script_sig) is False, name
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["p2wpkh", "p2sh-p2wpkh"])
+def test_a_single_key_signature_of_an_undefined_sighash_type_is_refused_not_a_crash(wrapped: bool) -> None:
+    """The same rule for the single-key inputs: a sighash byte no digest exists for is a signature
+    that does not verify, never an error escaping the check."""
+    key = _keys()[0][0]
+    pub = key.sec()
+    p2wpkh = b"\x00\x14" + _hash160(pub)
+    coin_script = b"\xa9\x14" + _hash160(p2wpkh) + b"\x87" if wrapped else p2wpkh
+    base = _spend(b"", nested=False)
+    spend = Spend(base.unsigned_psbt, (AMOUNT, coin_script), b"\x16" + p2wpkh if wrapped else b"")
+    good = [spend.sign(key, b"\x76\xa9\x14" + _hash160(pub) + b"\x88\xac"), pub]
+    verify_inputs(spend.unsigned_psbt, spend.final(good), [spend.coin])  # the good signature passes
+    bad = [good[0][:-1] + b"\x04", pub]
+    with pytest.raises(CompanionError, match="input 0's signature does not verify"):
+        verify_inputs(spend.unsigned_psbt, spend.final(bad), [spend.coin])
