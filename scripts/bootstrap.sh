@@ -40,6 +40,9 @@ esac
 ur_pkgs=("@keystonehq/bc-ur-registry@0.8.0" "@keystonehq/bc-ur-registry-eth@0.22.1")
 # ethers: make bench's anchor for the first Ethereum signature (bench/ethers_sign.js)
 ur_pkgs+=("ethers@6.17.0")
+# the companion's Ethereum tests: solc-js compiles OpenZeppelin's tokens offline; v4-periphery ships
+# Permit2's real runtime code (tests/companion/eth_chain.py)
+ur_pkgs+=("solc@0.8.37" "@openzeppelin/contracts@5.7.0" "@uniswap/v4-periphery@1.0.3")
 want_anvil=""
 want_ur=()
 if [ "$profile" = dev ]; then
