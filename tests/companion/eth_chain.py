@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = ROOT / ".tools" / "node_modules"
 ANVIL = Path(os.environ.get("AIRLOCK_ANVIL", MODULES / ".bin" / "anvil"))
 CONTRACTS = Path(__file__).resolve().parent / "contracts"
-PERMIT2_SOURCE = MODULES / "@uniswap" / "v4-periphery" / "lib" / "permit2" / "test" / "utils" / "DeployPermit2.sol"
+PERMIT2_SOURCE = MODULES / "@uniswap/v4-periphery/lib/permit2/test/utils/DeployPermit2.sol"
 PERMIT2 = "0x000000000022D473030F116dDEE9F6B43aC78BA3"
 CHAIN_ID = 1337
 # m/44'/60'/0'/0/i of the public test mnemonic "abandon ... about" (never fund it)
@@ -108,7 +108,8 @@ class EthChain:
         return reply["result"]
 
     def contract(self, name: str, address: str) -> Any:
-        return self.w3.eth.contract(address=self.w3.to_checksum_address(address), abi=self.artifacts[name]["abi"])
+        checked = self.w3.to_checksum_address(address)
+        return self.w3.eth.contract(address=checked, abi=self.artifacts[name]["abi"])
 
     def wait(self, tx_hash: Any) -> Any:
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
@@ -195,8 +196,8 @@ def stop_chain(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="module")
-def eth_chain() -> Iterator[EthChain]:
+@pytest.fixture(scope="module", name="eth_chain")
+def eth_chain_fixture() -> Iterator[EthChain]:
     """A fresh chain per test module (state from one module never leaks into another)."""
     chain = start_chain()
     try:
@@ -218,7 +219,9 @@ class Tokens:
     def erc20(self, address: str) -> Any:
         return self.chain.contract("TestToken", address)
 
-    def mint(self, to: str, *, dai: int = 0, usdc: int = 0, nft_ids: tuple[int, ...] = (), multi: int = 0) -> None:
+    def mint(
+        self, to: str, *, dai: int = 0, usdc: int = 0, nft_ids: tuple[int, ...] = (), multi: int = 0
+    ) -> None:
         c = self.chain
         if dai:
             c.send(DEV[0], self.erc20(self.dai).functions.mint(to, dai))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain, requires_chain  # noqa: F401
+from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
 
 pytestmark = requires_chain
 APPROVAL = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925"
