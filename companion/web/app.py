@@ -24,7 +24,10 @@ from companion.btc import service
 from companion.btc.exports import holds_private_key
 from companion.btc.wallets import Wallets
 from companion.errors import CompanionError
-from companion.web import pages, send_pages
+from companion.web import eth_pages, pages, send_pages
+from companion.web.approval_routes import ApprovalRoutes
+from companion.web.eth_batch import Batches
+from companion.web.eth_routes import EthRoutes, due_count
 from companion.web.guard import Guard
 from companion.web.label_routes import Labelling, imported_message
 from companion.web.multisig_routes import Multisig, registration_link
@@ -42,7 +45,10 @@ class CompanionApp:
     """The state of one run: the data folder's wallets and the camera scans in progress."""
 
     def __init__(self, datadir: Path) -> None:
+        from companion.eth.accounts import EthAccounts
+
         self.wallets = Wallets(datadir)
+        self.eth_accounts = EthAccounts(datadir)
         self.scans = Scans()
         self._wallet_lock = threading.Lock()
 
@@ -58,7 +64,13 @@ class CompanionApp:
         def rows() -> list[Any]:
             return [(self.wallets.load(n), self.wallets.status(n)) for n in self.wallets.names()]
 
-        return HTMLResponse(pages.wallets_page(await self.locked(rows)))
+        def eth_rows() -> list[eth_pages.AccountRow]:
+            accounts = self.eth_accounts
+            return [eth_pages.AccountRow(accounts.load(n), due_count(accounts, n)) for n in accounts.names()]
+
+        page = pages.wallets_page(await self.locked(rows), extra=eth_pages.accounts_section(
+            await self.locked(eth_rows)))  # fmt: skip
+        return HTMLResponse(page)
 
     async def import_form(self, request: Request) -> Response:
         return HTMLResponse(pages.import_page(pages.ImportForm()))
@@ -222,7 +234,11 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
     sending = Sending(state)
     labelling = Labelling(state)
     multisig = Multisig(state)
+    batches = Batches()
+    eth = EthRoutes(state, state.eth_accounts, batches)
+    approvals = ApprovalRoutes(state, state.eth_accounts, batches)
     wallet = "/wallet/{name}"
+    account, batch = "/eth/{name}", "/eth/{name}/batch/{batch}"
     routes = [
         Route("/", state.home, methods=["GET"]),
         Route("/import", state.import_form, methods=["GET"]),
@@ -251,6 +267,22 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
         Route(wallet + "/registration/frame/{n:int}.png", multisig.frame, methods=["GET"]),
         Route(wallet + "/registration/descriptor.txt", multisig.descriptor_file, methods=["GET"]),
         Route(wallet + "/registration/bsms.txt", multisig.bsms_file, methods=["GET"]),
+        Route("/eth/import", eth.import_form, methods=["GET"]),
+        Route("/eth/import", eth.import_post, methods=["POST"]),
+        Route(account, eth.account, methods=["GET"]),
+        Route(account + "/address/{index:int}.png", eth.address_qr, methods=["GET"]),
+        Route(account + "/token", eth.add_token, methods=["POST"]),
+        Route(account + "/send", eth.send, methods=["POST"]),
+        Route(account + "/approvals", approvals.page, methods=["GET"]),
+        Route(account + "/approvals/scan", approvals.rescan, methods=["POST"]),
+        Route(account + "/approvals/revoke", approvals.revoke, methods=["POST"]),
+        Route(batch, eth.batch, methods=["GET"]),
+        Route(batch + "/{position:int}/frame/{n:int}.png", eth.frame, methods=["GET"]),
+        Route(batch + "/{position:int}/request.txt", eth.request_file, methods=["GET"]),
+        Route(batch + "/signature", eth.signature, methods=["POST"]),
+        Route(batch + "/broadcast", eth.broadcast, methods=["POST"]),
+        Route(batch + "/status", eth.status, methods=["POST"]),
+        Route(batch + "/check", eth.check, methods=["POST"]),
         Route("/scan", state.scan_start, methods=["POST"]),
         Route("/scan/{scan_id}/frame", state.scan_frame, methods=["POST"]),
         Route("/static/{file}", state.static, methods=["GET"]),

@@ -33,18 +33,20 @@ def layout(title: str, body: str, *, message: str = "", error: str = "") -> str:
         '<script src="/static/app.js" defer></script></head><body>'
         '<header><a href="/" class="brand">Airlock companion</a>'
         '<nav><a href="/">Wallets</a> <a href="/import">Import a wallet</a> '
-        '<a href="/multisig/new" id="nav-multisig">New multisig wallet</a></nav></header>'
+        '<a href="/multisig/new" id="nav-multisig">New multisig wallet</a> '
+        '<a href="/eth/import" id="nav-eth-import">Import an Ethereum account</a></nav></header>'
         f"<main><h1>{escape(title)}</h1>{notes}{body}</main></body></html>\n"
     )
 
 
-def wallets_page(rows: list[tuple[WalletRecord, Status | None]]) -> str:
+def wallets_page(rows: list[tuple[WalletRecord, Status | None]], extra: str = "") -> str:
+    """``extra``: the Ethereum accounts (companion.web.eth_pages), already rendered."""
     if not rows:
         body = (
             "<p>No wallets yet. Show your Airlock's account export (Export, then the account) "
             'and <a href="/import">import it</a>.</p>'
         )
-        return layout("Wallets", body)
+        return layout("Wallets", body + extra)
     items = "".join(
         f'<tr><td><a href="{_wallet_url(record.name)}">{escape(record.name)}</a></td>'
         f"<td>{escape(NETWORK_NAMES.get(record.network, record.network))}</td>"
@@ -55,7 +57,7 @@ def wallets_page(rows: list[tuple[WalletRecord, Status | None]]) -> str:
         '<table class="wallets"><thead><tr><th>Name</th><th>Network</th><th>Account</th>'
         f"<th>Balance</th></tr></thead><tbody>{items}</tbody></table>"
     )
-    return layout("Wallets", body)
+    return layout("Wallets", body + extra)
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,11 @@ function setUpFollow() {
       } else {
         state.textContent = report.text;
         state.dataset.state = report.state;
-        if (report.state === "confirmed") return;
+        if (report.state === "confirmed") {
+          // a batch of Ethereum transactions: the page shows each one's block and outcome
+          if (section.dataset.reload) window.location.reload();
+          return;
+        }
       }
     } catch (err) {
       state.textContent = "The companion does not answer: is it still running?";

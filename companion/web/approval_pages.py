@@ -1,0 +1,146 @@
+"""The approvals page: what is due for review now, every approval the account has granted (token,
+spender with its name and risk tags, kind, amount or "unlimited", granted, last used, flags), a rescan,
+and the revoke of the chosen or of every flagged one as one batch.
+
+The approvals and the reminders are ``companion.approvals``' (as ``airlock-companion approvals``
+prints them); this module only lays them out, escaping every value.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from typing import Any
+
+from companion.web.eth_pages import account_url, amount_text, chain_label
+from companion.web.pages import layout
+
+KINDS = {"erc20": "ERC-20", "erc721": "ERC-721", "erc1155": "ERC-1155", "permit2": "Permit2"}
+DAY = 86_400
+HOUR = 3_600
+
+
+def approvals_page(name: str, account: Any, scan: Any, due: list[Any], *, message: str = "",
+                   error: str = "") -> str:  # fmt: skip
+    """``scan``: the last ``ScanResult`` (None when none ran); ``due``: ``remind``'s list."""
+    url = account_url(name)
+    body = (
+        f'<p class="facts">{escape(chain_label(account.chain_id))} · '
+        f'<span class="address">{escape(account.address(0).address)}</span> · '
+        f'<a href="{url}">the account</a></p>'
+        + reminders_section(due, None if scan is None else scan.now)
+        + f'<form method="post" action="{url}/approvals/scan" id="scan-form">'
+        '<button type="submit" id="rescan">Rescan</button></form>'
+    )
+    body += _scan_facts(scan) + _table(url, [] if scan is None else list(scan.approvals), scan)
+    return layout(f"Approvals of {name}", body, message=message, error=error)
+
+
+def reminders_section(due: list[Any], now: int | None) -> str:
+    if not due:
+        return '<section id="reminders" data-due="0"><p class="hint">Nothing due for review.</p></section>'
+    items = "".join(f'<li data-key="{escape(d.approval.key)}">{escape(reminder_text(d, now))}</li>'
+                    for d in due)  # fmt: skip
+    return (
+        f'<section id="reminders" class="due" data-due="{len(due)}"><h2>Due for review</h2>'
+        f"<ul>{items}</ul><p class=\"hint\">Revoke what you no longer use: a spender you approved can "
+        "move those tokens at any time, without asking again.</p></section>"
+    )
+
+
+def reminder_text(due: Any, now: int | None) -> str:
+    a = due.approval
+    what = f"{_token_name(a)} to {_spender_name(a)}"
+    reasons = ", ".join(flag_names(a)) or "flagged"
+    if due.last_reminded_at is None or due.first_flagged_at is None:
+        return f"Newly flagged: {what} ({reasons})."
+    hours = max(0, ((now or int(time.time())) - int(due.first_flagged_at)) // HOUR)
+    age = f"{hours} h" if hours < 72 else f"{hours // 24} days"
+    return f"Flagged again: {what}, still {reasons} after {age}."
+
+
+def flag_names(a: Any) -> list[str]:
+    flags = []
+    if a.unlimited:
+        flags.append("unlimited")
+    if a.stale:
+        flags.append("not used for 30 days")
+    if a.risky:
+        flags.append("risky spender")
+    return flags
+
+
+def _scan_facts(scan: Any) -> str:
+    if scan is None:
+        return '<p class="hint" id="scan-facts">Not scanned yet: press Rescan.</p>'
+    return (f'<p class="facts" id="scan-facts" data-block="{scan.block}">Scanned to block {scan.block} '
+            f"(chain time {escape(when(scan.now))}).</p>")  # fmt: skip
+
+
+def _table(url: str, approvals: list[Any], scan: Any) -> str:
+    if scan is not None and not approvals:
+        return '<p id="approvals" data-count="0">No approvals: nobody may spend from this account.</p>'
+    if not approvals:
+        return ""
+    now = scan.now
+    rows = "".join(_row(a, now) for a in approvals)
+    flagged = sum(1 for a in approvals if a.flagged)
+    return f"""
+<form method="post" action="{url}/approvals/revoke" id="revoke-form">
+<table class="wallets" id="approvals" data-count="{len(approvals)}" data-flagged="{flagged}"><thead><tr>
+<th></th><th>Token</th><th>Spender</th><th>Kind</th><th>Amount</th><th>Granted</th><th>Last used</th>
+<th>Flags</th></tr></thead><tbody>{rows}</tbody></table>
+<p class="hint">Each revoke is a transaction your Airlock signs: an approval set to zero, an operator
+switched off, or Permit2's lockdown (several Permit2 allowances in one).</p>
+<button type="submit" name="how" value="selected" id="revoke-selected">Revoke selected</button>
+<button type="submit" name="how" value="flagged" id="revoke-flagged"{"" if flagged else " disabled"}>
+Revoke all flagged ({flagged})</button></form>"""
+
+
+def _row(a: Any, now: int) -> str:
+    key = escape(a.key)
+    flags = "".join(f'<span class="flag">{escape(f)}</span> ' for f in flag_names(a))
+    tags = "".join(f' <span class="flag risk">{escape(t)}</span>' for t in a.risk_tags)
+    spender_name = f"<strong>{escape(a.spender_name)}</strong><br>" if a.spender_name else ""
+    return (
+        f'<tr data-key="{key}" data-flagged="{int(a.flagged)}">'
+        f'<td><input type="checkbox" name="key" value="{key}" aria-label="revoke"></td>'
+        f'<td>{escape(a.symbol or "")}<br><span class="address">{escape(a.token)}</span></td>'
+        f'<td>{spender_name}<span class="address">{escape(a.spender)}</span>{tags}</td>'
+        f"<td>{escape(KINDS.get(a.kind, a.kind))}</td>"
+        f'<td class="amount">{escape(amount_cell(a))}</td>'
+        f"<td>{escape(ago(a.granted_at, now))}</td><td>{escape(ago(a.last_used_at, now, 'never'))}</td>"
+        f'<td class="flags">{flags or "—"}</td></tr>'
+    )
+
+
+def amount_cell(a: Any) -> str:
+    if a.unlimited:
+        return "unlimited"
+    if a.kind == "erc721" and a.token_id is not None:
+        return f"token #{a.token_id}"
+    if a.amount is None:
+        return "every token (operator)"
+    text = amount_text(int(a.amount), a.decimals, a.symbol)
+    if a.kind == "permit2" and a.expiration:
+        text += f", until {when(int(a.expiration))}"
+    return text
+
+
+def ago(at: int | None, now: int, missing: str = "unknown") -> str:
+    if at is None:
+        return missing
+    days = max(0, now - int(at)) // DAY
+    return f"{when(int(at))} ({'today' if days == 0 else f'{days} days ago'})"
+
+
+def when(at: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at))
+
+
+def _token_name(a: Any) -> str:
+    return a.symbol or a.token
+
+
+def _spender_name(a: Any) -> str:
+    return a.spender_name or a.spender

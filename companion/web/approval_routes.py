@@ -1,0 +1,110 @@
+"""The approvals routes: the page (last scan and what is due), a rescan, and the revoke of the chosen or
+of every flagged approval as one batch handed over request by request (``eth_routes``' batch pages).
+Each calls ``companion.approvals.service`` as ``airlock-companion approvals`` does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from companion.errors import CompanionError
+from companion.web import approval_pages, eth_batch_pages, eth_pages
+from companion.web.pages import layout
+
+if TYPE_CHECKING:
+    from companion.eth.accounts import EthAccounts
+    from companion.web.context import AppContext
+    from companion.web.eth_batch import Batches
+
+MAX_KEYS = 512  # approvals revoked in one batch at most (the form's checkboxes)
+
+
+class ApprovalRoutes:
+    """The approvals routes of one run; the last scan of each account is kept for its page."""
+
+    def __init__(self, app: AppContext, accounts: EthAccounts, batches: Batches) -> None:
+        self.app = app
+        self.accounts = accounts
+        self.batches = batches
+        self.scans: dict[str, Any] = {}
+
+    async def page(self, request: Request, *, error: str = "", status_code: int = 200) -> Response:
+        name = request.path_params["name"]
+        message = "Scanned." if request.query_params.get("scanned") else ""
+        try:
+            account, scan, due = await self.app.locked(self._gather, name)
+        except CompanionError as exc:
+            return HTMLResponse(layout("Not found", "", error=str(exc)), status_code=404)
+        except _NotScanned as exc:
+            account, scan, due = exc.account, None, []
+            error = error or f"Not scanned: {exc.why}"
+            status_code = 502 if status_code == 200 else status_code
+        page = approval_pages.approvals_page(name, account, scan, due, message=message, error=error)
+        return HTMLResponse(page, status_code=status_code)
+
+    def _gather(self, name: str) -> tuple[Any, Any, list[Any]]:
+        """The account, its last scan (made now when none was) and what is due."""
+        from companion.approvals import service
+
+        account = self.accounts.load(name)
+        scan = self.scans.get(name)
+        try:
+            if scan is None:
+                scan = self.scans[name] = service.scan(self.accounts, name)
+            due = service.remind(self.accounts, name)
+        except CompanionError as exc:
+            raise _NotScanned(account, str(exc)) from None
+        return account, scan, list(due)
+
+    async def rescan(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            await self.app.locked(self._scan, name)
+        except CompanionError as exc:
+            return await self.page(request, error=f"Not scanned: {exc}", status_code=502)
+        return RedirectResponse(f"{eth_pages.account_url(name)}/approvals?scanned=1", status_code=303)
+
+    def _scan(self, name: str) -> None:
+        from companion.approvals import service
+
+        self.scans[name] = service.scan(self.accounts, name)
+
+    async def revoke(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        async with request.form(max_files=0, max_fields=MAX_KEYS + 4) as form:
+            how = str(form.get("how") or "")
+            keys = [str(k) for k in form.getlist("key")]
+        try:
+            if how == "flagged":
+                prepared = await self.app.locked(_plan, self.accounts, name, None, True)
+            elif how == "selected":
+                if not keys:
+                    raise CompanionError("choose the approvals to revoke (tick their boxes), or Revoke all flagged")
+                prepared = await self.app.locked(_plan, self.accounts, name, keys, False)
+            else:
+                raise CompanionError("choose Revoke selected or Revoke all flagged")
+        except CompanionError as exc:
+            return await self.page(request, error=f"Not prepared: {exc}", status_code=400)
+        batch = self.batches.start(name, "revoke", list(prepared))
+        return RedirectResponse(eth_batch_pages.batch_url(batch), status_code=303)
+
+    def forget(self, name: str) -> None:
+        self.scans.pop(name, None)
+
+
+class _NotScanned(Exception):
+    """The node did not answer the scan: the page still shows, with the reason."""
+
+    def __init__(self, account: Any, why: str) -> None:
+        super().__init__(why)
+        self.account = account
+        self.why = why
+
+
+def _plan(accounts: Any, name: str, keys: list[str] | None, all_flagged: bool) -> list[Any]:
+    from companion.approvals import service
+
+    return list(service.plan_revoke(accounts, name, keys, all_flagged=all_flagged))
