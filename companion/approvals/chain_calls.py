@@ -1,0 +1,109 @@
+"""The contract calls the scanner makes, decoded strictly: a reply that is not exactly what the standard
+says (a revert, a short or padded word, a bool that is 7) is ``Unreadable``, never a guess."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from signer.eth.abi import encode_args
+from signer.keccak import keccak256
+
+PERMIT2 = "0x000000000022D473030F116dDEE9F6B43aC78BA3"
+ERC1155_INTERFACE = bytes.fromhex("d9b67a26")
+ERC721_INTERFACE = bytes.fromhex("80ac58cd")
+
+
+class Node(Protocol):
+    """What the scanner needs of ``companion.eth.node.EthNode``."""
+
+    w3: Any
+
+    def latest_block(self) -> dict[str, Any]: ...
+    def get_logs(self, params: dict[str, Any]) -> list[Any]: ...
+    def call(self, to: str, data: bytes, block: int | str = "latest") -> bytes: ...
+
+
+class Unreadable(Exception):
+    """The contract's answer cannot be trusted or read; the message says why (one line)."""
+
+
+def selector(signature: str) -> bytes:
+    return keccak256(signature.encode())[:4]
+
+
+def calldata(signature: str, types: tuple[str, ...], values: tuple[Any, ...]) -> bytes:
+    return selector(signature) + encode_args(types, values)
+
+
+def call(node: Node, to: str, signature: str, types: tuple[str, ...], values: tuple[Any, ...]) -> bytes:
+    try:
+        return bytes(node.call(to, calldata(signature, types, values)))
+    except Exception as exc:  # a revert or a node error: both mean no answer for this contract
+        name = signature.split("(")[0]
+        raise Unreadable(
+            f"{name} failed: {str(exc).splitlines()[0][:120] if str(exc) else 'reverted'}"
+        ) from None
+
+
+def words(reply: bytes, count: int, name: str) -> list[int]:
+    if len(reply) != 32 * count:
+        raise Unreadable(f"{name} answered {len(reply)} bytes, not {32 * count}")
+    return [int.from_bytes(reply[i : i + 32], "big") for i in range(0, len(reply), 32)]
+
+
+def uint(reply: bytes, bits: int, name: str) -> int:
+    (value,) = words(reply, 1, name)
+    if value >> bits:
+        raise Unreadable(f"{name} answered a value wider than {bits} bits")
+    return value
+
+
+def boolean(reply: bytes, name: str) -> bool:
+    value = uint(reply, 256, name)
+    if value not in (0, 1):
+        raise Unreadable(f"{name} answered {value}, not a boolean")
+    return value == 1
+
+
+def address(reply: bytes, name: str) -> bytes:
+    value = uint(reply, 160, name)
+    return value.to_bytes(20, "big")
+
+
+def supports(node: Node, token: str, interface: bytes) -> bool:
+    """ERC-165; a contract that does not answer properly does not support it."""
+    try:
+        reply = call(node, token, "supportsInterface(bytes4)", ("bytes4",), (interface,))
+        return boolean(reply, "supportsInterface")
+    except Unreadable:
+        return False
+
+
+def symbol(node: Node, token: str) -> str | None:
+    """``symbol()`` as a string or bytes32 (old tokens); None when absent or not plain printable text."""
+    try:
+        reply = call(node, token, "symbol()", (), ())
+    except Unreadable:
+        return None
+    text: str | None = None
+    if len(reply) == 32:
+        text = reply.rstrip(b"\0").decode("ascii", "replace")
+    elif len(reply) >= 64:
+        from signer.eth.abi import AbiError, decode_args
+
+        try:
+            (value,), _ = decode_args(("string",), reply)
+            text = str(value)
+        except AbiError:
+            return None
+    if not text or len(text) > 16 or not all(c.isprintable() and not c.isspace() for c in text):
+        return None
+    return text
+
+
+def decimals(node: Node, token: str) -> int | None:
+    try:
+        value = uint(call(node, token, "decimals()", (), ()), 256, "decimals")
+    except Unreadable:
+        return None
+    return value if value <= 77 else None
