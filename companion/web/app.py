@@ -25,9 +25,10 @@ from companion.btc.exports import holds_private_key
 from companion.btc.wallets import Wallets
 from companion.errors import CompanionError
 from companion.web import eth_pages, pages, send_pages
+from companion.web.approval_reminders import Reminders
 from companion.web.approval_routes import ApprovalRoutes
 from companion.web.eth_batch import Batches
-from companion.web.eth_routes import EthRoutes, due_count
+from companion.web.eth_routes import EthRoutes
 from companion.web.guard import Guard
 from companion.web.label_routes import Labelling, imported_message
 from companion.web.multisig_routes import Multisig, registration_link
@@ -50,6 +51,7 @@ class CompanionApp:
         self.wallets = Wallets(datadir)
         self.eth_accounts = EthAccounts(datadir)
         self.scans = Scans()
+        self.reminders = Reminders()
         self._wallet_lock = threading.Lock()
 
     async def locked(self, fn: Callable[..., T], *args: Any) -> T:
@@ -66,7 +68,8 @@ class CompanionApp:
 
         def eth_rows() -> list[eth_pages.AccountRow]:
             accounts = self.eth_accounts
-            return [eth_pages.AccountRow(accounts.load(n), due_count(accounts, n)) for n in accounts.names()]
+            return [eth_pages.AccountRow(accounts.load(n), self.reminders.count(accounts, n))
+                    for n in accounts.names()]  # fmt: skip
 
         page = pages.wallets_page(await self.locked(rows), extra=eth_pages.accounts_section(
             await self.locked(eth_rows)))  # fmt: skip
@@ -235,8 +238,8 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
     labelling = Labelling(state)
     multisig = Multisig(state)
     batches = Batches()
-    eth = EthRoutes(state, state.eth_accounts, batches)
-    approvals = ApprovalRoutes(state, state.eth_accounts, batches)
+    eth = EthRoutes(state, state.eth_accounts, batches, state.reminders)
+    approvals = ApprovalRoutes(state, state.eth_accounts, batches, state.reminders)
     wallet = "/wallet/{name}"
     account, batch = "/eth/{name}", "/eth/{name}/batch/{batch}"
     routes = [

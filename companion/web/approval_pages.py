@@ -33,6 +33,7 @@ def approvals_page(name: str, account: Any, scan: Any, due: list[Any], *, messag
         '<button type="submit" id="rescan">Rescan</button></form>'
     )
     body += _scan_facts(scan) + _table(url, [] if scan is None else list(scan.approvals), scan)
+    body += _unreadable(scan)
     return layout(f"Approvals of {name}", body, message=message, error=error)
 
 
@@ -51,7 +52,7 @@ def reminders_section(due: list[Any], now: int | None) -> str:
 def reminder_text(due: Any, now: int | None) -> str:
     a = due.approval
     what = f"{_token_name(a)} to {_spender_name(a)}"
-    reasons = ", ".join(flag_names(a)) or "flagged"
+    reasons = ", ".join(a.reasons) or "flagged"
     if due.last_reminded_at is None or due.first_flagged_at is None:
         return f"Newly flagged: {what} ({reasons})."
     hours = max(0, ((now or int(time.time())) - int(due.first_flagged_at)) // HOUR)
@@ -68,6 +69,18 @@ def flag_names(a: Any) -> list[str]:
     if a.risky:
         flags.append("risky spender")
     return flags
+
+
+def _unreadable(scan: Any) -> str:
+    unread = [] if scan is None else list(getattr(scan, "unreadable", []))
+    if not unread:
+        return ""
+    items = "".join(f'<li><span class="address">{escape(u.token)}</span> to <span class="address">'
+                    f"{escape(u.spender)}</span> ({escape(KINDS.get(u.kind, u.kind))}): "
+                    f"{escape(u.reason)}</li>"
+                    for u in unread)  # fmt: skip
+    return (f'<section id="unreadable"><h2>Not read</h2><p>These were granted, but their current value '
+            f"could not be read from the token (a broken or hostile contract):</p><ul>{items}</ul></section>")
 
 
 def _scan_facts(scan: Any) -> str:

@@ -16,6 +16,7 @@ from companion.web.pages import layout
 
 if TYPE_CHECKING:
     from companion.eth.accounts import EthAccounts
+    from companion.web.approval_reminders import Reminders
     from companion.web.context import AppContext
     from companion.web.eth_batch import Batches
 
@@ -25,10 +26,12 @@ MAX_KEYS = 512  # approvals revoked in one batch at most (the form's checkboxes)
 class ApprovalRoutes:
     """The approvals routes of one run; the last scan of each account is kept for its page."""
 
-    def __init__(self, app: AppContext, accounts: EthAccounts, batches: Batches) -> None:
+    def __init__(self, app: AppContext, accounts: EthAccounts, batches: Batches,
+                 reminders: Reminders) -> None:  # fmt: skip
         self.app = app
         self.accounts = accounts
         self.batches = batches
+        self.reminders = reminders
         self.scans: dict[str, Any] = {}
 
     async def page(self, request: Request, *, error: str = "", status_code: int = 200) -> Response:
@@ -47,14 +50,13 @@ class ApprovalRoutes:
 
     def _gather(self, name: str) -> tuple[Any, Any, list[Any]]:
         """The account, its last scan (made now when none was) and what is due."""
-        from companion.approvals import service
 
         account = self.accounts.load(name)
         scan = self.scans.get(name)
         try:
             if scan is None:
-                scan = self.scans[name] = service.scan(self.accounts, name)
-            due = service.remind(self.accounts, name)
+                scan = self._scan(name)
+            due = self.reminders.due(self.accounts, name)
         except CompanionError as exc:
             raise _NotScanned(account, str(exc)) from None
         return account, scan, list(due)
@@ -67,10 +69,12 @@ class ApprovalRoutes:
             return await self.page(request, error=f"Not scanned: {exc}", status_code=502)
         return RedirectResponse(f"{eth_pages.account_url(name)}/approvals?scanned=1", status_code=303)
 
-    def _scan(self, name: str) -> None:
+    def _scan(self, name: str) -> Any:
         from companion.approvals import service
 
-        self.scans[name] = service.scan(self.accounts, name)
+        scan = self.scans[name] = service.scan(self.accounts, name)
+        self.reminders.rescanned(name, list(scan.approvals))
+        return scan
 
     async def revoke(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -82,7 +86,7 @@ class ApprovalRoutes:
                 prepared = await self.app.locked(_plan, self.accounts, name, None, True)
             elif how == "selected":
                 if not keys:
-                    raise CompanionError("choose the approvals to revoke (tick their boxes), or Revoke all flagged")
+                    raise CompanionError("tick the approvals to revoke, or press Revoke all flagged")
                 prepared = await self.app.locked(_plan, self.accounts, name, keys, False)
             else:
                 raise CompanionError("choose Revoke selected or Revoke all flagged")
@@ -90,10 +94,6 @@ class ApprovalRoutes:
             return await self.page(request, error=f"Not prepared: {exc}", status_code=400)
         batch = self.batches.start(name, "revoke", list(prepared))
         return RedirectResponse(eth_batch_pages.batch_url(batch), status_code=303)
-
-    def forget(self, name: str) -> None:
-        self.scans.pop(name, None)
-
 
 class _NotScanned(Exception):
     """The node did not answer the scan: the page still shows, with the reason."""

@@ -32,7 +32,9 @@ class Sent:
 
     @property
     def block(self) -> int | None:
-        return None if self.receipt is None else int(self.receipt.get("block", self.receipt.get("blockNumber")))
+        if self.receipt is None:
+            return None
+        return int(self.receipt.get("block", self.receipt.get("blockNumber")))
 
     @property
     def succeeded(self) -> bool | None:

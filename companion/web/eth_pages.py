@@ -295,7 +295,8 @@ from your node; the review below the button shows them before anything is handed
 
 
 # -- the review -----------------------------------------------------------------------------------
-def review_section(review: Any, section_id: str = "review", title: str = "What your Airlock will show") -> str:
+def review_section(review: Any, section_id: str = "review",
+                   title: str = "What your Airlock will show") -> str:  # fmt: skip
     """An Ethereum review (``signer.eth.review.EthReview``): title, chain, signer, the transaction, the
     decoded call and every warning with its code, as the device shows them."""
     data = review.to_json()

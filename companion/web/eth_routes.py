@@ -16,11 +16,12 @@ from companion.errors import CompanionError
 from companion.web import eth_batch_pages, eth_pages
 from companion.web.eth_batch import Batch, Batches, Sent, pasted_texts, request_text, signature_texts
 from companion.web.pages import layout
-from companion.web.send_pages import DENSITIES, DEFAULT_SPEED_MS, SPEEDS_MS, QrOptions
+from companion.web.send_pages import DEFAULT_SPEED_MS, DENSITIES, SPEEDS_MS, QrOptions
 from companion.web.send_routes import _frame_png
 
 if TYPE_CHECKING:
     from companion.eth.accounts import EthAccounts
+    from companion.web.approval_reminders import Reminders
     from companion.web.context import AppContext
 
 MAX_EXPORT_UPLOAD = 64 * 1024
@@ -32,10 +33,12 @@ RECEIPT_WAIT = 0.0  # the status route asks once; the page polls
 class EthRoutes:
     """The Ethereum routes of one run over the data folder's accounts and the app's lock and scans."""
 
-    def __init__(self, app: AppContext, accounts: EthAccounts, batches: Batches) -> None:
+    def __init__(self, app: AppContext, accounts: EthAccounts, batches: Batches,
+                 reminders: Reminders) -> None:  # fmt: skip
         self.app = app
         self.accounts = accounts
         self.batches = batches
+        self.reminders = reminders
 
     # -- import -----------------------------------------------------------------------------------
     async def import_form(self, request: Request) -> Response:
@@ -52,7 +55,8 @@ class EthRoutes:
         try:
             data = self._one_export(entered, file_data)
             chain_id = _chain_id(entered.chain_id)
-            await self.app.locked(_import, service, self.accounts, entered.name, data, entered.rpc, chain_id)
+            await self.app.locked(_import, service, self.accounts, entered.name, data, entered.rpc,
+                                  chain_id)  # fmt: skip
         except CompanionError as exc:
             return HTMLResponse(eth_pages.import_page(entered, error=str(exc)), status_code=400)
         if entered.scan:
@@ -85,8 +89,9 @@ class EthRoutes:
             return await self.account_response(name, error=str(exc), status_code=400)
         return await self.account_response(name, index, message=shown)
 
-    async def account_response(self, name: str, index: int = 0, *, form: eth_pages.SendForm | None = None,
-                               message: str = "", error: str = "", status_code: int = 200) -> Response:  # fmt: skip
+    async def account_response(self, name: str, index: int = 0, *,
+                               form: eth_pages.SendForm | None = None, message: str = "", error: str = "",
+                               status_code: int = 200) -> Response:  # fmt: skip
         try:
             view = await self.app.locked(self._view, name, index)
         except CompanionError as exc:
@@ -105,8 +110,9 @@ class EthRoutes:
                 self.accounts, name, index)  # fmt: skip
         except CompanionError as exc:
             return eth_pages.AccountView(account, index, problem=f"The node did not answer: {exc}",
-                                         due=due_count(self.accounts, name))  # fmt: skip
-        return eth_pages.AccountView(account, index, balances, history, due=due_count(self.accounts, name))
+                                         due=self.reminders.count(self.accounts, name))  # fmt: skip
+        due = self.reminders.count(self.accounts, name)
+        return eth_pages.AccountView(account, index, balances, history, due=due)
 
     async def address_qr(self, request: Request) -> Response:
         name, index = request.path_params["name"], request.path_params["index"]
@@ -186,7 +192,8 @@ class EthRoutes:
             batch = self.batches.get(name, request.path_params["batch"])
             if not 0 <= position < batch.total:
                 raise CompanionError(f"the hand-over has requests 1 to {batch.total}")
-            frames = await run_in_threadpool(self.batches.frames, batch, position, qr_options(request).density)
+            density = qr_options(request).density
+            frames = await run_in_threadpool(self.batches.frames, batch, position, density)
         except CompanionError as exc:
             return Response(str(exc), status_code=404, media_type="text/plain")
         if not 0 <= index < len(frames):
@@ -254,7 +261,8 @@ class EthRoutes:
             if batch.sent:
                 raise CompanionError("this hand-over is already broadcast")
             if batch.current is not None:
-                raise CompanionError(f"only {eth_batch_pages.progress_text(batch)}: bring every signature first")
+                progress = eth_batch_pages.progress_text(batch)
+                raise CompanionError(f"only {progress}: bring every signature first")
             sent = await self.app.locked(_broadcast, self.accounts, batch)
         except CompanionError as exc:
             return await self.batch(request, error=f"Not broadcast: {exc}", status_code=502)
@@ -371,16 +379,6 @@ def _follow(accounts: Any, batch: Batch) -> None:
         receipt = node.receipt(sent.tx_hash, timeout=RECEIPT_WAIT)
         if receipt is not None:
             sent.receipt = dict(receipt)
-
-
-def due_count(accounts: Any, name: str) -> int | None:
-    """How many approvals are due for review (None when they cannot be told now)."""
-    try:
-        from companion.approvals import service as approvals
-
-        return len(approvals.remind(accounts, name))
-    except CompanionError:
-        return None
 
 
 def _sent_json(sent: Sent) -> dict[str, Any]:
