@@ -35,7 +35,9 @@ def tokens_fixture(eth_chain: EthChain) -> Tokens:
 
 
 @pytest.fixture(scope="module", name="web")
-def web_fixture(tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, tokens: Tokens) -> Iterator[Client]:
+def web_fixture(
+    tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, tokens: Tokens
+) -> Iterator[Client]:
     folder = tmp_path_factory.mktemp("web-approvals")
     server = WebServer(open_datadir(folder / "companion"))
     server.start()
@@ -86,7 +88,8 @@ def test_revoke_two_in_a_batch_signed_one_after_the_other_then_broadcast_and_res
     dai, nft = key("erc20", tokens.dai, DEV[1]), key("erc721", tokens.nft, DEV[3])
     web.get("/eth/main/approvals")
     nonce = eth_chain.w3.eth.get_transaction_count(OWNER)
-    batch = location(post(web, "/eth/main/approvals/revoke", [("how", "selected"), ("key", dai), ("key", nft)]))
+    chosen = [("how", "selected"), ("key", dai), ("key", nft)]
+    batch = location(post(web, "/eth/main/approvals/revoke", chosen))
     assert re.fullmatch(r"/eth/main/batch/[\w-]+", batch)
 
     page = web.get(batch).text

@@ -1,0 +1,137 @@
+"""The Ethereum account page against a real chain (anvil): import (paste, with its errors), the address
+and its QR, balances of ETH and of an added token, and a send of ETH and of a token: the review the
+device will show (every warning with its code), the request signed by ``airlock sign``, the signature
+pasted back, the broadcast and the receipt.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
+from eth_web import airlock_sign, attribute, element, import_account, location, post, warning_codes
+from web_client import Client
+
+from companion.datadir import open_datadir
+from companion.web.server import WebServer
+
+pytestmark = requires_chain
+ETHER = 10**18
+
+
+@pytest.fixture(scope="module", name="tokens")
+def tokens_fixture(eth_chain: EthChain) -> Tokens:
+    tokens = Tokens(eth_chain)
+    tokens.mint(OWNER, dai=1000 * ETHER)
+    return tokens
+
+
+@pytest.fixture(scope="module", name="web")
+def web_fixture(
+    tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, tokens: Tokens
+) -> Iterator[Client]:
+    folder = tmp_path_factory.mktemp("web-eth")
+    server = WebServer(open_datadir(folder / "companion"))
+    server.start()
+    try:
+        web = Client(server)
+        web.server_datadir = folder / "companion"
+        assert location(import_account(web, "main", eth_chain.url)) == "/eth/main?imported=1"
+        yield web
+    finally:
+        server.stop()
+
+
+def test_import_errors_keep_what_was_typed_and_import_nothing(web: Client, eth_chain: EthChain) -> None:
+    for fields, why in (
+        ({"name": "x", "rpc": eth_chain.url}, "give the export"),
+        ({"name": "x", "rpc": eth_chain.url, "paste": "not an export"}, ""),
+        ({"name": "x", "rpc": eth_chain.url, "paste": OWNER, "chain_id": "one"}, "chain id is a whole number"),
+    ):
+        reply = web.post_form("/eth/import", fields)
+        assert reply.status == 400
+        assert why in element(reply.text, "error")
+        assert attribute(reply.text, "eth-rpc", "value") == eth_chain.url
+    assert 'id="eth-row-x"' not in web.get("/").text
+
+
+def test_the_account_page_shows_the_address_its_qr_and_the_balances(
+    web: Client, eth_chain: EthChain, tokens: Tokens
+) -> None:
+    from PIL import Image
+
+    from signer.transport.frames import decode_qr_image
+
+    home = web.get("/").text
+    assert OWNER in element(home, "eth-row-main")
+    page = web.get("/eth/main").text
+    assert element(page, "eth-address") == OWNER
+    assert element(page, "eth-path") == "m/44'/60'/0'/0/0"
+    qr = web.get(attribute(page, "eth-address-qr", "src"))
+    assert decode_qr_image(Image.open(io.BytesIO(qr.body))) == [OWNER.encode()]
+    balance = eth_chain.w3.eth.get_balance(OWNER)
+    assert str(balance // ETHER) in element(page, "balance-eth")
+
+    assert location(post(web, "/eth/main/token", {"token": tokens.dai})) == "/eth/main?token=1"
+    page = web.get("/eth/main").text
+    assert "1,000 tDAI" in element(page, f"balance-{tokens.dai}")
+    reply = post(web, "/eth/main/token", {"token": "0x1234"})
+    assert reply.status == 400 and element(reply.text, "error").startswith("Not added: ")
+
+
+def send_and_confirm(web: Client, fields: dict[str, str], tmp_path: Path,
+                     capsys: pytest.CaptureFixture[str]) -> tuple[str, dict[str, object]]:  # fmt: skip
+    batch = location(post(web, "/eth/main/send", fields))
+    page = web.get(batch).text
+    request_text = web.get(f"{batch}/0/request.txt").text
+    signature = airlock_sign(capsys, tmp_path, request_text, "--accept-risk")
+    assert location(post(web, batch + "/signature", {"paste": signature})) == f"{batch}?signed=1"
+    assert attribute(web.get(batch).text, "signed-state", "data-ready") == "1"
+    assert location(post(web, batch + "/broadcast", {})) == f"{batch}?sent=1"
+    report = json.loads(web.request("POST", batch + "/status").body)
+    return page, report
+
+
+def test_send_eth_review_sign_broadcast_and_receipt(
+    web: Client, eth_chain: EthChain, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = eth_chain.w3.eth.get_balance(DEV[2])
+    page, report = send_and_confirm(web, {"to": DEV[2], "amount": "0.5", "token": ""}, tmp_path, capsys)
+    review = element(page, "review")
+    assert DEV[2] in review and "0.5 " in review
+    assert "first-time-recipient" in warning_codes(page)
+    assert report["state"] == "confirmed" and report["sent"][0]["succeeded"]  # type: ignore[index]
+    assert eth_chain.w3.eth.get_balance(DEV[2]) == before + ETHER // 2
+
+
+def test_send_a_token_in_its_units_and_the_review_warns_of_the_token_contract(
+    web: Client, eth_chain: EthChain, tokens: Tokens, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dai = tokens.erc20(tokens.dai)
+    post(web, "/eth/main/token", {"token": tokens.dai})
+    fields = {"to": DEV[3], "amount": "12.5", "token": tokens.dai}
+    page, report = send_and_confirm(web, fields, tmp_path, capsys)
+    assert "12.5 " in element(page, "review")
+    assert report["state"] == "confirmed"
+    assert dai.functions.balanceOf(DEV[3]).call() == 12 * ETHER + ETHER // 2
+    # to the token's own contract: the device's rule says where such tokens end up
+    batch = location(post(web, "/eth/main/send", {"to": tokens.dai, "amount": "1", "token": tokens.dai}))
+    assert "recipient-is-token-contract" in warning_codes(web.get(batch).text)
+
+
+def test_a_bad_amount_is_refused_in_one_line_with_the_form_kept(web: Client, eth_chain: EthChain) -> None:
+    nonce = eth_chain.w3.eth.get_transaction_count(OWNER)
+    for amount, why in (("1.0000000000000000001", "more than 18 decimal places"), ("ten", "not a decimal"),
+                        ("0", "the amount is zero")):  # fmt: skip
+        reply = post(web, "/eth/main/send", {"to": DEV[2], "amount": amount, "token": ""})
+        assert reply.status == 400
+        error = element(reply.text, "error")
+        assert error.startswith("Not prepared: ") and why in error
+        assert attribute(reply.text, "eth-send-amount", "value") == amount
+    reply = post(web, "/eth/main/send", {"to": "0x12", "amount": "1", "token": ""})
+    assert reply.status == 400 and attribute(reply.text, "eth-send-to", "value") == "0x12"
+    assert eth_chain.w3.eth.get_transaction_count(OWNER) == nonce
