@@ -159,7 +159,8 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
         page.wait_for_selector(both)  # type: ignore[attr-defined]
         rows = page.locator("#sent tbody tr")  # type: ignore[attr-defined]
         assert rows.count() == 2
-        assert [rows.nth(i).locator("td").first.inner_text() for i in range(2)] == [str(nonce), str(nonce + 1)]
+        nonces = [rows.nth(i).locator("td").first.inner_text() for i in range(2)]
+        assert nonces == [str(nonce), str(nonce + 1)]
         assert all("succeeded" in rows.nth(i).inner_text() for i in range(2))
         assert tokens.erc20(tokens.dai).functions.allowance(OWNER, DEV[1]).call() == 0
         assert not nft.functions.isApprovedForAll(OWNER, DEV[3]).call()
