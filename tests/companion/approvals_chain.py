@@ -107,3 +107,32 @@ def make_every_kind(chain: EthChain) -> Made:
 
 
 __all__ = ["DEV", "Made", "as_contract", "make_every_kind", "permit2"]
+
+
+def emitter_code(topics: list[bytes], data: bytes = b"") -> str:
+    """Runtime code that emits one log (``topics``, ``data`` of at most 32 bytes) whenever it is called:
+    a contract that says whatever a hostile token wants its logs to say."""
+    code = b""
+    if data:
+        code += b"\x7f" + data.rjust(32, b"\0") + b"\x60\x00\x52"  # PUSH32 data, PUSH1 0, MSTORE
+    for topic in reversed(topics):
+        code += b"\x7f" + topic
+    code += bytes([0x60, 32 if data else 0, 0x60, 0x00, 0xA0 + len(topics), 0x00])  # size, offset, LOGn, STOP
+    return "0x" + code.hex()
+
+
+REVERTS = "0x60006000fd"  # PUSH1 0, PUSH1 0, REVERT: every call fails
+GARBAGE = "0x60036000f3"  # PUSH1 3, PUSH1 0, RETURN: every call answers 3 bytes
+
+
+def owner_topic(address: str) -> bytes:
+    return bytes(12) + bytes.fromhex(address[2:])
+
+
+def hostile_log(chain: EthChain, address: str, topics: list[bytes], data: bytes, then: str) -> str:
+    """A log at ``address`` made by calling an emitter there, after which its code becomes ``then``."""
+    checked = chain.w3.to_checksum_address(address)
+    chain.rpc("anvil_setCode", checked, emitter_code(topics, data))
+    chain.wait(chain.w3.eth.send_transaction({"from": DEV[0], "to": checked, "data": "0x"}))
+    chain.rpc("anvil_setCode", checked, then)
+    return checked
