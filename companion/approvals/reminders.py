@@ -48,8 +48,6 @@ def due_now(store: ApprovalStore, approvals: Sequence[Approval], now: int) -> li
             if last is None or now - last >= AGAIN_AFTER:
                 due.append(Due(approval, first, last))
                 store.put_reminder(Reminder(key, first, now))
-            elif seen is None:
-                store.put_reminder(Reminder(key, first, last))
     return due
 
 

@@ -8,7 +8,7 @@ reads "Revoke", ``setApprovalForAll(op, false)`` "Revoke", lockdown "Permit2 loc
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from companion.approvals.chain_calls import PERMIT2, calldata
 from companion.approvals.model import Approval
@@ -69,5 +69,5 @@ def revoke_transactions(
             to=bytes.fromhex(c.to[2:]), value=0, data=c.data, max_fee_per_gas=max_fee,
             max_priority_fee_per_gas=tip,
         )  # fmt: skip
-        out.append(UnsignedTx(**{**tx.__dict__, "raw": tx.encode()}))
+        out.append(replace(tx, raw=tx.encode()))
     return out

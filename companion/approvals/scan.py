@@ -284,10 +284,10 @@ class Scanner:
             )
             amount = cc.uint(reply, 256, "allowance")
             return (amount, None) if amount else None
-        if kind == "erc721":
+        if c.source == "approval":  # ERC-721 single token
             reply = cc.call(self.node, token, "getApproved(uint256)", ("uint256",), (c.token_id,))
             return (None, None) if _checksum(cc.address(reply, "getApproved")) == spender else None
-        if kind == "erc1155" or c.source == "all":
+        if c.source == "all":
             reply = cc.call(self.node, token, "isApprovedForAll(address,address)", ("address", "address"),
                             (owner, spender))  # fmt: skip
             return (None, None) if cc.boolean(reply, "isApprovedForAll") else None
