@@ -28,13 +28,11 @@ class Sent:
 
     tx_hash: str
     nonce: int
-    receipt: dict[str, Any] | None = None
+    receipt: dict[str, Any] | None = None  # companion.eth.pending.follow's: status, block, gas_used
 
     @property
     def block(self) -> int | None:
-        if self.receipt is None:
-            return None
-        return int(self.receipt.get("block", self.receipt.get("blockNumber")))
+        return None if self.receipt is None else int(self.receipt["block"])
 
     @property
     def succeeded(self) -> bool | None:
@@ -121,25 +119,10 @@ class Batches:
         return frames
 
 
-def request_ur(request: Any) -> Any:
-    """The eth-sign-request UR of ``request``, put together by the signer's assembler from the parts
-    ``SignRequest.ur_parts`` gives (one or several), so that the frames are the signer's own."""
-    from signer.chains.scanning import new_assembler
-    from signer.transport.ur import UR
-
-    assembler = new_assembler()
-    for part in request.ur_parts():
-        assembler.add(part)
-    payload = assembler.result if assembler.is_complete else None
-    if payload is None or payload.ur_type != "eth-sign-request":
-        raise CompanionError("internal error: the request's UR parts do not make an eth-sign-request")
-    return UR(payload.ur_type, bytes(payload.data))
-
-
 def request_frames(request: Any, density: int) -> Any:
     from signer.transport.frames import encode_frames
 
-    return encode_frames(request_ur(request), format="ur", density=density)
+    return encode_frames(request.ur(), format="ur", density=density)
 
 
 def request_text(request: Any) -> str:

@@ -369,6 +369,7 @@ def _broadcast(accounts: Any, batch: Batch) -> list[Sent]:
 
 def _follow(accounts: Any, batch: Batch) -> None:
     from companion.eth.node import EthNode
+    from companion.eth.pending import follow
 
     waiting = [s for s in batch.sent if s.receipt is None]
     if not waiting:
@@ -376,9 +377,9 @@ def _follow(accounts: Any, batch: Batch) -> None:
     account = accounts.load(batch.name)
     node = EthNode(account.rpc, account.chain_id)
     for sent in waiting:
-        receipt = node.receipt(sent.tx_hash, timeout=RECEIPT_WAIT)
-        if receipt is not None:
-            sent.receipt = dict(receipt)
+        receipt = follow(node, sent.tx_hash, RECEIPT_WAIT)
+        if receipt["block"] is not None:
+            sent.receipt = receipt
 
 
 def _sent_json(sent: Sent) -> dict[str, Any]:
