@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import CompanionError, UsageError
+from companion.eth.command import add_eth_parsers
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_multisig_parsers(cmds, _Parser)
 
+    add_eth_parsers(chains, _Parser)
     web = chains.add_parser("web", help="the local web page (on 127.0.0.1 only, with a secret token)")
     web.add_argument("--no-browser", action="store_true", help="print the address, do not open a browser")
     web.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
