@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import CompanionError, UsageError
+from companion.eth.command import add_eth_parsers
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_multisig_parsers(cmds, _Parser)
 
+    add_eth_parsers(chains, _Parser)
     from companion.approvals.command import add_approvals_parsers
 
     add_approvals_parsers(chains, _Parser)
