@@ -5,7 +5,6 @@ rescanned clean; a signature for another account's request is refused and nothin
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from companion_cli import Run, run, snapshot
 from eth_chain import CHAIN_ID, OWNER, PERMIT2, EthChain, eth_chain_fixture, requires_chain  # noqa: F401
 from eth_device import airlock_sign, words_file, write_exports
 
-from companion.eth.accounts import EthAccount, EthAccounts, first_addresses, read_export
+from companion.cli import main
 
 pytestmark = requires_chain
 HOUR, DAY = 3600, 86400
@@ -30,13 +29,11 @@ def made(eth_chain: EthChain) -> Made:
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, made: Made) -> dict[str, Path]:
     datadir, files = tmp_path_factory.mktemp("companion"), tmp_path_factory.mktemp("files")
-    parsed = read_export(write_exports(files)["hdkey"].read_bytes())
-    accounts = EthAccounts(datadir)
-    for name in ("main", "second"):
-        account = EthAccount(
-            name, CHAIN_ID, eth_chain.url, parsed.source, parsed.fingerprint, (), (), parsed.export
+    export = write_exports(files)["hdkey"]
+    for name in ("main", "second"):  # as the person does: `eth import` of the device's crypto-hdkey
+        assert (
+            main(["--datadir", str(datadir), "eth", "import", name, str(export), "--rpc", eth_chain.url]) == 0
         )
-        accounts.create(replace(account, addresses=first_addresses(account)))
     return {"datadir": datadir, "files": files, "words": words_file(files)}
 
 
