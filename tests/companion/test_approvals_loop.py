@@ -132,11 +132,15 @@ def test_revoke_by_spender_clears_a_single_nft_and_reminders_drop_what_is_gone(
     due = approvals(capsys, setup, "remind", "main", "--json").json()["due"]
     assert len(due) == 3 and all("not used for 30 days" in d["reasons"] for d in due)
     out = setup["files"] / "by-spender"
-    result = approvals(capsys, setup, "revoke", "main", "--spender", made.a.lower(), "-o", str(out), "--json")
+    frames = setup["files"] / "frames"
+    result = approvals(capsys, setup, "revoke", "main", "--spender", made.a.lower(), "-o", str(out),
+                       "--qr-dir", str(frames), "--json")  # fmt: skip
     (request,) = result.json()["requests"]
     assert request["title"] == (
         f"Revoke: clear the approval of NFT #1 of {made.tokens.nft} (no one but you may move it)"
     )
+    written = {p.relative_to(frames).parts[0] for p in frames.rglob("frame-*.png")}
+    assert written == {Path(request["file"]).stem}  # the request's QR frames, for the device's camera
     (signature,) = sign_all(capsys, setup, [Path(request["file"])])
     assert approvals(capsys, setup, "broadcast", "main", str(signature)).status == 0
     assert f"erc721:{made.tokens.nft}:{made.a}:1" not in scanned(capsys, setup)
