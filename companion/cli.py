@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_multisig_parsers(cmds, _Parser)
 
     add_eth_parsers(chains, _Parser)
+    from companion.approvals.command import add_approvals_parsers
+
+    add_approvals_parsers(chains, _Parser)
     web = chains.add_parser("web", help="the local web page (on 127.0.0.1 only, with a secret token)")
     web.add_argument("--no-browser", action="store_true", help="print the address, do not open a browser")
     web.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")

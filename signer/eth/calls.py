@@ -85,6 +85,9 @@ def _transfer(ctx: _Ctx, v: list[Any]) -> Interpretation:
 def _approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
     spender, amount = _addr(v[0]), v[1]
     standard = "erc20" if _token_is_erc20(ctx) else "erc20-or-721"
+    if spender == bytes(20) and standard != "erc20":  # ERC-721: approving no one clears token #amount
+        eff = Approval("erc721", ctx.target, spender, None, revoke=True, token_id=amount)
+        return f"Revoke: {eff.describe(ctx.chain_id)}", [eff], [], []
     unlimited = allowance_is_unlimited(ctx.chain_id, ctx.target, amount)
     eff = Approval(standard, ctx.target, spender, amount, unlimited=unlimited, revoke=amount == 0)
     notes = (
@@ -92,7 +95,7 @@ def _approve(ctx: _Ctx, v: list[Any]) -> Interpretation:
         if standard == "erc20"
         else ["contract not in the token list: an NFT approve uses the same selector"]
     )
-    return f"Approve: {eff.describe(ctx.chain_id)}", [eff], [], notes
+    return ("Revoke: " if eff.revoke else "Approve: ") + eff.describe(ctx.chain_id), [eff], [], notes
 
 
 def _increase(ctx: _Ctx, v: list[Any]) -> Interpretation:

@@ -91,6 +91,9 @@ class Approval:
             return f"{who} may no longer move {what}" if self.revoke else f"{who} may move {what}"
         if self.standard == "nft-permit":
             return f"{who} may take NFT #{self.token_id} of {checksum(self.token or bytes(20))}"
+        if self.standard == "erc721" and self.revoke:
+            token = checksum(self.token or bytes(20))
+            return f"clear the approval of NFT #{self.token_id} of {token} (no one but you may move it)"
         if self.revoke:
             return f"{who} may no longer spend ({self.standard} allowance set to 0)"
         if self.amount is None:
