@@ -24,6 +24,8 @@ SOURCES = {
     "address": "a bare address: watch only, nothing to sign",
 }
 ETH = ""  # the token field's value for the chain's own coin
+ACTIVITY_KINDS = {"send": "Sent", "token-in": "Received", "token-out": "Sent", "nft-in": "NFT received",
+                  "nft-out": "NFT sent"}  # fmt: skip
 SEVERITY_LABELS = {"info": "Note", "warn": "Warning", "danger": "Danger"}
 
 
@@ -242,7 +244,9 @@ def _history_section(view: AccountView) -> str:
         return '<section id="activity"><h2>History</h2><p class="hint" id="history">Not read.</p></section>'
     if not view.history:
         return '<section id="activity"><h2>History</h2><p id="history">Nothing yet.</p></section>'
-    rows = "".join(_activity_row(view.account.chain_id, a) for a in view.history)
+    known = {} if view.balances is None else {t.token.lower(): t for t in view.balances.tokens}
+    symbol = native_symbol(view.account.chain_id)
+    rows = "".join(_activity_row(a, known, symbol) for a in view.history)
     return (
         '<section id="activity"><h2>History</h2><table class="wallets" id="history"><thead><tr>'
         "<th>Block</th><th>What</th><th>Amount</th><th>With</th><th>Transaction</th></tr></thead>"
@@ -250,20 +254,23 @@ def _history_section(view: AccountView) -> str:
     )
 
 
-def _activity_row(chain_id: int, a: Any) -> str:
-    data = a.to_json() if hasattr(a, "to_json") else dict(vars(a))
-    symbol = data.get("symbol") or (native_symbol(chain_id) if not data.get("token") else None)
-    decimals = data.get("decimals", 18 if not data.get("token") else None)
-    amount = data.get("amount", data.get("value"))
-    shown = "" if amount is None else amount_text(int(amount), decimals, symbol)
-    direction = str(data.get("direction") or data.get("kind") or "")
-    other = str(data.get("counterparty") or data.get("other") or data.get("to") or "")
-    tx_hash = str(data.get("tx_hash") or data.get("hash") or "")
-    block = data.get("block")
+def _activity_row(a: Any, tokens: dict[str, Any], native: str) -> str:
+    """One ``companion.eth.service.Activity``: an own send, or a token or NFT transfer in or out."""
+    if a.token_id is not None:
+        shown = f"#{a.token_id}"
+    elif a.amount is None:
+        shown = ""
+    elif a.token is None:
+        shown = amount_text(int(a.amount), 18, native)
+    else:
+        held = tokens.get(a.token.lower())
+        shown = amount_text(int(a.amount), held.decimals if held else None, held.symbol if held else a.token)
+    what = a.title or ACTIVITY_KINDS.get(a.kind, a.kind)
+    block = "pending" if a.block is None else str(a.block)
     return (
-        f"<tr><td>{'' if block is None else escape(str(block))}</td><td>{escape(direction)}</td>"
-        f'<td class="amount">{escape(shown)}</td><td class="address">{escape(other)}</td>'
-        f'<td class="address" title="{escape(tx_hash)}">{escape(_short(tx_hash))}</td></tr>'
+        f'<tr data-kind="{escape(a.kind)}"><td>{escape(block)}</td><td>{escape(what)}</td>'
+        f'<td class="amount">{escape(shown)}</td><td class="address">{escape(a.counterparty or "")}</td>'
+        f'<td class="address" title="{escape(a.tx_hash)}">{escape(_short(a.tx_hash))}</td></tr>'
     )
 
 

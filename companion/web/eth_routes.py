@@ -356,14 +356,11 @@ def _check_signature(batch: Batch, texts: tuple[str, ...]) -> int:
 
 
 def _broadcast(accounts: Any, batch: Batch) -> list[Sent]:
-    if batch.kind == "revoke":
-        from companion.approvals import service as approvals
+    """Every signature checked again, then all sent in nonce order (``approvals broadcast`` does the same,
+    then waits for the receipts: here the page follows them, so the press answers at once)."""
+    from companion.eth.pending import broadcast_signatures
 
-        sent = approvals.broadcast_revokes(accounts, batch.name, batch.groups())
-    else:
-        from companion.eth import pending
-
-        sent = pending.broadcast_signatures(accounts, batch.name, batch.groups())
+    sent = broadcast_signatures(accounts, batch.name, batch.groups())
     return [Sent(b.tx_hash, b.nonce) for b in sorted(sent, key=lambda b: b.nonce)]
 
 
