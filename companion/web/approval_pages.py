@@ -28,7 +28,7 @@ def approvals_page(name: str, account: Any, scan: Any, due: list[Any], *, messag
         f'<p class="facts">{escape(chain_label(account.chain_id))} · '
         f'<span class="address">{escape(account.address(0).address)}</span> · '
         f'<a href="{url}">the account</a></p>'
-        + reminders_section(due, None if scan is None else scan.now)
+        + reminders_section(due)
         + f'<form method="post" action="{url}/approvals/scan" id="scan-form">'
         '<button type="submit" id="rescan">Rescan</button></form>'
     )
@@ -37,11 +37,12 @@ def approvals_page(name: str, account: Any, scan: Any, due: list[Any], *, messag
     return layout(f"Approvals of {name}", body, message=message, error=error)
 
 
-def reminders_section(due: list[Any], now: int | None) -> str:
+def reminders_section(due: list[Any]) -> str:
+    """``due``: the reminders told (``companion.web.approval_reminders.Told``)."""
     if not due:
         return '<section id="reminders" data-due="0"><p class="hint">Nothing due for review.</p></section>'
-    items = "".join(f'<li data-key="{escape(d.approval.key)}">{escape(reminder_text(d, now))}</li>'
-                    for d in due)  # fmt: skip
+    items = "".join(f'<li data-key="{escape(t.due.approval.key)}">{escape(reminder_text(t.due, t.at))}</li>'
+                    for t in due)  # fmt: skip
     return (
         f'<section id="reminders" class="due" data-due="{len(due)}"><h2>Due for review</h2>'
         f"<ul>{items}</ul><p class=\"hint\">Revoke what you no longer use: a spender you approved can "
@@ -49,13 +50,13 @@ def reminders_section(due: list[Any], now: int | None) -> str:
     )
 
 
-def reminder_text(due: Any, now: int | None) -> str:
+def reminder_text(due: Any, now: int) -> str:
     a = due.approval
     what = f"{_token_name(a)} to {_spender_name(a)}"
     reasons = ", ".join(a.reasons) or "flagged"
     if due.last_reminded_at is None or due.first_flagged_at is None:
         return f"Newly flagged: {what} ({reasons})."
-    hours = max(0, ((now or int(time.time())) - int(due.first_flagged_at)) // HOUR)
+    hours = max(0, (now - int(due.first_flagged_at)) // HOUR)
     age = f"{hours} h" if hours < 72 else f"{hours // 24} days"
     return f"Flagged again: {what}, still {reasons} after {age}."
 

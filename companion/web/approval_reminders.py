@@ -9,25 +9,37 @@ approval gone (revoked) or no longer flagged.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from companion.errors import CompanionError
 
 
+@dataclass(frozen=True)
+class Told:
+    """One reminder (``companion.approvals.reminders.Due``) and the chain time it was given at."""
+
+    due: Any
+    at: int
+
+
 class Reminders:
     def __init__(self) -> None:
-        self._due: dict[str, dict[str, Any]] = {}  # account -> approval key -> Due
+        self._due: dict[str, dict[str, Told]] = {}  # account -> approval key -> the latest reminder
         self._lock = threading.Lock()
 
-    def due(self, accounts: Any, name: str) -> list[Any]:
+    def due(self, accounts: Any, name: str) -> list[Told]:
         """What is due now for ``name`` (CompanionError when the node does not answer)."""
         from companion.approvals import service
+        from companion.eth.node import EthNode
 
-        fresh = service.remind(accounts, name)
+        account = accounts.load(name)
+        now = int(EthNode(account.rpc, account.chain_id).latest_block()["timestamp"])  # the chain's clock
+        fresh = service.remind(accounts, name, now=now)
         with self._lock:
             kept = self._due.setdefault(name, {})
             for due in fresh:
-                kept[due.approval.key] = due
+                kept[due.approval.key] = Told(due, now)
             return list(kept.values())
 
     def count(self, accounts: Any, name: str) -> int | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
+from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
 from eth_web import airlock_sign, attribute, element, import_account, location, post
 from web_client import Client
 
@@ -24,11 +24,11 @@ UNLIMITED = 2**256 - 1
 
 @pytest.fixture(scope="module", name="tokens")
 def tokens_fixture(eth_chain: EthChain) -> Tokens:
-    """The owner's approvals: tDAI unlimited to DEV[1], 5 tUSDC to DEV[2], every tPUNK to DEV[3]."""
+    """The owner's approvals: tDAI unlimited to DEV[1], 5 tUSDC to Permit2 (a contract: not risky), every tPUNK to DEV[3]."""
     tokens = Tokens(eth_chain)
     tokens.mint(OWNER, dai=10**21, usdc=10**9, nft_ids=(7,))
     eth_chain.send(OWNER, tokens.erc20(tokens.dai).functions.approve(DEV[1], UNLIMITED))
-    eth_chain.send(OWNER, tokens.erc20(tokens.usdc).functions.approve(DEV[2], 5 * 10**6))
+    eth_chain.send(OWNER, tokens.erc20(tokens.usdc).functions.approve(PERMIT2, 5 * 10**6))
     nft = eth_chain.contract("TestNFT", tokens.nft)
     eth_chain.send(OWNER, nft.functions.setApprovalForAll(DEV[3], True))
     return tokens
@@ -65,7 +65,7 @@ def test_the_page_lists_each_approval_with_its_flags_and_the_reminders(
 ) -> None:
     page = web.get("/eth/main/approvals").text
     table = rows(page)
-    dai, usdc, nft = key("erc20", tokens.dai, DEV[1]), key("erc20", tokens.usdc, DEV[2]), key(
+    dai, usdc, nft = key("erc20", tokens.dai, DEV[1]), key("erc20", tokens.usdc, PERMIT2), key(
         "erc721", tokens.nft, DEV[3])  # fmt: skip
     assert set(table) == {dai, usdc, nft}
     assert "tDAI" in table[dai] and "unlimited" in table[dai] and "ERC-20" in table[dai]
@@ -125,7 +125,7 @@ def test_revoke_two_in_a_batch_signed_one_after_the_other_then_broadcast_and_res
 
     assert location(post(web, "/eth/main/approvals/scan", {})) == "/eth/main/approvals?scanned=1"
     page = web.get("/eth/main/approvals").text
-    assert set(rows(page)) == {key("erc20", tokens.usdc, DEV[2])}
+    assert set(rows(page)) == {key("erc20", tokens.usdc, PERMIT2)}
     assert attribute(page, "reminders", "data-due") == "0"
 
 

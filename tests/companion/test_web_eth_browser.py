@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
+from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
 from eth_web import airlock_sign, import_account, location
 from fake_camera import camera_args, qr_video
 from web_client import Client, web_fixture  # noqa: F401
@@ -103,7 +103,7 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
     tokens = Tokens(eth_chain)
     tokens.mint(OWNER, dai=10**21, usdc=10**9, nft_ids=(1,))
     eth_chain.send(OWNER, tokens.erc20(tokens.dai).functions.approve(DEV[1], UNLIMITED))
-    eth_chain.send(OWNER, tokens.erc20(tokens.usdc).functions.approve(DEV[2], 5 * 10**6))
+    eth_chain.send(OWNER, tokens.erc20(tokens.usdc).functions.approve(PERMIT2, 5 * 10**6))
     nft = eth_chain.contract("TestNFT", tokens.nft)
     eth_chain.send(OWNER, nft.functions.setApprovalForAll(DEV[3], True))
     assert location(import_account(web, "main", eth_chain.url)) == "/eth/main?imported=1"
@@ -168,7 +168,7 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
         page.wait_for_url("**/eth/main/approvals?scanned=1")  # type: ignore[attr-defined]
         keys = page.locator("#approvals tbody tr").evaluate_all(  # type: ignore[attr-defined]
             "rows => rows.map(r => r.dataset.key)")
-        assert keys == [f"erc20:{tokens.usdc}:{DEV[2]}"]
+        assert keys == [f"erc20:{tokens.usdc}:{PERMIT2}"]
 
 
 def shot(page: object, folder: Path, name: str) -> None:
