@@ -36,13 +36,13 @@ def batch_page(batch: Batch, frame_count: int, options: QrOptions, *, message: s
     body = (f'<p class="headline" id="batch-progress" data-signed="{batch.signed}" '
             f'data-total="{batch.total}">{escape(progress_text(batch))}</p>')  # fmt: skip
     current = batch.current
+    body += _list_section(batch)
     if batch.sent:
         body += sent_section(batch)
     elif current is None:
         body += _broadcast_section(batch)
     else:
         body += _current_section(batch, current, frame_count, options)
-    body += _list_section(batch)
     title = TITLES.get(batch.kind, "{name}").format(name=batch.name)
     return layout(title, body, message=message, error=error)
 

@@ -264,13 +264,17 @@ def _activity_row(a: Any, tokens: dict[str, Any], native: str) -> str:
         shown = amount_text(int(a.amount), 18, native)
     else:
         held = tokens.get(a.token.lower())
-        shown = amount_text(int(a.amount), held.decimals if held else None, held.symbol if held else a.token)
+        unit = held.symbol if held else _short(a.token)
+        shown = amount_text(int(a.amount), held.decimals if held else None, unit)
     what = a.title or ACTIVITY_KINDS.get(a.kind, a.kind)
     block = "pending" if a.block is None else str(a.block)
+    other = a.counterparty or ""
+    other_text = "(newly minted)" if other and int(other, 16) == 0 else _short(other)
     return (
         f'<tr data-kind="{escape(a.kind)}"><td>{escape(block)}</td><td>{escape(what)}</td>'
-        f'<td class="amount">{escape(shown)}</td><td class="address">{escape(a.counterparty or "")}</td>'
-        f'<td class="address" title="{escape(a.tx_hash)}">{escape(_short(a.tx_hash))}</td></tr>'
+        f'<td class="amount">{escape(shown)}</td>'
+        f'<td class="facts" title="{escape(other)}">{escape(other_text)}</td>'
+        f'<td class="facts" title="{escape(a.tx_hash)}">{escape(_short(a.tx_hash))}</td></tr>'
     )
 
 
@@ -296,7 +300,7 @@ def _send_form(url: str, view: AccountView, form: SendForm) -> str:
  value="{escape(form.amount)}" autocomplete="off" placeholder="0.1"></label>
 <label>Coin <select name="token" id="eth-send-token">{options}</select></label>
 <p class="hint">In the coin's own units (ETH, or the token's), not wei. The fee and the nonce come
-from your node; the review below the button shows them before anything is handed over.</p>
+from your node; the next page shows them, with the device's review, before anything is handed over.</p>
 <button type="submit" id="eth-send">Review</button>
 </form></section>"""
 

@@ -24,7 +24,8 @@ UNLIMITED = 2**256 - 1
 
 @pytest.fixture(scope="module", name="tokens")
 def tokens_fixture(eth_chain: EthChain) -> Tokens:
-    """The owner's approvals: tDAI unlimited to DEV[1], 5 tUSDC to Permit2 (a contract: not risky), every tPUNK to DEV[3]."""
+    """The owner's approvals: tDAI unlimited to DEV[1], 5 tUSDC to Permit2 (a contract: not risky),
+    every tPUNK to DEV[3]."""
     tokens = Tokens(eth_chain)
     tokens.mint(OWNER, dai=10**21, usdc=10**9, nft_ids=(7,))
     eth_chain.send(OWNER, tokens.erc20(tokens.dai).functions.approve(DEV[1], UNLIMITED))

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 import pytest
 from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
-from eth_web import airlock_sign, import_account, location
+from eth_web import airlock_sign, import_account, location, post
 from fake_camera import camera_args, qr_video
 from web_client import Client, web_fixture  # noqa: F401
 
@@ -107,6 +107,7 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
     nft = eth_chain.contract("TestNFT", tokens.nft)
     eth_chain.send(OWNER, nft.functions.setApprovalForAll(DEV[3], True))
     assert location(import_account(web, "main", eth_chain.url)) == "/eth/main?imported=1"
+    assert location(post(web, "/eth/main/token", {"token": tokens.dai})) == "/eth/main?token=1"
     dai, nft_key = f"erc20:{tokens.dai}:{DEV[1]}", f"erc721:{tokens.nft}:{DEV[3]}"
     nonce = eth_chain.w3.eth.get_transaction_count(OWNER)
 
