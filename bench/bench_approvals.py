@@ -12,6 +12,7 @@ Revoke: 50 unlimited approvals of the test mnemonic's first address, revoked wit
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import sys
 import tempfile
@@ -32,6 +33,11 @@ def _tests() -> None:
     for path in (ROOT / "tests", ROOT / "tests" / "companion"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
+
+
+def _helper(module: str, name: str) -> Any:
+    """A helper of the test suite (the chain, the device): tests are not a package nor type-checked."""
+    return getattr(importlib.import_module(module), name)
 
 
 def _approve_many(chain: Any, owner: str, tokens: list[str], count: int, salt: int) -> None:
@@ -60,8 +66,7 @@ def _anchor(chain: Any, owner: str) -> float:
 
 
 def scan_times(chain: Any, tokens: list[str], table: Table) -> None:
-    from approvals_node import node_of
-
+    node_of = _helper("approvals_node", "node_of")
     from companion.approvals.scan import scan_owner
     from companion.approvals.store import ApprovalStore
 
@@ -87,14 +92,12 @@ def scan_times(chain: Any, tokens: list[str], table: Table) -> None:
 
 
 def revoke_throughput(chain: Any, tokens: list[str], table: Table) -> None:
-    from eth_chain import OWNER
-    from eth_device import write_exports
-
+    owner, write_exports = _helper("eth_chain", "OWNER"), _helper("eth_device", "write_exports")
     from companion.approvals.service import broadcast_revokes, plan_revoke
     from companion.eth.accounts import EthAccount, EthAccounts, first_addresses, read_export
     from signer.cli import main as airlock
 
-    _approve_many(chain, OWNER, tokens, REVOKES, 0xAA)
+    _approve_many(chain, owner, tokens, REVOKES, 0xAA)
     with tempfile.TemporaryDirectory() as tmp:
         files = Path(tmp) / "files"
         parsed = read_export(write_exports(files)["hdkey"].read_bytes())
@@ -128,7 +131,7 @@ def revoke_throughput(chain: Any, tokens: list[str], table: Table) -> None:
 
 def run() -> None:
     _tests()
-    from eth_chain import start_chain, stop_chain
+    start_chain, stop_chain = _helper("eth_chain", "start_chain"), _helper("eth_chain", "stop_chain")
 
     try:
         chain = start_chain()

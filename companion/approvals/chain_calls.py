@@ -89,7 +89,8 @@ def symbol(node: Node, token: str) -> str | None:
     if len(reply) == 32:
         text = reply.rstrip(b"\0").decode("ascii", "replace")
     elif len(reply) >= 64:
-        from signer.eth.abi import AbiError, decode_args
+        from signer.eth.abi import decode_args
+        from signer.eth.errors import AbiError
 
         try:
             (value,), _ = decode_args(("string",), reply)
