@@ -136,3 +136,39 @@ def test_a_bad_amount_is_refused_in_one_line_with_the_form_kept(web: Client, eth
     reply = post(web, "/eth/main/send", {"to": "0x12", "amount": "1", "token": ""})
     assert reply.status == 400 and attribute(reply.text, "eth-send-to", "value") == "0x12"
     assert eth_chain.w3.eth.get_transaction_count(OWNER) == nonce
+
+
+def test_import_by_camera_frames_and_by_file_and_a_watched_address_cannot_send(
+    web: Client, eth_chain: EthChain
+) -> None:
+    """The camera path as the page's script drives it (each frame posted, read by the device's reader),
+    with the Ledger Live export as the device shows it (an animated UR); then a bare address by file."""
+    from eth_web import ledger_export
+
+    from signer.transport.frames import encode_frames
+    from signer.transport.ur import decode_single
+
+    scan = json.loads(web.request("POST", "/scan").body)["id"]
+    frames = encode_frames(decode_single(ledger_export().strip()), format="ur")
+    assert len(frames) > 1
+    report: dict[str, object] = {}
+    for n in range(len(frames)):
+        png = io.BytesIO()
+        frames.image(n).save(png, format="PNG")
+        report = json.loads(web.request("POST", f"/scan/{scan}/frame", png.getvalue(),
+                                        {"Content-Type": "image/png"}).body)  # fmt: skip
+        if report["done"]:
+            break
+    assert report["done"] and report["kind"] == "account"
+    reply = web.post_form("/eth/import", {"name": "ledger", "rpc": eth_chain.url, "scan": scan})
+    assert location(reply) == "/eth/ledger?imported=1"
+    page = web.get("/eth/ledger").text
+    assert element(page, "eth-address") == OWNER and element(page, "eth-path") == "m/44'/60'/0'/0/0"
+    assert "Ledger Live" in element(page, "eth-facts")
+
+    reply = web.post_form("/eth/import", {"name": "watched", "rpc": eth_chain.url}, {"file": DEV[1].encode()})
+    assert location(reply) == "/eth/watched?imported=1"
+    page = web.get("/eth/watched").text
+    assert element(page, "eth-address") == DEV[1] and 'id="eth-send-form"' not in page
+    reply = post(web, "/eth/watched/send", {"to": DEV[2], "amount": "1", "token": ""})
+    assert reply.status == 400 and "watch only" in element(reply.text, "error")
