@@ -286,6 +286,8 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
         Route(batch + "/broadcast", eth.broadcast, methods=["POST"]),
         Route(batch + "/status", eth.status, methods=["POST"]),
         Route(batch + "/check", eth.check, methods=["POST"]),
+        Route(batch + "/discard", eth.discard, methods=["POST"]),
+        Route(account + "/pending/{request_id:request_id}/discard", eth.discard_pending, methods=["POST"]),
         Route("/scan", state.scan_start, methods=["POST"]),
         Route("/scan/{scan_id}/frame", state.scan_frame, methods=["POST"]),
         Route("/static/{file}", state.static, methods=["GET"]),

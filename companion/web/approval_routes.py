@@ -37,6 +37,8 @@ class ApprovalRoutes:
     async def page(self, request: Request, *, error: str = "", status_code: int = 200) -> Response:
         name = request.path_params["name"]
         message = "Scanned." if request.query_params.get("scanned") else ""
+        if request.query_params.get("discarded"):
+            message = "Discarded: nothing was sent."
         try:
             account, scan, due = await self.app.locked(self._gather, name)
         except CompanionError as exc:

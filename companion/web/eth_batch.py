@@ -105,6 +105,10 @@ class Batches:
             raise CompanionError("this hand-over is not one of this run of the page: prepare it again")
         return batch
 
+    def drop(self, batch: Batch) -> None:
+        with self._lock:
+            self._batches.pop(batch.batch_id, None)
+
     def frames(self, batch: Batch, position: int, density: int) -> Any:
         """The animated QR of request ``position`` (``signer.transport.frames.FrameSet``), made once."""
         key = (batch.batch_id, position, density)

@@ -30,21 +30,44 @@ def progress_text(batch: Batch) -> str:
     return f"{batch.signed} of {batch.total} signed"
 
 
-def batch_page(batch: Batch, frame_count: int, options: QrOptions, *, message: str = "",
+def batch_page(batch: Batch, frame_count: int, options: QrOptions, *,
+               waiting: tuple[tuple[int, ...], tuple[int, ...]] = ((), ()), message: str = "",
                error: str = "") -> str:  # fmt: skip
-    """``frame_count``: the frames of the current request (0 when every request is signed)."""
+    """``frame_count``: the frames of the current request (0 when every request is signed); ``waiting``:
+    the nonces before the batch's that the node has not seen, held by earlier requests or by none."""
     body = (f'<p class="headline" id="batch-progress" data-signed="{batch.signed}" '
             f'data-total="{batch.total}">{escape(progress_text(batch))}</p>')  # fmt: skip
     current = batch.current
     body += _list_section(batch)
+    if not batch.sent:
+        body += _waiting_note(batch, *waiting)
     if batch.sent:
         body += sent_section(batch)
     elif current is None:
         body += _broadcast_section(batch)
     else:
         body += _current_section(batch, current, frame_count, options)
+    if not batch.sent:
+        body += (f'<form method="post" action="{batch_url(batch)}/discard" id="discard-form">'
+                 '<button type="submit" id="discard">Discard (nothing is sent)</button></form>')  # fmt: skip
     title = TITLES.get(batch.kind, "{name}").format(name=batch.name)
     return layout(title, body, message=message, error=error)
+
+
+def _waiting_note(batch: Batch, held: tuple[int, ...], free: tuple[int, ...]) -> str:
+    pending = f'<a href="{account_url(batch.name)}#pending">Waiting for a signature</a>'
+    note = ""
+    if held:
+        nonces = ", ".join(map(str, held))
+        note += (f'<p class="error" id="batch-waiting" data-nonces="{nonces}">Earlier requests of this '
+                 f"address are handed over and not broadcast (nonce {nonces}): these are mined only after "
+                 f"them. Broadcast them first, or discard them ({pending}) and prepare these again.</p>")
+    if free:
+        nonces = ", ".join(map(str, free))
+        note += (f'<p class="error" id="batch-gap" data-nonces="{nonces}">No transaction takes nonce '
+                 f"{nonces} any more (its request was discarded): these would wait for it. Discard them and "
+                 "prepare them again.</p>")
+    return note
 
 
 def _current_section(batch: Batch, k: int, frame_count: int, options: QrOptions) -> str:

@@ -166,6 +166,7 @@ class AccountView:
     history: Any = None
     problem: str = ""
     due: int | None = None
+    pending: tuple[Any, ...] = ()  # companion.eth.handover.SignRequest handed over, not broadcast
 
 
 def account_page(view: AccountView, form: SendForm, *, message: str = "", error: str = "") -> str:
@@ -181,6 +182,7 @@ def account_page(view: AccountView, form: SendForm, *, message: str = "", error:
         + _balances_section(url, view)
         + _history_section(view)
     )
+    body += pending_section(url, view.pending)
     if account.fingerprint is not None:
         body += _send_form(url, view, form)
     else:
@@ -303,6 +305,29 @@ def _send_form(url: str, view: AccountView, form: SendForm) -> str:
 from your node; the next page shows them, with the device's review, before anything is handed over.</p>
 <button type="submit" id="eth-send">Review</button>
 </form></section>"""
+
+
+def pending_section(url: str, pending: tuple[Any, ...]) -> str:
+    """Requests handed over and not broadcast: each holds its nonce, and every later one waits behind it."""
+    if not pending:
+        return ""
+    from signer.chains.ethereum_review import review_transaction
+
+    rows = "".join(
+        f'<tr id="pending-{r.request_id.hex()}"><td>{r.tx.nonce}</td>'
+        f"<td>{escape(review_transaction(r.tx).title)}</td>"
+        f'<td class="facts">{escape(r.address)}</td><td>'
+        f'<form method="post" action="{url}/pending/{r.request_id.hex()}/discard">'
+        f'<button type="submit" id="discard-{r.request_id.hex()}">Discard</button></form></td></tr>'
+        for r in pending
+    )
+    return f"""
+<section id="pending"><h2>Waiting for a signature</h2>
+<p class="hint">Handed over and not broadcast. Each holds its nonce: a later transaction of the same
+address is mined only after it. Discard one you will not sign (nothing was sent; a signature made for it
+is then refused).</p>
+<table class="wallets" id="pending-table"><thead><tr><th>Nonce</th><th>What</th><th>From</th><th></th></tr>
+</thead><tbody>{rows}</tbody></table></section>"""
 
 
 # -- the review -----------------------------------------------------------------------------------

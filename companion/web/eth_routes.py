@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -81,7 +82,8 @@ class EthRoutes:
     async def account(self, request: Request) -> Response:
         name = request.path_params["name"]
         query = request.query_params
-        message = {"imported": "Imported.", "token": "Token added."}
+        message = {"imported": "Imported.", "token": "Token added.",
+                   "discarded": "Discarded: nothing was sent."}  # fmt: skip
         shown = next((text for key, text in message.items() if query.get(key)), "")
         try:
             index = _index(query.get("index", "0"))
@@ -101,18 +103,21 @@ class EthRoutes:
 
     def _view(self, name: str, index: int) -> eth_pages.AccountView:
         from companion.eth import service
+        from companion.eth.pending import pending_requests
 
         account = self.accounts.load(name)
         if not 0 <= index < len(account.addresses):
             raise CompanionError(f"the account {name} has addresses 0 to {len(account.addresses) - 1}")
+        pending = tuple(pending_requests(self.accounts, name))
         try:
             balances, history = service.balances(self.accounts, name, index), service.history(
                 self.accounts, name, index)  # fmt: skip
         except CompanionError as exc:
             return eth_pages.AccountView(account, index, problem=f"The node did not answer: {exc}",
-                                         due=self.reminders.count(self.accounts, name))  # fmt: skip
+                                         due=self.reminders.count(self.accounts, name),
+                                         pending=pending)  # fmt: skip
         due = self.reminders.count(self.accounts, name)
-        return eth_pages.AccountView(account, index, balances, history, due=due)
+        return eth_pages.AccountView(account, index, balances, history, due=due, pending=pending)
 
     async def address_qr(self, request: Request) -> Response:
         name, index = request.path_params["name"], request.path_params["index"]
@@ -183,8 +188,32 @@ class EthRoutes:
             message = f"Signature {batch.signed} checked: {eth_batch_pages.progress_text(batch)}."
         if request.query_params.get("sent") and not message:
             message = "Broadcast."
-        page = eth_batch_pages.batch_page(batch, count, options, message=message, error=error)
+        waiting = ((), ()) if batch.sent else await self.app.locked(_waiting, self.accounts, batch)
+        page = eth_batch_pages.batch_page(batch, count, options, waiting=waiting, message=message,
+                                          error=error)  # fmt: skip
         return HTMLResponse(page, status_code=status_code)
+
+    async def discard(self, request: Request) -> Response:
+        """Forget the batch's requests (nothing was sent): their nonces go to the next requests."""
+        name = request.path_params["name"]
+        try:
+            batch = self.batches.get(name, request.path_params["batch"])
+            if batch.sent:
+                raise CompanionError("this hand-over is already broadcast")
+        except CompanionError as exc:
+            return _gone(name, str(exc))
+        await self.app.locked(_forget, self.accounts, name, [r.request_id for r in batch.requests])
+        self.batches.drop(batch)
+        where = "/approvals" if batch.kind == "revoke" else ""
+        return RedirectResponse(f"{eth_pages.account_url(name)}{where}?discarded=1", status_code=303)
+
+    async def discard_pending(self, request: Request) -> Response:
+        name, request_hex = request.path_params["name"], request.path_params["request_id"]
+        try:
+            await self.app.locked(_forget, self.accounts, name, [bytes.fromhex(request_hex)])
+        except CompanionError as exc:
+            return await self.account_response(name, error=f"Not discarded: {exc}", status_code=400)
+        return RedirectResponse(f"{eth_pages.account_url(name)}?discarded=1", status_code=303)
 
     async def frame(self, request: Request) -> Response:
         name, position, index = (request.path_params[k] for k in ("name", "position", "n"))
@@ -355,6 +384,32 @@ def _check_signature(batch: Batch, texts: tuple[str, ...]) -> int:
     return position
 
 
+def _waiting(accounts: Any, batch: Batch) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The nonces before the batch's first one that the node has not seen: those held by earlier requests
+    handed over and not broadcast, and those held by none (a request discarded: the batch is mined only
+    once another transaction takes them). Nothing when the node does not answer (the broadcast says so)."""
+    from companion.eth.node import EthNode
+    from companion.eth.pending import pending_requests
+
+    first = min(r.tx.nonce for r in batch.requests)
+    address = batch.requests[0].address
+    account = accounts.load(batch.name)
+    try:
+        seen = EthNode(account.rpc, account.chain_id).pending_nonce(address)
+    except CompanionError:
+        return (), ()
+    held = {r.tx.nonce for r in pending_requests(accounts, batch.name) if r.address == address}
+    before = range(seen, first)
+    return tuple(n for n in before if n in held), tuple(n for n in before if n not in held)
+
+
+def _forget(accounts: Any, name: str, request_ids: list[bytes]) -> None:
+    from companion.eth.pending import forget
+
+    for request_id in request_ids:
+        forget(accounts, name, request_id)
+
+
 def _broadcast(accounts: Any, batch: Batch) -> list[Sent]:
     """Every signature checked again, then all sent in nonce order (``approvals broadcast`` does the same,
     then waits for the receipts: here the page follows them, so the press answers at once)."""
@@ -412,3 +467,18 @@ def _qr_png(text: str) -> bytes:
 def _gone(name: str, why: str) -> Response:
     body = f'<p><a href="{eth_pages.account_url(name)}">Back to the account</a> to prepare it again.</p>'
     return HTMLResponse(layout("Not found", body, error=why), status_code=404)
+
+
+class RequestIdConvertor(Convertor[str]):
+    """``{request_id:request_id}`` in a route: a request id's 32 lower-case hex digits, else no match."""
+
+    regex = "[0-9a-f]{32}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("request_id", RequestIdConvertor())

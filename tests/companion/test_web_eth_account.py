@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +123,7 @@ def test_send_a_token_in_its_units_and_the_review_warns_of_the_token_contract(
     # to the token's own contract: the device's rule says where such tokens end up
     batch = location(post(web, "/eth/main/send", {"to": tokens.dai, "amount": "1", "token": tokens.dai}))
     assert "recipient-is-token-contract" in warning_codes(web.get(batch).text)
+    assert location(post(web, batch + "/discard", {})) == "/eth/main?discarded=1"  # not sent, nonce freed
 
 
 def test_a_bad_amount_is_refused_in_one_line_with_the_form_kept(web: Client, eth_chain: EthChain) -> None:
@@ -172,3 +174,31 @@ def test_import_by_camera_frames_and_by_file_and_a_watched_address_cannot_send(
     assert element(page, "eth-address") == DEV[1] and 'id="eth-send-form"' not in page
     reply = post(web, "/eth/watched/send", {"to": DEV[2], "amount": "1", "token": ""})
     assert reply.status == 400 and "watch only" in element(reply.text, "error")
+
+
+def test_a_request_left_unsigned_holds_its_nonce_until_discarded(web: Client, eth_chain: EthChain) -> None:
+    """Each Review hands a request over (it takes the next nonce): the page says when one waits behind
+    another, lists them on the account page, and discards them with nothing sent."""
+    nonce = eth_chain.w3.eth.get_transaction_count(OWNER)
+    first = location(post(web, "/eth/main/send", {"to": DEV[2], "amount": "0.1", "token": ""}))
+    second = location(post(web, "/eth/main/send", {"to": DEV[2], "amount": "0.2", "token": ""}))
+    assert 'id="batch-waiting"' not in web.get(first).text
+    assert attribute(web.get(second).text, "batch-waiting", "data-nonces") == str(nonce)
+    account = web.get("/eth/main").text
+    assert element(account, "pending-table").count("Send 0.") == 2
+
+    assert location(post(web, first + "/discard", {})) == "/eth/main?discarded=1"
+    assert web.get(first).status == 404
+    page = web.get(second).text  # its nonce now waits for a transaction nobody will send
+    assert 'id="batch-waiting"' not in page and attribute(page, "batch-gap", "data-nonces") == str(nonce)
+    request_id = re.search(r'id="pending-([0-9a-f]{32})"', web.get("/eth/main").text)
+    assert request_id is not None
+    discard = f"/eth/main/pending/{request_id.group(1)}/discard"
+    assert location(post(web, discard, {})) == "/eth/main?discarded=1"
+    assert 'id="pending"' not in web.get("/eth/main").text
+    assert eth_chain.w3.eth.get_transaction_count(OWNER) == nonce
+    # the next send takes the nonce again, with nothing in its way
+    third = location(post(web, "/eth/main/send", {"to": DEV[2], "amount": "0.3", "token": ""}))
+    page = web.get(third).text
+    assert 'id="batch-waiting"' not in page and 'id="batch-gap"' not in page
+    post(web, third + "/discard", {})
