@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -59,6 +61,8 @@ class EthRoutes:
             await self.app.locked(_import, service, self.accounts, entered.name, data, entered.rpc,
                                   chain_id)  # fmt: skip
         except CompanionError as exc:
+            if may_be_secret(entered.paste):
+                entered = replace(entered, paste="")  # never shown back
             return HTMLResponse(eth_pages.import_page(entered, error=str(exc)), status_code=400)
         if entered.scan:
             self.app.scans.finish(entered.scan)
@@ -323,6 +327,18 @@ class EthRoutes:
 
 def _import(service: Any, accounts: Any, name: str, data: bytes, rpc: str, chain_id: int | None) -> Any:
     return service.import_account(accounts, name, data, rpc, chain_id=chain_id)
+
+
+_SECRET_HEX = re.compile(r"(?<![0-9a-fA-F])(0x)?[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_WORDS = re.compile(r"^\s*([a-z]+\s+){11,}[a-z]+\s*$")
+
+
+def may_be_secret(text: str) -> bool:
+    """Whether pasted text may be a private key (64 hex digits, an extended or WIF key) or seed words:
+    then it is not shown back on the page, whatever it was."""
+    from companion.btc.exports import holds_private_key
+
+    return bool(_SECRET_HEX.search(text) or _WORDS.match(text) or holds_private_key(text))
 
 
 def _payload_bytes(payload: Any) -> bytes:

@@ -149,6 +149,8 @@ def test_a_signature_that_does_not_answer_a_request_here_is_refused_and_nothing_
     # nothing selected: refused in one line
     reply = post(web, "/eth/main/approvals/revoke", {"how": "selected"})
     assert reply.status == 400 and "tick the approvals to revoke" in element(reply.text, "error")
+    for batch in (first, second):  # nothing was sent: their nonces are free again
+        assert location(post(web, batch + "/discard", {})) == "/eth/main/approvals?discarded=1"
 
 
 def test_a_risky_approval_left_for_a_day_is_flagged_again(web: Client, eth_chain: EthChain) -> None:

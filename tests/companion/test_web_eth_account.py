@@ -58,6 +58,11 @@ def test_import_errors_keep_what_was_typed_and_import_nothing(web: Client, eth_c
         assert why in element(reply.text, "error")
         assert attribute(reply.text, "eth-rpc", "value") == eth_chain.url
     assert 'id="eth-row-x"' not in web.get("/").text
+    # a private key or seed words pasted by mistake: refused, and not shown back on the page
+    anvil_key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    for secret in (anvil_key, anvil_key[2:], " ".join(["legal"] * 11 + ["winner"])):
+        reply = web.post_form("/eth/import", {"name": "x", "rpc": eth_chain.url, "paste": secret})
+        assert reply.status == 400 and secret not in reply.text and secret[2:] not in reply.text
 
 
 def test_the_account_page_shows_the_address_its_qr_and_the_balances(
