@@ -280,6 +280,7 @@ def create_app(datadir: Path, token: str, port: int) -> Guard:
         Route(account + "/approvals/scan", approvals.rescan, methods=["POST"]),
         Route(account + "/approvals/revoke", approvals.revoke, methods=["POST"]),
         Route(batch, eth.batch, methods=["GET"]),
+        Route(batch + "/{position:int}", eth.batch, methods=["GET"]),  # the QR options form (density, speed)
         Route(batch + "/{position:int}/frame/{n:int}.png", eth.frame, methods=["GET"]),
         Route(batch + "/{position:int}/request.txt", eth.request_file, methods=["GET"]),
         Route(batch + "/signature", eth.signature, methods=["POST"]),

@@ -135,6 +135,10 @@ def test_a_signature_that_does_not_answer_a_request_here_is_refused_and_nothing_
 ) -> None:
     eth_chain.send(OWNER, tokens.erc20(tokens.dai).functions.approve(DEV[2], UNLIMITED))
     post(web, "/eth/main/approvals/scan", {})
+    # another site's page cannot start a revoke (the guard: Origin)
+    forged = web.request("POST", "/eth/main/approvals/revoke", b"how=flagged",
+                         {"Content-Type": "application/x-www-form-urlencoded"}, origin="http://evil.example")
+    assert forged.status == 403 and 'id="pending"' not in web.get("/eth/main").text
     first = location(post(web, "/eth/main/approvals/revoke", {"how": "flagged"}))
     second = location(post(web, "/eth/main/approvals/revoke", {"how": "flagged"}))
     signature = airlock_sign(capsys, tmp_path, web.get(f"{first}/0/request.txt").text)

@@ -93,6 +93,12 @@ def send_and_confirm(web: Client, fields: dict[str, str], tmp_path: Path,
                      capsys: pytest.CaptureFixture[str]) -> tuple[str, dict[str, object]]:  # fmt: skip
     batch = location(post(web, "/eth/main/send", fields))
     page = web.get(batch).text
+    # the QR options form (the page's script sends it when a choice changes): sparser frames, more of them
+    action = attribute(page, "handover-options", "action")
+    sparse = web.get(f"{action}?format=ur&density=0&speed=400").text
+    count = int(attribute(page, "handover-qr", "data-count"))
+    assert int(attribute(sparse, "handover-qr", "data-count")) > count
+    assert attribute(sparse, "handover-qr", "data-speed") == "400"
     request_text = web.get(f"{batch}/0/request.txt").text
     signature = airlock_sign(capsys, tmp_path, request_text, "--accept-risk")
     assert location(post(web, batch + "/signature", {"paste": signature})) == f"{batch}?signed=1"
