@@ -66,10 +66,15 @@ class CompanionApp:
         def rows() -> list[Any]:
             return [(self.wallets.load(n), self.wallets.status(n)) for n in self.wallets.names()]
 
+        def eth_row(name: str) -> eth_pages.AccountRow:
+            try:
+                account = self.eth_accounts.load(name)
+            except CompanionError as exc:
+                return eth_pages.AccountRow(name, None, problem=str(exc))
+            return eth_pages.AccountRow(name, account, self.reminders.count(self.eth_accounts, name))
+
         def eth_rows() -> list[eth_pages.AccountRow]:
-            accounts = self.eth_accounts
-            return [eth_pages.AccountRow(accounts.load(n), self.reminders.count(accounts, n))
-                    for n in accounts.names()]  # fmt: skip
+            return [eth_row(name) for name in self.eth_accounts.names()]
 
         page = pages.wallets_page(await self.locked(rows), extra=eth_pages.accounts_section(
             await self.locked(eth_rows)))  # fmt: skip

@@ -64,9 +64,11 @@ def rpc_where(url: str) -> str:
 # -- the wallet list -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AccountRow:
-    """One Ethereum account on the wallet list: ``due`` approvals to review now (None: not known)."""
+    """One Ethereum account on the wallet list: ``due`` approvals to review now (None: not known);
+    ``account`` None when it cannot be read (``problem`` says why)."""
 
-    account: EthAccount
+    name: str
+    account: EthAccount | None
     due: int | None = None
     problem: str = ""
 
@@ -85,8 +87,11 @@ def accounts_section(rows: list[AccountRow]) -> str:
 
 def _account_row(row: AccountRow) -> str:
     account = row.account
-    url = account_url(account.name)
-    key = escape(account.name)
+    url = account_url(row.name)
+    key = escape(row.name)
+    if account is None:
+        return (f'<tr id="eth-row-{key}"><td>{escape(row.name)}</td><td colspan="3" class="error">'
+                f"{escape(row.problem)}</td></tr>")  # fmt: skip
     if row.due:
         plural = "approval" if row.due == 1 else "approvals"
         badge = (f'<a class="badge" id="due-{key}" data-due="{row.due}" href="{url}/approvals">'

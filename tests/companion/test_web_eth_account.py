@@ -213,3 +213,12 @@ def test_a_request_left_unsigned_holds_its_nonce_until_discarded(web: Client, et
     page = web.get(third).text
     assert 'id="batch-waiting"' not in page and 'id="batch-gap"' not in page
     post(web, third + "/discard", {})
+
+
+def test_a_damaged_account_is_one_line_on_the_wallet_list(web: Client, eth_chain: EthChain) -> None:
+    assert location(import_account(web, "broken", eth_chain.url)) == "/eth/broken?imported=1"
+    (web.server_datadir / "eth" / "broken" / "account.json").write_text("{not json")
+    home = web.get("/")
+    assert home.status == 200 and "cannot be read" in element(home.text, "eth-row-broken")
+    assert OWNER in element(home.text, "eth-row-main")
+    assert web.get("/eth/broken").status == 404
