@@ -6,6 +6,7 @@ the broadcast in nonce order, the receipts, and the rescan without them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,10 +112,7 @@ def test_revoke_two_in_a_batch_signed_one_after_the_other_then_broadcast_and_res
     assert eth_chain.w3.eth.get_transaction_count(OWNER) == nonce  # nothing sent yet
 
     assert location(post(web, batch + "/broadcast", {})) == f"{batch}?sent=1"
-    status = web.request("POST", batch + "/status").body
-    import json
-
-    report = json.loads(status)
+    report = json.loads(web.request("POST", batch + "/status").body)
     assert report["state"] == "confirmed"
     assert [s["nonce"] for s in report["sent"]] == [nonce, nonce + 1]
     assert all(s["succeeded"] for s in report["sent"])
@@ -167,3 +165,30 @@ def test_a_risky_approval_left_for_a_day_is_flagged_again(web: Client, eth_chain
     assert int(due) >= 1
     assert "Flagged again: tDAI to " in element(page, "reminders")
     assert "after 25 h" in element(page, "reminders")
+
+
+def test_two_permit2_allowances_are_revoked_in_one_lockdown(
+    web: Client, eth_chain: EthChain, tokens: Tokens, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from approvals_chain import P2_MAX, P2_NEVER, SPENDER_A, SPENDER_B, as_contract, permit2
+
+    spenders = [as_contract(eth_chain, s) for s in (SPENDER_A, SPENDER_B)]
+    for spender in spenders:
+        eth_chain.send(OWNER, permit2(eth_chain).functions.approve(tokens.usdc, spender, P2_MAX, P2_NEVER))
+    post(web, "/eth/main/approvals/scan", {})
+    chosen = [key("permit2", tokens.usdc, s) for s in spenders]
+    table = rows(web.get("/eth/main/approvals").text)
+    assert all("Permit2" in table[k] and "unlimited" in table[k] for k in chosen)
+
+    fields = [("how", "selected"), *(("key", k) for k in chosen)]
+    batch = location(post(web, "/eth/main/approvals/revoke", fields))
+    page = web.get(batch).text
+    assert element(page, "batch-progress") == "0 of 1 signed"  # both pairs in one transaction
+    assert "lockdown" in element(page, "review").lower()
+    signature = airlock_sign(capsys, tmp_path, web.get(f"{batch}/0/request.txt").text)
+    assert location(post(web, batch + "/signature", {"paste": signature})) == f"{batch}?signed=1"
+    assert location(post(web, batch + "/broadcast", {})) == f"{batch}?sent=1"
+    assert json.loads(web.request("POST", batch + "/status").body)["state"] == "confirmed"
+    post(web, "/eth/main/approvals/scan", {})
+    left = rows(web.get("/eth/main/approvals").text)
+    assert not set(chosen) & set(left)
