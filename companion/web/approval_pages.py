@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import time
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.approvals.model import Approval
+    from companion.approvals.reminders import Due
+    from companion.approvals.scan import ScanResult
+    from companion.eth.accounts import EthAccount
+    from companion.web.approval_reminders import Told
 
 from companion.web.eth_pages import account_url, amount_text, chain_label
 from companion.web.pages import layout
@@ -20,9 +27,9 @@ DAY = 86_400
 HOUR = 3_600
 
 
-def approvals_page(name: str, account: Any, scan: Any, due: list[Any], *, message: str = "",
-                   error: str = "") -> str:  # fmt: skip
-    """``scan``: the last ``ScanResult`` (None when none ran); ``due``: ``remind``'s list."""
+def approvals_page(name: str, account: EthAccount, scan: ScanResult | None, due: list[Told], *,
+                   message: str = "", error: str = "") -> str:  # fmt: skip
+    """``scan``: the last scan (None when none could run); ``due``: the reminders told."""
     url = account_url(name)
     body = (
         f'<p class="facts">{escape(chain_label(account.chain_id))} · '
@@ -32,12 +39,12 @@ def approvals_page(name: str, account: Any, scan: Any, due: list[Any], *, messag
         + f'<form method="post" action="{url}/approvals/scan" id="scan-form">'
         '<button type="submit" id="rescan">Rescan</button></form>'
     )
-    body += _scan_facts(scan) + _table(url, [] if scan is None else list(scan.approvals), scan)
+    body += _scan_facts(scan) + ("" if scan is None else _table(url, scan))
     body += _unreadable(scan)
     return layout(f"Approvals of {name}", body, message=message, error=error)
 
 
-def reminders_section(due: list[Any]) -> str:
+def reminders_section(due: list[Told]) -> str:
     """``due``: the reminders told (``companion.web.approval_reminders.Told``)."""
     if not due:
         return '<section id="reminders" data-due="0"><p class="hint">Nothing due for review.</p></section>'
@@ -50,7 +57,7 @@ def reminders_section(due: list[Any]) -> str:
     )
 
 
-def reminder_text(due: Any, now: int) -> str:
+def reminder_text(due: Due, now: int) -> str:
     a = due.approval
     what = f"{_token_name(a)} to {_spender_name(a)}"
     reasons = ", ".join(a.reasons) or "flagged"
@@ -61,7 +68,7 @@ def reminder_text(due: Any, now: int) -> str:
     return f"Flagged again: {what}, still {reasons} after {age}."
 
 
-def flag_names(a: Any) -> list[str]:
+def flag_names(a: Approval) -> list[str]:
     flags = []
     if a.unlimited:
         flags.append("unlimited")
@@ -72,8 +79,8 @@ def flag_names(a: Any) -> list[str]:
     return flags
 
 
-def _unreadable(scan: Any) -> str:
-    unread = [] if scan is None else list(getattr(scan, "unreadable", []))
+def _unreadable(scan: ScanResult | None) -> str:
+    unread = [] if scan is None else scan.unreadable
     if not unread:
         return ""
     items = "".join(f'<li><span class="address">{escape(u.token)}</span> to <span class="address">'
@@ -84,19 +91,17 @@ def _unreadable(scan: Any) -> str:
             f"could not be read from the token (a broken or hostile contract):</p><ul>{items}</ul></section>")
 
 
-def _scan_facts(scan: Any) -> str:
+def _scan_facts(scan: ScanResult | None) -> str:
     if scan is None:
         return '<p class="hint" id="scan-facts">Not scanned yet: press Rescan.</p>'
     return (f'<p class="facts" id="scan-facts" data-block="{scan.block}">Scanned to block {scan.block} '
             f"(chain time {escape(when(scan.now))}).</p>")  # fmt: skip
 
 
-def _table(url: str, approvals: list[Any], scan: Any) -> str:
-    if scan is not None and not approvals:
-        return '<p id="approvals" data-count="0">No approvals: nobody may spend from this account.</p>'
+def _table(url: str, scan: ScanResult) -> str:
+    approvals, now = scan.approvals, scan.now
     if not approvals:
-        return ""
-    now = scan.now
+        return '<p id="approvals" data-count="0">No approvals: nobody may spend from this account.</p>'
     rows = "".join(_row(a, now) for a in approvals)
     flagged = sum(1 for a in approvals if a.flagged)
     return f"""
@@ -111,7 +116,7 @@ switched off, or Permit2's lockdown (several Permit2 allowances in one).</p>
 Revoke all flagged ({flagged})</button></form>"""
 
 
-def _row(a: Any, now: int) -> str:
+def _row(a: Approval, now: int) -> str:
     key = escape(a.key)
     flags = "".join(f'<span class="flag">{escape(f)}</span> ' for f in flag_names(a))
     tags = "".join(f' <span class="flag risk">{escape(t)}</span>' for t in a.risk_tags)
@@ -128,7 +133,7 @@ def _row(a: Any, now: int) -> str:
     )
 
 
-def amount_cell(a: Any) -> str:
+def amount_cell(a: Approval) -> str:
     if a.unlimited:
         return "unlimited"
     if a.kind == "erc721" and a.token_id is not None:
@@ -152,9 +157,9 @@ def when(at: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at))
 
 
-def _token_name(a: Any) -> str:
+def _token_name(a: Approval) -> str:
     return a.symbol or a.token
 
 
-def _spender_name(a: Any) -> str:
+def _spender_name(a: Approval) -> str:
     return a.spender_name or a.spender

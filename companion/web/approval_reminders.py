@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from companion.errors import CompanionError
+
+if TYPE_CHECKING:
+    from companion.approvals.model import Approval
+    from companion.approvals.reminders import Due
+    from companion.eth.accounts import EthAccounts
 
 
 @dataclass(frozen=True)
 class Told:
     """One reminder (``companion.approvals.reminders.Due``) and the chain time it was given at."""
 
-    due: Any
+    due: Due
     at: int
 
 
@@ -28,7 +33,7 @@ class Reminders:
         self._due: dict[str, dict[str, Told]] = {}  # account -> approval key -> the latest reminder
         self._lock = threading.Lock()
 
-    def due(self, accounts: Any, name: str) -> list[Told]:
+    def due(self, accounts: EthAccounts, name: str) -> list[Told]:
         """What is due now for ``name`` (CompanionError when the node does not answer)."""
         from companion.approvals import service
         from companion.eth.node import EthNode
@@ -42,14 +47,14 @@ class Reminders:
                 kept[due.approval.key] = Told(due, now)
             return list(kept.values())
 
-    def count(self, accounts: Any, name: str) -> int | None:
+    def count(self, accounts: EthAccounts, name: str) -> int | None:
         """How many are due (None when it cannot be told now: the node does not answer)."""
         try:
             return len(self.due(accounts, name))
         except CompanionError:
             return None
 
-    def rescanned(self, name: str, approvals: list[Any]) -> None:
+    def rescanned(self, name: str, approvals: list[Approval]) -> None:
         """A scan's approvals: the reminders of approvals gone or no longer flagged are dropped."""
         flagged = {a.key for a in approvals if a.flagged}
         with self._lock:
