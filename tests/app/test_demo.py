@@ -98,6 +98,7 @@ DEV_ONLY_MODULES = {
     "import-linter": "importlinter",
     "mypy": "mypy",
     "bdkpython": "bdkpython",
+    "web3": "web3",
     "py-bitcoinkernel": "pbk",
     "gpiozero": "gpiozero",
     "pygame": "pygame",
