@@ -7,6 +7,8 @@
     airlock-companion [--datadir DIR] eth history NAME [--index N] [--json]
     airlock-companion [--datadir DIR] eth send NAME --to ADDR --value WEI [--token TOKEN_ADDR] [--index N]
             -o REQUEST.txt [--qr-dir DIR] [--density N] [--json]
+    airlock-companion [--datadir DIR] eth pending NAME [--json]
+    airlock-companion [--datadir DIR] eth discard NAME REQUEST_ID
     airlock-companion [--datadir DIR] eth broadcast NAME SIGNATURE... [--no-wait] [--timeout S] [--json]
 
 Exit status 0 only on success; any error is one line on stderr and changes nothing.
@@ -85,6 +87,16 @@ def add_eth_parsers(chains: Any, parser_class: type[argparse.ArgumentParser]) ->
     send.add_argument("--density", type=int, help="QR density 0 (sparse) to 3 (dense); as the device: 1")
     send.add_argument("--json", action="store_true")
     send.set_defaults(func=cmd_send)
+
+    pending = cmds.add_parser("pending", help="the requests handed to the device and not yet broadcast")
+    pending.add_argument("name")
+    pending.add_argument("--json", action="store_true")
+    pending.set_defaults(func=cmd_pending)
+
+    discard = cmds.add_parser("discard", help="forget a request handed over that will not be signed")
+    discard.add_argument("name")
+    discard.add_argument("request_id", help="the request's id (as `eth pending` lists it)")
+    discard.set_defaults(func=cmd_discard)
 
     cast = cmds.add_parser("broadcast", help="check the device's eth-signature(s), broadcast, follow")
     cast.add_argument("name")
@@ -234,8 +246,48 @@ def cmd_send(args: argparse.Namespace) -> int:
     print(prepared.review.to_text())
     print()
     print(f"wrote {args.output} (nonce {tx.nonce}, request {prepared.to_json()['request_id']})")
+    if prepared.waiting:
+        print(
+            f"note: nonce {tx.nonce} comes after {prepared.waiting} request(s) not yet broadcast; "
+            f"it cannot be mined before them (see `eth pending {args.name}`; "
+            "`eth discard` the ones you will not sign)"
+        )
     if written:
         print(f"wrote {len(written)} QR frame(s) to {written[0].parent}")
+    return 0
+
+
+def cmd_pending(args: argparse.Namespace) -> int:
+    import uuid
+
+    from companion.eth.pending import pending_requests
+
+    found = pending_requests(_accounts(args), args.name)
+    rows = [
+        {"request_id": str(uuid.UUID(bytes=r.request_id)), "nonce": r.tx.nonce, "from": r.address,
+         "to": "0x" + r.tx.to.hex() if r.tx.to else None, "value": str(r.tx.value)}
+        for r in found
+    ]  # fmt: skip
+    if args.json:
+        _print_json({"pending": rows})
+    for row in [] if args.json else rows:
+        print(f"{row['request_id']} nonce {row['nonce']} from {row['from']}")
+    return 0
+
+
+def cmd_discard(args: argparse.Namespace) -> int:
+    import uuid
+
+    from companion.eth.pending import forget, take
+
+    try:
+        request_id = uuid.UUID(args.request_id.strip()).bytes
+    except ValueError:
+        raise CompanionError(f"{args.request_id[:40]!r} is not a request id (a UUID)") from None
+    accounts = _accounts(args)
+    request = take(accounts, args.name, request_id)
+    forget(accounts, args.name, request_id)
+    print(f"discarded request {uuid.UUID(bytes=request_id)} (nonce {request.tx.nonce})")
     return 0
 
 

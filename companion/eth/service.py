@@ -24,6 +24,7 @@ SELECTOR_BALANCE_OF = bytes.fromhex("70a08231")  # balanceOf(address)
 SELECTOR_SYMBOL = bytes.fromhex("95d89b41")  # symbol()
 SELECTOR_DECIMALS = bytes.fromhex("313ce567")  # decimals()
 LOG_CHUNK = 5_000  # blocks per eth_getLogs: hosted nodes refuse wide ranges
+REORG_DEPTH = 12  # blocks: logs this deep are kept in the account's cache, newer ones read each time
 CALL_GAS_MARGIN = 1.25  # a contract call's gas can move between the estimate and the block
 
 
@@ -245,31 +246,73 @@ def transfer_logs(node: EthNode, address: str, first: int, last: int) -> list[An
 
 
 def _hex(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
     return value.to_0x_hex() if hasattr(value, "to_0x_hex") else str(value)
 
 
-def _log_activity(log: Any, address: str) -> Activity | None:
+def _plain(log: Any) -> dict[str, Any]:
+    """A node's log as stored in the account's cache: hex text and integers only."""
+    return {
+        "address": str(log["address"]),
+        "topics": [_hex(t) for t in log["topics"]],
+        "data": _hex(log["data"]),
+        "hash": _hex(log["transactionHash"]),
+        "block": int(log["blockNumber"]),
+        "index": int(log["logIndex"]),
+    }
+
+
+def _log_activity(log: dict[str, Any], address: str) -> Activity | None:
     from signer.eth.primitives import checksum
 
-    topics = [bytes(t) for t in log["topics"]]
-    if len(topics) not in (3, 4):
+    topics = [bytes.fromhex(str(t)[2:]) for t in log["topics"]]
+    if len(topics) not in (3, 4) or any(len(t) != 32 for t in topics):
         return None
     sender, recipient = checksum(topics[1][-20:]), checksum(topics[2][-20:])
     outgoing = sender == address
     nft = len(topics) == 4
-    data = bytes(log["data"])
+    data = bytes.fromhex(str(log["data"])[2:])
     if not nft and len(data) != 32:
         return None
     direction = "out" if outgoing else "in"
     return Activity(
         kind=f"{'nft' if nft else 'token'}-{direction}",
-        tx_hash=_hex(log["transactionHash"]),
-        block=int(log["blockNumber"]),
+        tx_hash=str(log["hash"]),
+        block=int(log["block"]),
         token=checksum(bytes.fromhex(str(log["address"])[2:])),
         counterparty=recipient if outgoing else sender,
         amount=None if nft else int.from_bytes(data, "big"),
         token_id=int.from_bytes(topics[3], "big") if nft else None,
     )
+
+
+def cached_transfer_logs(accounts: EthAccounts, name: str, node: EthNode, owner: str, last: int) -> list[Any]:
+    """The Transfer logs of ``owner`` up to block ``last``: the settled ones (``REORG_DEPTH`` blocks
+    deep) from the account's cache, scanned on from its high-water mark; the newest read afresh."""
+    import json
+
+    from companion.eth.accounts import dumps
+    from signer.atomic_file import atomic_write
+
+    path = accounts.folder(name) / "transfers.json"
+    try:
+        cache = json.loads(path.read_text())
+    except FileNotFoundError:
+        cache = {}
+    except (OSError, ValueError):
+        cache = {}  # a damaged cache is only a cache: scan again
+    entry = cache.get(owner) if isinstance(cache.get(owner), dict) else None
+    scanned = int(entry["scanned_to"]) if entry else -1
+    logs: list[Any] = list(entry["logs"]) if entry else []
+    settled = last - REORG_DEPTH
+    if settled > scanned:
+        logs += [_plain(log) for log in transfer_logs(node, owner, scanned + 1, settled)]
+        cache[owner] = {"scanned_to": settled, "logs": logs}
+        atomic_write(path, dumps(cache))
+        scanned = settled
+    fresh = [_plain(log) for log in transfer_logs(node, owner, scanned + 1, last)]
+    return logs + fresh
 
 
 def history(accounts: EthAccounts, name: str, index: int = 0) -> list[Activity]:
@@ -281,10 +324,10 @@ def history(accounts: EthAccounts, name: str, index: int = 0) -> list[Activity]:
     node = _node(account)
     last = node.latest_block()["number"]
     seen: dict[tuple[str, int], Activity] = {}
-    for log in transfer_logs(node, owner, 0, last):
+    for log in cached_transfer_logs(accounts, name, node, owner, last):
         found = _log_activity(log, owner)
         if found is not None:
-            seen[(found.tx_hash, int(log["logIndex"]))] = found
+            seen[(found.tx_hash, int(log["index"]))] = found
     out = list(seen.values())
     for sent in sends(accounts, name):
         if sent.get("from") != owner:
@@ -312,6 +355,7 @@ def history(accounts: EthAccounts, name: str, index: int = 0) -> list[Activity]:
 class Prepared:
     request: SignRequest
     review: EthReview
+    waiting: int = 0  # requests of this address handed over before and not yet broadcast (lower nonces)
 
     def to_json(self) -> dict[str, Any]:
         import uuid
@@ -326,6 +370,7 @@ class Prepared:
             "max_fee_per_gas": str(tx.max_fee_per_gas),
             "max_priority_fee_per_gas": str(tx.max_priority_fee_per_gas),
             "review": self.review.to_json(),
+            "waiting": self.waiting,
         }
 
 
@@ -373,11 +418,12 @@ def prepare_transaction(
             "(crypto-hdkey or crypto-account) to send from it"
         )
     to = _address(to, "the recipient")
-    if value < 0:
-        raise CompanionError("the value is a number of wei, 0 or more")
+    if not 0 <= value < 2**256:
+        raise CompanionError("the value is a number of wei, 0 or more and less than 2**256")
     sender = account.address(index).address
     node = _node(account)
-    nonce = next_nonce(accounts, name, sender, node.pending_nonce(sender))
+    node_nonce = node.pending_nonce(sender)
+    nonce = next_nonce(accounts, name, sender, node_nonce)
     tx = unsigned_transaction(account, node, sender=sender, nonce=nonce, to=to, value=value, data=data)
     held = node.balance(sender, "pending")
     if held < tx.value + tx.max_fee:
@@ -389,7 +435,7 @@ def prepare_transaction(
     if review.refusals:
         first = review.refusals[0]
         raise CompanionError(f"the device would refuse this ({first.code}): {first.message}")
-    prepared = Prepared(request, review)
+    prepared = Prepared(request, review, nonce - node_nonce)
     if before_remember is not None:
         before_remember(prepared)
     remember(accounts, name, request)

@@ -7,6 +7,7 @@ line on stderr, change nothing in the data folder and send nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,11 @@ def test_token_send_and_balance_history(
         }
     ]
     assert any(r["kind"] == "token-in" and r["counterparty"] == "0x" + "0" * 40 for r in rows)  # the mint
+    eth_chain.rpc("anvil_mine", 13)  # the transfer is now settled: kept in the cache, not read again
+    assert eth(capsys, setup, "history", name, "--json").json()["activity"] == rows
+    cache = json.loads((setup["datadir"] / "eth" / name / "transfers.json").read_text())
+    assert cache[OWNER]["scanned_to"] >= done["block"]
+    assert eth(capsys, setup, "history", name, "--json").json()["activity"] == rows
 
 
 def test_two_sends_in_a_row_get_consecutive_nonces(
@@ -218,7 +224,7 @@ def test_two_sends_in_a_row_get_consecutive_nonces(
     a = send(capsys, setup, name, first, "--to", DEV[1], "--value", "1000")
     b = send(capsys, setup, name, second, "--to", DEV[1], "--value", "2000")
     nonce = eth_chain.w3.eth.get_transaction_count(OWNER, "pending")
-    assert (a["nonce"], b["nonce"]) == (nonce, nonce + 1)
+    assert (a["nonce"], b["nonce"]) == (nonce, nonce + 1) and (a["waiting"], b["waiting"]) == (0, 1)
     done = _sign_and_broadcast(capsys, setup, name, second, first)  # given out of order: sent in nonce order
     assert [t["nonce"] for t in done["transactions"]] == [nonce, nonce + 1]
     assert [t["status"] for t in done["transactions"]] == [1, 1]
@@ -282,3 +288,24 @@ def test_hostile_signatures_and_a_bare_address_change_nothing(
     assert snapshot(setup["datadir"]) == before
     assert eth_chain.w3.eth.get_transaction_count(OWNER, "pending") == nonce
     assert not (tmp_path / "x.txt").exists() and not (tmp_path / "y").exists()
+
+
+def test_a_discarded_request_frees_its_nonce(
+    capsys: pytest.CaptureFixture[str], setup: dict[str, Any], eth_chain: EthChain
+) -> None:
+    name = imported(capsys, setup, eth_chain)
+    request = setup["tmp"] / "abandoned.txt"
+    first = send(capsys, setup, name, request, "--to", DEV[1], "--value", "5")
+    listed = eth(capsys, setup, "pending", name, "--json").json()["pending"]
+    assert [(p["request_id"], p["nonce"]) for p in listed] == [(first["request_id"], first["nonce"])]
+    one_line_error(eth(capsys, setup, "discard", name, "not-a-uuid"), "is not a request id")
+    assert eth(capsys, setup, "discard", name, first["request_id"]).status == 0
+    assert eth(capsys, setup, "pending", name, "--json").json() == {"pending": []}
+    again = send(capsys, setup, name, setup["tmp"] / "again.txt", "--to", DEV[1], "--value", "5")
+    assert again["nonce"] == first["nonce"] and again["waiting"] == 0
+    texts = airlock_sign(capsys, setup["words"], request)  # the discarded one, signed after all: not sent
+    (setup["tmp"] / "late.txt").write_text("\n".join(texts) + "\n")
+    one_line_error(
+        eth(capsys, setup, "broadcast", name, str(setup["tmp"] / "late.txt")), "is waiting for a signature"
+    )
+    assert eth(capsys, setup, "discard", name, again["request_id"]).status == 0
