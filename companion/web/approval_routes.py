@@ -5,7 +5,7 @@ Each calls ``companion.approvals.service`` as ``airlock-companion approvals`` do
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -15,8 +15,10 @@ from companion.web import approval_pages, eth_batch_pages, eth_pages
 from companion.web.pages import layout
 
 if TYPE_CHECKING:
-    from companion.eth.accounts import EthAccounts
-    from companion.web.approval_reminders import Reminders
+    from companion.approvals.scan import ScanResult
+    from companion.approvals.service import PreparedRevoke
+    from companion.eth.accounts import EthAccount, EthAccounts
+    from companion.web.approval_reminders import Reminders, Told
     from companion.web.context import AppContext
     from companion.web.eth_batch import Batches
 
@@ -32,7 +34,7 @@ class ApprovalRoutes:
         self.accounts = accounts
         self.batches = batches
         self.reminders = reminders
-        self.scans: dict[str, Any] = {}
+        self.scans: dict[str, ScanResult] = {}
 
     async def page(self, request: Request, *, error: str = "", status_code: int = 200) -> Response:
         name = request.path_params["name"]
@@ -50,7 +52,7 @@ class ApprovalRoutes:
         page = approval_pages.approvals_page(name, account, scan, due, message=message, error=error)
         return HTMLResponse(page, status_code=status_code)
 
-    def _gather(self, name: str) -> tuple[Any, Any, list[Any]]:
+    def _gather(self, name: str) -> tuple[EthAccount, ScanResult, list[Told]]:
         """The account, its last scan (made now when none was) and what is due."""
 
         account = self.accounts.load(name)
@@ -71,7 +73,7 @@ class ApprovalRoutes:
             return await self.page(request, error=f"Not scanned: {exc}", status_code=502)
         return RedirectResponse(f"{eth_pages.account_url(name)}/approvals?scanned=1", status_code=303)
 
-    def _scan(self, name: str) -> Any:
+    def _scan(self, name: str) -> ScanResult:
         from companion.approvals import service
 
         scan = self.scans[name] = service.scan(self.accounts, name)
@@ -100,13 +102,15 @@ class ApprovalRoutes:
 class _NotScanned(Exception):
     """The node did not answer the scan: the page still shows, with the reason."""
 
-    def __init__(self, account: Any, why: str) -> None:
+    def __init__(self, account: EthAccount, why: str) -> None:
         super().__init__(why)
         self.account = account
         self.why = why
 
 
-def _plan(accounts: Any, name: str, keys: list[str] | None, all_flagged: bool) -> list[Any]:
+def _plan(
+    accounts: EthAccounts, name: str, keys: list[str] | None, all_flagged: bool
+) -> list[PreparedRevoke]:
     from companion.approvals import service
 
     return list(service.plan_revoke(accounts, name, keys, all_flagged=all_flagged))

@@ -14,9 +14,17 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion.errors import CompanionError
+
+if TYPE_CHECKING:
+    from companion.approvals.service import PreparedRevoke
+    from companion.eth.handover import SignRequest
+    from companion.eth.service import Prepared
+    from signer.eth.review import EthReview
+    from signer.transport.frames import FrameSet
+    from signer.transport.payload import Payload
 
 KEEP = 16  # batches kept at once (the oldest is forgotten)
 KEEP_FRAMESETS = 8
@@ -46,8 +54,8 @@ class Batch:
     batch_id: str
     name: str
     kind: str  # "send" | "revoke"
-    requests: tuple[Any, ...]  # companion.eth.handover.SignRequest, nonce order
-    reviews: tuple[Any, ...]  # signer.eth.review.EthReview, one per request
+    requests: tuple[SignRequest, ...]  # nonce order
+    reviews: tuple[EthReview, ...]  # one per request
     signatures: dict[int, tuple[str, ...]] = field(default_factory=dict)  # position -> the texts
     sent: list[Sent] = field(default_factory=list)
 
@@ -83,11 +91,11 @@ class Batches:
 
     def __init__(self) -> None:
         self._batches: OrderedDict[str, Batch] = OrderedDict()
-        self._frames: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+        self._frames: OrderedDict[tuple[str, int, int], FrameSet] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, name: str, kind: str, prepared: list[Any]) -> Batch:
-        """A batch of ``prepared`` (``companion.eth.service.Prepared``: request and review)."""
+    def start(self, name: str, kind: str, prepared: list[Prepared] | list[PreparedRevoke]) -> Batch:
+        """A batch of ``prepared`` (a send's, or a revoke's): each a request and its review."""
         if not prepared:
             raise CompanionError("nothing to hand over")
         batch = Batch(secrets.token_urlsafe(12), name, kind,
@@ -109,7 +117,7 @@ class Batches:
         with self._lock:
             self._batches.pop(batch.batch_id, None)
 
-    def frames(self, batch: Batch, position: int, density: int) -> Any:
+    def frames(self, batch: Batch, position: int, density: int) -> FrameSet:
         """The animated QR of request ``position`` (``signer.transport.frames.FrameSet``), made once."""
         key = (batch.batch_id, position, density)
         with self._lock:
@@ -123,18 +131,18 @@ class Batches:
         return frames
 
 
-def request_frames(request: Any, density: int) -> Any:
+def request_frames(request: SignRequest, density: int) -> FrameSet:
     from signer.transport.frames import encode_frames
 
     return encode_frames(request.ur(), format="ur", density=density)
 
 
-def request_text(request: Any) -> str:
+def request_text(request: SignRequest) -> str:
     """The request's UR parts, one a line: what ``airlock sign`` reads from a file (an SD card)."""
     return "\n".join(request.ur_parts()) + "\n"
 
 
-def signature_texts(payload: Any) -> tuple[str, ...]:
+def signature_texts(payload: Payload) -> tuple[str, ...]:
     """A camera scan's payload as the text of one eth-signature UR (what ``read_signature`` reads)."""
     from signer.transport.ur import UR, encode_single
 

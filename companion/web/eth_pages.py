@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from companion.web.pages import layout
 
 if TYPE_CHECKING:
     from companion.eth.accounts import EthAccount
+    from companion.eth.handover import SignRequest
+    from companion.eth.service import Activity, Balances, TokenBalance
+    from signer.eth.review import EthReview
 
 SOURCES = {
     "crypto-hdkey": "MetaMask-style account (crypto-hdkey)",
@@ -167,11 +170,11 @@ class AccountView:
 
     account: EthAccount
     index: int
-    balances: Any = None
-    history: Any = None
+    balances: Balances | None = None
+    history: list[Activity] | None = None
     problem: str = ""
     due: int | None = None
-    pending: tuple[Any, ...] = ()  # companion.eth.handover.SignRequest handed over, not broadcast
+    pending: tuple[SignRequest, ...] = ()  # handed over, not broadcast
 
 
 def account_page(view: AccountView, form: SendForm, *, message: str = "", error: str = "") -> str:
@@ -261,7 +264,7 @@ def _history_section(view: AccountView) -> str:
     )
 
 
-def _activity_row(a: Any, tokens: dict[str, Any], native: str) -> str:
+def _activity_row(a: Activity, tokens: dict[str, TokenBalance], native: str) -> str:
     """One ``companion.eth.service.Activity``: an own send, or a token or NFT transfer in or out."""
     if a.token_id is not None:
         shown = f"#{a.token_id}"
@@ -312,7 +315,7 @@ from your node; the next page shows them, with the device's review, before anyth
 </form></section>"""
 
 
-def pending_section(url: str, pending: tuple[Any, ...]) -> str:
+def pending_section(url: str, pending: tuple[SignRequest, ...]) -> str:
     """Requests handed over and not broadcast: each holds its nonce, and every later one waits behind it."""
     if not pending:
         return ""
@@ -336,7 +339,7 @@ is then refused).</p>
 
 
 # -- the review -----------------------------------------------------------------------------------
-def review_section(review: Any, section_id: str = "review",
+def review_section(review: EthReview, section_id: str = "review",
                    title: str = "What your Airlock will show") -> str:  # fmt: skip
     """An Ethereum review (``signer.eth.review.EthReview``): title, chain, signer, the transaction, the
     decoded call and every warning with its code, as the device shows them."""
@@ -370,7 +373,7 @@ def review_section(review: Any, section_id: str = "review",
 <pre data-role="review-text">{escape(review.to_text())}</pre></details></section>"""
 
 
-def warnings_list(review: Any) -> str:
+def warnings_list(review: EthReview) -> str:
     notes = [*review.refusals, *review.warnings]
     if not notes:
         return '<p class="review-warnings" data-codes="">No warnings.</p>'

@@ -24,8 +24,10 @@ from companion.web.send_routes import _frame_png
 
 if TYPE_CHECKING:
     from companion.eth.accounts import EthAccounts
+    from companion.eth.service import Prepared
     from companion.web.approval_reminders import Reminders
     from companion.web.context import AppContext
+    from signer.transport.payload import Payload
 
 MAX_EXPORT_UPLOAD = 64 * 1024
 MAX_SIGNATURE_UPLOAD = 64 * 1024  # an eth-signature is about 100 bytes; its text a few hundred
@@ -165,7 +167,7 @@ class EthRoutes:
         batch = self.batches.start(name, "send", [prepared])
         return RedirectResponse(eth_batch_pages.batch_url(batch), status_code=303)
 
-    def _prepare(self, name: str, entered: eth_pages.SendForm, index: int) -> Any:
+    def _prepare(self, name: str, entered: eth_pages.SendForm, index: int) -> Prepared:
         from companion.eth import service
 
         token = entered.token or None
@@ -341,7 +343,7 @@ def may_be_secret(text: str) -> bool:
     return bool(_SECRET_HEX.search(text) or _WORDS.match(text) or holds_private_key(text))
 
 
-def _payload_bytes(payload: Any) -> bytes:
+def _payload_bytes(payload: Payload) -> bytes:
     """A camera scan as the bytes ``import_account`` reads: a UR as its single-part text, else the text."""
     from signer.transport.ur import UR, encode_single
 
@@ -364,7 +366,7 @@ def _index(text: str) -> int:
     return int(text)
 
 
-def _base_units(accounts: Any, name: str, amount: str, token: str | None, index: int) -> int:
+def _base_units(accounts: EthAccounts, name: str, amount: str, token: str | None, index: int) -> int:
     """The amount typed in ETH or in the token's units, in wei or the token's base units."""
     from companion.eth import service
     from signer.eth.errors import EthError
@@ -400,7 +402,7 @@ def _check_signature(batch: Batch, texts: tuple[str, ...]) -> int:
     return position
 
 
-def _waiting(accounts: Any, batch: Batch) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _waiting(accounts: EthAccounts, batch: Batch) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The nonces before the batch's first one that the node has not seen: those held by earlier requests
     handed over and not broadcast, and those held by none (a request discarded: the batch is mined only
     once another transaction takes them). Nothing when the node does not answer (the broadcast says so)."""
@@ -419,14 +421,14 @@ def _waiting(accounts: Any, batch: Batch) -> tuple[tuple[int, ...], tuple[int, .
     return tuple(n for n in before if n in held), tuple(n for n in before if n not in held)
 
 
-def _forget(accounts: Any, name: str, request_ids: list[bytes]) -> None:
+def _forget(accounts: EthAccounts, name: str, request_ids: list[bytes]) -> None:
     from companion.eth.pending import forget
 
     for request_id in request_ids:
         forget(accounts, name, request_id)
 
 
-def _broadcast(accounts: Any, batch: Batch) -> list[Sent]:
+def _broadcast(accounts: EthAccounts, batch: Batch) -> list[Sent]:
     """Every signature checked again, then all sent in nonce order (``approvals broadcast`` does the same,
     then waits for the receipts: here the page follows them, so the press answers at once)."""
     from companion.eth.pending import broadcast_signatures
@@ -435,7 +437,7 @@ def _broadcast(accounts: Any, batch: Batch) -> list[Sent]:
     return [Sent(b.tx_hash, b.nonce) for b in sorted(sent, key=lambda b: b.nonce)]
 
 
-def _follow(accounts: Any, batch: Batch) -> None:
+def _follow(accounts: EthAccounts, batch: Batch) -> None:
     from companion.eth.node import EthNode
     from companion.eth.pending import follow
 
