@@ -346,3 +346,42 @@ def test_two_companions_recording_sends_at_once_lose_neither(
     a.join(30)
     b.join(30)
     assert sorted(e["hash"] for e in real(accounts, "main")) == [HASH_A, b_hash]
+
+
+# -- what a token contract says about itself ------------------------------------------------------
+
+
+def _token(symbol: bytes | None, decimals: int | None) -> Callable[[list[Any]], str]:
+    """eth_call of a token: symbol() as an ABI string of ``symbol``, decimals(); None: it reverts."""
+    from signer.eth.abi import encode_args
+
+    def answer(params: list[Any]) -> str:
+        selector = params[0]["data"][2:10]
+        value = {"95d89b41": symbol, "313ce567": decimals}[selector]
+        if value is None:
+            raise RpcError("execution reverted")
+        encoded = encode_args(["bytes"], [value]) if isinstance(value, bytes) else value.to_bytes(32, "big")
+        return "0x" + encoded.hex()
+
+    return answer
+
+
+def test_a_token_symbol_that_is_no_utf8_is_shown_safely(node: FakeEthNode) -> None:
+    from companion.eth.service import token_info
+
+    node.answers["eth_call"] = _token(b"\xffUSD\x1b[2J\xe2\x80\xae", 6)
+    assert token_info(EthNode(node.url), DEV[3]) == ("\\xffUSD\\x1b[2J\\u202e", 6)
+
+
+@pytest.mark.parametrize(("symbol", "decimals"), [(b"DAI", 255), (None, 18), (b"DAI", None), (b"", 18)])
+def test_a_token_lying_about_itself_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    node: FakeEthNode,
+    datadir: Path,
+    symbol: bytes | None,
+    decimals: int | None,
+) -> None:
+    node.answers["eth_call"] = _token(symbol, decimals)
+    before = snapshot(datadir)
+    one_line_error(eth(capsys, datadir, "token", "add", "main", DEV[3]), "does not answer as an ERC-20")
+    assert snapshot(datadir) == before
