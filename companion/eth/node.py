@@ -4,6 +4,11 @@ Every call has a timeout and every failure is one ``CompanionError`` line. The U
 credentials (``https://user:key@host/...`` or a key in the path, as hosted nodes give them): messages
 name the host only, never the whole URL. A node on another chain than the account's is refused before
 anything is read from it.
+
+Nodes lie and break: every answer is checked for its type and range here (a count that is negative,
+a balance that is a list, a receipt of another transaction, logs outside the range or topics asked
+for), so that what the callers get is what they asked for or one line; and the node's own error text
+is shown with its hidden characters as codes (``signer.safe_text``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,17 @@ from urllib.parse import urlsplit
 from companion.errors import CompanionError
 
 TIMEOUT = 20.0  # seconds per request
+MAX_LOGS = 10_000  # logs in one eth_getLogs answer: hosted nodes stop at this many too
 T = TypeVar("T")
+
+
+def _uint(value: Any, bits: int = 256) -> int:
+    """A node's number as an int of at most ``bits`` bits; TypeError/ValueError for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"a number was expected, not {type(value).__name__}")
+    if not 0 <= value < 2**bits:
+        raise ValueError(f"the number {str(value)[:40]} is out of range")
+    return value
 
 
 def node_host(url: str) -> str:
@@ -71,55 +86,83 @@ class EthNode:
             ) from None
 
     def chain_id(self) -> int:
-        return int(self._ask("give its chain id", lambda: self.w3.eth.chain_id))
+        return self._ask("give its chain id", lambda: _uint(self.w3.eth.chain_id, 64))
+
+    def _latest(self) -> dict[str, Any]:
+        block = self._ask("give its latest block", lambda: dict(self.w3.eth.get_block("latest")))
+        self._ask(
+            "give its latest block", lambda: (_uint(block["number"], 64), _uint(block["timestamp"], 64))
+        )
+        return block
 
     def latest_block(self) -> dict[str, Any]:
-        block = self._ask("give its latest block", lambda: self.w3.eth.get_block("latest"))
+        block = self._latest()
         return {"number": int(block["number"]), "timestamp": int(block["timestamp"])}
 
     def get_logs(self, params: dict[str, Any]) -> list[Any]:
-        return list(self._ask("give the logs", lambda: self.w3.eth.get_logs(params)))  # type: ignore[arg-type]
+        """The logs of ``params``; refused when the node answers more than ``MAX_LOGS`` or any log
+        outside the blocks, contracts or topics asked for (a node making up activity)."""
+        found = self._ask("give the logs", lambda: list(self.w3.eth.get_logs(params)))  # type: ignore[arg-type]
+        if len(found) > MAX_LOGS:
+            raise CompanionError(
+                f"the node at {self.host} gave {len(found)} logs for one range, more than {MAX_LOGS}: "
+                "refused (a node's limit is about that)"
+            )
+        for log in found:
+            if not self._ask("give the logs", lambda log=log: _log_matches(log, params)):  # type: ignore[misc]
+                raise CompanionError(
+                    f"the node at {self.host} gave a log that does not match the filter asked for: refused"
+                )
+        return found
 
     def call(self, to: str, data: bytes, block: int | str = "latest") -> bytes:
         tx = {"to": self.w3.to_checksum_address(to), "data": "0x" + data.hex()}
-        return bytes(self._ask("answer a call", lambda: self.w3.eth.call(tx, block)))  # type: ignore[arg-type]
+        return self._ask("answer a call", lambda: _bytes(self.w3.eth.call(tx, block)))  # type: ignore[arg-type]
 
     def balance(self, address: str, block: int | str = "latest") -> int:
         checked = self.w3.to_checksum_address(address)
-        return int(self._ask("give a balance", lambda: self.w3.eth.get_balance(checked, block)))  # type: ignore[arg-type]
+        return self._ask("give a balance", lambda: _uint(self.w3.eth.get_balance(checked, block)))  # type: ignore[arg-type]
 
     def pending_nonce(self, address: str) -> int:
         checked = self.w3.to_checksum_address(address)
-        return int(self._ask("give the nonce", lambda: self.w3.eth.get_transaction_count(checked, "pending")))
+        return self._ask(
+            "give the nonce", lambda: _uint(self.w3.eth.get_transaction_count(checked, "pending"), 64)
+        )
 
     def fee_suggestion(self) -> tuple[int, int]:
-        """(max fee per gas, max priority fee per gas): twice the latest base fee plus the tip."""
-        block = self._ask("give its latest block", lambda: self.w3.eth.get_block("latest"))
+        """(max fee per gas, max priority fee per gas): twice the latest base fee plus the tip.
+
+        Whether the fee is sane is the review's to say (``fee-high``, the device's limit per chain):
+        the send refuses a suggestion far past it (``service.prepare_transaction``)."""
+        block = self._latest()
         base = block.get("baseFeePerGas")
         if base is None:
             raise CompanionError(f"the node at {self.host} has no base fee: its chain predates EIP-1559")
-        tip = int(self._ask("suggest a priority fee", lambda: self.w3.eth.max_priority_fee))
-        return 2 * int(base) + tip, tip
+        base = self._ask("give its latest block", lambda: _uint(base, 128))
+        tip = self._ask("suggest a priority fee", lambda: _uint(self.w3.eth.max_priority_fee, 128))
+        return 2 * base + tip, tip
 
     def estimate_gas(self, tx: dict[str, Any]) -> int:
-        return int(self._ask("estimate the gas", lambda: self.w3.eth.estimate_gas(tx)))  # type: ignore[arg-type]
+        return self._ask("estimate the gas", lambda: _uint(self.w3.eth.estimate_gas(tx), 64))  # type: ignore[arg-type]
 
     def send_raw(self, raw: bytes) -> str:
-        sent = self._ask("take the transaction", lambda: self.w3.eth.send_raw_transaction(raw))
-        return "0x" + bytes(sent).hex()
+        sent = self._ask("take the transaction", lambda: _bytes(self.w3.eth.send_raw_transaction(raw), 32))
+        return "0x" + sent.hex()
 
     def transaction(self, tx_hash: str) -> dict[str, Any] | None:
         from web3.exceptions import TransactionNotFound
 
         try:
-            found = self.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
+            found = dict(self.w3.eth.get_transaction(tx_hash))  # type: ignore[arg-type]
+            if _hex_of(found.get("hash")) != tx_hash.lower():
+                raise ValueError("it gave another transaction than the one asked for")
         except TransactionNotFound:
             return None
         except Exception as exc:
             raise CompanionError(
                 f"the node at {self.host} failed to give a transaction: {_reason(exc, self.url)}"
             ) from None
-        return dict(found)
+        return found
 
     def receipt(self, tx_hash: str, timeout: float = 60.0) -> dict[str, Any] | None:
         """The receipt once mined (polled until ``timeout``), None when still not mined then."""
@@ -128,8 +171,8 @@ class EthNode:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                found = self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
-                return dict(found)
+                found = dict(self.w3.eth.get_transaction_receipt(tx_hash))  # type: ignore[arg-type]
+                return _checked_receipt(found, tx_hash)
             except TransactionNotFound:
                 pass
             except Exception as exc:
@@ -141,13 +184,68 @@ class EthNode:
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
 
+def _bytes(value: Any, size: int | None = None) -> bytes:
+    if not isinstance(value, bytes | bytearray):
+        raise TypeError(f"bytes were expected, not {type(value).__name__}")
+    if size is not None and len(value) != size:
+        raise ValueError(f"{size} bytes were expected, not {len(value)}")
+    return bytes(value)
+
+
+def _hex_of(value: Any) -> str:
+    """A hash or topic as lower-case 0x hex text (web3 gives HexBytes, a raw answer may be text)."""
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    return str(value).lower()
+
+
+def _checked_receipt(receipt: dict[str, Any], tx_hash: str) -> dict[str, Any]:
+    """``receipt`` when it is the receipt of ``tx_hash`` with a status, block and gas that are numbers."""
+    if _hex_of(receipt.get("transactionHash")) != tx_hash.lower():
+        raise ValueError("it gave the receipt of another transaction")
+    if receipt.get("status") not in (0, 1):
+        raise ValueError("its receipt has no status 0 or 1")
+    _uint(receipt.get("blockNumber"), 64)
+    _uint(receipt.get("gasUsed"), 64)
+    return receipt
+
+
+def _log_matches(log: Any, params: dict[str, Any]) -> bool:
+    """Whether ``log`` is one ``params`` (fromBlock, toBlock, address, topics) asks for."""
+    block = _uint(log["blockNumber"], 64)
+    _uint(log["logIndex"], 64)
+    first, last = params.get("fromBlock"), params.get("toBlock")
+    if (isinstance(first, int) and block < first) or (isinstance(last, int) and block > last):
+        return False
+    wanted = params.get("address")
+    if wanted is not None:
+        allowed = {str(a).lower() for a in (wanted if isinstance(wanted, list) else [wanted])}
+        if str(log["address"]).lower() not in allowed:
+            return False
+    topics = [_hex_of(t) for t in log["topics"]]
+    for i, want in enumerate(params.get("topics") or []):
+        if want is None:
+            continue
+        options = {_hex_of(w) for w in (want if isinstance(want, list) else [want])}
+        if i >= len(topics) or topics[i] not in options:
+            return False
+    return True
+
+
 def _reason(exc: Exception, url: str) -> str:
-    """The error's first line, the URL (credentials) cut out of it."""
+    """The error's first line, the URL (credentials) cut out of it, hidden characters as codes (the
+    text is the node's: it may carry terminal escapes)."""
+    from signer.safe_text import visible
+
     text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
     parts = urlsplit(url)
-    for secret in (url, parts.path, parts.query, parts.password or "", parts.username or ""):
+    # hosted nodes put the key in a path segment (/v3/KEY) or the query: a node may echo it alone
+    pieces = [*parts.path.split("/"), *(v for kv in parts.query.split("&") for v in kv.split("="))]
+    secrets = [url, parts.path, parts.query, parts.password or "", parts.username or ""]
+    secrets += [piece for piece in pieces if len(piece) >= 6]
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret and len(secret) > 1:
             text = text.replace(secret, "…")
     if "Connection" in exc.__class__.__name__ or "connect" in text.lower():
         return "cannot connect (is the URL right and the node running?)"
-    return text[:200]
+    return visible(text[:200], keep="")

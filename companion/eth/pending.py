@@ -7,14 +7,20 @@ to, value, token transfer, recipients, chain time), for the history and the look
 
 ``broadcast_signatures`` reads and checks every signature first (known request, matching id, the
 account's key); only when all pass does it send them, in nonce order.
+
+Two companions may run on one data folder (the page and a script): ``account_lock`` serialises what
+reads then writes an account's files (choosing a nonce and keeping the request; adding to
+``sent.json``), so neither loses the other's request or send.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +47,25 @@ class Broadcast:
         }
 
 
+_REQUEST_FILE = re.compile(r"[0-9a-f]{32}\.json")
+
+
+@contextmanager
+def account_lock(accounts: EthAccounts, name: str) -> Iterator[None]:
+    """Hold ``name``'s lock (an advisory ``flock`` of its folder: no file is written for it) while
+    reading then writing its files; another companion on the same data folder waits for it."""
+    import fcntl
+    import os
+
+    accounts.load(name)
+    fd = os.open(accounts.folder(name), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _folder(accounts: EthAccounts, name: str) -> Any:
     accounts.load(name)  # the account must exist
     return accounts.folder(name) / "pending"
@@ -60,16 +85,27 @@ def forget(accounts: EthAccounts, name: str, request_id: bytes) -> None:
 
 def take(accounts: EthAccounts, name: str, request_id: bytes) -> SignRequest:
     """The request handed over with ``request_id`` (it stays pending until broadcast)."""
+    from signer.errors import AirlockError
+
     path = _folder(accounts, name) / f"{request_id.hex()}.json"
     try:
-        return SignRequest.from_json(json.loads(path.read_text()))
+        request = SignRequest.from_json(json.loads(path.read_text()))
     except FileNotFoundError:
         raise CompanionError(
             f"no request {uuid.UUID(bytes=request_id)} is waiting for a signature in {name} "
             "(another account's, or already broadcast)"
         ) from None
-    except (OSError, ValueError, KeyError) as exc:
-        raise CompanionError(f"the pending request {path.name} cannot be read: {exc}") from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, AirlockError) as exc:
+        raise CompanionError(
+            f"the pending request {path.name} of {name} is damaged ({exc.__class__.__name__}): "
+            f"`eth discard {name} {uuid.UUID(bytes=request_id)}` forgets it"
+        ) from None
+    if request.request_id != request_id:
+        raise CompanionError(
+            f"the pending request {path.name} of {name} holds request {request.request_hex}: "
+            f"edited by hand? `eth discard {name} {uuid.UUID(bytes=request_id)}` forgets it"
+        )
+    return request
 
 
 def pending_requests(accounts: EthAccounts, name: str) -> list[SignRequest]:
@@ -77,7 +113,13 @@ def pending_requests(accounts: EthAccounts, name: str) -> list[SignRequest]:
     folder = _folder(accounts, name)
     if not folder.is_dir():
         return []
-    found = [take(accounts, name, bytes.fromhex(p.stem)) for p in sorted(folder.glob("*.json"))]
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        if not _REQUEST_FILE.fullmatch(path.name):
+            raise CompanionError(
+                f"{path} is not a pending request's file (named by its 16-byte id): move it away"
+            )
+        found.append(take(accounts, name, bytes.fromhex(path.stem)))
     return sorted(found, key=lambda r: (r.tx.nonce, r.request_hex))
 
 
@@ -102,14 +144,52 @@ def sends(accounts: EthAccounts, name: str) -> list[dict[str, Any]]:
         return []
     except (OSError, ValueError) as exc:
         raise CompanionError(f"{name}'s list of sends cannot be read: {exc}") from None
-    return list(data.get("sent", []))
+    found = data.get("sent") if isinstance(data, dict) else None
+    if not isinstance(found, list) or not all(_sent_shape(entry) for entry in found):
+        raise CompanionError(f"{name}'s list of sends ({path}) is damaged: edited by hand?")
+    return list(found)
+
+
+def _sent_shape(entry: Any) -> bool:
+    """Whether a ``sent.json`` entry has what the history and the nonce checks read."""
+    if not isinstance(entry, dict):
+        return False
+    if not isinstance(entry.get("hash"), str) or not re.fullmatch(r"0x[0-9a-f]{64}", entry["hash"]):
+        return False
+    nonce, value = entry.get("nonce"), entry.get("value", "0")
+    return (
+        isinstance(nonce, int)
+        and not isinstance(nonce, bool)
+        and nonce >= 0
+        and isinstance(value, str)
+        and value.isdigit()
+        and isinstance(entry.get("from"), str)
+        and isinstance(entry.get("recipients", []), list)
+    )
+
+
+def check_node_nonce(accounts: EthAccounts, name: str, node: EthNode, address: str, node_nonce: int) -> None:
+    """Refuse a node whose next nonce of ``address`` is at or below one this account broadcast and the
+    node itself still knows (mined or waiting): a nonce going backwards would make the device sign a
+    second transaction for a nonce already used, or replace one still waiting. A send the node does not
+    know (dropped) frees its nonce, as MetaMask counts only transactions it saw confirmed."""
+    for entry in sends(accounts, name):
+        if entry["from"] != address or entry["nonce"] < node_nonce:
+            continue
+        if node.transaction(entry["hash"]) is not None:
+            raise CompanionError(
+                f"the node at {node.host} says the next nonce of {address} is {node_nonce}, yet it knows "
+                f"this account's transaction {entry['hash']} with nonce {entry['nonce']}: "
+                "a node going backwards; nothing was written"
+            )
 
 
 def _record(accounts: EthAccounts, name: str, entries: Sequence[dict[str, Any]]) -> None:
     from signer.atomic_file import atomic_write
 
-    known = sends(accounts, name)
-    atomic_write(accounts.folder(name) / "sent.json", dumps({"sent": [*known, *entries]}))
+    with account_lock(accounts, name):
+        known = sends(accounts, name)
+        atomic_write(accounts.folder(name) / "sent.json", dumps({"sent": [*known, *entries]}))
 
 
 def recipient_history(accounts: EthAccounts, name: str) -> AddressHistory:
@@ -178,7 +258,7 @@ def broadcast_signatures(
 def follow(node: EthNode, tx_hash: str, timeout: float) -> dict[str, Any]:
     """The receipt once mined: ``status`` (1 success, 0 reverted), ``block``, ``gas_used``; status and
     block are None when it was not mined within ``timeout`` seconds."""
-    receipt = node.receipt(tx_hash, timeout)
+    receipt = node.receipt(tx_hash, timeout)  # checked by the node: this hash's, with numbers
     if receipt is None:
         return {"hash": tx_hash, "status": None, "block": None, "gas_used": None}
     return {

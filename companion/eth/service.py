@@ -38,6 +38,11 @@ def _address(text: str, what: str) -> str:
     from signer.eth.errors import EthError
     from signer.eth.primitives import checksum, parse_address
 
+    if "." in text and not text.strip().lower().startswith("0x"):
+        raise CompanionError(
+            f"{what} {text.strip()[:60]!r} looks like an ENS name: names are not looked up "
+            "(a node could answer any address); give the 0x address"
+        )
     try:
         return checksum(parse_address(text, what))
     except EthError as exc:
@@ -125,20 +130,25 @@ class Balances:
 
 
 def _decode_text(raw: bytes) -> str | None:
-    """An ABI ``string`` or a ``bytes32`` (old tokens) as short printable text; None otherwise."""
+    """An ABI ``string`` or a ``bytes32`` (old tokens) of up to 32 characters, safe to show (bytes that
+    are no UTF-8 and hidden characters as codes, ``signer.safe_text``); None otherwise."""
     from signer.errors import AirlockError
     from signer.eth.abi import decode_args
+    from signer.safe_text import visible
 
-    text: str | None = None
+    data: bytes | None = None
     try:
-        (value,), _ = decode_args(["string"], raw)
-        text = str(value)
+        (value,), _ = decode_args(["bytes"], raw)  # a string's layout, its bytes not yet UTF-8
+        data = bytes(value)
     except AirlockError:
         if len(raw) == 32:
-            text = raw.rstrip(b"\0").decode("utf-8", "replace")
-    if text is None or not text or len(text) > 32 or not text.isprintable():
+            data = raw.rstrip(b"\0")
+    if data is None:
         return None
-    return text
+    text = data.decode("utf-8", "surrogateescape")
+    if not text.strip() or len(text) > 32:
+        return None
+    return visible(text, keep="")
 
 
 def token_info(node: EthNode, token: str) -> tuple[str, int]:
@@ -302,7 +312,9 @@ def cached_transfer_logs(accounts: EthAccounts, name: str, node: EthNode, owner:
         cache = {}
     except (OSError, ValueError):
         cache = {}  # a damaged cache is only a cache: scan again
-    entry = cache.get(owner) if isinstance(cache.get(owner), dict) else None
+    if not isinstance(cache, dict):
+        cache = {}
+    entry = _cache_entry(cache.get(owner))
     scanned = int(entry["scanned_to"]) if entry else -1
     logs: list[Any] = list(entry["logs"]) if entry else []
     settled = last - REORG_DEPTH
@@ -313,6 +325,31 @@ def cached_transfer_logs(accounts: EthAccounts, name: str, node: EthNode, owner:
         scanned = settled
     fresh = [_plain(log) for log in transfer_logs(node, owner, scanned + 1, last)]
     return logs + fresh
+
+
+def _cache_entry(entry: Any) -> dict[str, Any] | None:
+    """A cached owner's entry when every log in it has the shape ``_plain`` writes; None (scan
+    again) when the cache was damaged or edited."""
+    try:
+        if not isinstance(entry, dict) or not isinstance(entry["scanned_to"], int):
+            return None
+        for log in entry["logs"]:
+            ok = (
+                isinstance(log, dict)
+                and all(isinstance(log.get(k), str) for k in ("address", "data", "hash"))
+                and isinstance(log.get("topics"), list)
+                and all(isinstance(t, str) for t in log["topics"])
+                and isinstance(log.get("block"), int)
+                and isinstance(log.get("index"), int)
+            )
+            if not ok:
+                return None
+            bytes.fromhex(log["data"][2:])
+            for t in log["topics"]:
+                bytes.fromhex(t[2:])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return entry
 
 
 def history(accounts: EthAccounts, name: str, index: int = 0) -> list[Activity]:
@@ -409,7 +446,7 @@ def prepare_transaction(
     """Any call from ``name``'s address ``index``: built, reviewed as the device will, then remembered
     as pending (``before_remember`` writes the handover first; if it fails, nothing is remembered)."""
     from companion.eth.handover import build_request, review_request
-    from companion.eth.pending import next_nonce, recipient_history, remember
+    from companion.eth.pending import account_lock, check_node_nonce, next_nonce, recipient_history, remember
 
     account = accounts.load(name)
     if account.watch_only:
@@ -422,24 +459,47 @@ def prepare_transaction(
         raise CompanionError("the value is a number of wei, 0 or more and less than 2**256")
     sender = account.address(index).address
     node = _node(account)
-    node_nonce = node.pending_nonce(sender)
-    nonce = next_nonce(accounts, name, sender, node_nonce)
-    tx = unsigned_transaction(account, node, sender=sender, nonce=nonce, to=to, value=value, data=data)
-    held = node.balance(sender, "pending")
-    if held < tx.value + tx.max_fee:
-        raise CompanionError(
-            f"{sender} holds {held} wei: not enough for {tx.value} wei and a fee of up to {tx.max_fee} wei"
-        )
-    request = build_request(account, index, tx)
-    review = review_request(request, account, recipient_history(accounts, name))
-    if review.refusals:
-        first = review.refusals[0]
-        raise CompanionError(f"the device would refuse this ({first.code}): {first.message}")
-    prepared = Prepared(request, review, nonce - node_nonce)
-    if before_remember is not None:
-        before_remember(prepared)
-    remember(accounts, name, request)
+    with account_lock(accounts, name):  # another companion on this folder picks its nonce after us
+        node_nonce = node.pending_nonce(sender)
+        check_node_nonce(accounts, name, node, sender, node_nonce)
+        nonce = next_nonce(accounts, name, sender, node_nonce)
+        tx = unsigned_transaction(account, node, sender=sender, nonce=nonce, to=to, value=value, data=data)
+        held = node.balance(sender, "pending")
+        if held < tx.value + tx.max_fee:
+            raise CompanionError(
+                f"{sender} holds {held} wei: not enough for {tx.value} wei "
+                f"and a fee of up to {tx.max_fee} wei"
+            )
+        if node.chain_id() != account.chain_id:  # what was read came from the account's chain
+            raise CompanionError(f"the node at {node.host} changed chains while answering: refused")
+        request = build_request(account, index, tx)
+        review = review_request(request, account, recipient_history(accounts, name))
+        if review.refusals:
+            first = review.refusals[0]
+            raise CompanionError(f"the device would refuse this ({first.code}): {first.message}")
+        _refuse_absurd_fee(node, tx)
+        prepared = Prepared(request, review, nonce - node_nonce)
+        if before_remember is not None:
+            before_remember(prepared)
+        remember(accounts, name, request)
     return prepared
+
+
+def _refuse_absurd_fee(node: EthNode, tx: Any) -> None:
+    """The fee comes from the node, and the person types none: a most-fee past the device's own limit
+    for the chain (``signer/eth/chains.json``, where its ``fee-high`` rule warns) is a broken or lying
+    node, or a fee spike to wait out; refused before any handover. A fee high only for the value sent
+    is the review's warning, printed with the request."""
+    from signer.eth import registry
+    from signer.eth.effects import format_amount
+
+    chain = registry.chain(tx.chain_id)
+    if tx.max_fee > chain.fee_cap:
+        raise CompanionError(
+            f"refused: the fee can reach {format_amount(tx.chain_id, None, tx.max_fee)}, above the device's "
+            f"limit of {format_amount(tx.chain_id, None, chain.fee_cap)} on {chain.name}: the node at "
+            f"{node.host} suggests {tx.max_fee_per_gas} wei per gas (a broken or lying node, or a fee spike)"
+        )
 
 
 def prepare_send(
