@@ -486,19 +486,23 @@ def prepare_transaction(
 
 
 def _refuse_absurd_fee(node: EthNode, tx: Any) -> None:
-    """The fee comes from the node, and the person types none: a most-fee past the device's own limit
-    for the chain (``signer/eth/chains.json``, where its ``fee-high`` rule warns) is a broken or lying
-    node, or a fee spike to wait out; refused before any handover. A fee high only for the value sent
-    is the review's warning, printed with the request."""
+    """The fee comes from the node, and the person types none: a most-fee where the device's own
+    ``fee-high`` rule turns to danger (``FEE_DANGER_FACTOR`` times the chain's limit in
+    ``signer/eth/chains.json``) is a broken or lying node, refused before any handover. Above the limit
+    but below that (a fee spike) the request is made and the review's warning printed with it, as the
+    device shows it; a fee high only for the value sent is also only the review's warning."""
     from signer.eth import registry
     from signer.eth.effects import format_amount
+    from signer.risk.rules import FEE_DANGER_FACTOR
 
     chain = registry.chain(tx.chain_id)
-    if tx.max_fee > chain.fee_cap:
+    ceiling = FEE_DANGER_FACTOR * chain.fee_cap
+    if tx.max_fee > ceiling:
         raise CompanionError(
-            f"refused: the fee can reach {format_amount(tx.chain_id, None, tx.max_fee)}, above the device's "
-            f"limit of {format_amount(tx.chain_id, None, chain.fee_cap)} on {chain.name}: the node at "
-            f"{node.host} suggests {tx.max_fee_per_gas} wei per gas (a broken or lying node, or a fee spike)"
+            f"refused: the fee can reach {format_amount(tx.chain_id, None, tx.max_fee)}, {FEE_DANGER_FACTOR} "
+            f"times past the device's limit of {format_amount(tx.chain_id, None, chain.fee_cap)} on "
+            f"{chain.name}: the node at {node.host} suggests {tx.max_fee_per_gas} wei per gas (a broken "
+            "or lying node)"
         )
 
 

@@ -152,14 +152,15 @@ def test_a_secret_in_the_url_is_never_shown(
 def test_an_absurd_fee_suggestion_is_refused_and_nothing_is_handed_over(
     capsys: pytest.CaptureFixture[str], node: FakeEthNode, datadir: Path
 ) -> None:
-    node.answers["eth_getBlockByNumber"] = {
-        "number": "0x64",
-        "timestamp": "0x6500",
-        "baseFeePerGas": hex(10**6 * GWEI),
-    }
-    refused_send(
-        capsys, datadir, "refused: the fee can reach 42", "above the device's limit of 10", "127.0.0.1"
-    )
+    """Past ten times the device's limit (where its fee rule says danger) the node is lying: refused. A
+    spike past the limit but below that is handed over, the review's fee-high warning printed with it."""
+    block = {"number": "0x64", "timestamp": "0x6500"}
+    node.answers["eth_getBlockByNumber"] = {**block, "baseFeePerGas": hex(10**7 * GWEI)}
+    refused_send(capsys, datadir, "refused: the fee can reach 420", "the device's limit of 10", "127.0.0.1")
+    node.answers["eth_getBlockByNumber"] = {**block, "baseFeePerGas": hex(10**6 * GWEI)}
+    spike = sent(capsys, datadir)
+    assert spike["max_fee_per_gas"] == str(2 * 10**6 * GWEI + GWEI)
+    assert "fee-high" in {w["code"] for w in spike["review"]["warnings"]}
     node.answers["eth_getBlockByNumber"] = honest()["eth_getBlockByNumber"]
     assert sent(capsys, datadir)["max_fee_per_gas"] == str(3 * GWEI)  # an honest suggestion goes through
 
