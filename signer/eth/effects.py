@@ -95,7 +95,9 @@ class Approval:
             token = checksum(self.token or bytes(20))
             return f"clear the approval of NFT #{self.token_id} of {token} (no one but you may move it)"
         if self.revoke:
-            return f"{who} may no longer spend ({self.standard} allowance set to 0)"
+            known = registry.token(chain_id, self.token) if self.token is not None else None
+            what = known.symbol if known is not None else f"tokens of {checksum(self.token or bytes(20))}"
+            return f"{who} may no longer spend your {what} (allowance set to 0)"
         if self.amount is None:
             amount = "UNLIMITED" + (f" of token {checksum(self.token)}" if self.token else "")
         elif self.token is not None and self.standard == "erc20-or-721" and not self.unlimited:

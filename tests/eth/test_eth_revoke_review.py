@@ -28,8 +28,14 @@ def test_clearing_a_single_nft_approval_reads_as_a_revoke() -> None:
 def test_an_allowance_set_to_zero_reads_as_a_revoke() -> None:
     for token in (USDC, NFT):
         review = review_transaction(tx(a(token), calldata("approve(address,uint256)", SPENDER, 0)))
-        assert review.title.startswith(f"Revoke: {SPENDER} may no longer spend"), review.title
+        assert review.title.startswith(f"Revoke: {SPENDER} may no longer spend your "), review.title
         assert review.warnings == ()
+    # a listed token is named; another says which contract (never the standard's internal name)
+    assert "your USDC (allowance set to 0)" in review_transaction(
+        tx(a(USDC), calldata("approve(address,uint256)", SPENDER, 0))
+    ).title
+    unknown = review_transaction(tx(a(NFT), calldata("approve(address,uint256)", SPENDER, 0))).title
+    assert f"your tokens of {NFT}" in unknown and "erc20" not in unknown, unknown
 
 
 def test_a_known_erc20_approving_the_zero_address_is_not_called_an_nft_revoke() -> None:
