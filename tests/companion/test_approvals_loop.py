@@ -67,11 +67,12 @@ def test_scan_json_has_the_issues_fields(capsys: pytest.CaptureFixture[str], set
         assert item["kind"] in ("erc20", "erc721", "erc1155", "permit2")
         assert isinstance(item["granted_at"], int) and item["last_used_at"] is None
     inside = found[f"permit2:{made.tokens.usdc}:{made.c}"]
-    assert (inside["token"], inside["spender"], inside["amount"]) == (
-        made.tokens.usdc,
-        made.c,
-        str(2**160 - 1),
-    )
+    assert (inside["token"], inside["spender"], inside["amount"]) == (made.tokens.usdc, made.c, 2**160 - 1)
+    assert type(inside["amount"]) is int and inside["token_id"] is None  # exact integers, not strings
+    unlimited = found[f"erc20:{made.tokens.dai}:{made.a}"]["amount"]
+    assert type(unlimited) is int and unlimited == 2**256 - 1  # wider than a double: still exact
+    nft = found[f"erc721:{made.tokens.nft}:{made.a}:1"]
+    assert (nft["amount"], nft["token_id"]) == (None, 1) and type(nft["token_id"]) is int
     assert found[f"erc20:{made.tokens.usdc}:{PERMIT2}"]["kind"] == "erc20"  # the approval *to* Permit2
 
 
@@ -83,6 +84,7 @@ def test_reminders_over_time(capsys: pytest.CaptureFixture[str], setup: dict[str
     first = approvals(capsys, setup, "remind", "main", "--json").json()["due"]  # chain time: due at once
     assert {d["key"] for d in first} == flagged
     assert all(d["first_flagged_at"] == now and d["last_reminded_at"] is None for d in first)
+    assert all(type(d["amount"]) is int for d in first if d["kind"] in ("erc20", "permit2"))
     assert (
         approvals(capsys, setup, "remind", "main", "--json", "--now", str(now + 23 * HOUR)).json()["due"]
         == []
