@@ -216,7 +216,6 @@ def test_a_rescan_asks_the_node_no_more_than_the_first_scan_and_reads_in_batches
         proxy.posts.clear()
         again = scan(eth_chain, tmp_path, node)
         again_posts, again_asked = list(proxy.posts), proxy.methods()
-    print(len(first_posts), first_asked, len(again_posts), again_asked)
     assert by_key(again) == by_key(first) and len(first.approvals) >= 8
     assert len(again_posts) <= len(first_posts)
     assert all(count <= first_asked[method] for method, count in again_asked.items()), again_asked
@@ -272,9 +271,8 @@ def test_a_batch_answer_that_does_not_match_its_requests_is_refused(
     from companion.errors import CompanionError
     from companion.eth.node import EthNode
 
-    with RpcProxy(eth_chain.url, broken) as proxy:
-        with pytest.raises(CompanionError) as refused:
-            scan(eth_chain, tmp_path, EthNode(proxy.url, CHAIN_ID))
+    with RpcProxy(eth_chain.url, broken) as proxy, pytest.raises(CompanionError) as refused:
+        scan(eth_chain, tmp_path, EthNode(proxy.url, CHAIN_ID))
     text = str(refused.value)
     assert message in text and "none of its answers is used" in text and "\n" not in text
     assert text.startswith(f"the node at 127.0.0.1:{proxy.port} ")
