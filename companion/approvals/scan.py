@@ -69,6 +69,7 @@ class ScanResult:
     checked_blocks: int  # how many new blocks this scan read logs of
     unreadable: list[Unread] = field(default_factory=list)
     skipped_logs: int = 0  # logs of a shape no standard emits
+    from_block: int = 0  # where the first scan of the account started
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class ScanResult:
             "checked_blocks": self.checked_blocks,
             "unreadable": [u.to_json() for u in self.unreadable],
             "skipped_logs": self.skipped_logs,
+            "from_block": self.from_block,
         }
 
 
@@ -135,6 +137,7 @@ class Scanner:
         self.node, self.store, self.owner, self.chain_id = node, store, owner, chain_id
         self.owner_topic = bytes(12) + bytes.fromhex(owner[2:])
         self.chunk, self.start_block, self.on_progress = chunk, start_block, on_progress
+        self.max_chunk = chunk
         self.skipped = 0
         self._tx_ends: dict[bytes, tuple[str, ...]] = {}
         self._code: dict[str, bytes] = {}
@@ -162,12 +165,15 @@ class Scanner:
                 continue
             self._learn_tx_ends(logs)
             with self.store.transaction():
+                if self.store.scanned_to() is None:  # kept with the first range read, not before
+                    self.store.set_start_block(first)
                 for log in sorted(logs, key=lambda x: (int(x["blockNumber"]), int(x.get("logIndex", 0)))):
                     self._take(log)
                 self.store.set_scanned_to(end)
             if self.on_progress is not None:
                 self.on_progress(end, latest)
             start = end + 1
+            self.chunk = min(self.max_chunk, self.chunk * 2)  # a dense range halved it: grow back after
         return latest - first + 1
 
     def _get_logs(self, start: int, end: int, topics: list[Any]) -> list[Any]:
@@ -480,9 +486,11 @@ class _RangeTooLarge(Exception):
 
 
 def scan_owner(node: Node, store: ApprovalStore, owner: str, chain_id: int, *, now: int | None = None,
-               chunk: int = DEFAULT_CHUNK, start_block: int = 0) -> ScanResult:  # fmt: skip
+               chunk: int = DEFAULT_CHUNK, start_block: int | None = None) -> ScanResult:  # fmt: skip
     """Read new logs, then every candidate's current value; the rules run at ``now`` (default: the
-    latest block's timestamp, the chain's clock)."""
+    latest block's timestamp, the chain's clock). ``start_block``: where the first scan starts (kept for
+    the rescans; default 0); an earlier one than a past scan started at is refused (its blocks were not
+    read: a fresh store is needed), a later one changes nothing."""
     try:
         head = node.latest_block()
     except CompanionError:
@@ -490,10 +498,20 @@ def scan_owner(node: Node, store: ApprovalStore, owner: str, chain_id: int, *, n
     except Exception as exc:
         raise CompanionError(f"the node does not answer: {exc}") from None
     latest, chain_now = int(head["number"]), int(head["timestamp"])
-    scanner = Scanner(node, store, owner, chain_id, chunk=chunk, start_block=start_block)
+    began = store.start_block()
+    if start_block is not None:
+        if start_block < 0 or start_block > latest:
+            raise CompanionError(f"block {start_block} is not on the chain: its latest block is {latest}")
+        if began is not None and start_block < began:
+            raise CompanionError(
+                f"this account's approvals were scanned from block {began} on, not {start_block}: to read "
+                f"from block {start_block}, delete {store.path} and scan again"
+            )
+    first = began if began is not None else start_block or 0
+    scanner = Scanner(node, store, owner, chain_id, chunk=chunk, start_block=first)
     checked = scanner.read_logs(latest)
     at = chain_now if now is None else now
     with store.transaction():
         found, unread = scanner.evaluate(at)
     found.sort(key=lambda a: (not a.flagged, a.kind, a.token, a.spender, a.token_id or 0))
-    return ScanResult(found, at, latest, checked, unread, scanner.skipped)
+    return ScanResult(found, at, latest, checked, unread, scanner.skipped, first)

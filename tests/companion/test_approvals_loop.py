@@ -168,3 +168,23 @@ def test_refusals_are_one_line_and_change_nothing(capsys: pytest.CaptureFixture[
         result = approvals(capsys, setup, *args)
         assert result.status != 0 and result.err.count("\n") == 1 and message in result.err, result.err
     assert snapshot(setup["datadir"]) == before and not (tmp_path / "x").exists()
+
+
+def test_scan_from_block_is_kept_for_the_account(capsys: pytest.CaptureFixture[str], setup: dict[str, Path],
+                                                 eth_chain: EthChain) -> None:  # fmt: skip
+    export = write_exports(setup["files"])["hdkey"]
+    imported = run(capsys, setup["datadir"], "eth", "import", "late", str(export), "--rpc", eth_chain.url)
+    assert imported.status == 0
+    start = eth_chain.w3.eth.block_number
+    first = approvals(capsys, setup, "scan", "late", "--from-block", str(start), "--json").json()
+    assert (first["from_block"], first["checked_blocks"], first["approvals"]) == (start, 1, [])
+    eth_chain.rpc("evm_mine")
+    again = approvals(capsys, setup, "scan", "late", "--json").json()
+    assert (again["from_block"], again["checked_blocks"]) == (start, 1)  # from the high-water mark
+    before = snapshot(setup["datadir"])
+    earlier = approvals(capsys, setup, "scan", "late", "--from-block", "0")
+    assert earlier.status == 1 and earlier.err.count("\n") == 1
+    assert f"scanned from block {start} on, not 0" in earlier.err
+    wrong = approvals(capsys, setup, "scan", "late", "--from-block", "-3")
+    assert wrong.status == 2 and "'-3' is not a block number" in wrong.err
+    assert snapshot(setup["datadir"]) == before

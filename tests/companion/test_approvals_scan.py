@@ -276,3 +276,57 @@ def test_a_batch_answer_that_does_not_match_its_requests_is_refused(
     text = str(refused.value)
     assert message in text and "none of its answers is used" in text and "\n" not in text
     assert text.startswith(f"the node at 127.0.0.1:{proxy.port} ")
+
+
+class DenseStartNode(RangeLimitedNode):
+    """Refuses more than 4 blocks per eth_getLogs only in the range's first ``dense`` blocks (as a node
+    does for a range too full of logs): past them, any range is answered."""
+
+    def __init__(self, inner: Any, dense: int) -> None:
+        super().__init__(inner)
+        self.dense = dense
+
+    def get_logs(self, params: dict[str, Any]) -> list[Any]:
+        first, last = int(params["fromBlock"], 16), int(params["toBlock"], 16)
+        if first < self.dense and last - first + 1 > 4:
+            raise ValueError("{'code': -32005, 'message': 'query returned more than 10000 results'}")
+        self.ranges.append((first, last))
+        return list(self.inner.get_logs(params))
+
+
+def test_the_halved_chunk_grows_back_after_successful_ranges(
+    eth_chain: EthChain, made: Made, tmp_path: Path
+) -> None:
+    eth_chain.rpc("anvil_mine", hex(80))  # enough blocks past the dense ones to see it grow
+    node = DenseStartNode(node_of(eth_chain), dense=8)
+    result = scan(eth_chain, tmp_path, node, chunk=32)
+    ranges = list(dict.fromkeys(node.ranges))  # each range asked twice (approvals, ERC-1155 transfers)
+    sizes = [b - a + 1 for a, b in ranges if a >= 8][:4]
+    assert ranges[:2] == [(0, 3), (4, 7)] and sizes == [8, 16, 32, 32]  # doubled up to the chunk, no more
+    assert node.ranges[-1][1] == result.block
+
+
+def test_a_first_scan_starts_where_told_and_rescans_go_on_from_the_high_water_mark(
+    eth_chain: EthChain, made: Made, tmp_path: Path
+) -> None:
+    from companion.errors import CompanionError
+
+    t = made.tokens
+    start = eth_chain.w3.eth.block_number + 1
+    eth_chain.send(OWNER, t.erc20(t.dai).functions.approve(made.b, 7))
+    first = scan(eth_chain, tmp_path, start_block=start)
+    assert list(by_key(first)) == [f"erc20:{t.dai}:{made.b}"]  # the approvals before the start unread
+    assert (first.from_block, first.checked_blocks) == (start, first.block - start + 1)
+    eth_chain.rpc("evm_mine")
+    again = scan(eth_chain, tmp_path)  # no start given: the stored one, from the high-water mark
+    assert (again.from_block, again.checked_blocks, by_key(again).keys()) == (start, 1, by_key(first).keys())
+    assert scan(eth_chain, tmp_path, start_block=start + 1).from_block == start  # later: already read
+    store_file = tmp_path / "approvals.sqlite"
+    before = store_file.read_bytes()
+    for wrong, message in [
+        (start - 1, f"from block {start} on, not {start - 1}: to read from block {start - 1}, delete"),
+        (again.block + 5, f"block {again.block + 5} is not on the chain: its latest block is"),
+    ]:
+        with pytest.raises(CompanionError, match=message):
+            scan(eth_chain, tmp_path, start_block=wrong)
+    assert store_file.read_bytes() == before
