@@ -3,9 +3,10 @@ revoke throughput (requests built per second; signed in process + broadcast + mi
 
 Setup (not timed): anvil on chain 1337 with the test tokens (ten ERC-20s), one fresh owner per size
 whose approvals go to distinct spenders spread over the ten tokens. The first scan reads every log from
-block 0 and each pair's allowance by call; the rescan (after one more block) reads the new block only
-and every pair's current value again. Anchor: the least any scanner must do for the same answer, with
-web3.py directly: one ``eth_getLogs`` for the owner's Approval logs and one ``allowance`` call per pair.
+block 0 and each pair's allowance by call (in JSON-RPC batches); the rescan (after one more block)
+reads the new block only and every pair's current value again. Anchor: the least any scanner must do
+for the same answer, with web3.py directly: one ``eth_getLogs`` for the owner's Approval logs and one
+``allowance`` call per pair.
 Revoke: 50 unlimited approvals of the test mnemonic's first address, revoked with ``--all-flagged``.
 """
 

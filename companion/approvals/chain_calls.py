@@ -3,6 +3,8 @@ says (a revert, a short or padded word, a bool that is 7) is ``Unreadable``, nev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from signer.eth.abi import encode_args
@@ -20,11 +22,28 @@ class Node(Protocol):
 
     def latest_block(self) -> dict[str, Any]: ...
     def get_logs(self, params: dict[str, Any]) -> list[Any]: ...
-    def call(self, to: str, data: bytes, block: int | str = "latest") -> bytes: ...
+    def batch(self, requests: Sequence[tuple[str, list[Any]]]) -> list[Any]: ...
 
 
 class Unreadable(Exception):
     """The contract's answer cannot be trusted or read; the message says why (one line)."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One contract call: ``to``, the function's signature and its arguments."""
+
+    to: str
+    signature: str
+    types: tuple[str, ...] = ()
+    values: tuple[Any, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.signature.split("(")[0]
+
+    def data(self) -> bytes:
+        return calldata(self.signature, self.types, self.values)
 
 
 def selector(signature: str) -> bytes:
@@ -35,14 +54,35 @@ def calldata(signature: str, types: tuple[str, ...], values: tuple[Any, ...]) ->
     return selector(signature) + encode_args(types, values)
 
 
-def call(node: Node, to: str, signature: str, types: tuple[str, ...], values: tuple[Any, ...]) -> bytes:
-    try:
-        return bytes(node.call(to, calldata(signature, types, values)))
-    except Exception as exc:  # a revert or a node error: both mean no answer for this contract
-        name = signature.split("(")[0]
-        raise Unreadable(
-            f"{name} failed: {str(exc).splitlines()[0][:120] if str(exc) else 'reverted'}"
-        ) from None
+def request(ask: Ask) -> tuple[str, list[Any]]:
+    """The JSON-RPC request of a call (for ``Node.batch``)."""
+    return "eth_call", [{"to": ask.to, "data": "0x" + ask.data().hex()}, "latest"]
+
+
+def reply(ask: Ask, result: Any) -> bytes | Unreadable:
+    """A call's answer from its batch result: the bytes, or ``Unreadable`` for a revert or a node error."""
+    if isinstance(result, Exception):
+        first = str(result).splitlines()[0][:120] if str(result) else "reverted"
+        return Unreadable(f"{ask.name} failed: {first}")
+    if isinstance(result, str) and result.startswith("0x") and len(result) % 2 == 0:
+        try:
+            return bytes.fromhex(result[2:])
+        except ValueError:
+            pass
+    return Unreadable(f"{ask.name} answered something that is not hex data")
+
+
+def call_all(node: Node, asks: Sequence[Ask]) -> list[bytes | Unreadable]:
+    """Every call's answer, or ``Unreadable`` for one that reverted or failed (batched by the node)."""
+    results = node.batch([request(a) for a in asks])
+    return [reply(a, r) for a, r in zip(asks, results, strict=True)]
+
+
+def answer(reply: bytes | Unreadable) -> bytes:
+    """The reply of a call, raising its ``Unreadable``."""
+    if isinstance(reply, Unreadable):
+        raise reply
+    return reply
 
 
 def words(reply: bytes, count: int, name: str) -> list[int]:
@@ -70,20 +110,21 @@ def address(reply: bytes, name: str) -> bytes:
     return value.to_bytes(20, "big")
 
 
-def supports(node: Node, token: str, interface: bytes) -> bool:
+def supports_ask(token: str, interface: bytes) -> Ask:
+    return Ask(token, "supportsInterface(bytes4)", ("bytes4",), (interface,))
+
+
+def supports(reply: bytes | Unreadable) -> bool:
     """ERC-165; a contract that does not answer properly does not support it."""
     try:
-        reply = call(node, token, "supportsInterface(bytes4)", ("bytes4",), (interface,))
-        return boolean(reply, "supportsInterface")
+        return boolean(answer(reply), "supportsInterface")
     except Unreadable:
         return False
 
 
-def symbol(node: Node, token: str) -> str | None:
+def symbol(reply: bytes | Unreadable) -> str | None:
     """``symbol()`` as a string or bytes32 (old tokens); None when absent or not plain printable text."""
-    try:
-        reply = call(node, token, "symbol()", (), ())
-    except Unreadable:
+    if isinstance(reply, Unreadable):
         return None
     text: str | None = None
     if len(reply) == 32:
@@ -102,9 +143,9 @@ def symbol(node: Node, token: str) -> str | None:
     return text
 
 
-def decimals(node: Node, token: str) -> int | None:
+def decimals(reply: bytes | Unreadable) -> int | None:
     try:
-        value = uint(call(node, token, "decimals()", (), ()), 256, "decimals")
+        value = uint(answer(reply), 256, "decimals")
     except Unreadable:
         return None
     return value if value <= 77 else None

@@ -1,6 +1,6 @@
 """``airlock-companion approvals``: scan, revoke in a batch through the device, broadcast, remind.
 
-airlock-companion [--datadir DIR] approvals scan NAME [--index N] [--now UNIX] [--json]
+airlock-companion [--datadir DIR] approvals scan NAME [--index N] [--now UNIX] [--from-block N] [--json]
 airlock-companion [--datadir DIR] approvals revoke NAME (--all-flagged | --spender ADDR ... | --key KEY ...)
         -o DIR [--qr-dir DIR] [--index N] [--json]
 airlock-companion [--datadir DIR] approvals broadcast NAME SIGNATURE_FILE... [--json]
@@ -27,6 +27,10 @@ def add_approvals_parsers(chains: Any, parser_class: type[argparse.ArgumentParse
     scan.add_argument(
         "--now", type=int, metavar="UNIX", help="run the rules at this time (default: chain time)"
     )
+    scan.add_argument(
+        "--from-block", type=_block_number, metavar="N",
+        help="where the first scan starts (default 0; on a public chain: the account's first activity)",
+    )  # fmt: skip
     scan.set_defaults(func=cmd_scan)
 
     revoke = cmds.add_parser(
@@ -61,6 +65,12 @@ def add_approvals_parsers(chains: Any, parser_class: type[argparse.ArgumentParse
     remind.set_defaults(func=cmd_remind)
 
 
+def _block_number(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a block number (0, 1, 2, ...)")
+    return int(text)
+
+
 def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("name")
     sub.add_argument("--index", type=int, default=0, help="the account's address index (default 0)")
@@ -81,7 +91,7 @@ def _print_json(data: dict[str, Any]) -> None:
 def cmd_scan(args: argparse.Namespace) -> int:
     from companion.approvals.service import scan
 
-    result = scan(_accounts(args), args.name, index=args.index, now=args.now)
+    result = scan(_accounts(args), args.name, index=args.index, now=args.now, from_block=args.from_block)
     for unread in result.unreadable:
         print(f"note: {unread.kind} approval of {unread.token} to {unread.spender} cannot be read: "
               f"{unread.reason}", file=sys.stderr)  # fmt: skip

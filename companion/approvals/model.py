@@ -54,8 +54,8 @@ class Approval:
             "kind": self.kind,
             "token": self.token,
             "spender": self.spender,
-            "amount": None if self.amount is None else str(self.amount),
-            "token_id": None if self.token_id is None else str(self.token_id),
+            "amount": self.amount,  # a JSON number of any size: exact in Python's and jq's readers
+            "token_id": self.token_id,
             "unlimited": self.unlimited,
             "stale": self.stale,
             "risky": self.risky,

@@ -27,6 +27,7 @@ from companion.errors import CompanionError
 from signer.keccak import keccak256
 
 DEFAULT_CHUNK = 10_000
+Step = tuple[list[tuple[str, list[Any]]], Callable[[list[Any]], None]]  # requests, and what takes the answers
 
 
 def _topic(signature: str) -> bytes:
@@ -68,6 +69,7 @@ class ScanResult:
     checked_blocks: int  # how many new blocks this scan read logs of
     unreadable: list[Unread] = field(default_factory=list)
     skipped_logs: int = 0  # logs of a shape no standard emits
+    from_block: int = 0  # where the first scan of the account started
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,7 @@ class ScanResult:
             "checked_blocks": self.checked_blocks,
             "unreadable": [u.to_json() for u in self.unreadable],
             "skipped_logs": self.skipped_logs,
+            "from_block": self.from_block,
         }
 
 
@@ -90,6 +93,32 @@ def _topic_address(topic: bytes) -> str | None:
     if len(topic) != 32 or any(topic[:12]):
         return None
     return _checksum(topic[12:])
+
+
+def _is_transfer(log: Any) -> bool:
+    return len(log["topics"]) in (3, 4) and _hexbytes(log["topics"][0]) == TRANSFER
+
+
+def _address_bytes(text: str) -> bytes:
+    raw = bytes.fromhex(text.removeprefix("0x"))
+    if len(raw) != 20:
+        raise CompanionError(f"the node gave {text[:50]!r} as an address")
+    return raw
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        return False
+    return text.startswith("0x")
+
+
+def _said(answer: Any) -> str:
+    """What the node answered instead, in a few words."""
+    if isinstance(answer, Exception):
+        return str(answer)[:120] or answer.__class__.__name__
+    return "it does not know it" if answer is None else f"it answered {str(answer)[:60]!r}"
 
 
 def _hexbytes(value: Any) -> bytes:
@@ -108,6 +137,7 @@ class Scanner:
         self.node, self.store, self.owner, self.chain_id = node, store, owner, chain_id
         self.owner_topic = bytes(12) + bytes.fromhex(owner[2:])
         self.chunk, self.start_block, self.on_progress = chunk, start_block, on_progress
+        self.max_chunk = chunk
         self.skipped = 0
         self._tx_ends: dict[bytes, tuple[str, ...]] = {}
         self._code: dict[str, bytes] = {}
@@ -133,13 +163,17 @@ class Scanner:
                     raise CompanionError(f"the node refuses the logs of block {start} alone") from None
                 self.chunk = max(1, self.chunk // 2)
                 continue
+            self._learn_tx_ends(logs)
             with self.store.transaction():
+                if self.store.scanned_to() is None:  # kept with the first range read, not before
+                    self.store.set_start_block(first)
                 for log in sorted(logs, key=lambda x: (int(x["blockNumber"]), int(x.get("logIndex", 0)))):
                     self._take(log)
                 self.store.set_scanned_to(end)
             if self.on_progress is not None:
                 self.on_progress(end, latest)
             start = end + 1
+            self.chunk = min(self.max_chunk, self.chunk * 2)  # a dense range halved it: grow back after
         return latest - first + 1
 
     def _get_logs(self, start: int, end: int, topics: list[Any]) -> list[Any]:
@@ -213,35 +247,49 @@ class Scanner:
     def _tx_ends_of(self, log: Any) -> tuple[str, ...]:
         """Who sent the transaction of a transfer and which contract it called: a spender that pulls the
         owner's tokens itself is ``from``; a router the owner calls (which uses its approval) is ``to``."""
-        tx_hash = _hexbytes(log["transactionHash"])
-        if tx_hash not in self._tx_ends:
-            try:
-                tx = self.node.w3.eth.get_transaction(tx_hash)
-            except Exception as exc:
-                raise CompanionError(f"the node cannot give transaction 0x{tx_hash.hex()}: {exc}") from None
-            ends = [tx["from"]] + ([tx["to"]] if tx.get("to") else [])
-            self._tx_ends[tx_hash] = tuple(_checksum(bytes.fromhex(str(e)[2:])) for e in ends)
-        return self._tx_ends[tx_hash]
+        return self._tx_ends[_hexbytes(log["transactionHash"])]
+
+    def _learn_tx_ends(self, logs: list[Any]) -> None:
+        """The two ends of every transfer's transaction not known yet, in one batch."""
+        wanted = {_hexbytes(log["transactionHash"]) for log in logs if _is_transfer(log)} - set(self._tx_ends)
+        hashes = sorted(wanted)
+        for tx_hash, tx in zip(hashes, self.node.batch([("eth_getTransactionByHash", ["0x" + h.hex()])
+                                                        for h in hashes]), strict=True):  # fmt: skip
+            if not isinstance(tx, dict) or not isinstance(tx.get("from"), str):
+                raise CompanionError(f"the node cannot give transaction 0x{tx_hash.hex()}: {_said(tx)}")
+            ends = [tx["from"]] + ([tx["to"]] if isinstance(tx.get("to"), str) else [])
+            self._tx_ends[tx_hash] = tuple(_checksum(_address_bytes(e)) for e in ends)
 
     def _remember_time(self, log: Any, block: int) -> None:
         stamp = log.get("blockTimestamp") if hasattr(log, "get") else None
         if stamp is not None and self.store.block_time(block) is None:
             self.store.set_block_time(block, int(stamp, 16) if isinstance(stamp, str) else int(stamp))
 
+    def _block_times_step(self, blocks: set[int]) -> Step:
+        """Ask the times of ``blocks`` not stored yet; store them (they never change)."""
+        wanted = sorted(b for b in blocks if self.store.block_time(b) is None)
+
+        def take(found: list[Any]) -> None:
+            for block, head in zip(wanted, found, strict=True):
+                stamp = head.get("timestamp") if isinstance(head, dict) else None
+                if not isinstance(stamp, str | int):
+                    raise CompanionError(f"the node cannot give block {block}: {_said(head)}")
+                self.store.set_block_time(block, int(stamp, 16) if isinstance(stamp, str) else stamp)
+
+        return [("eth_getBlockByNumber", [hex(b), False]) for b in wanted], take
+
     def block_time(self, block: int) -> int:
         known = self.store.block_time(block)
-        if known is not None:
-            return known
-        try:
-            stamp = int(self.node.w3.eth.get_block(block)["timestamp"])
-        except Exception as exc:
-            raise CompanionError(f"the node cannot give block {block}: {exc}") from None
-        self.store.set_block_time(block, stamp)
-        return stamp
+        if known is None:
+            self._together(self._block_times_step({block}))
+            known = self.store.block_time(block)
+        assert known is not None
+        return known
 
     # -- current values ------------------------------------------------------------------------
     def evaluate(self, now: int) -> tuple[list[Approval], list[Unread]]:
-        found: list[Approval] = []
+        """Every candidate's current value (one batch of calls), then what the live ones need to be shown:
+        block times, spender code and token names, each asked once (batched) and only when not known."""
         unread: list[Unread] = []
         uses = self.store.uses()
         candidates = self.store.candidates()
@@ -249,50 +297,86 @@ class Scanner:
         for c in candidates:
             if c.source == "permit2" and (c.token, c.spender) in uses:
                 permit2_use[c.token] = max(permit2_use.get(c.token, -1), uses[(c.token, c.spender)])
-        for c in candidates:
-            kind = self._kind_of(c)
+        kinds = self._kinds_step({c.token for c in candidates if c.source == "all"})
+        asks = [self._value_ask(c) for c in candidates]
+        replies: list[bytes | Unreadable] = []
+        self._together(kinds, ([cc.request(a) for a in asks],
+                               lambda found: replies.extend(map(cc.reply, asks, found))))  # fmt: skip
+        kinds_of = [self._kind_of(c) for c in candidates]
+        live = []
+        for c, kind, reply in zip(candidates, kinds_of, replies, strict=True):
             try:
-                live = self._current(c, kind, now)
+                value = self._current(c, kind, cc.answer(reply), now)
             except Unreadable as exc:
                 unread.append(Unread(kind, c.token, c.spender, str(exc)))
                 continue
-            if live is None:
+            if value is None:
                 continue
-            amount, expiration = live
             used = uses.get((c.token, c.spender))
             if c.source == "approval" and c.spender == PERMIT2 and c.token in permit2_use:
                 used = max(used or -1, permit2_use[c.token])
-            found.append(self._approval(c, kind, amount, expiration, used, now))
+            live.append((c, kind, value, used))
+        blocks = {b for c, _, _, used in live for b in (c.granted_block, used) if b is not None}
+        self._together(
+            self._block_times_step(blocks),
+            self._code_step({c.spender for c, _, _, _ in live}),
+            self._token_info_step({(c.token, kind) for c, kind, _, _ in live}),
+        )
+        found = [self._approval(c, kind, amount, expiration, used, now)
+                 for c, kind, (amount, expiration), used in live]  # fmt: skip
         return found, unread
+
+    def _together(self, *steps: Step) -> None:
+        """Ask the requests of every step in one batch (as few HTTP requests as the node allows), then hand
+        each step its own answers."""
+        asked = [r for requests, _ in steps for r in requests]
+        found = self.node.batch(asked) if asked else []
+        at = 0
+        for requests, take in steps:
+            take(found[at : at + len(requests)])
+            at += len(requests)
+
+    def _kinds_step(self, tokens: set[str]) -> Step:
+        """ERC-721 or ERC-1155 for the ApprovalForAll tokens not told apart yet (ERC-165)."""
+        asks = [cc.supports_ask(t, cc.ERC1155_INTERFACE) for t in sorted(tokens - set(self._kind_all))]
+
+        def take(found: list[Any]) -> None:
+            for ask, result in zip(asks, found, strict=True):
+                self._kind_all[ask.to] = "erc1155" if cc.supports(cc.reply(ask, result)) else "erc721"
+
+        return [cc.request(a) for a in asks], take
 
     def _kind_of(self, c: Candidate) -> str:
         if c.source == "permit2":
             return "permit2"
         if c.source == "approval":
             return "erc20" if c.token_id is None else "erc721"
-        if c.token not in self._kind_all:
-            multi = cc.supports(self.node, c.token, cc.ERC1155_INTERFACE)
-            self._kind_all[c.token] = "erc1155" if multi else "erc721"
         return self._kind_all[c.token]
 
-    def _current(self, c: Candidate, kind: str, now: int) -> tuple[int | None, int | None] | None:
-        """(amount, expiration) of a live approval, None when there is none now."""
+    def _value_ask(self, c: Candidate) -> cc.Ask:
         owner, token, spender = self.owner, c.token, c.spender
-        if kind == "erc20":
-            reply = cc.call(
-                self.node, token, "allowance(address,address)", ("address", "address"), (owner, spender)
+        if c.source == "approval" and c.token_id is None:  # ERC-20
+            return cc.Ask(token, "allowance(address,address)", ("address", "address"), (owner, spender))
+        if c.source == "approval":  # ERC-721 single token
+            return cc.Ask(token, "getApproved(uint256)", ("uint256",), (c.token_id,))
+        if c.source == "all":
+            return cc.Ask(
+                token, "isApprovedForAll(address,address)", ("address", "address"), (owner, spender)
             )
+        return cc.Ask(PERMIT2, "allowance(address,address,address)", ("address", "address", "address"),
+                      (owner, token, spender))  # fmt: skip
+
+    def _current(
+        self, c: Candidate, kind: str, reply: bytes, now: int
+    ) -> tuple[int | None, int | None] | None:
+        """(amount, expiration) of a live approval from its call's reply, None when there is none now."""
+        if kind == "erc20":
             amount = cc.uint(reply, 256, "allowance")
             return (amount, None) if amount else None
         if c.source == "approval":  # ERC-721 single token
-            reply = cc.call(self.node, token, "getApproved(uint256)", ("uint256",), (c.token_id,))
-            return (None, None) if _checksum(cc.address(reply, "getApproved")) == spender else None
+            return (None, None) if _checksum(cc.address(reply, "getApproved")) == c.spender else None
         if c.source == "all":
-            reply = cc.call(self.node, token, "isApprovedForAll(address,address)", ("address", "address"),
-                            (owner, spender))  # fmt: skip
             return (None, None) if cc.boolean(reply, "isApprovedForAll") else None
-        reply = cc.call(self.node, PERMIT2, "allowance(address,address,address)",
-                        ("address", "address", "address"), (owner, token, spender))  # fmt: skip
         amount, expiration, _nonce = cc.words(reply, 3, "Permit2 allowance")
         if amount >> 160 or expiration >> 48:
             raise Unreadable("Permit2 allowance answered values wider than their types")
@@ -336,11 +420,21 @@ class Scanner:
 
     def _code_of(self, address: str) -> bytes:
         if address not in self._code:
-            try:
-                self._code[address] = bytes(self.node.w3.eth.get_code(address))
-            except Exception as exc:
-                raise CompanionError(f"the node cannot give the code of {address}: {exc}") from None
+            self._together(self._code_step({address}))
         return self._code[address]
+
+    def _code_step(self, addresses: set[str]) -> Step:
+        """Ask the code of the spenders not asked yet in this scan (code can change between scans: a
+        contract deployed, an EIP-7702 delegation set, so it is not stored)."""
+        wanted = sorted(addresses - set(self._code))
+
+        def take(found: list[Any]) -> None:
+            for address, code in zip(wanted, found, strict=True):
+                if not isinstance(code, str) or not _is_hex(code):
+                    raise CompanionError(f"the node cannot give the code of {address}: {_said(code)}")
+                self._code[address] = bytes.fromhex(code[2:])
+
+        return [("eth_getCode", [a, "latest"]) for a in wanted], take
 
     def _spender_name(self, spender: bytes) -> str | None:
         from signer.eth import registry
@@ -358,10 +452,33 @@ class Scanner:
             return known.symbol, known.decimals
         cached = self.store.token_info(token)
         if cached is None:
-            decimals = cc.decimals(self.node, token) if kind in ("erc20", "permit2") else None
-            cached = (cc.symbol(self.node, token), decimals)
-            self.store.set_token_info(token, *cached)
+            self._together(self._token_info_step({(token, kind)}))
+            cached = self.store.token_info(token)
+        assert cached is not None
         return cached
+
+    def _token_info_step(self, tokens: set[tuple[str, str]]) -> Step:
+        """Ask ``symbol()`` (and ``decimals()`` of fungible tokens) of the tokens neither listed nor
+        stored; store them (a token's name is read once)."""
+        from signer.eth import registry
+
+        fungible: dict[str, bool] = {}
+        for token, kind in tokens:
+            fungible[token] = fungible.get(token, False) or kind in ("erc20", "permit2")
+        wanted = sorted(t for t in fungible if registry.token(self.chain_id, bytes.fromhex(t[2:])) is None
+                        and self.store.token_info(t) is None)  # fmt: skip
+        asks = [cc.Ask(t, "symbol()") for t in wanted] + [
+            cc.Ask(t, "decimals()") for t in wanted if fungible[t]
+        ]
+
+        def take(found: list[Any]) -> None:
+            replies = [cc.reply(a, r) for a, r in zip(asks, found, strict=True)]
+            places = iter(replies[len(wanted) :])
+            for token, symbol in zip(wanted, replies, strict=False):
+                decimals = cc.decimals(next(places)) if fungible[token] else None
+                self.store.set_token_info(token, cc.symbol(symbol), decimals)
+
+        return [cc.request(a) for a in asks], take
 
 
 class _RangeTooLarge(Exception):
@@ -369,9 +486,11 @@ class _RangeTooLarge(Exception):
 
 
 def scan_owner(node: Node, store: ApprovalStore, owner: str, chain_id: int, *, now: int | None = None,
-               chunk: int = DEFAULT_CHUNK, start_block: int = 0) -> ScanResult:  # fmt: skip
+               chunk: int = DEFAULT_CHUNK, start_block: int | None = None) -> ScanResult:  # fmt: skip
     """Read new logs, then every candidate's current value; the rules run at ``now`` (default: the
-    latest block's timestamp, the chain's clock)."""
+    latest block's timestamp, the chain's clock). ``start_block``: where the first scan starts (kept for
+    the rescans; default 0); an earlier one than a past scan started at is refused (its blocks were not
+    read: a fresh store is needed), a later one changes nothing."""
     try:
         head = node.latest_block()
     except CompanionError:
@@ -379,10 +498,20 @@ def scan_owner(node: Node, store: ApprovalStore, owner: str, chain_id: int, *, n
     except Exception as exc:
         raise CompanionError(f"the node does not answer: {exc}") from None
     latest, chain_now = int(head["number"]), int(head["timestamp"])
-    scanner = Scanner(node, store, owner, chain_id, chunk=chunk, start_block=start_block)
+    began = store.start_block()
+    if start_block is not None:
+        if start_block < 0 or start_block > latest:
+            raise CompanionError(f"block {start_block} is not on the chain: its latest block is {latest}")
+        if began is not None and start_block < began:
+            raise CompanionError(
+                f"this account's approvals were scanned from block {began} on, not {start_block}: to read "
+                f"from block {start_block}, delete {store.path} and scan again"
+            )
+    first = began if began is not None else start_block or 0
+    scanner = Scanner(node, store, owner, chain_id, chunk=chunk, start_block=first)
     checked = scanner.read_logs(latest)
     at = chain_now if now is None else now
     with store.transaction():
         found, unread = scanner.evaluate(at)
     found.sort(key=lambda a: (not a.flagged, a.kind, a.token, a.spender, a.token_id or 0))
-    return ScanResult(found, at, latest, checked, unread, scanner.skipped)
+    return ScanResult(found, at, latest, checked, unread, scanner.skipped, first)

@@ -73,9 +73,14 @@ def _opened(
         store.close()
 
 
-def scan(accounts: EthAccounts, name: str, *, index: int = 0, now: int | None = None) -> ScanResult:
+def scan(
+    accounts: EthAccounts, name: str, *, index: int = 0, now: int | None = None, from_block: int | None = None
+) -> ScanResult:
+    """``from_block``: where the account's first scan starts (kept; later scans go on from where the last
+    one stopped)."""
     with _opened(accounts, name, index) as (account, node, store):
-        return scan_owner(node, store, account.address(index).address, account.chain_id, now=now)
+        owner = account.address(index).address
+        return scan_owner(node, store, owner, account.chain_id, now=now, start_block=from_block)
 
 
 def select(approvals: Sequence[Approval], *, keys: Sequence[str] = (), spenders: Sequence[str] = (),

@@ -1,9 +1,10 @@
 """``approvals.sqlite`` in the account's folder: what a rescan need not read again, and the reminder times.
 
-Per owner and chain: the high-water mark (last block whose logs were read), the candidate pairs the
-logs named (with the block of their latest grant), the owner's transfers by sender (for 'last used'),
-token symbols/decimals and block times. Reminder times are per approval key. Times are unix seconds.
-Nothing here is secret; it is all re-derivable from the chain (delete the file to rescan from scratch).
+Per owner and chain: the block the first scan started at, the high-water mark (last block whose logs
+were read), the candidate pairs the logs named (with the block of their latest grant), the owner's
+transfers by sender (for 'last used'), token symbols/decimals and block times. Reminder times are per
+approval key. Times are unix seconds. Nothing here is secret; it is all re-derivable from the chain
+(delete the file to rescan from scratch).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from companion.errors import CompanionError
 FILENAME = "approvals.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scanned (owner TEXT, chain_id INTEGER, block INTEGER,
+    PRIMARY KEY (owner, chain_id));
+CREATE TABLE IF NOT EXISTS starts (owner TEXT, chain_id INTEGER, block INTEGER,
     PRIMARY KEY (owner, chain_id));
 CREATE TABLE IF NOT EXISTS candidates (
     owner TEXT, chain_id INTEGER, source TEXT, token TEXT, spender TEXT, token_id TEXT,
@@ -87,6 +90,18 @@ class ApprovalStore:
 
     def set_scanned_to(self, block: int) -> None:
         self.db.execute("INSERT OR REPLACE INTO scanned VALUES (?, ?, ?)", (self.owner, self.chain_id, block))
+
+    def start_block(self) -> int | None:
+        """Where the first scan started (``--from-block``); 0 for a store scanned before it was kept."""
+        row = self.db.execute(
+            "SELECT block FROM starts WHERE owner=? AND chain_id=?", (self.owner, self.chain_id)
+        ).fetchone()
+        if row is None:
+            return None if self.scanned_to() is None else 0
+        return int(row[0])
+
+    def set_start_block(self, block: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO starts VALUES (?, ?, ?)", (self.owner, self.chain_id, block))
 
     def add_candidate(self, c: Candidate) -> None:
         token_id = NO_ID if c.token_id is None else str(c.token_id)

@@ -13,8 +13,9 @@ is shown with its hidden characters as codes (``signer.safe_text``).
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from companion.errors import CompanionError
 
 TIMEOUT = 20.0  # seconds per request
 MAX_LOGS = 10_000  # logs in one eth_getLogs answer: hosted nodes stop at this many too
+BATCH_SIZE = 250  # requests per JSON-RPC batch: well under the 1,000 hosted nodes accept
 T = TypeVar("T")
 
 
@@ -32,6 +34,15 @@ def _uint(value: Any, bits: int = 256) -> int:
     if not 0 <= value < 2**bits:
         raise ValueError(f"the number {str(value)[:40]} is out of range")
     return value
+
+
+class RpcError(Exception):
+    """The node's error object for one request (a revert, an unknown block): the other requests of its
+    batch are still good."""
+
+    def __init__(self, code: Any, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def node_host(url: str) -> str:
@@ -64,7 +75,10 @@ class EthNode:
 
         self.url = check_url(url)
         self.host = node_host(self.url)
+        self.timeout = timeout
         self.w3 = Web3(Web3.HTTPProvider(self.url, request_kwargs={"timeout": timeout}))
+        self.batches = True  # until the node refuses one
+        self._session: Any = None
         if expected_chain_id is not None:
             found = self.chain_id()
             if found != expected_chain_id:
@@ -118,6 +132,79 @@ class EthNode:
     def call(self, to: str, data: bytes, block: int | str = "latest") -> bytes:
         tx = {"to": self.w3.to_checksum_address(to), "data": "0x" + data.hex()}
         return self._ask("answer a call", lambda: _bytes(self.w3.eth.call(tx, block)))  # type: ignore[arg-type]
+
+    def batch(self, requests: Sequence[tuple[str, list[Any]]]) -> list[Any]:
+        """The results of many JSON-RPC requests (method, params), in order, ``BATCH_SIZE`` to an HTTP
+        request; a request the node answered with an error gets its ``RpcError`` in its place.
+
+        A node that refuses batches (an error object or HTTP 4xx for a JSON array, as some providers do)
+        is asked one request at a time from then on. A batch answer whose ids do not match the requests'
+        one for one is refused whole: an answer is never given to another request than its own."""
+        out: list[Any] = []
+        for start in range(0, len(requests), BATCH_SIZE):
+            part = requests[start : start + BATCH_SIZE]
+            answered = self._batch(part) if self.batches and len(part) > 1 else None
+            out.extend(answered if answered is not None else [self._single(m, p) for m, p in part])
+        return out
+
+    def _batch(self, part: Sequence[tuple[str, list[Any]]]) -> list[Any] | None:
+        """The part's results, or None when the node refuses batches (then ``self.batches`` is False)."""
+        payload = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(part)]
+        status, reply = self._post(payload)
+        if (400 <= status < 500 and status != 429) or isinstance(reply, dict):  # 429: too many, not refused
+            self.batches = False
+            return None
+        if status != 200 or not isinstance(reply, list):
+            raise CompanionError(f"the node at {self.host} answered a batch with {_what(status, reply)}")
+        by_id: dict[int, Any] = {}
+        for item in reply:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if type(ident) is not int or not 0 <= ident < len(part) or ident in by_id:
+                raise CompanionError(
+                    f"the node at {self.host} answered a batch with an unknown or repeated id "
+                    f"({str(ident)[:20]}): none of its answers is used"
+                )
+            by_id[ident] = item
+        if len(by_id) != len(part):
+            raise CompanionError(
+                f"the node at {self.host} left {len(part) - len(by_id)} of {len(part)} requests of a batch "
+                "unanswered: none of its answers is used"
+            )
+        return [self._result(by_id[i]) for i in range(len(part))]
+
+    def _single(self, method: str, params: list[Any]) -> Any:
+        status, reply = self._post({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        if not isinstance(reply, dict) or (status != 200 and "error" not in reply):
+            raise CompanionError(f"the node at {self.host} answered {method} with {_what(status, reply)}")
+        if reply.get("id") != 1:
+            raise CompanionError(f"the node at {self.host} answered {method} with another request's id")
+        return self._result(reply)
+
+    def _result(self, item: dict[str, Any]) -> Any:
+        error = item.get("error")
+        if error is not None:
+            if not isinstance(error, dict):
+                return RpcError(None, str(error)[:200])
+            return RpcError(error.get("code"), str(error.get("message") or "error")[:200])
+        if "result" not in item:
+            raise CompanionError(f"the node at {self.host} answered a request with neither result nor error")
+        return item["result"]
+
+    def _post(self, payload: Any) -> tuple[int, Any]:
+        """(HTTP status, the JSON answer or None when it is not JSON)."""
+        import requests
+
+        if self._session is None:
+            self._session = requests.Session()
+
+        def post() -> tuple[int, Any]:
+            answer = self._session.post(self.url, json=payload, timeout=self.timeout)
+            try:
+                return answer.status_code, answer.json()
+            except ValueError:
+                return answer.status_code, None
+
+        return self._ask("answer", post)
 
     def balance(self, address: str, block: int | str = "latest") -> int:
         checked = self.w3.to_checksum_address(address)
@@ -230,6 +317,12 @@ def _log_matches(log: Any, params: dict[str, Any]) -> bool:
         if i >= len(topics) or topics[i] not in options:
             return False
     return True
+
+
+def _what(status: int, reply: Any) -> str:
+    if reply is None:
+        return f"HTTP {status} and no JSON"
+    return f"HTTP {status}: {json.dumps(reply)[:120]}"
 
 
 def _reason(exc: Exception, url: str) -> str:

@@ -67,11 +67,12 @@ def test_scan_json_has_the_issues_fields(capsys: pytest.CaptureFixture[str], set
         assert item["kind"] in ("erc20", "erc721", "erc1155", "permit2")
         assert isinstance(item["granted_at"], int) and item["last_used_at"] is None
     inside = found[f"permit2:{made.tokens.usdc}:{made.c}"]
-    assert (inside["token"], inside["spender"], inside["amount"]) == (
-        made.tokens.usdc,
-        made.c,
-        str(2**160 - 1),
-    )
+    assert (inside["token"], inside["spender"], inside["amount"]) == (made.tokens.usdc, made.c, 2**160 - 1)
+    assert type(inside["amount"]) is int and inside["token_id"] is None  # exact integers, not strings
+    unlimited = found[f"erc20:{made.tokens.dai}:{made.a}"]["amount"]
+    assert type(unlimited) is int and unlimited == 2**256 - 1  # wider than a double: still exact
+    nft = found[f"erc721:{made.tokens.nft}:{made.a}:1"]
+    assert (nft["amount"], nft["token_id"]) == (None, 1) and type(nft["token_id"]) is int
     assert found[f"erc20:{made.tokens.usdc}:{PERMIT2}"]["kind"] == "erc20"  # the approval *to* Permit2
 
 
@@ -83,6 +84,7 @@ def test_reminders_over_time(capsys: pytest.CaptureFixture[str], setup: dict[str
     first = approvals(capsys, setup, "remind", "main", "--json").json()["due"]  # chain time: due at once
     assert {d["key"] for d in first} == flagged
     assert all(d["first_flagged_at"] == now and d["last_reminded_at"] is None for d in first)
+    assert all(type(d["amount"]) is int for d in first if d["kind"] in ("erc20", "permit2"))
     assert (
         approvals(capsys, setup, "remind", "main", "--json", "--now", str(now + 23 * HOUR)).json()["due"]
         == []
@@ -166,3 +168,23 @@ def test_refusals_are_one_line_and_change_nothing(capsys: pytest.CaptureFixture[
         result = approvals(capsys, setup, *args)
         assert result.status != 0 and result.err.count("\n") == 1 and message in result.err, result.err
     assert snapshot(setup["datadir"]) == before and not (tmp_path / "x").exists()
+
+
+def test_scan_from_block_is_kept_for_the_account(capsys: pytest.CaptureFixture[str], setup: dict[str, Path],
+                                                 eth_chain: EthChain) -> None:  # fmt: skip
+    export = write_exports(setup["files"])["hdkey"]
+    imported = run(capsys, setup["datadir"], "eth", "import", "late", str(export), "--rpc", eth_chain.url)
+    assert imported.status == 0
+    start = eth_chain.w3.eth.block_number
+    first = approvals(capsys, setup, "scan", "late", "--from-block", str(start), "--json").json()
+    assert (first["from_block"], first["checked_blocks"], first["approvals"]) == (start, 1, [])
+    eth_chain.rpc("evm_mine")
+    again = approvals(capsys, setup, "scan", "late", "--json").json()
+    assert (again["from_block"], again["checked_blocks"]) == (start, 1)  # from the high-water mark
+    before = snapshot(setup["datadir"])
+    earlier = approvals(capsys, setup, "scan", "late", "--from-block", "0")
+    assert earlier.status == 1 and earlier.err.count("\n") == 1
+    assert f"scanned from block {start} on, not 0" in earlier.err
+    wrong = approvals(capsys, setup, "scan", "late", "--from-block", "-3")
+    assert wrong.status == 2 and "'-3' is not a block number" in wrong.err
+    assert snapshot(setup["datadir"]) == before

@@ -24,6 +24,7 @@ from approvals_chain import (
 from approvals_chain import owner_topic as topic
 from approvals_node import node_of
 from eth_chain import CHAIN_ID, DEV, OWNER, PERMIT2, EthChain, eth_chain_fixture, requires_chain  # noqa: F401
+from rpc_proxy import Batches, RpcProxy
 
 from companion.approvals.model import Approval
 from companion.approvals.scan import APPROVAL, ScanResult, scan_owner
@@ -179,8 +180,8 @@ class RangeLimitedNode:
     def latest_block(self) -> dict[str, Any]:
         return dict(self.inner.latest_block())
 
-    def call(self, to: str, data: bytes, block: int | str = "latest") -> bytes:
-        return bytes(self.inner.call(to, data, block))
+    def batch(self, requests: Any) -> Any:
+        return self.inner.batch(requests)
 
     def get_logs(self, params: dict[str, Any]) -> list[Any]:
         first, last = int(params["fromBlock"], 16), int(params["toBlock"], 16)
@@ -199,3 +200,133 @@ def test_a_range_too_large_halves_the_chunk(eth_chain: EthChain, made: Made, tmp
     assert by_key(result).keys() == reference.keys()
     assert max(b - a + 1 for a, b in limited.ranges) == 4 and limited.ranges[0][0] == 0
     assert limited.ranges[-1][1] == result.block
+
+
+def test_a_rescan_asks_the_node_no_more_than_the_first_scan_and_reads_in_batches(
+    eth_chain: EthChain, made: Made, tmp_path: Path
+) -> None:
+    from companion.eth.node import EthNode
+
+    with RpcProxy(eth_chain.url) as proxy:
+        node = EthNode(proxy.url, CHAIN_ID)
+        proxy.posts.clear()
+        first = scan(eth_chain, tmp_path, node)
+        first_posts, first_asked = list(proxy.posts), proxy.methods()
+        eth_chain.rpc("evm_mine")
+        proxy.posts.clear()
+        again = scan(eth_chain, tmp_path, node)
+        again_posts, again_asked = list(proxy.posts), proxy.methods()
+    assert by_key(again) == by_key(first) and len(first.approvals) >= 8
+    assert len(again_posts) <= len(first_posts)
+    assert all(count <= first_asked[method] for method, count in again_asked.items()), again_asked
+    spenders = {a.spender for a in first.approvals}
+    assert first_asked["eth_getCode"] == len(spenders)  # once per spender, however many approvals it has
+    assert again_asked["eth_getBlockByNumber"] == 1  # the head only: block times are stored
+    candidates = len(first.approvals) + len(first.unreadable)
+    batched = sum(len(p.methods) for p in again_posts if p.batch)
+    assert batched >= candidates + len(spenders)  # every pair's value and every spender's code, batched
+    assert len(again_posts) <= 5  # head, two getLogs, the values, what the live ones need
+
+
+@pytest.mark.parametrize("refusal", [Batches.ERROR_OBJECT, Batches.HTTP_400])
+def test_a_node_that_refuses_batches_is_asked_one_call_at_a_time(
+    eth_chain: EthChain, made: Made, tmp_path: Path, refusal: Batches
+) -> None:
+    from companion.eth.node import EthNode
+
+    (tmp_path / "reference").mkdir()
+    reference = by_key(scan(eth_chain, tmp_path / "reference"))
+    with RpcProxy(eth_chain.url, refusal) as proxy:
+        node = EthNode(proxy.url, CHAIN_ID)
+        assert by_key(scan(eth_chain, tmp_path, node)) == reference
+        assert by_key(scan(eth_chain, tmp_path, node)) == reference  # and the rescan
+    assert [p.batch for p in proxy.posts].count(True) == 1  # refused once, not asked again
+    assert not node.batches and proxy.methods()["eth_call"] > len(reference)
+
+
+def test_batches_answered_out_of_order_are_matched_by_id(
+    eth_chain: EthChain, made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from companion.eth import node as node_module
+
+    (tmp_path / "reference").mkdir()
+    reference = by_key(scan(eth_chain, tmp_path / "reference"))
+    monkeypatch.setattr(node_module, "BATCH_SIZE", 3)  # several batches, each reversed
+    with RpcProxy(eth_chain.url, Batches.REVERSED) as proxy:
+        assert by_key(scan(eth_chain, tmp_path, node_module.EthNode(proxy.url, CHAIN_ID))) == reference
+    assert sum(p.batch for p in proxy.posts) > 3
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (Batches.MISSING_ID, "left 1 of"),
+        (Batches.WRONG_ID, "unknown or repeated id (1000000)"),
+        (Batches.REPEATED_ID, "unknown or repeated id (0)"),
+    ],
+)
+def test_a_batch_answer_that_does_not_match_its_requests_is_refused(
+    eth_chain: EthChain, made: Made, tmp_path: Path, broken: Batches, message: str
+) -> None:
+    from companion.errors import CompanionError
+    from companion.eth.node import EthNode
+
+    with RpcProxy(eth_chain.url, broken) as proxy, pytest.raises(CompanionError) as refused:
+        scan(eth_chain, tmp_path, EthNode(proxy.url, CHAIN_ID))
+    text = str(refused.value)
+    assert message in text and "none of its answers is used" in text and "\n" not in text
+    assert text.startswith(f"the node at 127.0.0.1:{proxy.port} ")
+
+
+class DenseStartNode(RangeLimitedNode):
+    """Refuses more than 4 blocks per eth_getLogs only in the range's first ``dense`` blocks (as a node
+    does for a range too full of logs): past them, any range is answered."""
+
+    def __init__(self, inner: Any, dense: int) -> None:
+        super().__init__(inner)
+        self.dense = dense
+
+    def get_logs(self, params: dict[str, Any]) -> list[Any]:
+        first, last = int(params["fromBlock"], 16), int(params["toBlock"], 16)
+        if first < self.dense and last - first + 1 > 4:
+            raise ValueError("{'code': -32005, 'message': 'query returned more than 10000 results'}")
+        self.ranges.append((first, last))
+        return list(self.inner.get_logs(params))
+
+
+def test_the_halved_chunk_grows_back_after_successful_ranges(
+    eth_chain: EthChain, made: Made, tmp_path: Path
+) -> None:
+    eth_chain.rpc("anvil_mine", hex(80))  # enough blocks past the dense ones to see it grow
+    node = DenseStartNode(node_of(eth_chain), dense=8)
+    result = scan(eth_chain, tmp_path, node, chunk=32)
+    ranges = list(dict.fromkeys(node.ranges))  # each range asked twice (approvals, ERC-1155 transfers)
+    sizes = [b - a + 1 for a, b in ranges if a >= 8][:4]
+    assert ranges[:2] == [(0, 3), (4, 7)] and sizes == [8, 16, 32, 32]  # doubled up to the chunk, no more
+    assert node.ranges[-1][1] == result.block
+
+
+def test_a_first_scan_starts_where_told_and_rescans_go_on_from_the_high_water_mark(
+    eth_chain: EthChain, made: Made, tmp_path: Path
+) -> None:
+    from companion.errors import CompanionError
+
+    t = made.tokens
+    start = eth_chain.w3.eth.block_number + 1
+    eth_chain.send(OWNER, t.erc20(t.dai).functions.approve(made.b, 7))
+    first = scan(eth_chain, tmp_path, start_block=start)
+    assert list(by_key(first)) == [f"erc20:{t.dai}:{made.b}"]  # the approvals before the start unread
+    assert (first.from_block, first.checked_blocks) == (start, first.block - start + 1)
+    eth_chain.rpc("evm_mine")
+    again = scan(eth_chain, tmp_path)  # no start given: the stored one, from the high-water mark
+    assert (again.from_block, again.checked_blocks, by_key(again).keys()) == (start, 1, by_key(first).keys())
+    assert scan(eth_chain, tmp_path, start_block=start + 1).from_block == start  # later: already read
+    store_file = tmp_path / "approvals.sqlite"
+    before = store_file.read_bytes()
+    for wrong, message in [
+        (start - 1, f"from block {start} on, not {start - 1}: to read from block {start - 1}, delete"),
+        (again.block + 5, f"block {again.block + 5} is not on the chain: its latest block is"),
+    ]:
+        with pytest.raises(CompanionError, match=message):
+            scan(eth_chain, tmp_path, start_block=wrong)
+    assert store_file.read_bytes() == before
