@@ -100,7 +100,7 @@ class TokenBalance:
             "token": self.token,
             "symbol": self.symbol,
             "decimals": self.decimals,
-            "amount": str(self.amount),
+            "amount": self.amount,
         }
 
 
@@ -116,7 +116,7 @@ class Balances:
         return {
             "address": self.address,
             "block": self.block,
-            "eth": str(self.eth),
+            "eth": self.eth,
             "symbol": self.symbol,
             "tokens": [t.to_json() for t in self.tokens],
         }
@@ -233,8 +233,8 @@ class Activity:
             "block": self.block,
             "token": self.token,
             "counterparty": self.counterparty,
-            "amount": None if self.amount is None else str(self.amount),
-            "token_id": None if self.token_id is None else str(self.token_id),
+            "amount": self.amount,
+            "token_id": self.token_id,
             "title": self.title,
         }
 
@@ -404,8 +404,8 @@ class Prepared:
             "path": self.request.path,
             "nonce": tx.nonce,
             "gas_limit": tx.gas_limit,
-            "max_fee_per_gas": str(tx.max_fee_per_gas),
-            "max_priority_fee_per_gas": str(tx.max_priority_fee_per_gas),
+            "max_fee_per_gas": tx.max_fee_per_gas,
+            "max_priority_fee_per_gas": tx.max_priority_fee_per_gas,
             "review": self.review.to_json(),
             "waiting": self.waiting,
         }

@@ -159,10 +159,10 @@ def test_an_absurd_fee_suggestion_is_refused_and_nothing_is_handed_over(
     refused_send(capsys, datadir, "refused: the fee can reach 420", "the device's limit of 10", "127.0.0.1")
     node.answers["eth_getBlockByNumber"] = {**block, "baseFeePerGas": hex(10**6 * GWEI)}
     spike = sent(capsys, datadir)
-    assert spike["max_fee_per_gas"] == str(2 * 10**6 * GWEI + GWEI)
+    assert spike["max_fee_per_gas"] == 2 * 10**6 * GWEI + GWEI
     assert "fee-high" in {w["code"] for w in spike["review"]["warnings"]}
     node.answers["eth_getBlockByNumber"] = honest()["eth_getBlockByNumber"]
-    assert sent(capsys, datadir)["max_fee_per_gas"] == str(3 * GWEI)  # an honest suggestion goes through
+    assert sent(capsys, datadir)["max_fee_per_gas"] == 3 * GWEI  # an honest suggestion goes through
 
 
 def test_a_chain_id_that_changes_between_calls_is_refused(
@@ -307,7 +307,7 @@ def test_a_damaged_transfer_cache_is_scanned_again(
     cache = datadir / "eth" / "main" / "transfers.json"
     cache.write_text(json.dumps({OWNER: {"scanned_to": 80, "logs": [{"topics": 5}]}}))
     rows = eth(capsys, datadir, "history", "main", "--json").json()["activity"]
-    assert [(r["kind"], r["counterparty"], r["amount"]) for r in rows] == [("token-in", DEV[1], "5")]
+    assert [(r["kind"], r["counterparty"], r["amount"]) for r in rows] == [("token-in", DEV[1], 5)]
 
 
 # -- two companions on one data folder --------------------------------------------------------------

@@ -182,8 +182,8 @@ def test_token_send_and_balance_history(
     dai = tokens.erc20(tokens.dai)
     held = dai.functions.balanceOf(OWNER).call()
     listed = eth(capsys, setup, "balance", name, "--json").json()
-    assert listed["tokens"] == [{"token": tokens.dai, "symbol": "tDAI", "decimals": 18, "amount": str(held)}]
-    assert int(listed["eth"]) == eth_chain.w3.eth.get_balance(OWNER)
+    assert listed["tokens"] == [{"token": tokens.dai, "symbol": "tDAI", "decimals": 18, "amount": held}]
+    assert listed["eth"] == eth_chain.w3.eth.get_balance(OWNER)
 
     request = setup["tmp"] / "token.txt"
     shown = send(
@@ -203,7 +203,7 @@ def test_token_send_and_balance_history(
             "block": done["block"],
             "token": tokens.dai,
             "counterparty": DEV[3],
-            "amount": str(7 * 10**18),
+            "amount": 7 * 10**18,
             "token_id": None,
             "title": "",
         }
