@@ -135,7 +135,6 @@ class MonitorThread:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(STOP_WAIT)  # a node that hangs: the daemon thread ends with the process
-            self._thread = None
 
     @property
     def running(self) -> bool:
