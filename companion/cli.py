@@ -15,7 +15,7 @@
     airlock-companion [--datadir DIR] btc utxos NAME [--json]
     airlock-companion [--datadir DIR] btc multisig create NAME --threshold M EXPORT... --network N --node URL
             [--script wsh|sh-wsh] [--qr-dir DIR] [--format ur|bbqr] [--density N] [--json]
-    airlock-companion [--datadir DIR] web [--no-browser] [--port N]
+    airlock-companion [--datadir DIR] web [--no-browser] [--port N] [--monitor-every SECONDS]
 
 Exit status 0 only on success; any error is one line on stderr and changes nothing.
 """
@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     web = chains.add_parser("web", help="the local web page (on 127.0.0.1 only, with a secret token)")
     web.add_argument("--no-browser", action="store_true", help="print the address, do not open a browser")
     web.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    web.add_argument("--monitor-every", type=float, default=3600.0, metavar="SECONDS",
+                     help="scan the Ethereum accounts' approvals and remind this often while the page is "
+                     "open (default 3600; 0 = off)")  # fmt: skip
     web.set_defaults(func=cmd_web)
     return parser
 
@@ -329,7 +332,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     from companion.datadir import open_datadir
     from companion.web.server import WebServer
 
-    server = WebServer(open_datadir(args.datadir), args.port)
+    server = WebServer(open_datadir(args.datadir), args.port, monitor_every=args.monitor_every)
     print(f"Airlock companion: open {server.url}", flush=True)
     print("(this address holds a secret for this run only; Ctrl-C stops the page)", flush=True)
     if not args.no_browser:

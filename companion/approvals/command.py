@@ -5,6 +5,7 @@ airlock-companion [--datadir DIR] approvals revoke NAME (--all-flagged | --spend
         -o DIR [--qr-dir DIR] [--index N] [--json]
 airlock-companion [--datadir DIR] approvals broadcast NAME SIGNATURE_FILE... [--json]
 airlock-companion [--datadir DIR] approvals remind NAME [--now UNIX] [--index N] [--json]
+airlock-companion [--datadir DIR] approvals watch [NAME...] [--every SECONDS] [--once] [--now UNIX] [--json]
 """
 
 from __future__ import annotations
@@ -63,6 +64,19 @@ def add_approvals_parsers(chains: Any, parser_class: type[argparse.ArgumentParse
     _common(remind)
     remind.add_argument("--now", type=int, metavar="UNIX", help="the time now (default: chain time)")
     remind.set_defaults(func=cmd_remind)
+
+    watch = cmds.add_parser(
+        "watch", help="the monitor: scan every account (or those named), remind and notify, again and again"
+    )
+    watch.add_argument("names", nargs="*", metavar="NAME", help="the accounts (default: every Ethereum one)")
+    watch.add_argument("--every", type=float, default=3600.0, metavar="SECONDS",
+                       help="seconds between two rounds (default 3600)")  # fmt: skip
+    watch.add_argument(
+        "--once", action="store_true", help="one round, then exit: 0 when every account was checked, else 1"
+    )
+    watch.add_argument("--now", type=int, metavar="UNIX", help="the time now (default: each chain's time)")
+    watch.add_argument("--json", action="store_true", help="one JSON line per round")
+    watch.set_defaults(func=cmd_watch)
 
 
 def _block_number(text: str) -> int:
@@ -199,3 +213,39 @@ def cmd_remind(args: argparse.Namespace) -> int:
     for d in due:
         print(f"{d.approval.describe()} (flagged since {d.first_flagged_at})")
     return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import math
+    import time
+
+    from companion.approvals.monitor import Monitor, Tick
+
+    if not args.once and not (math.isfinite(args.every) and args.every > 0):
+        raise CompanionError(f"--every {args.every:g} must be a number of seconds above 0")
+    accounts = _accounts(args)
+    for name in args.names:
+        accounts.load(name)  # an unknown name is refused before anything is scanned
+    if not args.names and not accounts.names():
+        raise CompanionError("no Ethereum account to watch: import one with `eth import`")
+    now = args.now
+    monitor = Monitor(accounts, names=args.names, clock=None if now is None else lambda: now)
+
+    def report(tick: Tick) -> None:
+        if args.json:
+            _print_json(tick.to_json())
+        for checked in tick.accounts:
+            if checked.error is not None:
+                print(f"airlock-companion: {checked.name}: not checked: {checked.error}", file=sys.stderr)
+            elif not args.json:
+                print(f"{checked.name}: {len(checked.due)} approval(s) due for a reminder")
+                for d in checked.due:
+                    print(f"  {d.approval.describe()} (flagged since {d.first_flagged_at})")
+        sys.stdout.flush()
+
+    while True:
+        tick = monitor.tick()
+        report(tick)
+        if args.once:
+            return 0 if tick.ok else 1
+        time.sleep(args.every)

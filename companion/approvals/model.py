@@ -70,6 +70,22 @@ class Approval:
             "expiration": self.expiration,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Approval:
+        """The inverse of :meth:`to_json` (a stored scan read back)."""
+
+        def number(value: Any) -> int | None:
+            return None if value is None else int(value)
+
+        return cls(
+            kind=str(data["kind"]), token=str(data["token"]), spender=str(data["spender"]),
+            amount=number(data["amount"]), token_id=number(data["token_id"]),
+            unlimited=bool(data["unlimited"]), stale=bool(data["stale"]), risky=bool(data["risky"]),
+            granted_at=number(data["granted_at"]), last_used_at=number(data["last_used_at"]),
+            spender_name=data["spender_name"], risk_tags=tuple(str(t) for t in data["risk_tags"]),
+            symbol=data["symbol"], decimals=number(data["decimals"]), expiration=number(data["expiration"]),
+        )  # fmt: skip
+
     def describe(self) -> str:
         """One line for the command line."""
         what = self.symbol or self.token

@@ -51,6 +51,27 @@ def due_now(store: ApprovalStore, approvals: Sequence[Approval], now: int) -> li
     return due
 
 
+@dataclass(frozen=True)
+class ToReview:
+    """A flagged approval of the last scan and its reminder times as stored (no scan, no node)."""
+
+    approval: Approval
+    first_flagged_at: int | None  # None: no reminder yet (scanned by ``approvals scan`` only)
+    last_reminded_at: int | None  # the latest reminder; None: none yet
+
+
+def to_review(store: ApprovalStore, approvals: Sequence[Approval]) -> list[ToReview]:
+    """Every flagged approval of ``approvals`` (the last scan's), with its stored reminder times."""
+    known = store.reminders()
+    out = []
+    for approval in approvals:
+        if approval.flagged:
+            seen = known.get(approval.key)
+            first, last = (None, None) if seen is None else (seen.first_flagged_at, seen.last_reminded_at)
+            out.append(ToReview(approval, first, last))
+    return out
+
+
 def notification_command(due: Sequence[Due], account: str) -> list[str]:
     count = len(due)
     title = f"Airlock: {count} token approval{'s' if count != 1 else ''} to review ({account})"

@@ -1,4 +1,8 @@
-"""What the command line and the page call: scan, plan a batch revoke, broadcast it, remind."""
+"""What the command line and the page call: scan, plan a batch revoke, broadcast it, remind.
+
+Every scan's result is stored in the account's ``approvals.sqlite``: ``last_scan`` and ``review`` read it
+back without the node (the wallet list's badge, the top of the approvals page).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from companion.approvals.model import Approval
-from companion.approvals.reminders import Due, due_now
+from companion.approvals.reminders import Due, ToReview, due_now, to_review
 from companion.approvals.revoke import RevokeCall, revoke_calls, revoke_transactions
-from companion.approvals.scan import ScanResult, scan_owner
+from companion.approvals.scan import ScanResult, Unread, scan_owner
 from companion.approvals.store import ApprovalStore
 from companion.errors import CompanionError
 
@@ -73,14 +77,76 @@ def _opened(
         store.close()
 
 
+@contextmanager
+def _store(accounts: EthAccounts, name: str, index: int) -> Iterator[ApprovalStore]:
+    """The account's store alone: no node is contacted."""
+    account = accounts.load(name)
+    if not 0 <= index < len(account.addresses):
+        raise CompanionError(f"the account {name} has addresses 0 to {len(account.addresses) - 1}")
+    store = ApprovalStore(accounts.folder(name), account.address(index).address, account.chain_id)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _scan_kept(node: EthNode, store: ApprovalStore, account: EthAccount, index: int,
+               now: int | None = None, from_block: int | None = None) -> ScanResult:  # fmt: skip
+    """A scan, stored as the account's last scan. ``from_block``: where the account's first scan starts
+    (kept; later scans go on from where the last one stopped)."""
+    result = scan_owner(node, store, account.address(index).address, account.chain_id, now=now,
+                        start_block=from_block)  # fmt: skip
+    store.put_last_scan(result.block, result.now, result.to_json())
+    return result
+
+
 def scan(
     accounts: EthAccounts, name: str, *, index: int = 0, now: int | None = None, from_block: int | None = None
 ) -> ScanResult:
-    """``from_block``: where the account's first scan starts (kept; later scans go on from where the last
-    one stopped)."""
     with _opened(accounts, name, index) as (account, node, store):
-        owner = account.address(index).address
-        return scan_owner(node, store, owner, account.chain_id, now=now, start_block=from_block)
+        return _scan_kept(node, store, account, index, now, from_block)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the page and the wallet list show without the node: the last scan (None: never scanned, or
+    stored by an older version) and its flagged approvals with their reminder times."""
+
+    scan: ScanResult | None
+    flagged: list[ToReview]
+
+
+def last_scan(accounts: EthAccounts, name: str, *, index: int = 0) -> ScanResult | None:
+    """The last scan stored (any scan: ``approvals scan``, ``remind``, ``watch``, the page), no network."""
+    with _store(accounts, name, index) as store:
+        return _stored_scan(store)
+
+
+def review(accounts: EthAccounts, name: str, *, index: int = 0) -> Review:
+    """The last scan and the reminder state of its flagged approvals, no network."""
+    with _store(accounts, name, index) as store:
+        found = _stored_scan(store)
+        return Review(found, [] if found is None else to_review(store, found.approvals))
+
+
+def _stored_scan(store: ApprovalStore) -> ScanResult | None:
+    data = store.last_scan()
+    if data is None:
+        return None
+    try:
+        return ScanResult(
+            approvals=[Approval.from_json(a) for a in data["approvals"]],
+            now=int(data["now"]),
+            block=int(data["block"]),
+            checked_blocks=int(data["checked_blocks"]),
+            unreadable=[
+                Unread(str(u["kind"]), str(u["token"]), str(u["spender"]), str(u["reason"]))
+                for u in data["unreadable"]
+            ],
+            skipped_logs=int(data["skipped_logs"]),
+        )
+    except (KeyError, TypeError, ValueError):  # another version's shape: as if never scanned
+        return None
 
 
 def select(approvals: Sequence[Approval], *, keys: Sequence[str] = (), spenders: Sequence[str] = (),
@@ -132,6 +198,7 @@ def plan_revoke(
             )
         found = scan_owner(node, store, owner, account.chain_id)
         chosen = select(found.approvals, keys=keys or (), spenders=spenders, all_flagged=all_flagged)
+        store.put_last_scan(found.block, found.now, found.to_json())  # a refused selection changes nothing
         calls = revoke_calls(chosen)
 
         def gas(call: RevokeCall) -> int:
@@ -171,5 +238,5 @@ def remind(
     """A fresh scan, then what is due: at ``now``, else ``clock()``, else the chain's clock."""
     at = now if now is not None else clock() if clock is not None else None
     with _opened(accounts, name, index) as (account, node, store):
-        found = scan_owner(node, store, account.address(index).address, account.chain_id, now=at)
+        found = _scan_kept(node, store, account, index, at)
         return due_now(store, found.approvals, found.now)

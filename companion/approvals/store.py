@@ -2,18 +2,21 @@
 
 Per owner and chain: the block the first scan started at, the high-water mark (last block whose logs
 were read), the candidate pairs the logs named (with the block of their latest grant), the owner's
-transfers by sender (for 'last used'), token symbols/decimals and block times. Reminder times are per
-approval key. Times are unix seconds. Nothing here is secret; it is all re-derivable from the chain
-(delete the file to rescan from scratch).
+transfers by sender (for 'last used'), token symbols/decimals and block times, and the last scan's result
+(what the page and the wallet list show without asking the node). Reminder times are per approval key.
+Times are unix seconds. Nothing here is secret; it is all re-derivable from the chain (delete the file to
+rescan from scratch).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from companion.errors import CompanionError
 
@@ -35,6 +38,8 @@ CREATE TABLE IF NOT EXISTS blocks (chain_id INTEGER, block INTEGER, time INTEGER
     PRIMARY KEY (chain_id, block));
 CREATE TABLE IF NOT EXISTS reminders (owner TEXT, chain_id INTEGER, key TEXT, first_flagged_at INTEGER,
     last_reminded_at INTEGER, PRIMARY KEY (owner, chain_id, key));
+CREATE TABLE IF NOT EXISTS last_scan (owner TEXT, chain_id INTEGER, block INTEGER, now INTEGER, result TEXT,
+    PRIMARY KEY (owner, chain_id));
 """
 NO_ID = ""  # token_id column of pairs without one (sqlite's NULLs never collide in a primary key)
 
@@ -177,3 +182,24 @@ class ApprovalStore:
             "DELETE FROM reminders WHERE owner=? AND chain_id=? AND key=?",
             [(self.owner, self.chain_id, k) for k in keys],
         )
+
+    # -- the last scan -------------------------------------------------------------------------
+    def put_last_scan(self, block: int, now: int, result: dict[str, Any]) -> None:
+        """``result``: ``ScanResult.to_json`` of a scan taken at ``block``, its rules run at ``now``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO last_scan VALUES (?, ?, ?, ?, ?)",
+            (self.owner, self.chain_id, block, now, json.dumps(result, sort_keys=True)),
+        )
+
+    def last_scan(self) -> dict[str, Any] | None:
+        """The last scan stored, None when there is none or it cannot be read (a rescan replaces it)."""
+        row = self.db.execute(
+            "SELECT result FROM last_scan WHERE owner=? AND chain_id=?", (self.owner, self.chain_id)
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+        except (TypeError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from companion.approvals.monitor import Monitor
 from companion.btc import service
 from companion.btc.exports import holds_private_key
 from companion.btc.wallets import Wallets
@@ -236,15 +237,18 @@ def _qr_png(text: str) -> bytes:
     return out.getvalue()
 
 
-def create_app(datadir: Path, token: str, port: int) -> Guard:
-    """The ASGI app for one run, behind its :class:`Guard` (token, Host, Origin, CSP)."""
+def create_app(datadir: Path, token: str, port: int, monitor: Monitor | None = None) -> Guard:
+    """The ASGI app for one run, behind its :class:`Guard` (token, Host, Origin, CSP). ``monitor``: the
+    approvals monitor of the run (its lock keeps the page's scans and the monitor's apart)."""
     state = CompanionApp(datadir)
+    if monitor is None:
+        monitor = Monitor(state.eth_accounts)
     sending = Sending(state)
     labelling = Labelling(state)
     multisig = Multisig(state)
     batches = Batches()
     eth = EthRoutes(state, state.eth_accounts, batches, state.reminders)
-    approvals = ApprovalRoutes(state, state.eth_accounts, batches, state.reminders)
+    approvals = ApprovalRoutes(state, state.eth_accounts, batches, state.reminders, monitor.lock)
     wallet = "/wallet/{name}"
     account, batch = "/eth/{name}", "/eth/{name}/batch/{batch}"
     routes = [

@@ -1,9 +1,9 @@
-"""The approvals page: what is due for review now, every approval the account has granted (token,
-spender with its name and risk tags, kind, amount or "unlimited", granted, last used, flags), a rescan,
-and the revoke of the chosen or of every flagged one as one batch.
+"""The approvals page: what is up for review, when the list was last scanned (with Rescan), every
+approval the account has granted (token, spender with its name and risk tags, kind, amount or
+"unlimited", granted, last used, flags), and the revoke of the chosen or of every flagged one as one batch.
 
-The approvals and the reminders are ``companion.approvals``' (as ``airlock-companion approvals``
-prints them); this module only lays them out, escaping every value.
+The approvals and the reminders are ``companion.approvals``' last stored scan and reminder times (as
+``airlock-companion approvals`` prints them); this module only lays them out, escaping every value.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from companion.approvals.model import Approval
-    from companion.approvals.reminders import Due
+    from companion.approvals.reminders import ToReview
     from companion.approvals.scan import ScanResult
+    from companion.approvals.service import Review
     from companion.eth.accounts import EthAccount
-    from companion.web.approval_reminders import Told
 
 from companion.web.eth_pages import account_url, amount_text, chain_label
 from companion.web.pages import layout
@@ -27,43 +27,49 @@ DAY = 86_400
 HOUR = 3_600
 
 
-def approvals_page(name: str, account: EthAccount, scan: ScanResult | None, due: list[Told], *,
+def approvals_page(name: str, account: EthAccount, review: Review | None, *,
                    message: str = "", error: str = "") -> str:  # fmt: skip
-    """``scan``: the last scan (None when none could run); ``due``: the reminders told."""
+    """``review``: the last scan and what is up for review (None: no scan could be read or made)."""
     url = account_url(name)
+    scan = None if review is None else review.scan
     body = (
         f'<p class="facts">{escape(chain_label(account.chain_id))} · '
         f'<span class="address">{escape(account.address(0).address)}</span> · '
         f'<a href="{url}">the account</a></p>'
-        + reminders_section(due)
+        + reminders_section([] if review is None else review.flagged)
+        + _scan_facts(scan)
         + f'<form method="post" action="{url}/approvals/scan" id="scan-form">'
         '<button type="submit" id="rescan">Rescan</button></form>'
     )
-    body += _scan_facts(scan) + ("" if scan is None else _table(url, scan))
+    body += "" if scan is None else _table(url, scan)
     body += _unreadable(scan)
     return layout(f"Approvals of {name}", body, message=message, error=error)
 
 
-def reminders_section(due: list[Told]) -> str:
-    """``due``: the reminders told (``companion.web.approval_reminders.Told``)."""
-    if not due:
+def reminders_section(flagged: list[ToReview]) -> str:
+    """``flagged``: the last scan's flagged approvals with their reminder times."""
+    if not flagged:
         return '<section id="reminders" data-due="0"><p class="hint">Nothing due for review.</p></section>'
-    items = "".join(f'<li data-key="{escape(t.due.approval.key)}">{escape(reminder_text(t.due, t.at))}</li>'
-                    for t in due)  # fmt: skip
+    items = "".join(f'<li data-key="{escape(t.approval.key)}">{escape(reminder_text(t))}</li>'
+                    for t in flagged)  # fmt: skip
     return (
-        f'<section id="reminders" class="due" data-due="{len(due)}"><h2>Due for review</h2>'
+        f'<section id="reminders" class="due" data-due="{len(flagged)}"><h2>Due for review</h2>'
         f"<ul>{items}</ul><p class=\"hint\">Revoke what you no longer use: a spender you approved can "
-        "move those tokens at any time, without asking again.</p></section>"
+        "move those tokens at any time, without asking again. You are reminded again every 24 hours "
+        "while one stays.</p></section>"
     )
 
 
-def reminder_text(due: Due, now: int) -> str:
-    a = due.approval
+def reminder_text(item: ToReview) -> str:
+    a = item.approval
     what = f"{_token_name(a)} to {_spender_name(a)}"
     reasons = ", ".join(a.reasons) or "flagged"
-    if due.last_reminded_at is None or due.first_flagged_at is None:
+    first, last = item.first_flagged_at, item.last_reminded_at
+    if first is None or last is None:
+        return f"Flagged: {what} ({reasons})."
+    if last <= first:
         return f"Newly flagged: {what} ({reasons})."
-    hours = max(0, (now - int(due.first_flagged_at)) // HOUR)
+    hours = (last - first) // HOUR
     age = f"{hours} h" if hours < 72 else f"{hours // 24} days"
     return f"Flagged again: {what}, still {reasons} after {age}."
 
@@ -94,8 +100,9 @@ def _unreadable(scan: ScanResult | None) -> str:
 def _scan_facts(scan: ScanResult | None) -> str:
     if scan is None:
         return '<p class="hint" id="scan-facts">Not scanned yet: press Rescan.</p>'
-    return (f'<p class="facts" id="scan-facts" data-block="{scan.block}">Scanned to block {scan.block} '
-            f"(chain time {escape(when(scan.now))}).</p>")  # fmt: skip
+    return (f'<p class="facts" id="scan-facts" data-block="{scan.block}" data-time="{scan.now}">Last scanned '
+            f"{escape(when(scan.now))} (chain time), at block {scan.block}. Press Rescan to read the node "
+            "again.</p>")  # fmt: skip
 
 
 def _table(url: str, scan: ScanResult) -> str:

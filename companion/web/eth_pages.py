@@ -67,8 +67,8 @@ def rpc_where(url: str) -> str:
 # -- the wallet list -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AccountRow:
-    """One Ethereum account on the wallet list: ``due`` approvals to review now (None: not known);
-    ``account`` None when it cannot be read (``problem`` says why)."""
+    """One Ethereum account on the wallet list: ``due`` approvals to review as of its last scan (None: never
+    scanned); ``account`` None when it cannot be read (``problem`` says why)."""
 
     name: str
     account: EthAccount | None
@@ -101,8 +101,10 @@ def _account_row(row: AccountRow) -> str:
                  f"{row.due} {plural} to review</a>")  # fmt: skip
     elif row.problem:
         badge = f'<span class="hint" title="{escape(row.problem)}">not checked</span>'
+    elif row.due is None:
+        badge = f'<a href="{url}/approvals" class="hint" id="due-{key}" data-due="">not scanned yet</a>'
     else:
-        badge = f'<a href="{url}/approvals" class="hint">none due</a>'
+        badge = f'<a href="{url}/approvals" class="hint" id="due-{key}" data-due="0">none due</a>'
     return (
         f'<tr id="eth-row-{key}"><td><a href="{url}">{escape(account.name)}</a></td>'
         f"<td>{escape(chain_label(account.chain_id))}</td>"

@@ -2,19 +2,25 @@
 
 The socket is bound here, before uvicorn starts, so the port is known (a free one unless ``--port``)
 and nothing ever listens on another address. uvicorn's access log is off: the first request's URL
-holds the token.
+holds the token. While it serves, the approvals monitor (``companion.approvals.monitor``) may tick on
+its own thread (``monitor_every`` seconds, 0 = off); it stops with the server.
 """
 
 from __future__ import annotations
 
 import errno
+import math
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion.errors import CompanionError
+
+if TYPE_CHECKING:
+    from companion.approvals.monitor import MonitorThread, Notifier
 
 HOST = "127.0.0.1"
 
@@ -22,17 +28,28 @@ HOST = "127.0.0.1"
 class WebServer:
     """One run of the web app: ``url`` (with the token) opens it; ``serve`` or ``start``/``stop``."""
 
-    def __init__(self, datadir: Path, port: int = 0) -> None:
+    def __init__(
+        self, datadir: Path, port: int = 0, *, monitor_every: float = 0, notifier: Notifier | None = None,
+        clock: Callable[[], int] | None = None,
+    ) -> None:  # fmt: skip
+        """``monitor_every``: seconds between the approvals monitor's ticks (0: no monitor); ``notifier``
+        and ``clock``: the monitor's (default: the desktop's notifications, each chain's clock)."""
         import uvicorn
 
+        from companion.approvals.monitor import Monitor, MonitorThread
+        from companion.eth.accounts import EthAccounts
         from companion.web.app import create_app
 
         if not 0 <= port <= 65535:
             raise CompanionError(f"--port {port} is not a port number (1 to 65535)")
+        if not (math.isfinite(monitor_every) and monitor_every >= 0):
+            raise CompanionError(f"--monitor-every {monitor_every:g} must be 0 (off) or a number of seconds")
+        monitor = Monitor(EthAccounts(datadir), notifier=notifier, clock=clock)
+        self.monitor: MonitorThread | None = MonitorThread(monitor, monitor_every) if monitor_every else None
         self.socket = _bind(port)
         self.port: int = self.socket.getsockname()[1]
         self.token = secrets.token_urlsafe(32)
-        app = create_app(datadir, self.token, self.port)
+        app = create_app(datadir, self.token, self.port, monitor)
         config = uvicorn.Config(
             app, log_level="warning", access_log=False, lifespan="off", server_header=False
         )
@@ -48,10 +65,14 @@ class WebServer:
         return f"{self.origin}/?token={self.token}"
 
     def serve(self) -> None:
-        """Serve until interrupted (Ctrl-C)."""
+        """Serve until interrupted (Ctrl-C); the monitor runs meanwhile."""
+        if self.monitor is not None:
+            self.monitor.start()
         try:
             self._server.run(sockets=[self.socket])
         finally:
+            if self.monitor is not None:
+                self.monitor.stop()
             self.socket.close()
 
     def start(self) -> None:

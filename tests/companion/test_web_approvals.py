@@ -155,16 +155,22 @@ def test_a_signature_that_does_not_answer_a_request_here_is_refused_and_nothing_
         assert location(post(web, batch + "/discard", {})) == "/eth/main/approvals?discarded=1"
 
 
-def test_a_risky_approval_left_for_a_day_is_flagged_again(web: Client, eth_chain: EthChain) -> None:
+def test_a_risky_approval_left_for_a_day_is_flagged_again_by_the_rescan(
+    web: Client, eth_chain: EthChain
+) -> None:
     first = web.get("/eth/main/approvals").text
     due = attribute(first, "reminders", "data-due")
     eth_chain.increase_time(25 * 3600)
-    home = web.get("/").text  # the badge asks first: the page shows what it was told
+    # loading the page reads the stored scan: nothing changes until the node is read again
+    assert element(web.get("/eth/main/approvals").text, "reminders") == element(first, "reminders")
+    assert location(post(web, "/eth/main/approvals/scan", {})) == "/eth/main/approvals?scanned=1"
+    home = web.get("/").text
     page = web.get("/eth/main/approvals").text
-    assert attribute(home, "due-main", "data-due") == attribute(page, "reminders", "data-due")
+    assert attribute(home, "due-main", "data-due") == attribute(page, "reminders", "data-due") == due
     assert int(due) >= 1
     assert "Flagged again: tDAI to " in element(page, "reminders")
     assert "after 25 h" in element(page, "reminders")
+    assert attribute(page, "scan-facts", "data-time") == str(eth_chain.latest_time())
 
 
 def test_two_permit2_allowances_are_revoked_in_one_lockdown(
