@@ -175,8 +175,21 @@ class DemoNode:
         return address
 
     def mine(self, blocks: int, address: str | None = None) -> list[str]:
+        """Mine ``blocks`` and wait until the block filter index (and txindex) reach them: a compact block
+        filter client asking before the index has caught up is refused by the node (seen under load)."""
         hashes: list[str] = self.rpc("generatetoaddress", blocks, address or self.miner())
+        self.wait_for_indexes(self.height())
         return hashes
+
+    def wait_for_indexes(self, height: int, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            indexes: dict[str, Any] = self.rpc("getindexinfo")
+            if all(int(info.get("best_block_height", -1)) >= height for info in indexes.values()):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the node's indexes did not reach height {height} in {timeout:.0f} s")
+            time.sleep(0.02)
 
     def height(self) -> int:
         height: int = self.rpc("getblockcount")
