@@ -170,7 +170,9 @@ def broadcast_all(page: Any, album: Album, batch: str) -> list[tuple[str, str, s
     page_shot(page, album, "revokes-signed")
     page.click("#broadcast")
     page.wait_for_url(f"{batch}?sent=1")
-    page.wait_for_selector("#tx-state[data-state='confirmed']")  # the page follows the receipts
+    if page.get_attribute("#tx-state", "data-state") != "confirmed":
+        page.click("#tx-check")  # "Check now", rather than wait for the page's next look in 3 s
+    page.wait_for_selector("#tx-state[data-state='confirmed']")  # else the page follows the receipts
     page_shot(page, album, "revokes-mined")
     rows = page.locator("#sent tbody tr")
     sent = []
