@@ -66,12 +66,11 @@ def missing() -> str | None:
 
 def demo_address() -> str:
     """The DEMO seed's first Ethereum address, m/44'/60'/0'/0/0 (what the device's export starts at)."""
-    from eth_utils import to_checksum_address
-
     from signer.eth.keys import SeedEthKeys
+    from signer.eth.primitives import checksum
     from signer.keys.bip39 import mnemonic_to_seed
 
-    return str(to_checksum_address(SeedEthKeys(mnemonic_to_seed(DEMO_MNEMONIC)).address("m/44'/60'/0'/0/0")))
+    return checksum(SeedEthKeys(mnemonic_to_seed(DEMO_MNEMONIC)).address("m/44'/60'/0'/0/0"))
 
 
 @dataclass(frozen=True)
