@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 bootstrap:
 	@scripts/bootstrap.sh dev
 
-demo:  # only what the demo runs: no test tools, no npm, no anvil (make test adds them)
+demo:  # only what the demo runs (anvil and solc for its Ethereum leg): no test tools (make test adds them)
 	@scripts/bootstrap.sh demo
 	@$(PY) -m app.demo
 

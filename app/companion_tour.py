@@ -67,12 +67,13 @@ def _importable(module: str) -> bool:
 
 
 class Album:
-    """Numbered pictures of both sides in one folder: ``07-device-bitcoin-1-3.png``."""
+    """Numbered pictures of both sides in one folder: ``07-device-bitcoin-1-3.png``; a later tour's
+    album numbers on from the pictures already there."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.count = 0
         folder.mkdir(parents=True, exist_ok=True)
+        self.count = len(self.pictures())
 
     def path(self, side: str, name: str) -> Path:
         self.count += 1
@@ -90,10 +91,13 @@ class Album:
 
 # -- the device ------------------------------------------------------------------------------------
 class Device:
-    """The device emulator's UI on a demo vault holding the DEMO seed's regtest account, driven by a
-    scripted person; its camera shows the frames it is given, each screen it reaches goes to the album."""
+    """The device emulator's UI on a demo vault holding the DEMO seed with ``accounts`` (its regtest
+    account unless told), driven by a scripted person; its camera shows the frames it is given, each
+    screen it reaches goes to the album."""
 
-    def __init__(self, folder: Path, album: Album, window: Any = None) -> None:
+    def __init__(
+        self, folder: Path, album: Album, window: Any = None, accounts: Sequence[tuple[str, str]] = ()
+    ) -> None:
         from app.person import Driver, FrameCamera
         from signer import netcheck
         from signer.keys.accounts import AccountSpec
@@ -105,8 +109,8 @@ class Device:
         folder.mkdir(parents=True, exist_ok=True)
         vault_path = folder / "device.airlock"
         vault = Vault.create(vault_path, DEMO_PASSWORD)
-        vault.add_seed(DEMO_LABEL, Bip39Seed.from_mnemonic(DEMO_MNEMONIC),
-                       [AccountSpec.parse("btc-84", "regtest")], demo=True)  # fmt: skip
+        specs = [AccountSpec.parse(kind, network) for kind, network in accounts or [("btc-84", "regtest")]]
+        vault.add_seed(DEMO_LABEL, Bip39Seed.from_mnemonic(DEMO_MNEMONIC), specs, demo=True)
         vault.lock()
         self.label, self.password = DEMO_LABEL, DEMO_PASSWORD
         self.album = album
@@ -138,8 +142,9 @@ class Device:
         self.d.choose("Unlock")
         self.d.type_text(self.password)
 
-    def export_account(self) -> list[Image.Image]:
-        """Seeds > the DEMO seed > Export accounts > its regtest account > UR: the QR frames shown."""
+    def export_account(self, wallet: str = "Sparrow, Nunchuk, Specter") -> list[Image.Image]:
+        """Seeds > the DEMO seed > Export accounts > its (first) account > the format ``wallet`` reads:
+        the QR frames shown."""
         from app.person import collect_qr
 
         self.recording = True
@@ -147,7 +152,7 @@ class Device:
         self.d.choose(self.label)
         self.d.choose("Export accounts")
         self.d.choose(self.d.content().items[0])
-        self.d.choose("Sparrow, Nunchuk, Specter")
+        self.d.choose(wallet)
         frames = collect_qr(self.d)
         self.recording = False
         self.d.go_home()
@@ -159,6 +164,7 @@ class Device:
         from ui.events import Key
 
         self.recording = True
+        self.d.go_home()  # from the last signature's QR, as a person goes back before the next scan
         self.camera.show(handover)
         self.d.choose("Scan")
         for _ in range(40 * max(1, len(handover))):
@@ -174,7 +180,10 @@ class Device:
             raise TourError(f"the device did not show a review but {self.d.title!r}: {content.lines[:2]}")
         for _ in range(content.extra.get("pages", 1)):
             self.d.press(Key.DOWN)
-        self.d.press(Key.KEY1)  # sign
+        if content.extra.get("needs_hold"):  # a danger warning: KEY1 held down, as the screen asks
+            self.d.hold(Key.KEY1, 3.0)
+        else:
+            self.d.press(Key.KEY1)  # sign
         self.d.settle()
         if "texts" not in self.d.content().extra:
             raise TourError(f"the device did not sign; it shows {self.d.title!r}")
@@ -258,8 +267,6 @@ def handover(page: Any, album: Album, to: str, folder: Path) -> tuple[str, list[
     The captures are screenshots of the QR element on the page (what a camera pointed at the screen
     sees), kept until every frame the page cycles through was caught once; all go to ``folder``, the
     first two to the album too: (the txid, the captures)."""
-    from signer.transport.frames import decode_qr_image
-
     page.fill("#send-to", to)
     page.fill("#send-amount", str(PAY_SATS))
     page.fill("#send-fee-rate", str(FEE_RATE))
@@ -269,6 +276,16 @@ def handover(page: Any, album: Album, to: str, folder: Path) -> tuple[str, list[
         raise TourError(f"the page did not build the payment: {page.inner_text('#error')}")
     txid = page.url.rsplit("/", 1)[1]
     page_shot(page, album, "send-review")
+    return txid, capture_handover(page, album, folder)
+
+
+def capture_handover(
+    page: Any, album: Album, folder: Path, name: str = "handover-qr", keep: int = ALBUM_HANDOVER_FRAMES
+) -> list[Image.Image]:
+    """Screenshots of the page's ``#handover-qr`` as it cycles, until every frame was caught once: to
+    ``folder``, the first ``keep`` to the album too (as ``name``)."""
+    from signer.transport.frames import decode_qr_image
+
     qr = page.locator("#handover-qr")
     count = int(qr.get_attribute("data-count") or 0)
     captures: dict[bytes, Image.Image] = {}
@@ -283,9 +300,9 @@ def handover(page: Any, album: Album, to: str, folder: Path) -> tuple[str, list[
     folder.mkdir(parents=True, exist_ok=True)
     for i, shot in enumerate(captures.values()):
         shot.save(folder / f"capture-{i + 1:02d}.png")
-        if i < ALBUM_HANDOVER_FRAMES:
-            album.add("page", f"handover-qr-{i + 1}", shot)
-    return txid, list(captures.values())
+        if i < keep:
+            album.add("page", f"{name}-{i + 1}", shot)
+    return list(captures.values())
 
 
 def broadcast(page: Any, album: Album, origin: str, txid: str) -> None:

@@ -164,22 +164,29 @@ def print_signed(psbt: bytes) -> None:
 
 
 def companion(out: Path, window: Any = None) -> int:
-    """The companion tour (app/companion_tour.py) after the device's; says why when it cannot run."""
-    from app import companion_tour
+    """The companion tour (app/companion_tour.py) after the device's, then its Ethereum leg
+    (app/companion_eth_tour.py); each says why when it cannot run, and runs without the other."""
+    from app import companion_eth_tour, companion_tour
 
     print("\nAirlock and its companion on a regtest node: one payment from import to confirmation")
-    reason = companion_tour.missing()
+    status = _leg(companion_tour, "companion tour", out, window)
+    print("\nAirlock and its companion on anvil: risky token approvals found, revoked, gone")
+    return _leg(companion_eth_tour, "Ethereum leg", out, window) or status
+
+
+def _leg(module: Any, name: str, out: Path, window: Any) -> int:
+    reason = module.missing()
     if reason:
         print(f"  skipped: {reason}")
         return 0
     try:
-        result = companion_tour.run(out, window)
+        result = module.run(out, window)
     except Exception as exc:  # one line; every process it started is already stopped
         first = (str(exc).splitlines() or [""])[0]
-        print(f"The companion tour stopped: {type(exc).__name__}: {first}", file=sys.stderr)
+        print(f"The {name} stopped: {type(exc).__name__}: {first}", file=sys.stderr)
         return 1
     print(f"\n{len(result.pictures)} pictures of both sides in {out / 'companion'}/ "
-          f"(the companion tour took {result.seconds:.0f} s)")  # fmt: skip
+          f"(the {name} took {result.seconds:.0f} s)")  # fmt: skip
     return 0
 
 

@@ -6,7 +6,8 @@
 #         bitcoind (Bitcoin Knots) in .tools/
 #   demo  what `make demo` runs: the runtime dependencies, the [demo] extra for its companion tour
 #         (the companion, Playwright) with bitcoind in .tools/ and Debian's chromium, plus pygame when
-#         there is a desktop for the emulator window; no test tools, no npm, no anvil
+#         there is a desktop for the emulator window; with npm in .tools/, anvil, solc and OpenZeppelin's
+#         contracts for its Ethereum leg; no test tools
 # Both share one .venv: `make test` after `make demo` adds the dev tools to it. Idempotent and quick
 # when nothing changed (a stamp per installed set, keyed on pyproject.toml).
 set -euo pipefail
@@ -40,19 +41,20 @@ esac
 ur_pkgs=("@keystonehq/bc-ur-registry@0.8.0" "@keystonehq/bc-ur-registry-eth@0.22.1")
 # ethers: make bench's anchor for the first Ethereum signature (bench/ethers_sign.js)
 ur_pkgs+=("ethers@6.17.0")
-# the companion's Ethereum tests: solc-js compiles OpenZeppelin's tokens offline; v4-periphery ships
-# Permit2's real runtime code (tests/companion/eth_chain.py)
-ur_pkgs+=("solc@0.8.37" "@openzeppelin/contracts@5.7.0" "@uniswap/v4-periphery@1.0.3")
+# the companion's Ethereum chain (companion/demo_chain.py: the tests' and make demo's): solc-js compiles
+# OpenZeppelin's tokens offline
+chain_pkgs=("solc@0.8.37" "@openzeppelin/contracts@5.7.0")
+# v4-periphery ships Permit2's real runtime code (tests/companion/eth_chain.py)
+ur_pkgs+=("${chain_pkgs[@]}" "@uniswap/v4-periphery@1.0.3")
+if [ "$profile" = demo ]; then ur_pkgs=("${chain_pkgs[@]}"); fi
 want_anvil=""
 want_ur=()
-if [ "$profile" = dev ]; then
-    if [ -n "$anvil_pkg" ] && [ ! -x .tools/node_modules/.bin/anvil ]; then want_anvil=1; fi
-    for pkg in "${ur_pkgs[@]}"; do
-        name="${pkg%@*}" version="${pkg##*@}"
-        grep -qs "\"version\": \"$version\"" ".tools/node_modules/$name/package.json" || want_ur+=("$pkg")
-    done
-    if [ -n "$want_anvil" ] || ((${#want_ur[@]})); then command -v npm >/dev/null || need_apt+=(npm); fi
-fi
+if [ -n "$anvil_pkg" ] && [ ! -x .tools/node_modules/.bin/anvil ]; then want_anvil=1; fi
+for pkg in "${ur_pkgs[@]}"; do
+    name="${pkg%@*}" version="${pkg##*@}"
+    grep -qs "\"version\": \"$version\"" ".tools/node_modules/$name/package.json" || want_ur+=("$pkg")
+done
+if [ -n "$want_anvil" ] || ((${#want_ur[@]})); then command -v npm >/dev/null || need_apt+=(npm); fi
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
     echo "Airlock needs Python 3.11 or newer; $("$PY" --version 2>&1) found." >&2; exit 1; }
 "$PY" -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)

@@ -146,5 +146,49 @@ def test_the_tour_needs_nothing_but_the_runtime_dependencies(tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo-out" / "signed-psbt.gif").is_file()
-    if "skipped:" not in result.stdout:  # the companion tour ran (bitcoind and chromium are here)
-        assert "the payment is confirmed" in result.stdout
+    bitcoin, ethereum = result.stdout.split("Airlock and its companion on ")[1:]
+    pictures = sorted(p.name for p in (tmp_path / "demo-out" / "companion").glob("*.png"))
+    if "skipped:" not in bitcoin:  # the companion tour ran (bitcoind and chromium are here)
+        assert "the payment is confirmed" in bitcoin
+    if "skipped:" not in ethereum:  # its Ethereum leg ran (anvil, solc and chromium are here)
+        check_ethereum_leg(ethereum, pictures, after=bitcoin_pictures(bitcoin))
+
+
+def bitcoin_pictures(said: str) -> int:
+    match = re.search(r"(\d+) pictures of both sides", said)
+    return int(match.group(1)) if match else 0
+
+
+def check_ethereum_leg(said: str, pictures: list[str], after: int) -> None:
+    """What make demo's Ethereum leg said and left: the device's export imported by camera, the three
+    approvals flagged, each revoke reviewed as one on the device, all mined (the leg checks the receipts
+    and the allowances on the chain itself and stops otherwise), the rescan clean; the pictures of both
+    sides numbered on from the Bitcoin leg's."""
+    assert "imported 'demo-eth'; first address 0x9858EfFD232B4033E47d90003D41EC34EcaEda94" in said
+    assert "the approvals page lists 3, 3 flagged; 'Revoke all flagged' queues 3" in said
+    reviews = re.findall(r"Request (\d) of 3: the device read it, showed 'Revoke: ([^']+)', signed", said)
+    assert [k for k, _ in reviews] == ["1", "2", "3"]
+    assert sum("may no longer move ALL NFTs" in review for _, review in reviews) == 1
+    assert "all 3 revokes mined and succeeded" in said
+    assert "rescanned: no approval left" in said
+    ours = pictures[after:]
+    assert int(ours[0][:2]) == after + 1 and len(ours) == int(re.findall(r"(\d+) pictures", said)[0]) - after
+    names = [re.sub(r"^\d+-", "", name) for name in ours]
+    assert names[0].startswith("device-") and "device-metamask-ur.png" in names
+    order = ["page-approvals-flagged.png", "page-revoke-queue.png", "page-revokes-mined.png",
+             "page-approvals-rescanned.png"]  # fmt: skip
+    assert [n for n in names if n in order] == order
+    assert sum(n == "device-signature.png" for n in names) == 3
+
+
+def test_without_anvil_the_demo_says_why_and_skips_only_the_ethereum_leg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app import companion_eth_tour
+
+    monkeypatch.setenv("AIRLOCK_ANVIL", str(tmp_path / "no-anvil"))
+    assert demo._leg(companion_eth_tour, "Ethereum leg", tmp_path / "demo-out", None) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"  skipped: anvil is not installed at {tmp_path / 'no-anvil'}: run ")
+    assert "scripts/bootstrap.sh demo" in said
+    assert not (tmp_path / "demo-out").exists()  # nothing started, nothing written

@@ -126,7 +126,9 @@ def test_without_bitcoind_the_demo_says_why_and_the_device_tour_stands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("AIRLOCK_BITCOIND", str(tmp_path / "no-bitcoind"))
+    monkeypatch.setenv("AIRLOCK_ANVIL", str(tmp_path / "no-anvil"))  # the Ethereum leg after it, too
     assert demo.companion(tmp_path) == 0
     said = capsys.readouterr().out
     assert f"skipped: AIRLOCK_BITCOIND={tmp_path / 'no-bitcoind'} does not exist" in said
+    assert f"skipped: anvil is not installed at {tmp_path / 'no-anvil'}" in said
     assert not (tmp_path / "companion").exists()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Tokens for the companion's Ethereum tests: OpenZeppelin 5's own ERC-20 (with EIP-2612 permit),
-// ERC-721 and ERC-1155, each with an open mint so a test can fund any account.
+// Tokens for the companion's Ethereum tests and make demo's Ethereum leg: OpenZeppelin 5's own ERC-20
+// (with EIP-2612 permit), ERC-721 and ERC-1155, each with an open mint so anyone can fund any account.
 pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
