@@ -378,8 +378,10 @@ def _base_units(accounts: EthAccounts, name: str, amount: str, token: str | None
     if token is not None:
         held = {t.token.lower(): t for t in service.balances(accounts, name, index).tokens}
         known = held.get(token.lower())
-        if known is None or known.decimals is None:
+        if known is None:
             raise CompanionError("add the token first (Balances, Add a token): its decimals come from it")
+        if known.decimals is None:
+            raise CompanionError("the token does not answer as an ERC-20 now (its decimals): not sent")
         decimals = int(known.decimals)
     try:
         value = parse_units(amount, decimals)

@@ -62,7 +62,7 @@ requires_chain = pytest.mark.skipif(missing_tools() is not None, reason=str(miss
 
 
 def compiled() -> dict[str, Any]:
-    """ABI and bytecode of TestToken, TestNFT and TestMultiToken; compiled once per source, then cached."""
+    """ABI and bytecode of the contracts in TestTokens.sol; compiled once per source, then cached."""
     digest = hashlib.sha256()
     for name in ("TestTokens.sol", "compile.js"):
         digest.update((CONTRACTS / name).read_bytes())
