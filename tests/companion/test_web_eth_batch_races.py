@@ -150,3 +150,26 @@ def test_a_node_refusing_the_second_of_a_batch_leaves_the_first_followed_and_the
     again = post(web, batch + "/broadcast", {})  # pressed once more: refused, nothing sent twice
     assert again.status == 502 and "already broadcast" in element(again.text, "error")
     assert proxy.sends == sends
+
+
+def test_a_batch_is_reached_only_through_its_own_account_and_within_its_range(
+    web: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = location(post(web, "/eth/main/send", {"to": DEV[2], "amount": "0.01", "token": ""}))
+    batch_id = batch.rsplit("/", 1)[1]
+    download = web.get(f"{batch}/0/request.txt")
+    assert download.status == 200 and download.headers["content-type"].startswith("text/plain")
+    assert download.headers["content-disposition"].startswith('attachment; filename="000-main-nonce-')
+    assert all(line.upper().startswith("UR:ETH-SIGN-REQUEST/") for line in download.text.splitlines())
+    assert web.get(f"{batch}/0/frame/0.png").headers["content-type"] == "image/png"
+    for path in (f"/eth/other/batch/{batch_id}", f"/eth/other/batch/{batch_id}/0/request.txt",
+                 f"/eth/other/batch/{batch_id}/0/frame/0.png", "/eth/main/batch/guessed",
+                 f"{batch}/1/request.txt", f"{batch}/1/frame/0.png", f"{batch}/0/frame/999.png"):  # fmt: skip
+        assert web.get(path).status == 404, path
+    for action in ("signature", "broadcast", "discard", "check"):
+        assert web.request("POST", f"/eth/other/batch/{batch_id}/{action}").status == 404, action
+    sign_all(web, batch, tmp_path, capsys)
+    assert location(post(web, batch + "/broadcast", {})) == f"{batch}?sent=1"
+    signature = airlock_sign(capsys, tmp_path, download.text, "--accept-risk")
+    late = post(web, batch + "/signature", {"paste": signature})  # to a finished batch: refused
+    assert late.status == 400 and "already broadcast" in element(late.text, "error")
