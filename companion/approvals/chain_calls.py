@@ -62,7 +62,11 @@ def request(ask: Ask) -> tuple[str, list[Any]]:
 def reply(ask: Ask, result: Any) -> bytes | Unreadable:
     """A call's answer from its batch result: the bytes, or ``Unreadable`` for a revert or a node error."""
     if isinstance(result, Exception):
-        first = str(result).splitlines()[0][:120] if str(result) else "reverted"
+        from signer.safe_text import visible
+
+        # the revert reason is the contract's own text: hidden characters (terminal escapes, bidi
+        # overrides) shown as codes, so it can neither redraw a terminal nor reorder a page
+        first = visible(str(result).splitlines()[0][:120], keep="") if str(result) else "reverted"
         return Unreadable(f"{ask.name} failed: {first}")
     if isinstance(result, str) and result.startswith("0x") and len(result) % 2 == 0:
         try:

@@ -104,11 +104,12 @@ def _print_json(data: dict[str, Any]) -> None:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from companion.approvals.service import scan
+    from signer.safe_text import visible
 
     result = scan(_accounts(args), args.name, index=args.index, now=args.now, from_block=args.from_block)
     for unread in result.unreadable:
         print(f"note: {unread.kind} approval of {unread.token} to {unread.spender} cannot be read: "
-              f"{unread.reason}", file=sys.stderr)  # fmt: skip
+              f"{visible(unread.reason, keep='')}", file=sys.stderr)  # fmt: skip
     if args.json:
         _print_json(result.to_json())
         return 0

@@ -42,3 +42,38 @@ contract TestMultiToken is ERC1155 {
         _mint(to, id, amount, "");
     }
 }
+
+// A token whose name, symbol and allowance() revert reason are whatever a test sets: the text a hostile
+// contract shows a wallet (markup, right-to-left overrides, terminal escapes, kilobytes of it).
+contract HostileToken is ERC20 {
+    string private _text;
+    string private _mark;
+    string private _reverts;
+
+    constructor() ERC20("", "") {}
+
+    function setTexts(string calldata name_, string calldata symbol_, string calldata reverts_) external {
+        _text = name_;
+        _mark = symbol_;
+        _reverts = reverts_;
+    }
+
+    function name() public view override returns (string memory) {
+        return _text;
+    }
+
+    function symbol() public view override returns (string memory) {
+        return _mark;
+    }
+
+    function allowance(address owner, address spender) public view override returns (uint256) {
+        if (bytes(_reverts).length > 0) {
+            revert(_reverts);
+        }
+        return super.allowance(owner, spender);
+    }
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+}

@@ -155,7 +155,9 @@ class EthNode:
             self.batches = False
             return None
         if status != 200 or not isinstance(reply, list):
-            raise CompanionError(f"the node at {self.host} answered a batch with {_what(status, reply)}")
+            raise CompanionError(
+                f"the node at {self.host} answered a batch with {_what(status, reply, self.url)}"
+            )
         by_id: dict[int, Any] = {}
         for item in reply:
             ident = item.get("id") if isinstance(item, dict) else None
@@ -175,7 +177,9 @@ class EthNode:
     def _single(self, method: str, params: list[Any]) -> Any:
         status, reply = self._post({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
         if not isinstance(reply, dict) or (status != 200 and "error" not in reply):
-            raise CompanionError(f"the node at {self.host} answered {method} with {_what(status, reply)}")
+            raise CompanionError(
+                f"the node at {self.host} answered {method} with {_what(status, reply, self.url)}"
+            )
         if reply.get("id") != 1:
             raise CompanionError(f"the node at {self.host} answered {method} with another request's id")
         return self._result(reply)
@@ -184,8 +188,8 @@ class EthNode:
         error = item.get("error")
         if error is not None:
             if not isinstance(error, dict):
-                return RpcError(None, str(error)[:200])
-            return RpcError(error.get("code"), str(error.get("message") or "error")[:200])
+                return RpcError(None, _scrub(str(error), self.url)[:200])
+            return RpcError(error.get("code"), _scrub(str(error.get("message") or "error"), self.url)[:200])
         if "result" not in item:
             raise CompanionError(f"the node at {self.host} answered a request with neither result nor error")
         return item["result"]
@@ -319,10 +323,10 @@ def _log_matches(log: Any, params: dict[str, Any]) -> bool:
     return True
 
 
-def _what(status: int, reply: Any) -> str:
+def _what(status: int, reply: Any, url: str) -> str:
     if reply is None:
         return f"HTTP {status} and no JSON"
-    return f"HTTP {status}: {json.dumps(reply)[:120]}"
+    return f"HTTP {status}: {_scrub(json.dumps(reply), url)[:120]}"
 
 
 def _reason(exc: Exception, url: str) -> str:
@@ -330,15 +334,20 @@ def _reason(exc: Exception, url: str) -> str:
     text is the node's: it may carry terminal escapes)."""
     from signer.safe_text import visible
 
-    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    text = _scrub(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__, url)
+    if "Connection" in exc.__class__.__name__ or "connect" in text.lower():
+        return "cannot connect (is the URL right and the node running?)"
+    return visible(text[:200], keep="")
+
+
+def _scrub(text: str, url: str) -> str:
+    """``text`` (the node's) with the URL and its credentials cut out: hosted nodes put the key in a path
+    segment (/v3/KEY) or the query, and a node may echo it alone."""
     parts = urlsplit(url)
-    # hosted nodes put the key in a path segment (/v3/KEY) or the query: a node may echo it alone
     pieces = [*parts.path.split("/"), *(v for kv in parts.query.split("&") for v in kv.split("="))]
     secrets = [url, parts.path, parts.query, parts.password or "", parts.username or ""]
     secrets += [piece for piece in pieces if len(piece) >= 6]
     for secret in sorted(secrets, key=len, reverse=True):
         if secret and len(secret) > 1:
             text = text.replace(secret, "…")
-    if "Connection" in exc.__class__.__name__ or "connect" in text.lower():
-        return "cannot connect (is the URL right and the node running?)"
-    return visible(text[:200], keep="")
+    return text

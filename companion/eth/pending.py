@@ -6,7 +6,8 @@ a row get consecutive nonces. ``eth/NAME/sent.json``: each transaction broadcast
 to, value, token transfer, recipients, chain time), for the history and the lookalike check.
 
 ``broadcast_signatures`` reads and checks every signature first (known request, matching id, the
-account's key); only when all pass does it send them, in nonce order.
+account's key); only when all pass does it send them, in nonce order. When the node refuses one after
+others went out, ``PartlyBroadcast`` says which were sent.
 
 Two companions may run on one data folder (the page and a script): ``account_lock`` serialises what
 reads then writes an account's files (choosing a nonce and keeping the request; adding to
@@ -45,6 +46,15 @@ class Broadcast:
             "nonce": self.nonce,
             "request_id": str(uuid.UUID(bytes=self.request_id)),
         }
+
+
+class PartlyBroadcast(CompanionError):
+    """The node refused a transaction after others were sent: ``done`` holds those sent (and recorded);
+    the refused one and those after it stay pending, to broadcast again or discard."""
+
+    def __init__(self, message: str, done: list[Broadcast]) -> None:
+        super().__init__(message)
+        self.done = done
 
 
 _REQUEST_FILE = re.compile(r"[0-9a-f]{32}\.json")
@@ -246,9 +256,16 @@ def broadcast_signatures(
     node = EthNode(account.rpc, account.chain_id)
     done: list[Broadcast] = []
     for request, raw in ready:
-        tx_hash = node.send_raw(raw)
-        if tx_hash.lower() != transaction_hash(raw):
-            raise CompanionError(f"the node at {node.host} answered another transaction hash ({tx_hash})")
+        try:
+            tx_hash = node.send_raw(raw)
+            if tx_hash.lower() != transaction_hash(raw):
+                raise CompanionError(f"the node at {node.host} answered another transaction hash ({tx_hash})")
+        except CompanionError as exc:
+            if not done:
+                raise
+            sent = ", ".join(str(d.nonce) for d in done)
+            raise PartlyBroadcast(f"{exc} (nonce {request.tx.nonce}; nonce {sent} sent before it, the rest "
+                                  "not sent)", done) from None  # fmt: skip
         _record(accounts, name, [_sent_entry(request, tx_hash)])
         forget(accounts, name, request.request_id)
         done.append(Broadcast(tx_hash, request.tx.nonce, request.request_id))

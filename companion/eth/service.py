@@ -90,9 +90,12 @@ def reveal(accounts: EthAccounts, name: str, index: int) -> EthAccount:
 
 @dataclass(frozen=True)
 class TokenBalance:
+    """A token's balance; ``symbol``/``decimals`` None when the token no longer answers as an ERC-20 (a
+    contract can change what it answers: the balance is still shown, in base units)."""
+
     token: str
-    symbol: str
-    decimals: int
+    symbol: str | None
+    decimals: int | None
     amount: int  # base units
 
     def to_json(self) -> dict[str, Any]:
@@ -125,7 +128,12 @@ class Balances:
         from signer.eth.primitives import format_units
 
         lines = [f"{self.address} at block {self.block}", f"{format_units(self.eth, 18)} {self.symbol}"]
-        lines += [f"{format_units(t.amount, t.decimals)} {t.symbol} ({t.token})" for t in self.tokens]
+        lines += [
+            f"{format_units(t.amount, t.decimals)} {t.symbol} ({t.token})"
+            if t.symbol is not None and t.decimals is not None
+            else f"{t.amount} base units of {t.token} (its symbol or decimals cannot be read)"
+            for t in self.tokens
+        ]
         return "\n".join(lines)
 
 
@@ -207,7 +215,10 @@ def balances(accounts: EthAccounts, name: str, index: int = 0) -> Balances:
             continue
         amount = int.from_bytes(raw, "big")
         if symbol is None or decimals is None:
-            symbol, decimals = token_info(node, token)
+            try:
+                symbol, decimals = token_info(node, token)
+            except CompanionError:  # one hostile or broken token does not hide the other balances
+                symbol, decimals = None, None
         held.append(TokenBalance(token, symbol, decimals, amount))
     return Balances(owner, block, eth, registry.chain(account.chain_id).symbol, tuple(held))
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from companion.web.eth_pages import account_url, amount_text, chain_label
 from companion.web.pages import layout
+from signer.safe_text import visible
 
 KINDS = {"erc20": "ERC-20", "erc721": "ERC-721", "erc1155": "ERC-1155", "permit2": "Permit2"}
 DAY = 86_400
@@ -91,7 +92,7 @@ def _unreadable(scan: ScanResult | None) -> str:
         return ""
     items = "".join(f'<li><span class="address">{escape(u.token)}</span> to <span class="address">'
                     f"{escape(u.spender)}</span> ({escape(KINDS.get(u.kind, u.kind))}): "
-                    f"{escape(u.reason)}</li>"
+                    f"{escape(visible(u.reason, keep=''))}</li>"
                     for u in unread)  # fmt: skip
     return (f'<section id="unreadable"><h2>Not read</h2><p>These were granted, but their current value '
             f"could not be read from the token (a broken or hostile contract):</p><ul>{items}</ul></section>")

@@ -4,7 +4,8 @@ revoke of several approvals a batch of several (nonce order).
 The page shows request k of n as an animated QR; the device's signature scanned (or pasted) for it is
 checked at once (its request id, and that it recovers to the account's address, by
 ``companion.eth.handover.signed_raw``) and the page moves on to the next. Once every request is signed,
-all are broadcast in nonce order and followed. What is kept lives in memory for this run only; the
+all are broadcast in nonce order and followed (when the node refuses one after others went out, those
+sent are followed and the rest can be broadcast again). What is kept lives in memory for this run only; the
 requests themselves are also remembered by ``companion.eth.pending`` (the command line can finish them).
 """
 
@@ -73,6 +74,11 @@ class Batch:
         return next((k for k in range(self.total) if k not in self.signatures), None)
 
     @property
+    def finished(self) -> bool:
+        """Every request broadcast (a node may refuse one after others went out: then some are not)."""
+        return len(self.sent) == self.total
+
+    @property
     def confirmed(self) -> bool:
         return bool(self.sent) and all(s.receipt is not None for s in self.sent)
 
@@ -83,7 +89,9 @@ class Batch:
         raise CompanionError("this signature answers a request of another batch, not one shown here")
 
     def groups(self) -> list[tuple[str, ...]]:
-        return [self.signatures[k] for k in range(self.total)]
+        """The signatures of the requests not broadcast yet, in the batch's order."""
+        sent = {s.nonce for s in self.sent}
+        return [self.signatures[k] for k in range(self.total) if self.requests[k].tx.nonce not in sent]
 
 
 class Batches:

@@ -43,10 +43,9 @@ def batch_page(batch: Batch, frame_count: int, options: QrOptions, *,
         body += _waiting_note(batch, *waiting)
     if batch.sent:
         body += sent_section(batch)
-    elif current is None:
-        body += _broadcast_section(batch)
-    else:
-        body += _current_section(batch, current, frame_count, options)
+    if not batch.finished:  # with some sent: the rest, when the node refused one after others went out
+        body += (_broadcast_section(batch) if current is None
+                 else _current_section(batch, current, frame_count, options))  # fmt: skip
     if not batch.sent:
         body += (f'<form method="post" action="{batch_url(batch)}/discard" id="discard-form">'
                  '<button type="submit" id="discard">Discard (nothing is sent)</button></form>')  # fmt: skip
@@ -105,11 +104,16 @@ choose its file.</p>
 
 def _broadcast_section(batch: Batch) -> str:
     url = batch_url(batch)
+    left = batch.total - len(batch.sent)
     what = "the transaction" if batch.total == 1 else f"all {batch.total} transactions, in nonce order"
+    sent = "Nothing has been sent yet."
+    if batch.sent:
+        what = "the transaction left" if left == 1 else f"the {left} transactions left, in nonce order"
+        sent = f"{len(batch.sent)} of {batch.total} are sent (above); the node refused the next."
     return f"""
 <section id="broadcast-section"><h2>Signed</h2>
 <p class="message" id="signed-state" data-ready="1">Every signature checked: each answers its request
-and comes from this account's address. Nothing has been sent yet.</p>
+and comes from this account's address. {escape(sent)}</p>
 <form method="post" action="{url}/broadcast" id="broadcast-form">
 <button type="submit" id="broadcast">Broadcast {escape(what)}</button></form></section>"""
 
@@ -151,6 +155,8 @@ def follow_text(batch: Batch) -> str:
     if batch.confirmed:
         failed = sum(1 for s in batch.sent if not s.succeeded)
         tail = "" if not failed else f" {failed} FAILED: see the table."
+        if not batch.finished:
+            return f"The {len(batch.sent)} sent are in a block.{tail} The rest is not broadcast."
         return f"All {len(batch.sent)} in a block.{tail}"
     return (f"{mined} of {len(batch.sent)} in a block; the others are pending. This page checks again every "
             "few seconds.")  # fmt: skip

@@ -24,6 +24,7 @@ from companion.web.send_routes import _frame_png
 
 if TYPE_CHECKING:
     from companion.eth.accounts import EthAccounts
+    from companion.eth.pending import Broadcast
     from companion.eth.service import Prepared
     from companion.web.approval_reminders import Reminders
     from companion.web.context import AppContext
@@ -204,12 +205,11 @@ class EthRoutes:
         name = request.path_params["name"]
         try:
             batch = self.batches.get(name, request.path_params["batch"])
-            if batch.sent:
-                raise CompanionError("this hand-over is already broadcast")
+            # checked under the lock a broadcast holds: a discard pressed during one never says "nothing
+            # was sent" after it
+            await self.app.locked(_discard, self.accounts, self.batches, batch)
         except CompanionError as exc:
             return _gone(name, str(exc))
-        await self.app.locked(_forget, self.accounts, name, [r.request_id for r in batch.requests])
-        self.batches.drop(batch)
         where = "/approvals" if batch.kind == "revoke" else ""
         return RedirectResponse(f"{eth_pages.account_url(name)}{where}?discarded=1", status_code=303)
 
@@ -293,15 +293,9 @@ class EthRoutes:
         except CompanionError as exc:
             return _gone(name, str(exc))
         try:
-            if batch.sent:
-                raise CompanionError("this hand-over is already broadcast")
-            if batch.current is not None:
-                progress = eth_batch_pages.progress_text(batch)
-                raise CompanionError(f"only {progress}: bring every signature first")
-            sent = await self.app.locked(_broadcast, self.accounts, batch)
+            await self.app.locked(_broadcast, self.accounts, batch)
         except CompanionError as exc:
             return await self.batch(request, error=f"Not broadcast: {exc}", status_code=502)
-        batch.sent = sent
         return RedirectResponse(f"{eth_batch_pages.batch_url(batch)}?sent=1", status_code=303)
 
     async def status(self, request: Request) -> Response:
@@ -378,8 +372,10 @@ def _base_units(accounts: EthAccounts, name: str, amount: str, token: str | None
     if token is not None:
         held = {t.token.lower(): t for t in service.balances(accounts, name, index).tokens}
         known = held.get(token.lower())
-        if known is None or known.decimals is None:
+        if known is None:
             raise CompanionError("add the token first (Balances, Add a token): its decimals come from it")
+        if known.decimals is None:
+            raise CompanionError("the token does not answer as an ERC-20 now (its decimals): not sent")
         decimals = int(known.decimals)
     try:
         value = parse_units(amount, decimals)
@@ -428,13 +424,36 @@ def _forget(accounts: EthAccounts, name: str, request_ids: list[bytes]) -> None:
         forget(accounts, name, request_id)
 
 
-def _broadcast(accounts: EthAccounts, batch: Batch) -> list[Sent]:
-    """Every signature checked again, then all sent in nonce order (``approvals broadcast`` does the same,
-    then waits for the receipts: here the page follows them, so the press answers at once)."""
-    from companion.eth.pending import broadcast_signatures
+def _broadcast(accounts: EthAccounts, batch: Batch) -> None:
+    """Every signature not yet broadcast checked again, then sent in nonce order, and kept in ``batch.sent``
+    (``approvals broadcast`` does the same, then waits for the receipts: here the page follows them, so the
+    press answers at once). Run under the app's lock: two presses at once send nothing twice."""
+    from companion.eth.pending import PartlyBroadcast, broadcast_signatures
 
-    sent = broadcast_signatures(accounts, batch.name, batch.groups())
-    return [Sent(b.tx_hash, b.nonce) for b in sorted(sent, key=lambda b: b.nonce)]
+    if batch.finished:
+        raise CompanionError("this hand-over is already broadcast")
+    if batch.current is not None:
+        raise CompanionError(f"only {eth_batch_pages.progress_text(batch)}: bring every signature first")
+    try:
+        done = broadcast_signatures(accounts, batch.name, batch.groups())
+    except PartlyBroadcast as exc:  # those sent are followed; the rest can be broadcast again
+        _keep_sent(batch, exc.done)
+        raise
+    _keep_sent(batch, done)
+
+
+def _keep_sent(batch: Batch, done: list[Broadcast]) -> None:
+    batch.sent = sorted([*batch.sent, *(Sent(b.tx_hash, b.nonce) for b in done)], key=lambda s: s.nonce)
+
+
+def _discard(accounts: EthAccounts, batches: Batches, batch: Batch) -> None:
+    if batch.finished:
+        raise CompanionError("this hand-over is already broadcast")
+    if batch.sent:
+        raise CompanionError("part of this hand-over is broadcast: broadcast the rest, or discard each "
+                             "request left on the account's page (Waiting for a signature)")  # fmt: skip
+    _forget(accounts, batch.name, [r.request_id for r in batch.requests])
+    batches.drop(batch)
 
 
 def _follow(accounts: EthAccounts, batch: Batch) -> None:

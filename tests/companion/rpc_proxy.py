@@ -5,7 +5,9 @@ answer batches the ways real providers (or broken ones) do.
 ``Batches`` says what a batch (a JSON array) gets: anvil's own answer, the same answer in reverse order
 (JSON-RPC 2.0 lets a server reorder), a single error object or HTTP 400 (providers that refuse batches),
 or a broken answer (one reply left out, an id changed, an id answered twice). Single requests are
-always passed through as they are.
+passed through as they are, but ``eth_sendRawTransaction``: it can be held until a test lets it through
+(``sends_open`` cleared; ``send_arrived`` says one waits), or refused past a number (``sends_allowed``),
+as a node whose pool is full does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
+import threading
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
@@ -43,6 +46,11 @@ class RpcProxy(LoopbackServer):
         self.upstream, self.batches = upstream, batches
         self.posts: list[Post] = []
         self.errors: list[str] = []
+        self.sends_open = threading.Event()
+        self.sends_open.set()
+        self.send_arrived = threading.Event()
+        self.sends_allowed: int | None = None  # None: every send passes
+        self.sends = 0  # passed to anvil
         super().__init__(_HTTPServer(("127.0.0.1", 0), _Handler))
 
     @property
@@ -62,6 +70,8 @@ class RpcProxy(LoopbackServer):
         asked = json.loads(body)
         if not isinstance(asked, list):
             self.posts.append(Post(False, (asked["method"],)))
+            if asked["method"] == "eth_sendRawTransaction":
+                return self.send(asked, body)
             return 200, self.forward(body)
         self.posts.append(Post(True, tuple(r["method"] for r in asked)))
         if self.batches is Batches.HTTP_400:
@@ -79,6 +89,16 @@ class RpcProxy(LoopbackServer):
         elif self.batches is Batches.REPEATED_ID and len(replies) > 1:
             replies[-1]["id"] = replies[0]["id"]
         return 200, replies
+
+    def send(self, asked: dict[str, Any], body: bytes) -> tuple[int, Any]:
+        self.send_arrived.set()
+        if not self.sends_open.wait(timeout=60):
+            raise RuntimeError("a held eth_sendRawTransaction was never let through")
+        if self.sends_allowed is not None and self.sends >= self.sends_allowed:
+            refused = {"code": -32003, "message": "txpool is full"}
+            return 200, {"jsonrpc": "2.0", "id": asked.get("id"), "error": refused}
+        self.sends += 1
+        return 200, self.forward(body)
 
 
 class _HTTPServer(ThreadingHTTPServer):

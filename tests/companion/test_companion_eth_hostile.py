@@ -146,6 +146,25 @@ def test_a_secret_in_the_url_is_never_shown(
     assert "hunter2" not in failed.err and "k3y0123456789" not in failed.err
 
 
+def test_a_secret_echoed_in_a_batch_or_an_error_object_is_never_shown(node: FakeEthNode) -> None:
+    """The batched calls (the approvals scan) show the node's error objects and odd answers too."""
+    secret = f"http://alice:hunter2@127.0.0.1:{node.port}/v3/k3y0123456789"
+    eth_node = EthNode(secret)
+
+    def echo(_: Any) -> Any:
+        raise RpcError(f"execution reverted: bad key k3y0123456789 of alice:hunter2 at {secret}")
+
+    node.answers["eth_call"] = echo
+    (refused,) = eth_node.batch([("eth_call", [{"to": DEV[1], "data": "0x"}, "latest"])])
+    assert "bad key" in str(refused) and "k3y0123456789" not in str(refused) and "hunter2" not in str(refused)
+    node.raw_reply = json.dumps(f"invalid API key k3y0123456789 for {secret}").encode()  # not an object
+    for ask in ([("eth_chainId", [])], [("eth_chainId", []), ("eth_blockNumber", [])]):
+        with pytest.raises(CompanionError) as caught:
+            eth_node.batch(ask)
+        assert "invalid API key" in str(caught.value)
+        assert "k3y0123456789" not in str(caught.value) and "hunter2" not in str(caught.value)
+
+
 # -- the send -------------------------------------------------------------------------------------
 
 

@@ -143,3 +143,43 @@ def test_each_run_has_its_own_token(tmp_path: Path) -> None:
     finally:
         first.socket.close()
         second.socket.close()
+
+
+SAMPLE_PARAMS = {"name": "main", "index": "0", "use": "receive", "txid": "ab" * 32, "n": "0",
+                 "batch": "b4tch", "position": "0", "request_id": "0" * 32, "scan_id": "s",
+                 "file": "app.js"}  # fmt: skip
+
+
+def every_route(tmp_path: Path) -> list[tuple[str, str]]:
+    """(method, path) of every route the app has, its parameters filled in: a route added later is in it."""
+    from starlette.routing import Route
+
+    from companion.web.app import create_app
+
+    app = create_app(open_datadir(tmp_path / "routes"), "t" * 32, 1).app
+    found = []
+    for route in app.routes:  # type: ignore[attr-defined]
+        assert isinstance(route, Route)
+        path = route.path_format.format(**{k: SAMPLE_PARAMS[k] for k in route.param_convertors})
+        found += [(method, path) for method in sorted(route.methods or ()) if method != "HEAD"]
+    return found
+
+
+def test_every_route_is_behind_the_token_and_the_host_and_every_change_behind_the_origin(
+    web: Client, tmp_path: Path
+) -> None:
+    routes = every_route(tmp_path)
+    paths = {path for _, path in routes}
+    for wanted in ("/eth/main/batch/b4tch/broadcast", "/eth/main/approvals/revoke", "/eth/main/token",
+                   "/eth/main/batch/b4tch/0/request.txt", "/eth/main/batch/b4tch/0/frame/0.png",
+                   f"/eth/main/pending/{'0' * 32}/discard"):  # fmt: skip
+        assert wanted in paths
+    before = snapshot(web.server_datadir)
+    for method, path in routes:
+        assert web.request(method, path, cookie="").status == 403, (method, path)
+        assert web.request(method, path, host=f"evil.example:{web.server.port}").status == 403, (method, path)
+        if method != "GET":
+            for origin in (None, "http://evil.example", "null"):
+                reply = web.request(method, path, origin=origin)
+                assert reply.status == 403 and "must come from this page" in reply.text, (method, path)
+    assert snapshot(web.server_datadir) == before
