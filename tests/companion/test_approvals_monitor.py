@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from companion_cli import run
-from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, free_port, requires_chain  # noqa: F401
+from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
 from eth_device import write_exports
 from eth_web import attribute, element, location, post
 from web_client import Client
@@ -23,6 +23,7 @@ from companion.approvals.monitor import Monitor
 from companion.approvals.reminders import Due
 from companion.cli import main
 from companion.datadir import open_datadir
+from companion.demo_chain import free_port
 from companion.eth.accounts import EthAccounts
 from companion.web.server import WebServer
 
