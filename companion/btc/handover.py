@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import CompanionError
+from companion.qr_files import is_picture, pictures_in, qr_codes_in_picture, read_limited
 
 FRAME_SCALE = 2
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
-MAX_FILE = 16 * 1024 * 1024  # a PSBT or a QR picture is far smaller
 
 
 @dataclass
@@ -130,9 +129,9 @@ def read_signed(paths: list[Path]) -> list[bytes]:
     found: list[bytes] = []
     frames = _Frames()
     for path in _expand(paths):
-        raw = _read(path)
-        if path.suffix.lower() in IMAGE_SUFFIXES or raw[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"GIF8"):
-            for frame in _decode_image(path, raw):
+        raw = read_limited(path, "a PSBT or a QR picture")
+        if is_picture(path, raw):
+            for frame in qr_codes_in_picture(path, raw):
                 frames.add(frame, path)
             continue
         if raw.startswith(b"psbt\xff"):
@@ -201,30 +200,7 @@ def _expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            out += pictures_in(path)
         else:
             out.append(path)
     return out
-
-
-def _read(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_FILE:
-            raise CompanionError(f"{path} is {path.stat().st_size} bytes: not a PSBT or a QR picture")
-        return path.read_bytes()
-    except OSError as exc:
-        raise CompanionError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _decode_image(path: Path, raw: bytes) -> list[bytes]:
-    from signer.transport.errors import TransportError
-    from signer.transport.frames import decode_qr_image
-    from signer.transport.images import open_gray
-
-    try:
-        found = decode_qr_image(open_gray(raw, str(path)))
-    except TransportError as exc:
-        raise CompanionError(str(exc)) from None
-    if not found:
-        raise CompanionError(f"{path}: no QR code found in the image")
-    return found

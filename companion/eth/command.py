@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import CompanionError
+from companion.qr_files import is_picture, pictures_in, qr_codes_in_picture, read_limited
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
-MAX_FILE = 16 * 1024 * 1024
 _MULTIPART = re.compile(r"^ur:[a-z0-9-]+/\d+-\d+/", re.IGNORECASE)
 
 
@@ -309,17 +308,12 @@ def _texts_of(item: str) -> list[str]:
         return [item.strip()]
     path = Path(item)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        files = pictures_in(path)
         if not files:
             raise CompanionError(f"{path} holds no QR picture")
         return [t for p in files for t in _texts_of(str(p))]
-    try:
-        if path.stat().st_size > MAX_FILE:
-            raise CompanionError(f"{path} is too large for a signature or a QR picture")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CompanionError(f"cannot read {path}: {exc.strerror}") from None
-    if path.suffix.lower() in IMAGE_SUFFIXES or raw[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"GIF8"):
+    raw = read_limited(path, "a signature or a QR picture")
+    if is_picture(path, raw):
         return _image_texts(path, raw)
     try:
         text = raw.decode("utf-8")
@@ -332,18 +326,8 @@ def _texts_of(item: str) -> list[str]:
 
 
 def _image_texts(path: Path, raw: bytes) -> list[str]:
-    from signer.transport.errors import TransportError
-    from signer.transport.frames import decode_qr_image
-    from signer.transport.images import open_gray
-
     try:
-        found = decode_qr_image(open_gray(raw, str(path)))
-    except TransportError as exc:
-        raise CompanionError(str(exc)) from None
-    if not found:
-        raise CompanionError(f"{path}: no QR code found in the image")
-    try:
-        return [f.decode("ascii").strip() for f in found]
+        return [f.decode("ascii").strip() for f in qr_codes_in_picture(path, raw)]
     except UnicodeDecodeError:
         raise CompanionError(f"{path}: the QR code is not a UR text") from None
 
