@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from companion.web.eth_pages import account_url, review_section
-from companion.web.pages import layout
+from companion.web.pages import camera_section, layout
 from companion.web.send_pages import QrOptions, animated_qr
 
 if TYPE_CHECKING:
@@ -88,13 +88,7 @@ the file to its SD card.</p>
 choose its file.</p>
 <form method="post" action="{url}/signature" enctype="multipart/form-data" id="signed-form">
 <input type="hidden" name="position" value="{k}">
-<section class="camera" id="signed-camera" data-prefix="signed-">
-<button type="button" id="signed-camera-start">Scan the signature with the camera</button>
-<video id="signed-camera-video" autoplay muted playsinline hidden></video>
-<progress id="signed-camera-progress" max="1" value="0" hidden></progress>
-<p id="signed-camera-status" role="status"></p>
-<input type="hidden" name="scan" id="signed-scan" value="">
-</section>
+{camera_section(prefix="signed-", label="Scan the signature with the camera")}
 <label>Or paste it <textarea name="paste" id="signed-paste" rows="3"
  placeholder="UR:ETH-SIGNATURE/... (one part a line)"></textarea></label>
 <label>Or choose its file <input type="file" name="file" id="signed-file"></label>

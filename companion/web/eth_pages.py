@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from companion.web.pages import layout
+from companion.web.pages import camera_section, layout
 
 if TYPE_CHECKING:
     from companion.eth.accounts import EthAccount
@@ -138,13 +138,7 @@ give its id below only to have a node on another chain refused.</p>
 <label>Chain id (optional) <input name="chain_id" id="eth-chain-id" inputmode="numeric"
  value="{escape(form.chain_id)}" autocomplete="off"></label>
 <fieldset><legend>The export: one of these</legend>
-<section class="camera" id="camera">
-<button type="button" id="camera-start">Scan with the camera</button>
-<video id="camera-video" autoplay muted playsinline hidden></video>
-<progress id="camera-progress" max="1" value="0" hidden></progress>
-<p id="camera-status" role="status"></p>
-<input type="hidden" name="scan" id="scan" value="{escape(form.scan)}">
-</section>
+{camera_section(form.scan)}
 <label>Paste <textarea name="paste" id="eth-paste" rows="4"
  placeholder="UR:CRYPTO-HDKEY/..., UR:CRYPTO-ACCOUNT/... or an address 0x..."
 >{escape(form.paste)}</textarea></label>

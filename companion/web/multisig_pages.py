@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from companion.web.pages import NETWORK_NAMES, _grouped, _wallet_url, layout
+from companion.web.pages import NETWORK_NAMES, _grouped, _wallet_url, camera_section, layout
 from companion.web.send_pages import QrOptions, _options, animated_qr
 
 if TYPE_CHECKING:
@@ -57,13 +57,7 @@ computer.</p>
  value="{escape(form.threshold)}"></label>
 {_cosigner_list(form, plan)}
 <fieldset id="add-cosigner"><legend>Add a cosigner: one of these</legend>
-<section class="camera" id="cosigner-camera">
-<button type="button" id="cosigner-camera-start">Scan a key with the camera</button>
-<video id="cosigner-camera-video" autoplay muted playsinline hidden></video>
-<progress id="cosigner-camera-progress" max="1" value="0" hidden></progress>
-<p id="cosigner-camera-status" role="status"></p>
-<input type="hidden" name="scan" id="cosigner-scan" value="{escape(form.scan)}">
-</section>
+{camera_section(form.scan, prefix="cosigner-", label="Scan a key with the camera")}
 <label>Paste <textarea name="paste" id="cosigner-paste" rows="3"
  placeholder="UR:CRYPTO-ACCOUNT/..., the JSON export, or [fingerprint/path]xpub">{escape(form.paste)}
 </textarea></label>

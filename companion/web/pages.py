@@ -78,6 +78,17 @@ class ImportForm:
         return bool(self.xpub or self.fingerprint or self.path)
 
 
+def camera_section(scan: str = "", *, prefix: str = "", label: str = "Scan with the camera") -> str:
+    """A form's camera: ``app.js`` finds it by its ``prefix``-ed ids and puts the scan's id in ``scan``."""
+    return f"""<section class="camera" id="{prefix}camera">
+<button type="button" id="{prefix}camera-start">{escape(label)}</button>
+<video id="{prefix}camera-video" autoplay muted playsinline hidden></video>
+<progress id="{prefix}camera-progress" max="1" value="0" hidden></progress>
+<p id="{prefix}camera-status" role="status"></p>
+<input type="hidden" name="scan" id="{prefix}scan" value="{escape(scan)}">
+</section>"""
+
+
 def import_page(form: ImportForm, *, error: str = "") -> str:
     options = "".join(
         f'<option value="{key}"{" selected" if key == form.network else ""}>{escape(label)}</option>'
@@ -94,13 +105,7 @@ computer.</p>
 <label>Node <input name="node" id="node" required value="{escape(form.node)}"
  placeholder="cbf://127.0.0.1:8333 or bitcoind://user:password@127.0.0.1:8332"></label>
 <fieldset><legend>The export: one of these</legend>
-<section class="camera" id="camera">
-<button type="button" id="camera-start">Scan with the camera</button>
-<video id="camera-video" autoplay muted playsinline hidden></video>
-<progress id="camera-progress" max="1" value="0" hidden></progress>
-<p id="camera-status" role="status"></p>
-<input type="hidden" name="scan" id="scan" value="{escape(form.scan)}">
-</section>
+{camera_section(form.scan)}
 <label>Paste <textarea name="paste" id="paste" rows="4"
  placeholder="UR:CRYPTO-ACCOUNT/..., a descriptor, the JSON export or [fingerprint/path]xpub..."
 >{escape(form.paste)}</textarea></label>

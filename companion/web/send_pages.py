@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from companion.web.pages import _btc, _wallet_url, label_form, label_input
+from companion.web.pages import _btc, _wallet_url, camera_section, label_form, label_input
 
 if TYPE_CHECKING:
     from companion.btc.activity import Coin, HistoryRow
@@ -178,13 +178,7 @@ def signed_form(url: str, expect: str) -> str:
     return f"""
 <form method="post" action="{url}/signed" enctype="multipart/form-data" id="signed-form">
 <input type="hidden" name="expect" value="{escape(expect)}">
-<section class="camera" id="signed-camera" data-prefix="signed-">
-<button type="button" id="signed-camera-start">Scan the signed transaction with the camera</button>
-<video id="signed-camera-video" autoplay muted playsinline hidden></video>
-<progress id="signed-camera-progress" max="1" value="0" hidden></progress>
-<p id="signed-camera-status" role="status"></p>
-<input type="hidden" name="scan" id="signed-scan" value="">
-</section>
+{camera_section(prefix="signed-", label="Scan the signed transaction with the camera")}
 <label>Or paste it <textarea name="paste" id="signed-paste" rows="3"
  placeholder="UR:CRYPTO-PSBT/... (one part a line), B$..., or base64 (cHNidP8...)"></textarea></label>
 <label>Or choose its file <input type="file" name="file" id="signed-file"></label>
