@@ -5,6 +5,8 @@ browser sends them, and the device's side played by ``airlock sign`` in process 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -13,6 +15,8 @@ import pytest
 from conftest import ABANDON, INPUTS_DIR
 from web_client import Client, Reply
 
+from companion.datadir import open_datadir
+from companion.web.server import WebServer
 from signer.eth.export import account_hdkey_ur, ledger_live_account_ur
 from signer.keys.bip39 import mnemonic_to_seed
 
@@ -28,6 +32,20 @@ def ledger_export() -> str:
 
 def import_account(web: Client, name: str, rpc: str, export: str | None = None) -> Reply:
     return web.post_form("/eth/import", {"name": name, "rpc": rpc, "paste": export or hdkey_export()})
+
+
+@contextmanager
+def serving_account(folder: Path, rpc: str) -> Iterator[Client]:
+    """A page server on a new datadir in ``folder``, the test account imported as "main" (node ``rpc``)."""
+    server = WebServer(open_datadir(folder / "companion"))
+    server.start()
+    try:
+        web = Client(server)
+        web.server_datadir = folder / "companion"
+        assert location(import_account(web, "main", rpc)) == "/eth/main?imported=1"
+        yield web
+    finally:
+        server.stop()
 
 
 def post(web: Client, path: str, fields: list[tuple[str, str]] | dict[str, str]) -> Reply:

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
-from eth_web import airlock_sign, attribute, element, import_account, location, post
+from eth_web import airlock_sign, attribute, element, location, post, serving_account
 from web_client import Client
-
-from companion.datadir import open_datadir
-from companion.web.server import WebServer
 
 pytestmark = requires_chain
 UNLIMITED = 2**256 - 1
@@ -41,15 +38,8 @@ def web_fixture(
     tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, tokens: Tokens
 ) -> Iterator[Client]:
     folder = tmp_path_factory.mktemp("web-approvals")
-    server = WebServer(open_datadir(folder / "companion"))
-    server.start()
-    try:
-        web = Client(server)
-        web.server_datadir = folder / "companion"
-        assert location(import_account(web, "main", eth_chain.url)) == "/eth/main?imported=1"
+    with serving_account(folder, eth_chain.url) as web:
         yield web
-    finally:
-        server.stop()
 
 
 def rows(page: str) -> dict[str, str]:

@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
-from eth_web import airlock_sign, attribute, element, import_account, location, post, warning_codes
+from eth_web import (
+    airlock_sign,
+    attribute,
+    element,
+    import_account,
+    location,
+    post,
+    serving_account,
+    warning_codes,
+)
 from web_client import Client
-
-from companion.datadir import open_datadir
-from companion.web.server import WebServer
 
 pytestmark = requires_chain
 ETHER = 10**18
@@ -36,15 +42,8 @@ def web_fixture(
     tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, tokens: Tokens
 ) -> Iterator[Client]:
     folder = tmp_path_factory.mktemp("web-eth")
-    server = WebServer(open_datadir(folder / "companion"))
-    server.start()
-    try:
-        web = Client(server)
-        web.server_datadir = folder / "companion"
-        assert location(import_account(web, "main", eth_chain.url)) == "/eth/main?imported=1"
+    with serving_account(folder, eth_chain.url) as web:
         yield web
-    finally:
-        server.stop()
 
 
 def test_import_errors_keep_what_was_typed_and_import_nothing(web: Client, eth_chain: EthChain) -> None:

@@ -15,12 +15,9 @@ from pathlib import Path
 
 import pytest
 from eth_chain import DEV, OWNER, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
-from eth_web import airlock_sign, attribute, element, import_account, location, post
+from eth_web import airlock_sign, attribute, element, location, post, serving_account
 from rpc_proxy import RpcProxy
 from web_client import Client, Reply
-
-from companion.datadir import open_datadir
-from companion.web.server import WebServer
 
 pytestmark = requires_chain
 UNLIMITED = 2**256 - 1
@@ -35,15 +32,8 @@ def proxy_fixture(eth_chain: EthChain) -> Iterator[RpcProxy]:
 @pytest.fixture(scope="module", name="web")
 def web_fixture(tmp_path_factory: pytest.TempPathFactory, proxy: RpcProxy) -> Iterator[Client]:
     folder = tmp_path_factory.mktemp("web-races")
-    server = WebServer(open_datadir(folder / "companion"))
-    server.start()
-    try:
-        web = Client(server)
-        web.server_datadir = folder / "companion"
-        assert location(import_account(web, "main", proxy.url)) == "/eth/main?imported=1"
+    with serving_account(folder, proxy.url) as web:
         yield web
-    finally:
-        server.stop()
 
 
 @pytest.fixture(autouse=True)

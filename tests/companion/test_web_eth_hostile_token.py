@@ -13,11 +13,8 @@ from typing import Any
 import pytest
 from companion_cli import run
 from eth_chain import DEV, OWNER, EthChain, eth_chain_fixture, requires_chain  # noqa: F401
-from eth_web import element, import_account, location, post
+from eth_web import element, location, post, serving_account
 from web_client import Client
-
-from companion.datadir import open_datadir
-from companion.web.server import WebServer
 
 pytestmark = requires_chain
 ETHER = 10**18
@@ -41,16 +38,9 @@ def web_fixture(
     tmp_path_factory: pytest.TempPathFactory, eth_chain: EthChain, hostile: Any
 ) -> Iterator[Client]:
     folder = tmp_path_factory.mktemp("web-hostile")
-    server = WebServer(open_datadir(folder / "companion"))
-    server.start()
-    try:
-        web = Client(server)
-        web.server_datadir = folder / "companion"
-        assert location(import_account(web, "main", eth_chain.url)) == "/eth/main?imported=1"
+    with serving_account(folder, eth_chain.url) as web:
         assert location(post(web, "/eth/main/token", {"token": hostile.address})) == "/eth/main?token=1"
         yield web
-    finally:
-        server.stop()
 
 
 def set_texts(chain: EthChain, token: Any, name: str, symbol: str, reverts: str = "") -> None:
