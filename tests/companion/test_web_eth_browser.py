@@ -13,21 +13,17 @@ Screenshots go to docs/companion/ with ``AIRLOCK_UPDATE_SCREENSHOTS=1`` (else a 
 from __future__ import annotations
 
 import io
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from browser_page import CHROMIUM, browser, shot, shots_fixture  # noqa: F401
 from eth_chain import DEV, OWNER, PERMIT2, EthChain, Tokens, eth_chain_fixture, requires_chain  # noqa: F401
 from eth_web import airlock_sign, import_account, location, post
 from fake_camera import camera_args, qr_video
 from web_client import Client, web_fixture  # noqa: F401
 
-CHROMIUM = Path("/usr/bin/chromium")
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "companion"
 UNLIMITED = 2**256 - 1
 
 pytestmark = requires_chain
@@ -35,29 +31,6 @@ pytest.importorskip("playwright.sync_api", reason="playwright is not installed: 
 if not CHROMIUM.is_file():
     pytest.skip("no chromium: run `sudo apt-get install -y chromium` (make bootstrap does it as root)",
                 allow_module_level=True)  # fmt: skip
-
-
-@pytest.fixture(name="shots")
-def shots_fixture(tmp_path: Path) -> Path:
-    folder = DOCS if os.environ.get("AIRLOCK_UPDATE_SCREENSHOTS") else tmp_path / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@contextmanager
-def browser(web: Client, args: list[str]) -> Iterator[object]:
-    """A fresh headless chromium on the page (the printed address: the token becomes a cookie)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        try:
-            page = chromium.new_context(viewport={"width": 1000, "height": 1000}).new_page()
-            page.set_default_timeout(90_000)
-            page.goto(web.server.url)
-            yield page
-        finally:
-            chromium.close()
 
 
 def shown_request(page: object) -> str:
@@ -111,7 +84,7 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
     dai, nft_key = f"erc20:{tokens.dai}:{DEV[1]}", f"erc721:{tokens.nft}:{DEV[3]}"
     nonce = eth_chain.w3.eth.get_transaction_count(OWNER)
 
-    with browser(web, []) as page:
+    with browser(web, [], width=1000) as page:
         page.goto(web.server.origin + "/eth/main")  # type: ignore[attr-defined]
         assert page.inner_text("#eth-address") == OWNER  # type: ignore[attr-defined]
         shot(page, shots, "eth-account")
@@ -143,19 +116,19 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
     for k, request_text in enumerate([first, None]):
         video = tmp_path / f"signature-{k}.y4m"
         if request_text is None:
-            with browser(web, []) as page:
+            with browser(web, [], width=1000) as page:
                 page.goto(batch)  # type: ignore[attr-defined]
                 assert page.inner_text("#batch-current") == "Request 2 of 2"  # type: ignore[attr-defined]
                 request_text = shown_request(page)
         device_signature_video(capsys, tmp_path, request_text, video)
-        with browser(web, camera_args(video)) as page:
+        with browser(web, camera_args(video), width=1000) as page:
             page.goto(batch)  # type: ignore[attr-defined]
             page.click("#signed-camera-start")  # type: ignore[attr-defined]
             page.wait_for_url(f"{batch}?signed=1")  # type: ignore[attr-defined]
             assert page.inner_text("#batch-progress") == f"{k + 1} of 2 signed"  # type: ignore[attr-defined]
     assert eth_chain.w3.eth.get_transaction_count(OWNER) == nonce  # nothing sent before the broadcast
 
-    with browser(web, []) as page:
+    with browser(web, [], width=1000) as page:
         page.goto(batch)  # type: ignore[attr-defined]
         assert page.get_attribute("#signed-state", "data-ready") == "1"  # type: ignore[attr-defined]
         page.click("#broadcast")  # type: ignore[attr-defined]
@@ -175,7 +148,3 @@ def test_revoke_two_approvals_as_a_queue_scanned_back_broadcast_and_rescanned(
         keys = page.locator("#approvals tbody tr").evaluate_all(  # type: ignore[attr-defined]
             "rows => rows.map(r => r.dataset.key)")
         assert keys == [f"erc20:{tokens.usdc}:{PERMIT2}"]
-
-
-def shot(page: object, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

@@ -15,22 +15,18 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from browser_page import CHROMIUM, browser, shot, shots_fixture  # noqa: F401
 from conftest import ABANDON, INPUTS_DIR
 from device_exports import account, ur_export
 from fake_camera import camera_args, qr_video
 from regtest import RegtestNode, regtest_node_fixture  # noqa: F401
 from web_client import Client, web_fixture  # noqa: F401
 
-CHROMIUM = Path("/usr/bin/chromium")
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "companion"
 COINBASE_MATURITY = 100
 AMOUNT = 25_000_000
 
@@ -38,29 +34,6 @@ pytest.importorskip("playwright.sync_api", reason="playwright is not installed: 
 if not CHROMIUM.is_file():
     pytest.skip("no chromium: run `sudo apt-get install -y chromium` (make bootstrap does it as root)",
                 allow_module_level=True)  # fmt: skip
-
-
-@pytest.fixture(name="shots")
-def shots_fixture(tmp_path: Path) -> Path:
-    folder = DOCS if os.environ.get("AIRLOCK_UPDATE_SCREENSHOTS") else tmp_path / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@contextmanager
-def browser(web: Client, args: list[str]) -> Iterator[object]:
-    """A fresh headless chromium on the page (the printed address: the token becomes a cookie)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        try:
-            page = chromium.new_context(viewport={"width": 900, "height": 1000}).new_page()
-            page.set_default_timeout(90_000)
-            page.goto(web.server.url)
-            yield page
-        finally:
-            chromium.close()
 
 
 def airlock_sign(capsys: pytest.CaptureFixture[str], tmp_path: Path, request: Path, *extra: str) -> str:
@@ -186,7 +159,3 @@ def test_send_hand_over_scan_the_signed_back_broadcast_and_confirm(
         assert page.locator("#broadcast").count() == 0  # type: ignore[attr-defined]
         assert set(regtest_node.rpc.call("getrawmempool")) == mempool
         shot(page, shots, "send-refused")
-
-
-def shot(page: object, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

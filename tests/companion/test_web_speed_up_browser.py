@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_page import CHROMIUM, browser, shot, shots_fixture  # noqa: F401
 from device_exports import account, ur_export
 from regtest import RegtestNode, regtest_node_fixture  # noqa: F401
-from test_web_send_browser import CHROMIUM, airlock_sign, browser, shot, shots_fixture, shown_frames  # noqa: F401
+from test_web_send_browser import airlock_sign, shown_frames
 from web_client import Client, web_fixture  # noqa: F401
 
 COINBASE_MATURITY = 100
