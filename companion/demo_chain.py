@@ -21,11 +21,11 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 from companion.errors import CompanionError
+from companion.local_server import wait_until_answering
 
 TOOLS = Path(__file__).resolve().parents[1] / ".tools"
 MODULES = TOOLS / "node_modules"
@@ -107,18 +107,12 @@ class DemoChain:
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                raise ChainError(f"anvil exited with {self.process.returncode}: {err.strip()[-300:]}")
-            try:
-                self.rpc("eth_chainId")
-                return self
-            except (OSError, ChainError, ValueError):  # not listening yet
-                if time.monotonic() > deadline:
-                    raise ChainError(f"anvil did not answer within {START_TIMEOUT:.0f} s") from None
-                time.sleep(0.05)
+        wait_until_answering(
+            self.process, "anvil", probe=lambda: self.rpc("eth_chainId"),
+            not_ready=(OSError, ChainError, ValueError),  # not listening yet
+            error=ChainError, timeout=START_TIMEOUT,
+        )  # fmt: skip
+        return self
 
     def stop(self) -> None:
         """Stop anvil and wait for its process."""

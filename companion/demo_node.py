@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import CompanionError
+from companion.local_server import wait_until_answering
 
 TOOLS = Path(__file__).resolve().parents[1] / ".tools"
 BITCOIND = TOOLS / "bin" / "bitcoind"
@@ -131,18 +132,12 @@ class DemoNode:
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                raise NodeError(f"bitcoind exited with {self.process.returncode}: {err.strip()[-300:]}")
-            try:
-                self.rpc("getblockchaininfo", timeout=5)
-                return self
-            except (OSError, NodeError):  # not listening yet / still warming up
-                if time.monotonic() > deadline:
-                    raise NodeError(f"bitcoind did not answer within {START_TIMEOUT:.0f} s") from None
-                time.sleep(0.05)
+        wait_until_answering(
+            self.process, "bitcoind", probe=lambda: self.rpc("getblockchaininfo", timeout=5),
+            not_ready=(OSError, NodeError),  # not listening yet / still warming up
+            error=NodeError, timeout=START_TIMEOUT,
+        )  # fmt: skip
+        return self
 
     def stop(self) -> None:
         """Stop the node and wait for its process; remove its folder when it made it."""
