@@ -12,7 +12,7 @@ from hardware.errors import BackendUnavailable
 from hardware.platform import detect
 from signer import netcheck
 from signer.chains.warm_up import ETHEREUM_MODULES, WarmUp
-from signer.errors import AirlockError
+from signer.keys.vault_storage import OWN_PARTITION, storage_problem
 from ui.device import REVIEW_MODULES, build_app
 from ui.session import Session
 
@@ -49,10 +49,7 @@ def run_device(
             f"no screen to show Airlock on: {', '.join(platform.no_screen)}; {NO_SCREEN_ADVICE}"
         )
     vault_path = vault or DEFAULT_VAULT
-    try:
-        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise AirlockError(f"cannot create the vault folder {vault_path.parent}: {exc.strerror}") from None
+    storage_problem = vault_storage_problem(vault_path.parent)
     devices = open_devices(
         platform,
         frames=frames,
@@ -75,6 +72,7 @@ def run_device(
             capture_allowed=platform.display != "st7789",  # never on the device itself
             apply_settings=lambda s: devices.display.set_backlight(s["brightness"] / 100),
             warm_up=WarmUp(ETHEREUM_MODULES + REVIEW_MODULES),
+            vault_storage_problem=storage_problem or "",
         )
         runner = Runner(build_app(session), session, devices)
         runner.run(until_script_ends=platform.input == "scripted")
@@ -83,6 +81,20 @@ def run_device(
     if platform.display == "headless":
         print(headless_summary(runner.frames, devices.display))
     return 0
+
+
+def vault_storage_problem(folder: Path, env: Mapping[str, str] | None = None) -> str | None:
+    """Why ``folder`` cannot keep a vault, or None. A folder of one's own is created (a laptop's
+    ~/.airlock); the image's unit asks (AIRLOCK_VAULT_STORAGE=partition) for the vault partition itself,
+    which is never created here: a missing partition is reported, not papered over."""
+    environ = os.environ if env is None else env
+    own_partition = environ.get("AIRLOCK_VAULT_STORAGE", "").strip().lower() == OWN_PARTITION
+    if not own_partition and not folder.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            return f"cannot create the vault folder {folder} ({exc.strerror})"
+    return storage_problem(folder, own_partition=own_partition)
 
 
 def headless_summary(frames: int, display: Any) -> str:

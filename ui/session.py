@@ -53,8 +53,9 @@ CAMERA_HELP = "Check that the camera cable is seated firmly at both ends, then r
 
 @dataclass(frozen=True)
 class VaultState:
-    """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt``, ``unsupported``, or ``lost``
-    (no vault file, but its previous generation ``<vault>.prev`` is there: recover, never start over)."""
+    """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt``, ``unsupported``, ``lost``
+    (no vault file, but its previous generation ``<vault>.prev`` is there: recover, never start over), or
+    ``unavailable`` (the vault's storage cannot keep one: no vault is created or opened)."""
 
     kind: str
     message: str = ""
@@ -76,6 +77,8 @@ class Session:
     apply_settings: Callable[[dict[str, Any]], None] | None = None  # e.g. set the backlight
     version: str | None = None  # shown in About; None: read from the installed package
     warm_up: WarmUp | None = None  # started on the first unlock (the device's wiring passes one)
+    # why the vault's folder cannot keep a vault (signer.keys.vault_storage), found at start-up; "" if it can
+    vault_storage_problem: str = ""
     # -- unlocked state (wiped by lock) --------------------------------------------------------
     vault: Vault | None = None
     temp_seed: SeedEntry | None = None
@@ -92,6 +95,8 @@ class Session:
         return self.vault is not None or self.temp_seed is not None
 
     def vault_state(self) -> VaultState:
+        if self.vault_storage_problem:
+            return VaultState("unavailable", self.vault_storage_problem)
         if self.vault_problem is not None:
             return self.vault_problem
         path = Path(self.vault_path)
