@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from signer.keys.envelope import KdfParams
     from signer.keys.seed import SeedMaterial
     from signer.netcheck import Interface
+    from signer.update import VerifiedUpdate
 
 TEMP_LABEL = "Temporary seed"
 
@@ -79,6 +80,10 @@ class Session:
     warm_up: WarmUp | None = None  # started on the first unlock (the device's wiring passes one)
     # why the vault's folder cannot keep a vault (signer.keys.vault_storage), found at start-up; "" if it can
     vault_storage_problem: str = ""
+    # Settings > Update Airlock (ui.flows.update): find and check an update file (signer.update), and
+    # write a confirmed one to the other system slot; None where the device has none
+    find_update: Callable[[], VerifiedUpdate] | None = None
+    install_update: Callable[[VerifiedUpdate], None] | None = None
     # -- unlocked state (wiped by lock) --------------------------------------------------------
     vault: Vault | None = None
     temp_seed: SeedEntry | None = None

@@ -94,3 +94,33 @@ def test_a_wrong_password_or_key_file_is_one_clear_line(
         == 2
     )
     assert "is not a PEM private key" in capsys.readouterr().err
+
+
+def test_the_device_finds_the_one_update_file_and_checks_it_with_the_image_key(
+    tmp_path: Path, keys: tuple[Path, Path, Path]
+) -> None:
+    from importlib.metadata import version
+
+    from app.device import update_finder
+    from signer.update import UpdateError, write_update
+
+    _, public, _ = keys
+    folder = tmp_path / "updates"
+    folder.mkdir()
+    assert update_finder({}, key_path=public) is None  # no folder: no menu item
+    assert update_finder({"AIRLOCK_UPDATE_DIR": str(folder)}, key_path=tmp_path / "none.pub") is None
+    find = update_finder({"AIRLOCK_UPDATE_DIR": str(folder)}, key_path=public)
+    assert find is not None
+    with pytest.raises(UpdateError, match="no update file in"):
+        find()
+    root = tmp_path / "root.sqfs"
+    root.write_bytes(b"hsqs")
+    running = version("airlock")
+    newer = ".".join([*running.split(".")[:-1], str(int(running.split(".")[-1]) + 1)])
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    write_update(folder / f"airlock-{newer}.update", newer, {"root.sqfs": root}, key)
+    found = find()
+    assert found.version == newer and found.running_version == running
+    write_update(folder / "second.update", newer, {"root.sqfs": root}, key)
+    with pytest.raises(UpdateError, match="2 update files"):
+        find()
