@@ -54,9 +54,16 @@ rm -rf "$root/tmp/airlock-wheels"
 # the app's launcher and unit, and the image's own configuration
 install -D -m 0755 "$IMAGE_DIR/airlock-launch" "$root/opt/airlock/image/airlock-launch"
 install -D -m 0644 "$IMAGE_DIR/airlock.service" "$root/etc/systemd/system/airlock.service"
-cp -a --no-preserve=ownership "$IMAGE_DIR/rootfs/." "$root/"
-chmod 0755 "$root/usr/lib/airlock/selftest.sh"
-install -D -m 0644 "$IMAGE_DIR/update-key.pub" "$root/usr/lib/airlock/update-key.pub" 2>/dev/null || true
+# each file with a fixed owner and mode (not the checkout's umask) and the epoch's time
+(cd "$IMAGE_DIR/rootfs" && find . -type f | LC_ALL=C sort) | while read -r f; do
+    mode=0644; [ -x "$IMAGE_DIR/rootfs/$f" ] && mode=0755
+    install -D -o root -g root -m "$mode" "$IMAGE_DIR/rootfs/$f" "$root/${f#./}"
+    touch -d "@$SOURCE_DATE_EPOCH" "$root/${f#./}"
+done
+if [ -f "$IMAGE_DIR/update-key.pub" ]; then
+    install -D -m 0644 "$IMAGE_DIR/update-key.pub" "$root/usr/lib/airlock/update-key.pub"
+fi
+touch -d "@$SOURCE_DATE_EPOCH" "$root/opt/airlock/image/airlock-launch" "$root/etc/systemd/system/airlock.service"
 install -d -m 0700 -o "$AIRLOCK_UID" -g "$AIRLOCK_UID" "$root/var/lib/airlock"
 chroot "$root" systemctl enable airlock.service airlock-selftest.service >/dev/null 2>&1
 chroot "$root" systemctl set-default multi-user.target >/dev/null 2>&1
@@ -108,9 +115,9 @@ unmount_all
 # every time the build touched is clamped to SOURCE_DATE_EPOCH
 clamp() { find "$1" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"; }
 clamp "$root"
-clamp "$boot"
+find "$boot" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
-timed "squashfs (zstd $LEVEL)" nice -n 19 mksquashfs "$root" "$work/root.sqfs" -noappend -no-progress -quiet \
+timed "squashfs (zstd $LEVEL)" nice -n 19 mksquashfs "$root" "$work/root.sqfs" -noappend -no-progress -quiet -no-xattrs \
     -comp zstd -Xcompression-level "$LEVEL" -b 256K -processors 2 >&2
 
 mib() { echo $((($1 + 1048575) / 1048576)); }

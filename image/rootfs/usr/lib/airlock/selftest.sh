@@ -44,7 +44,7 @@ check "airlock can write the vault folder" runuser -u airlock -- sh -c \
 
 check "airlock.service active" systemctl is-active --quiet airlock.service
 pid=$(systemctl show -p MainPID --value airlock.service)
-check "airlock.service runs as airlock" test "$(ps -o user= -p "$pid" 2>/dev/null)" = airlock
+check "airlock.service runs as airlock (pid $pid)" test "$(stat -c %U "/proc/$pid" 2>/dev/null)" = airlock
 app_nets=$(tail -n +3 "/proc/$pid/net/dev" 2>/dev/null | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')
 check "airlock.service sees only lo ($app_nets)" test "$app_nets" = "lo "
 check "airlock --help" runuser -u airlock -- /opt/airlock/.venv/bin/airlock --help
