@@ -39,8 +39,10 @@ site="$venv/lib/python3.13/site-packages"
 mkdir -p "$root/tmp/airlock-wheels"
 cp "$work"/wheels/*.whl "$root/tmp/airlock-wheels/"
 install_app() {
-    chroot "$root" "$venv/bin/python" -m pip --isolated install -q --no-index --no-deps --no-compile \
-        /tmp/airlock-wheels/*.whl
+    local wheels
+    wheels=$(cd "$root/tmp/airlock-wheels" && ls ./*.whl | sed 's|^\./|/tmp/airlock-wheels/|')
+    # shellcheck disable=SC2086  # one word per wheel
+    chroot "$root" "$venv/bin/python" -m pip --isolated install -q --no-index --no-deps --no-compile $wheels
     # the device never installs anything: no pip on it
     chroot "$root" "$venv/bin/python" -m pip --isolated uninstall -q -y pip
     # the root is read-only and the unit sets PYTHONDONTWRITEBYTECODE: byte-code now, keyed on the
@@ -99,12 +101,23 @@ echo "$(git -C "$ROOT" describe --always --dirty) $SOURCE_DATE_EPOCH" > "$root/u
 # the boot partition: firmware, kernel, initramfs, DTBs from /boot/firmware; our config and overlays
 boot="$work/boot"
 cp -a "$root/boot/firmware/." "$boot/"
-rm -f "$boot/config.txt" "$boot/cmdline.txt"
+# config.txt names them without the version; raspi-firmware's own config, cmdline and overlays are not ours
+mv "$boot/vmlinuz-$kver" "$boot/vmlinuz"
+mv "$boot/initrd.img-$kver" "$boot/initrd.img"
+rm -f "$boot/config.txt" "$boot/cmdline.txt" "$boot"/overlays/*.dtbo "$boot"/bcm2712-*.dtb  # no Pi 5 (docs/image.md)
 cp "$IMAGE_DIR/boot/config.txt" "$IMAGE_DIR/boot/cmdline.txt" "$boot/"
 mkdir -p "$boot/overlays"
 for dts in "$IMAGE_DIR"/overlays/*.dts; do
     dtc -q -@ -I dts -O dtb -o "$boot/overlays/$(basename "$dts" .dts).dtbo" "$dts"
 done
+# our overlays must apply to the device tree of every supported board (the firmware would skip them)
+for dtb in bcm2837-rpi-zero-2-w bcm2837-rpi-3-b bcm2837-rpi-3-b-plus bcm2837-rpi-3-a-plus bcm2711-rpi-4-b \
+    bcm2711-rpi-400; do
+    [ -f "$boot/$dtb.dtb" ] || die "$dtb.dtb is missing from the kernel's device trees"
+    fdtoverlay -i "$boot/$dtb.dtb" -o "$work/check.dtb" "$boot"/overlays/airlock-*.dtbo >/dev/null \
+        || die "the overlays do not apply to $dtb.dtb"
+done
+rm -f "$work/check.dtb"
 mkdir -p "$OUT/qemu"
 cp "$boot/vmlinuz" "$boot/initrd.img" "$OUT/qemu/"
 # the root keeps none of it: the boot partition is not mounted at run time

@@ -87,6 +87,7 @@ def test_the_unit_runs_as_airlock_after_the_vault_mount_without_network() -> Non
     text = (IMAGE / "airlock.service").read_text()
     assert "Environment=AIRLOCK_VAULT=/var/lib/airlock/vault.airlock" in text
     assert "Environment=PYTHONDONTWRITEBYTECODE=1" in text
+    assert "Environment=LG_WD=/tmp" in text  # lgpio cannot make its pipe in the read-only /
     # every supplementary group exists in the image: the recipe makes spi and gpio, Debian has the others
     customize = (BUILD / "customize-base.sh").read_text()
     for group in service["Service"]["SupplementaryGroups"].split():

@@ -49,13 +49,22 @@ app_nets=$(tail -n +3 "/proc/$pid/net/dev" 2>/dev/null | cut -d: -f1 | tr -d ' '
 check "airlock.service sees only lo ($app_nets)" test "$app_nets" = "lo "
 check "airlock --help" runuser -u airlock -- /opt/airlock/.venv/bin/airlock --help
 check "the device's libraries import and read a QR code on this CPU" runuser -u airlock -- env \
-    PYTHONDONTWRITEBYTECODE=1 /opt/airlock/.venv/bin/python -c '
+    PYTHONDONTWRITEBYTECODE=1 LG_WD=/tmp /opt/airlock/.venv/bin/python -c '
 import cv2, numpy, PIL, cryptography, embit, eth_account, shamir_mnemonic, cbor2, qrcode, zxingcpp, spidev
 import gpiozero, lgpio
 from signer.transport.frames import decode_qr_image, render_qr
 assert decode_qr_image(render_qr("UR:BYTES/AIRLOCK")) == [b"UR:BYTES/AIRLOCK"]
 '
-
+# the buttons' path on Debian's kernel: the GPIO character device, group gpio by our udev rule, opened by
+# lgpio as the app's user with the unit's groups (qemu's -M virt has a GPIO controller too)
+if [ -e /dev/gpiochip0 ]; then
+    check "/dev/gpiochip0 belongs to group gpio" test "$(stat -c %G:%a /dev/gpiochip0)" = gpio:660
+    check "lgpio opens the GPIO chip as airlock with group gpio" setpriv --reuid=airlock --regid=airlock \
+        --groups=gpio,spi,video,dialout env LG_WD=/tmp PYTHONDONTWRITEBYTECODE=1 /opt/airlock/.venv/bin/python -c \
+        'import lgpio; lgpio.gpiochip_close(lgpio.gpiochip_open(0))'
+else
+    say "skip no /dev/gpiochip0 on this machine"
+fi
 if [ "$failed" = 0 ]; then say "PASS"; else say "FAIL"; fi
 sync
 systemctl poweroff --no-block
