@@ -55,6 +55,14 @@ import gpiozero, lgpio
 from signer.transport.frames import decode_qr_image, render_qr
 assert decode_qr_image(render_qr("UR:BYTES/AIRLOCK")) == [b"UR:BYTES/AIRLOCK"]
 '
+check "the app finds its vault partition, and would say so were it missing" runuser -u airlock -- env \
+    PYTHONDONTWRITEBYTECODE=1 /opt/airlock/.venv/bin/python -c '
+from pathlib import Path
+from app.device import vault_storage_problem
+unit = {"AIRLOCK_VAULT_STORAGE": "partition"}
+assert vault_storage_problem(Path("/var/lib/airlock"), unit) is None
+assert vault_storage_problem(Path("/opt/airlock"), unit) == "the vault partition is not mounted at /opt/airlock"
+'
 # the buttons' path on Debian's kernel: the GPIO character device, group gpio by our udev rule, opened by
 # lgpio as the app's user with the unit's groups (qemu's -M virt has a GPIO controller too)
 if [ -e /dev/gpiochip0 ]; then
