@@ -35,8 +35,8 @@ image:
 image-test:
 	@scripts/bootstrap.sh image
 	@AIRLOCK_SQUASHFS_LEVEL=3 AIRLOCK_IMAGE_XZ=0 image/build/image.sh
+	@AIRLOCK_SQUASHFS_LEVEL=3 image/build/repro-test.sh --reuse-first
 	@image/build/qemu-test.sh
-	@AIRLOCK_SQUASHFS_LEVEL=3 image/build/repro-test.sh
 
 image-repro:
 	@scripts/bootstrap.sh image
