@@ -92,6 +92,13 @@ find "$k/drivers/usb/gadget" \( -name 'u_ether.ko*' -o -name 'usb_f_ecm*' -o -na
 chroot "$root" depmod -a "$kver"
 rm -rf "$root/usr/lib/firmware/brcm" "$root/usr/lib/firmware/cypress" "$root/lib/firmware/brcm"
 
+# the .deb files the base was built from are kept beside the cache (a release keeps them: Debian's
+# archive moves on), not in the image; nor are apt's lists, the kernel's device trees for every other
+# board, or raspi-firmware's copies of what the boot partition holds
+mkdir -p "$CACHE/debs"
+find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -n {} "$CACHE/debs/" \;
+rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/lib/linux-image-* "$root/usr/lib/raspi-firmware"
+
 # what went in, with versions
 cp "$root/usr/lib/airlock/debian-packages.txt" "$OUT/debian-packages.txt"
 (cd "$root$site" && ls -d ./*.dist-info | sed 's|^\./||; s|\.dist-info$||' | LC_ALL=C sort) > "$OUT/python-packages.txt"
@@ -154,7 +161,7 @@ vault="$work/vault.ext4"
 rm -f "$vault"
 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L AIRLOCK-DATA -U "$VAULT_UUID" -b 4096 -m 0 \
     -E "hash_seed=$VAULT_HASH_SEED,root_owner=$AIRLOCK_UID:$AIRLOCK_UID,lazy_itable_init=0,lazy_journal_init=0" \
-    "$vault" "${VAULT_MIB}M"
+    "$vault" "${VAULT_MIB}M" >/dev/null
 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH debugfs -w -R "sif / mode 040700" "$vault" >/dev/null 2>&1
 
 # the disk: MBR with a fixed id (cmdline.txt and fstab name PARTUUID=a1f0c0de-0N), 4 MiB aligned
