@@ -4,7 +4,7 @@
 # Prints the path of the cached tarball, keyed on this recipe and its pinned inputs.
 source "$(dirname "$0")/common.sh"
 # every file that shapes the base: a change to any of them builds a new one
-BASE_INPUTS=(image/build/base.sh image/build/customize-base.sh image/build/base-overlay
+BASE_INPUTS=(image/build/base.sh image/build/customize-base.sh image/build/base-overlay image/build/wheels.sh
              image/build/wheels-arm64.txt image/build/sources-arm64.txt)
 PACKAGES=(systemd-sysv udev kmod python3 python3-venv python3-spidev linux-image-arm64 raspi-firmware
           initramfs-tools zstd util-linux)
@@ -21,8 +21,7 @@ if [ -f "$tar" ]; then
     exit 0
 fi
 # the base's own epoch: the last commit that changed its inputs, so one base serves later commits
-SOURCE_DATE_EPOCH="$(cd "$ROOT" && git log -1 --format=%ct -- "${BASE_INPUTS[@]}")"
-[ -n "$SOURCE_DATE_EPOCH" ] || SOURCE_DATE_EPOCH="$(git -C "$ROOT" log -1 --format=%ct)"
+SOURCE_DATE_EPOCH="$(inputs_epoch "${BASE_INPUTS[@]}")"
 export SOURCE_DATE_EPOCH
 "$BUILD_DIR/wheels.sh"
 mkdir -p "$CACHE"

@@ -25,6 +25,13 @@ fi
 export SOURCE_DATE_EPOCH
 export LC_ALL=C.UTF-8 TZ=UTC
 
+# the time of the last commit that changed these paths: the epoch of a cached part built from them, so that
+# it is the same whichever later commit builds it (HEAD's when none of them is committed yet)
+inputs_epoch() {
+    local t
+    t="$(git -C "$ROOT" log -1 --format=%ct -- "$@" 2>/dev/null)"
+    echo "${t:-$(git -C "$ROOT" log -1 --format=%ct)}"
+}
 log() { printf '%s image: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'image: %s\n' "$*" >&2; exit 1; }
 # time one step and say how long it took

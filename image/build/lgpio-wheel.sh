@@ -12,6 +12,10 @@ if ls "$dest"/lgpio-*.whl >/dev/null 2>&1; then
 fi
 "$BUILD_DIR/wheels.sh" >&2
 sdist=$(ls "$CACHE"/sdists/lgpio-*.tar.gz)
+# the same bytes from every build: the recipe's epoch for the wheel's times, and a fixed source folder
+# (its path is compiled into the library; pip's own build folder has a random name)
+SOURCE_DATE_EPOCH="$(inputs_epoch image/build/lgpio-wheel.sh image/build/sources-arm64.txt)"
+export SOURCE_DATE_EPOCH
 mkdir -p "$dest.partial"
 log "building lgpio for arm64 from $(basename "$sdist") (about 10 min, under qemu-user)"
 # shellcheck disable=SC2016
@@ -19,8 +23,9 @@ timed "lgpio wheel" nice -n 19 mmdebstrap --mode=root --arch=arm64 --variant=apt
     --include=gcc,libc6-dev,python3-dev,python3-setuptools,python3-wheel,python3-pip,swig \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --customize-hook="copy-in $sdist /tmp" \
-    --customize-hook='chroot "$1" sh -ec "cd /tmp && mkdir out && PYPI=1 python3 -m pip --isolated wheel \
-        --no-deps --no-build-isolation --no-index -w /tmp/out /tmp/lgpio-*.tar.gz"' \
+    --customize-hook='chroot "$1" sh -ec "cd /tmp && mkdir out src && tar -xzf /tmp/lgpio-*.tar.gz -C src \
+        && cd src/lgpio-* && PYPI=1 python3 -m pip --isolated wheel --no-deps --no-build-isolation --no-index \
+        -w /tmp/out ."' \
     --customize-hook="copy-out /tmp/out $dest.partial" \
     "$SUITE" /dev/null "deb $MIRROR $SUITE main" >&2
 mv "$dest.partial/out"/lgpio-*.whl "$dest.partial/" && rmdir "$dest.partial/out"

@@ -13,6 +13,8 @@ PIP=(python3 -m pip)
 embit_sdist=$(ls "$CACHE"/sdists/embit-*.tar.gz)
 embit_version=$(basename "$embit_sdist" .tar.gz); embit_version=${embit_version#embit-}
 if [ ! -f "$dest/embit-$embit_version-py3-none-any.whl" ]; then
-    "${PIP[@]}" wheel -q --no-deps -w "$dest" "$embit_sdist"
+    # the wheel's zip times come from SOURCE_DATE_EPOCH: its recipe's, not the commit building it
+    SOURCE_DATE_EPOCH="$(inputs_epoch image/build/sources-arm64.txt image/build/wheels.sh)" \
+        "${PIP[@]}" wheel -q --no-deps -w "$dest" "$embit_sdist"
 fi
 log "wheels ready in $dest ($(ls "$dest" | wc -l) files)"
