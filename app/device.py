@@ -106,9 +106,9 @@ UPDATE_KEY = Path("/usr/lib/airlock/update-key.pub")  # the release key the imag
 
 def update_finder(env: Mapping[str, str], key_path: Path = UPDATE_KEY) -> Callable[[], VerifiedUpdate] | None:
     """Settings > Update Airlock's source: the one ``*.update`` file in $AIRLOCK_UPDATE_DIR, checked with
-    the image's release key against the running version. None (no menu item) without both."""
+    the image's release key against the running version. None (no menu item) without both. The key is
+    only ever the file the image carries (no setting points elsewhere)."""
     folder = env.get("AIRLOCK_UPDATE_DIR", "")
-    key_path = Path(env.get("AIRLOCK_UPDATE_KEY", "") or key_path)
     if not folder or not key_path.is_file():
         return None
 
