@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bring this checkout to a working state: system packages, .venv, the project with what a profile needs.
-# Usage: scripts/bootstrap.sh [dev|demo]   (default: dev)
+# Usage: scripts/bootstrap.sh [dev|demo|image]   (default: dev)
 #   dev   everything `make test` needs: the [dev] extra (test tools, cross-check libraries, pygame)
 #         and, with npm in .tools/, anvil, Keystone's UR registry and ethers (make bench's anchor);
 #         bitcoind (Bitcoin Knots) in .tools/
@@ -8,6 +8,8 @@
 #         (the companion, Playwright) with bitcoind in .tools/ and Debian's chromium, plus pygame when
 #         there is a desktop for the emulator window; with npm in .tools/, anvil, solc and OpenZeppelin's
 #         contracts for its Ethereum leg; no test tools
+#   image the SD-card image tools (`make image`, `make image-test`): mmdebstrap, qemu, squashfs,
+#         FAT/ext4 tools, dtc, from apt when root; binfmt_misc mounted for arm64 chroots
 # Both share one .venv: `make test` after `make demo` adds the dev tools to it. Idempotent and quick
 # when nothing changed (a stamp per installed set, keyed on pyproject.toml).
 set -euo pipefail
@@ -16,12 +18,13 @@ profile="${1:-dev}"
 PY="${PYTHON:-python3}"
 
 case "$profile" in
+    image) exec scripts/bootstrap-image.sh ;;
     dev) extras="dev" ;;
     demo)
         extras="demo"
         if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then extras="demo,emulator"; fi
         ;;
-    *) echo "bootstrap: unknown profile '$profile': use dev or demo" >&2; exit 2 ;;
+    *) echo "bootstrap: unknown profile '$profile': use dev, demo or image" >&2; exit 2 ;;
 esac
 key="$(sha256sum pyproject.toml | cut -c1-16)"
 stamp_of() { echo ".venv/.airlock-${1:-runtime}-$key"; }

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "address",
     "message",
     "multisig",
+    "update",
 )
 
 

@@ -34,6 +34,8 @@ def root_screen(session: Session) -> Screen:
         return home.welcome(session)
     if state.kind == "ok":
         return home.locked_menu(session)
+    if state.kind == "unavailable":
+        return home.storage_unavailable(session, state.message)
     from ui.flows import recover
 
     return recover.damaged(session, state)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from signer.keys.envelope import KdfParams
     from signer.keys.seed import SeedMaterial
     from signer.netcheck import Interface
+    from signer.update import VerifiedUpdate
 
 TEMP_LABEL = "Temporary seed"
 
@@ -53,8 +54,9 @@ CAMERA_HELP = "Check that the camera cable is seated firmly at both ends, then r
 
 @dataclass(frozen=True)
 class VaultState:
-    """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt``, ``unsupported``, or ``lost``
-    (no vault file, but its previous generation ``<vault>.prev`` is there: recover, never start over)."""
+    """What is on disk at the vault path: ``missing``, ``ok``, ``corrupt``, ``unsupported``, ``lost``
+    (no vault file, but its previous generation ``<vault>.prev`` is there: recover, never start over), or
+    ``unavailable`` (the vault's storage cannot keep one: no vault is created or opened)."""
 
     kind: str
     message: str = ""
@@ -76,6 +78,12 @@ class Session:
     apply_settings: Callable[[dict[str, Any]], None] | None = None  # e.g. set the backlight
     version: str | None = None  # shown in About; None: read from the installed package
     warm_up: WarmUp | None = None  # started on the first unlock (the device's wiring passes one)
+    # why the vault's folder cannot keep a vault (signer.keys.vault_storage), found at start-up; "" if it can
+    vault_storage_problem: str = ""
+    # Settings > Update Airlock (ui.flows.update): find and check an update file (signer.update), and
+    # write a confirmed one to the other system slot; None where the device has none
+    find_update: Callable[[], VerifiedUpdate] | None = None
+    install_update: Callable[[VerifiedUpdate], None] | None = None
     # -- unlocked state (wiped by lock) --------------------------------------------------------
     vault: Vault | None = None
     temp_seed: SeedEntry | None = None
@@ -92,6 +100,8 @@ class Session:
         return self.vault is not None or self.temp_seed is not None
 
     def vault_state(self) -> VaultState:
+        if self.vault_storage_problem:
+            return VaultState("unavailable", self.vault_storage_problem)
         if self.vault_problem is not None:
             return self.vault_problem
         path = Path(self.vault_path)

@@ -106,6 +106,7 @@ DEV_ONLY_MODULES = {
     "uvicorn": "uvicorn",
     "python-multipart": "python_multipart",
     "playwright": "playwright",
+    "web3": "web3",
 }
 BLOCKER = """
 import sys

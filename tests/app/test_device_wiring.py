@@ -216,3 +216,41 @@ def test_the_loop_waits_for_input_only_for_what_is_left_of_a_frame(tmp_path: Pat
     assert buttons.timeouts[1] == pytest.approx(FRAME_S - 0.03)
     runner.step(0.0)  # an explicit timeout is kept
     assert buttons.timeouts[2] == 0.0
+
+
+def test_the_image_unit_asks_for_the_vault_partition_and_a_missing_one_is_reported(tmp_path: Path) -> None:
+    from app.device import vault_storage_problem
+
+    folder = tmp_path / "vault-folder"
+    # a laptop's folder of its own is created; the image's partition never is (nothing is mounted here)
+    assert vault_storage_problem(folder, env={}) is None and folder.is_dir()
+    unit = {"AIRLOCK_VAULT_STORAGE": "partition"}
+    assert vault_storage_problem(folder, env=unit) == f"the vault partition is not mounted at {folder}"
+    assert vault_storage_problem(tmp_path / "absent", env=unit) is not None
+    assert not (tmp_path / "absent").exists()
+    image_unit = (Path(__file__).parents[2] / "image" / "airlock.service").read_text()
+    assert "Environment=AIRLOCK_VAULT_STORAGE=partition" in image_unit
+
+
+def test_airlock_device_without_its_vault_partition_shows_storage_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.main import main
+    from ui.flows.home import storage_unavailable
+
+    monkeypatch.setattr("signer.netcheck.interfaces", lambda *a, **k: [])
+    monkeypatch.setenv("AIRLOCK_VAULT_STORAGE", "partition")
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    script = tmp_path / "script.txt"
+    script.write_text("press PRESS\n")  # the one button: "Temporary seed"
+    frames = tmp_path / "frames"
+    args = ["device", "--vault", str(folder / "vault.airlock"), "--script", str(script)]
+    assert main([*args, "--capture-dir", str(frames), "--camera", "none"]) == 0
+    pngs = sorted(frames.glob("*.png"))
+    reason = f"the vault partition is not mounted at {folder}"
+    expected = storage_unavailable(Session(tmp_path / "unused"), reason)
+    assert expected.title == "Vault storage unavailable"
+    first = Image.open(pngs[0]).convert("RGB")
+    assert first.tobytes() == expected.render().convert("RGB").tobytes()
+    assert list(folder.iterdir()) == []  # nothing written where the vault would be

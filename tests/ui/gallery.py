@@ -176,6 +176,9 @@ def unlocked(folder: Path, **kwargs: Any) -> tuple[Session, Driver]:
     return session, d
 
 
+NO_PARTITION = "the vault partition is not mounted at /var/lib/airlock"
+
+
 def menus(album: Album, folder: Path) -> None:
     """Every screen a menu choice reaches, from each state the device starts in."""
     pristine = make_vault(folder).read_bytes()
@@ -194,6 +197,11 @@ def menus(album: Album, folder: Path) -> None:
         current["s"] = new_session(folder)
         return start(current["s"])
 
+    def no_storage() -> Driver:
+        state(None)
+        current["s"] = new_session(folder, vault_storage_problem=NO_PARTITION)
+        return start(current["s"])
+
     def home() -> Driver:
         state(pristine)
         current["s"], d = unlocked(folder)
@@ -205,6 +213,7 @@ def menus(album: Album, folder: Path) -> None:
         ("First start (no vault yet)", "welcome", lambda: fresh(None)),
         ("Locked", "locked", lambda: fresh(pristine)),
         ("Damaged vault", "damaged", lambda: fresh(bytes(damaged))),
+        ("Vault storage unavailable", "no-storage", no_storage),
         ("Unlocked", "home", home),
     ]
 

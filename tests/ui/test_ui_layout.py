@@ -231,6 +231,17 @@ def extreme_screens() -> list[tuple[str, Screen]]:
         ("picker", NumberPicker("W" * 40, "W " * 40, 16, 1, 16, lambda v: None, describe=lambda v: "W" * 50))
     )
     screens.append(("checklist", Checklist("W" * 40, ["W" * 60] * 9, {1, 3}, lambda s: None)))
+    # the image's screens: the longest versions an update can carry, a long vault path
+    from signer.update import UpdateFile, VerifiedUpdate
+    from ui.flows.home import storage_unavailable
+    from ui.flows.update import confirm_update
+
+    session = make_session(Path("/var/lib/airlock"))
+    big = "999999.999999.999999.999999"
+    update = VerifiedUpdate(big, big, (UpdateFile("root.sqfs", "f" * 64, 10**12),), "f" * 64)
+    screens.append(("update confirmation", confirm_update(session, update)))
+    reason = "the vault partition is not mounted at /" + "W" * 80
+    screens.append(("vault storage unavailable", storage_unavailable(session, reason)))
     for up in (True, False):  # interface names are at most 15 characters (IFNAMSIZ)
         found = exposure(
             [Interface(name, up, False) for name in ("enx00e04c680001", "wlx00c0ca1234567", "eth0")]

@@ -96,6 +96,24 @@ def locked_menu(session: Session) -> Menu:
     return menu
 
 
+def storage_unavailable(session: Session, reason: str) -> Message:
+    """The root screen when the vault's storage cannot keep a vault (no vault partition on the card):
+    no vault is created or opened, so nothing is ever kept in memory as if it were saved."""
+    reason = reason.strip().rstrip(".")
+    body = (
+        f"{reason[:1].upper()}{reason[1:]}. Airlock cannot save seeds, so it will not create or open a "
+        "vault. Write the Airlock image to the card again, then restart. A temporary seed still works: "
+        "it is never saved."
+    )
+    return Message(
+        "Vault storage unavailable",
+        body,
+        severity=Severity.DANGER,
+        back=False,
+        buttons=[("Temporary seed", lambda: _add_seed(session, temporary=True))],
+    )
+
+
 def welcome(session: Session) -> Menu:
     def temporary() -> Action:
         body = (

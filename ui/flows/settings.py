@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 def settings_menu(session: Session) -> Menu:
     def build(menu: Menu) -> None:
         menu.items = [_item(session, menu, spec) for spec in settings.SETTINGS]
+        if session.find_update is not None:
+            menu.items.append(MenuItem("Update Airlock", lambda: _update(session)))
         menu.items.append(MenuItem("About", lambda: Push(about_screen(session))))
         if session.vault is None:
             menu.header = ["Not saved: no vault is unlocked."]
@@ -28,6 +30,12 @@ def settings_menu(session: Session) -> Menu:
     menu = Menu("Settings", [], rebuild=build)
     build(menu)
     return menu
+
+
+def _update(session: Session) -> Action:
+    from ui.flows import update
+
+    return update.update_item_action(session)
 
 
 def _item(session: Session, menu: Menu, spec: Setting) -> MenuItem:
