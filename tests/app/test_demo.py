@@ -106,7 +106,6 @@ DEV_ONLY_MODULES = {
     "uvicorn": "uvicorn",
     "python-multipart": "python_multipart",
     "playwright": "playwright",
-    "web3": "web3",
 }
 BLOCKER = """
 import sys
